@@ -1,0 +1,86 @@
+// swift-tools-version: 6.0
+// Harmonic: registry, organ dosimetry and radiation epidemiology for children
+// exposed to medical radiation. Layers and arrows: ../shared/DESIGN.md.
+import PackageDescription
+
+/// Monte Carlo and likelihood hot loops: release builds drop bounds checks and optimise
+/// the whole module (benchmarks and `harmonic` in release use them).
+let fastMath: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-wmo"], .when(configuration: .release))]
+
+let package = Package(
+    name: "Harmonic",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "harmonic", targets: ["harmonic"]),
+        .executable(name: "harmonic-bench", targets: ["HarmonicBench"]),
+        .library(name: "HarmonicCore", targets: ["HarmonicCore"]),
+        .library(name: "DICOM", targets: ["DICOM"]),
+        .library(name: "XRayPhysics", targets: ["XRayPhysics"]),
+        .library(name: "Phantoms", targets: ["Phantoms"]),
+        .library(name: "Transport", targets: ["Transport"]),
+        .library(name: "Epidemiology", targets: ["Epidemiology"]),
+        .library(name: "Registry", targets: ["Registry"]),
+        .library(name: "Reports", targets: ["Reports"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+    ],
+    targets: [
+        // Value types shared by every layer: units, organs, dates, identifiers, errors.
+        .target(name: "HarmonicCore"),
+
+        // DICOM Part 10 reader, SR content tree, radiation dose SR, RT objects.
+        .target(name: "DICOM", dependencies: ["HarmonicCore"]),
+
+        // Photon cross sections, tissue materials, X-ray tube spectra.
+        .target(name: "XRayPhysics", dependencies: ["HarmonicCore"],
+                resources: [.copy("Resources")], swiftSettings: fastMath),
+
+        // Paediatric stylised phantom family.
+        .target(name: "Phantoms", dependencies: ["HarmonicCore", "XRayPhysics"], swiftSettings: fastMath),
+
+        // Photon Monte Carlo transport and organ tallies.
+        .target(name: "Transport", dependencies: ["HarmonicCore", "XRayPhysics", "Phantoms"], swiftSettings: fastMath),
+
+        // Person-years, SIR, excess-risk regression, Cox, uncertainty-aware fits.
+        .target(name: "Epidemiology", dependencies: ["HarmonicCore"], swiftSettings: fastMath),
+
+        // Store, data dictionary, validated ingest, pseudonymisation, audit, synthetic cohort.
+        .target(name: "Registry", dependencies: [
+            "HarmonicCore", "DICOM",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
+
+        // HTML report with SVG plots, CSV/JSON export.
+        .target(name: "Reports", dependencies: ["HarmonicCore", "Registry", "Epidemiology"]),
+
+        // The command-line tool.
+        .executableTarget(name: "harmonic", dependencies: [
+            "HarmonicCore", "DICOM", "XRayPhysics", "Phantoms", "Transport",
+            "Epidemiology", "Registry", "Reports",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Benchmarks: `swift run -c release harmonic-bench <name>` (see BENCHMARKS.md).
+        .executableTarget(name: "HarmonicBench", dependencies: [
+            "HarmonicCore", "DICOM", "XRayPhysics", "Phantoms", "Transport",
+            "Epidemiology", "Registry", "Reports",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], swiftSettings: fastMath),
+
+        // Locating ../shared/data and running peer tools (python3, R, dcmtk) from tests.
+        .target(name: "HarmonicTestSupport", dependencies: ["HarmonicCore"]),
+
+        .testTarget(name: "HarmonicCoreTests", dependencies: ["HarmonicCore", "HarmonicTestSupport"]),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "HarmonicTestSupport"]),
+        .testTarget(name: "XRayPhysicsTests", dependencies: ["XRayPhysics", "HarmonicTestSupport"]),
+        .testTarget(name: "PhantomsTests", dependencies: ["Phantoms", "HarmonicTestSupport"]),
+        .testTarget(name: "TransportTests", dependencies: ["Transport", "HarmonicTestSupport"]),
+        .testTarget(name: "EpidemiologyTests", dependencies: ["Epidemiology", "HarmonicTestSupport"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "HarmonicTestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "HarmonicTestSupport"]),
+    ]
+)

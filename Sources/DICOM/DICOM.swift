@@ -1,0 +1,1 @@
+// DICOM: see ../shared/DESIGN.md for this layer's job. Sources land here.

@@ -1,0 +1,13 @@
+import ArgumentParser
+
+/// `harmonic-bench`: the benchmarks quoted in BENCHMARKS.md. Run in release:
+/// `swift run -c release harmonic-bench <name>`.
+@main
+struct HarmonicBench: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "harmonic-bench",
+        abstract: "Benchmarks for Harmonic (figures in BENCHMARKS.md). Build with -c release.",
+        subcommands: [
+        ]
+    )
+}

@@ -1,0 +1,1 @@
+// Reports: see ../shared/DESIGN.md for this layer's job. Sources land here.
