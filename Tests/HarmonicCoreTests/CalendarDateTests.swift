@@ -67,3 +67,33 @@ struct UnitsAndOrgansTests {
         #expect(e.description == "procedures.csv, line 12: field 'kap_gycm2' value '-3': a kerma-area product ≥ 0 Gy·cm²")
     }
 }
+
+@Suite("Random streams")
+struct RandomStreamTests {
+    @Test("The same seed and stream give the same sequence")
+    func reproducible() {
+        var a = RandomStream(seed: 42, stream: 7), b = RandomStream(seed: 42, stream: 7)
+        for _ in 0..<1000 { #expect(a.next() == b.next()) }
+    }
+
+    @Test("Different streams of one seed are uncorrelated")
+    func streamsDiffer() {
+        var a = RandomStream(seed: 42, stream: 0), b = RandomStream(seed: 42, stream: 1)
+        let n = 100_000
+        var sab = 0.0, sa = 0.0, sb = 0.0
+        for _ in 0..<n { let x = a.uniform(), y = b.uniform(); sab += x * y; sa += x; sb += y }
+        let cov = sab / Double(n) - (sa / Double(n)) * (sb / Double(n))
+        #expect(abs(cov / (1.0 / 12.0)) < 0.02)   // correlation; its SE is 1/sqrt(n) ≈ 0.003
+    }
+
+    @Test("Uniform deviates have mean 1/2 and normal deviates unit variance")
+    func moments() {
+        var r = RandomStream(seed: 1)
+        let n = 200_000
+        var su = 0.0, sn = 0.0, sn2 = 0.0
+        for _ in 0..<n { su += r.uniform(); let z = r.normal(); sn += z; sn2 += z * z }
+        #expect(abs(su / Double(n) - 0.5) < 0.005)       // SE 0.00065
+        #expect(abs(sn / Double(n)) < 0.01)              // SE 0.0022
+        #expect(abs(sn2 / Double(n) - 1) < 0.015)        // SE 0.0032
+    }
+}
