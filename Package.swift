@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "Epidemiology", targets: ["Epidemiology"]),
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "Reports", targets: ["Reports"]),
+        .library(name: "Synthesis", targets: ["Synthesis"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,20 +55,23 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
 
+        // Seeded synthetic cohorts in the CSV layout of a site extract, with the true risks on the side.
+        .target(name: "Synthesis", dependencies: ["HarmonicCore"], swiftSettings: fastMath),
+
         // HTML report with SVG plots, CSV/JSON export.
         .target(name: "Reports", dependencies: ["HarmonicCore", "Registry", "Epidemiology"]),
 
         // The command-line tool.
         .executableTarget(name: "harmonic", dependencies: [
             "HarmonicCore", "DICOM", "XRayPhysics", "Phantoms", "Transport",
-            "Epidemiology", "Registry", "Reports",
+            "Epidemiology", "Registry", "Reports", "Synthesis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Benchmarks: `swift run -c release harmonic-bench <name>` (see BENCHMARKS.md).
         .executableTarget(name: "HarmonicBench", dependencies: [
             "HarmonicCore", "DICOM", "XRayPhysics", "Phantoms", "Transport",
-            "Epidemiology", "Registry", "Reports",
+            "Epidemiology", "Registry", "Reports", "Synthesis",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
 
@@ -82,5 +86,6 @@ let package = Package(
         .testTarget(name: "EpidemiologyTests", dependencies: ["Epidemiology", "HarmonicTestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "HarmonicTestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "HarmonicTestSupport"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Registry", "HarmonicTestSupport"]),
     ]
 )
