@@ -15,6 +15,8 @@ public final class CSVReader {
     private var delimiter: UInt8 = UInt8(ascii: ",")
     private var field: [UInt8] = []
     private let onBytes: ([UInt8]) -> Void
+    /// Replaces `onBytes` (set before the first read).
+    public var onBytesOverride: (([UInt8]) -> Void)?
     /// Line number (1-based) where the record last returned by `next()` started.
     public private(set) var line = 0
     private var nextLine = 1
@@ -61,7 +63,7 @@ public final class CSVReader {
         }
         guard let data, !data.isEmpty else { atEOF = true; return }
         let bytes = [UInt8](data)
-        onBytes(bytes)
+        if let onBytesOverride { onBytesOverride(bytes) } else { onBytes(bytes) }
         buffer.append(contentsOf: bytes)
     }
 
