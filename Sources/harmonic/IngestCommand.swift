@@ -53,6 +53,46 @@ struct IngestCommand: ParsableCommand {
             FileHandle.standardError.write(Data("wrote a new site key to \(newKey); keep it safe and outside the store\n".utf8))
             return
         }
-        throw ValidationError("ingest is not implemented yet")
+        guard let siteKeyFile else { throw ValidationError("--site-key-file is required (create a key with --new-key FILE)") }
+        guard let site, Country(code: site) != nil else { throw ValidationError("--site must be one of \(Country.allCases.map(\.rawValue).joined(separator: ", "))") }
+        guard !inputs.isEmpty else { throw ValidationError("give a folder or CSV files to load") }
+        let files = try csvFiles(inputs)
+        let pseudonymiser = try Pseudonymiser(keyFile: siteKeyFile)
+        let registry = try RegistryStore(path: store, role: .dataManager(site: site.uppercased()))
+        let started = Date()
+        let report: LoadReport
+        do {
+            report = try registry.ingest(files: files, site: site, pseudonymiser: pseudonymiser, user: user) { message in
+                FileHandle.standardError.write(Data("\(message)\n".utf8))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("ingest failed: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let base = URL(fileURLWithPath: store).deletingPathExtension().path + ".validation-\(report.loadID)"
+        try report.problemsCSV().write(toFile: base + ".csv", atomically: true, encoding: .utf8)
+        let encoder = JSONEncoder(); encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(report).write(to: URL(fileURLWithPath: base + ".json"))
+        print(report.summary(), terminator: "")
+        for p in report.problems.prefix(20) { print("  rejected \(p.file):\(p.line) \(p.field)='\(p.value)': \(p.reason)") }
+        if report.problems.count > 20 { print("  ... \(report.problems.count - 20) more") }
+        print(String(format: "%.1f s; validation report: %@.csv and .json", Date().timeIntervalSince(started), base))
+        if report.exitCode != 0 { throw ExitCode(report.exitCode) }
+    }
+
+    /// CSV files named by the arguments: folders are expanded to their *.csv files.
+    func csvFiles(_ inputs: [String]) throws -> [String] {
+        var out: [String] = []
+        for input in inputs {
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: input, isDirectory: &isDir) else {
+                throw ValidationError("\(input): no such file or folder")
+            }
+            if isDir.boolValue {
+                let names = try FileManager.default.contentsOfDirectory(atPath: input).filter { $0.lowercased().hasSuffix(".csv") }.sorted()
+                out += names.map { URL(fileURLWithPath: input).appendingPathComponent($0).path }
+            } else { out.append(input) }
+        }
+        return out
     }
 }
