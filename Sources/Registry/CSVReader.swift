@@ -1,0 +1,123 @@
+import Foundation
+import HarmonicCore
+
+/// A streaming CSV reader (RFC 4180 plus semicolons): reads the file in 1 MiB chunks, so
+/// memory stays flat whatever the file size. The delimiter (comma or semicolon) is detected
+/// from the header line; quoted fields may hold delimiters, doubled quotes and line breaks;
+/// LF and CRLF line ends are accepted. A UTF-8 byte-order mark is skipped. Every byte read is
+/// also fed to `onBytes` (for the file's SHA-256).
+public final class CSVReader {
+    public let path: String
+    private let handle: FileHandle
+    private var buffer: [UInt8] = []
+    private var position = 0
+    private var atEOF = false
+    private var delimiter: UInt8 = UInt8(ascii: ",")
+    private var field: [UInt8] = []
+    private let onBytes: ([UInt8]) -> Void
+    /// Replaces `onBytes` (set before the first read).
+    public var onBytesOverride: (([UInt8]) -> Void)?
+    /// Line number (1-based) where the record last returned by `next()` started.
+    public private(set) var line = 0
+    private var nextLine = 1
+    static let chunkSize = 1 << 20
+
+    public init(path: String, onBytes: @escaping ([UInt8]) -> Void = { _ in }) throws {
+        self.path = path
+        self.onBytes = onBytes
+        guard let h = FileHandle(forReadingAtPath: path) else {
+            throw InputError(.file(path), expected: "a readable CSV file")
+        }
+        handle = h
+    }
+
+    deinit { try? handle.close() }
+
+    /// Reads the header row and detects the delimiter.
+    public func readHeader() throws -> [String] {
+        try fill()
+        if buffer.count >= 3, buffer[0] == 0xEF, buffer[1] == 0xBB, buffer[2] == 0xBF { position = 3 }
+        var commas = 0, semicolons = 0, quoted = false
+        var i = position
+        while i < buffer.count, !(buffer[i] == 10 && !quoted) {
+            switch buffer[i] {
+            case UInt8(ascii: "\""): quoted.toggle()
+            case UInt8(ascii: ",") where !quoted: commas += 1
+            case UInt8(ascii: ";") where !quoted: semicolons += 1
+            default: break
+            }
+            i += 1
+        }
+        delimiter = semicolons > commas ? UInt8(ascii: ";") : UInt8(ascii: ",")
+        var header: [String] = []
+        guard try next(into: &header) else { throw InputError(.file(path), expected: "a header row (the file is empty)") }
+        return header.map { $0.trimmingWhitespace() }
+    }
+
+    private func fill() throws {
+        guard !atEOF else { return }
+        if position > 0 { buffer.removeSubrange(0..<position); position = 0 }
+        let data: Data?
+        do { data = try handle.read(upToCount: Self.chunkSize) } catch {
+            throw InputError(.file(path), expected: "a readable file (\(error.localizedDescription))")
+        }
+        guard let data, !data.isEmpty else { atEOF = true; return }
+        let bytes = [UInt8](data)
+        if let onBytesOverride { onBytesOverride(bytes) } else { onBytes(bytes) }
+        buffer.append(contentsOf: bytes)
+    }
+
+    /// Reads the next record into `fields` (reused to avoid allocation). Returns false at end of file.
+    /// Throws on invalid UTF-8 or a quoted field left open at end of file (a truncated file).
+    public func next(into fields: inout [String]) throws -> Bool {
+        fields.removeAll(keepingCapacity: true)
+        line = nextLine
+        if position >= buffer.count { try fill() }
+        if position >= buffer.count { return false }
+        field.removeAll(keepingCapacity: true)
+        var quoted = false
+        var fieldWasQuoted = false
+        while true {
+            if position >= buffer.count {
+                try fill()
+                if position >= buffer.count {
+                    if quoted { throw InputError(.row(file: path, line: line), expected: "a closing quote (the file ends inside a quoted field: truncated?)") }
+                    try finishField(&fields, fieldWasQuoted); return true
+                }
+            }
+            let c = buffer[position]
+            position += 1
+            if quoted {
+                if c == UInt8(ascii: "\"") {
+                    if position >= buffer.count { try fill() }
+                    if position < buffer.count, buffer[position] == UInt8(ascii: "\"") { field.append(c); position += 1 } else { quoted = false }
+                } else {
+                    if c == 10 { nextLine += 1 }
+                    field.append(c)
+                }
+                continue
+            }
+            switch c {
+            case UInt8(ascii: "\"") where field.isEmpty:
+                quoted = true; fieldWasQuoted = true
+            case delimiter:
+                try finishField(&fields, fieldWasQuoted); fieldWasQuoted = false
+            case 10:
+                nextLine += 1
+                if field.last == 13 { field.removeLast() }
+                try finishField(&fields, fieldWasQuoted)
+                return true
+            default:
+                field.append(c)
+            }
+        }
+    }
+
+    private func finishField(_ fields: inout [String], _ wasQuoted: Bool) throws {
+        guard let s = String(validating: field, as: UTF8.self) else {
+            throw InputError(.row(file: path, line: line), field: "column \(fields.count + 1)", expected: "UTF-8 text")
+        }
+        fields.append(s)
+        field.removeAll(keepingCapacity: true)
+    }
+}

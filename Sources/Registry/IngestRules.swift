@@ -1,0 +1,130 @@
+import GRDB
+import HarmonicCore
+
+/// Why a row was rejected: the field, its value and the rule it broke.
+public struct RowProblem: Error, Sendable, Equatable {
+    public let field: String
+    public let value: String
+    public let reason: String
+}
+
+/// What the checks need to know about a child already loaded (from the store or earlier in the load).
+struct PatientFacts: Sendable {
+    var birth: Int          // day number
+    var lastContact: Int
+    var death: Int?
+    var emigration: Int?
+}
+
+/// What the checks need about a parent row (procedure, course, sample): its child and date.
+struct ParentFacts: Sendable {
+    var patient: String     // pseudonym
+    var date: Int?          // day number of the procedure / course start / collection
+}
+
+/// The row checks of `harmonic ingest`. `documentation` lists them for the data dictionary.
+enum IngestRules {
+    static let documentation = [
+        "Required columns present in the header; required values non-empty.",
+        "Types: integers, decimals (a decimal comma is refused: it is usually a unit or locale error), dates `YYYY-MM-DD` (`YYYY-MM` where allowed), date-times `YYYY-MM-DDTHH:MM:SS`, codes from the column's list.",
+        "Plausible ranges of every numeric column (table above); negative KAP is refused.",
+        "Kerma-area product per kg of body weight at most \(Int(maxKAPPerKg)) Gy·cm²/kg (catches cGy·cm²/µGy·m² unit errors).",
+        "Age at exposure (procedure, radiotherapy start, imaging) between 0 and 18 years.",
+        "Date order: birth ≤ exposure ≤ last contact; last contact ≤ death (death ends follow-up) and ≤ emigration; vital status `dead` needs a death date and a death date needs `dead`.",
+        "Irradiation events within a day of their procedure's date; course end not before start.",
+        "ICD-O-3: topography C00.0-C80.9, morphology 8000-9993 with behaviour 0,1,2,3,6,9 matching `behaviour`.",
+        "References: the patient, procedure, course or sample must be known (in the store or earlier in the same load).",
+        "Duplicates: a key seen twice in one file keeps the first row and quarantines the second.",
+    ]
+
+    /// Guard on KAP per kg of body weight. Median paediatric cardiac catheterisation KAP is of
+    /// the order of 0.1-1 Gy·cm²/kg (Harbron et al. 2015, Br J Radiol 88:20140852; Bernier et al.
+    /// 2012, PLoS One 7:e51543); 20 Gy·cm²/kg is beyond any clinical value but below the 100x
+    /// of a cGy·cm² vs Gy·cm² unit error.
+    static let maxKAPPerKg = 20.0
+    /// Cohort age limits at exposure (issue 2: children aged 0-18): before the 19th birthday.
+    static let maxAgeYears = 19.0
+
+    /// Parses one CSV value for a column; nil value means empty.
+    static func parse(_ raw: String, _ c: ColumnSpec) throws(RowProblem) -> DatabaseValue {
+        let s = raw.trimmingWhitespace()
+        if s.isEmpty {
+            if c.required { throw RowProblem(field: c.name, value: raw, reason: "required value is missing") }
+            return .null
+        }
+        switch c.type {
+        case .text, .identifier:
+            return s.databaseValue
+        case .integer:
+            guard let v = Int(s) else { throw RowProblem(field: c.name, value: s, reason: "expected a whole number") }
+            try checkRange(Double(v), s, c)
+            return v.databaseValue
+        case .real:
+            guard let v = Double(s), v.isFinite else {
+                throw RowProblem(field: c.name, value: s, reason: "expected a decimal number\(s.contains(",") ? " with a point, not a comma" : "")\(c.unit.map { " in \($0)" } ?? "")")
+            }
+            try checkRange(v, s, c)
+            return v.databaseValue
+        case .date:
+            guard let d = CalendarDate(iso: s), s.utf8.count == 10 || (c.monthPrecision && s.utf8.count == 7) else {
+                throw RowProblem(field: c.name, value: s, reason: c.monthPrecision ? "expected a date YYYY-MM-DD or YYYY-MM" : "expected a date YYYY-MM-DD")
+            }
+            return d.description.databaseValue
+        case .dateTime:
+            let u = Array(s.utf8)
+            guard u.count >= 19, u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: " "),
+                  CalendarDate(iso: String(decoding: u[0..<10], as: UTF8.self)) != nil,
+                  let h = Int(String(decoding: u[11..<13], as: UTF8.self)), (0...23).contains(h),
+                  let m = Int(String(decoding: u[14..<16], as: UTF8.self)), (0...59).contains(m),
+                  let sec = Double(String(decoding: u[17..<u.count], as: UTF8.self)), sec >= 0, sec < 61 else {
+                throw RowProblem(field: c.name, value: s, reason: "expected a date-time YYYY-MM-DDTHH:MM:SS")
+            }
+            return s.databaseValue
+        case .code:
+            if c.name == "topography" { try checkTopography(s); return s.uppercased().databaseValue }
+            if c.name == "morphology" { try checkMorphology(s); return s.databaseValue }
+            let lower = s.lowercased()
+            guard c.codes.contains(lower) else {
+                throw RowProblem(field: c.name, value: s, reason: "expected one of \(c.codes.joined(separator: ", "))")
+            }
+            // Country and sex keep the upper-case form of HarmonicCore's `Country` and `Sex`.
+            return (c.name == "country" || c.name == "sex" ? s.uppercased() : lower).databaseValue
+        }
+    }
+
+    static func checkRange(_ v: Double, _ s: String, _ c: ColumnSpec) throws(RowProblem) {
+        if let r = c.range, !r.contains(v) {
+            throw RowProblem(field: c.name, value: s, reason: "outside the plausible range \(r.lowerBound)...\(r.upperBound)\(c.unit.map { " \($0)" } ?? "")")
+        }
+    }
+
+    /// ICD-O-3 topography: C00.0-C80.9 (WHO ICD-O third edition, 2000; first revision 2013).
+    static func checkTopography(_ s: String) throws(RowProblem) {
+        let u = Array(s.uppercased().utf8)
+        func digit(_ i: Int) -> Int? { u[i] >= 48 && u[i] <= 57 ? Int(u[i] - 48) : nil }
+        guard u.count == 5, u[0] == UInt8(ascii: "C"), u[3] == UInt8(ascii: "."),
+              let a = digit(1), let b = digit(2), digit(4) != nil, a * 10 + b <= 80 else {
+            throw RowProblem(field: "topography", value: s, reason: "expected an ICD-O-3 topography code C00.0-C80.9")
+        }
+    }
+
+    /// ICD-O-3 morphology: four-digit histology 8000-9993, slash, behaviour 0,1,2,3,6,9.
+    static func checkMorphology(_ s: String) throws(RowProblem) {
+        let u = Array(s.utf8)
+        guard u.count == 6, u[4] == UInt8(ascii: "/"), let h = Int(String(decoding: u[0..<4], as: UTF8.self)),
+              (8000...9993).contains(h), [UInt8(ascii: "0"), UInt8(ascii: "1"), UInt8(ascii: "2"), UInt8(ascii: "3"),
+                                           UInt8(ascii: "6"), UInt8(ascii: "9")].contains(u[5]) else {
+            throw RowProblem(field: "morphology", value: s, reason: "expected an ICD-O-3 morphology code dddd/b (8000-9993, behaviour 0,1,2,3,6,9)")
+        }
+    }
+
+    static func day(_ v: DatabaseValue) -> Int? {
+        guard case .string(let s) = v.storage else { return nil }
+        return CalendarDate(iso: s)?.dayNumber
+    }
+
+    static func dateText(_ v: DatabaseValue) -> String {
+        if case .string(let s) = v.storage { return s }
+        return ""
+    }
+}

@@ -1,0 +1,133 @@
+import Crypto
+import Foundation
+import GRDB
+import HarmonicCore
+
+/// The registry store: an SQLite database (WAL mode on disk) whose schema comes from the data
+/// dictionary. Every method checks the caller's `role`. Patients are keyed by pseudonym.
+public final class RegistryStore: @unchecked Sendable {
+    /// The caller's role; every method checks it.
+    public let role: Role
+    let writer: any DatabaseWriter
+
+    /// Opens (creating and migrating if needed) the store at `path`.
+    public init(path: String, role: Role) throws {
+        self.role = role
+        var config = Configuration()
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        do { writer = try DatabasePool(path: path, configuration: config) } catch {
+            throw InputError(.file(path), expected: "an SQLite registry store that can be opened (\(error))")
+        }
+        try RegistrySchema.migrator.migrate(writer)
+    }
+
+    init(writer: any DatabaseWriter, role: Role) throws {
+        self.role = role; self.writer = writer
+        try RegistrySchema.migrator.migrate(writer)
+    }
+
+    /// A store in memory (tests, demo).
+    public static func inMemory(role: Role) throws -> RegistryStore {
+        try RegistryStore(writer: DatabaseQueue(), role: role)
+    }
+
+    /// The same database seen with another role (tests of role enforcement; tools that switch hats).
+    public func opened(as role: Role) throws -> RegistryStore { try RegistryStore(writer: writer, role: role) }
+
+    func require(_ allowed: Bool, _ action: String) throws {
+        if !allowed { throw AccessDenied(role: role, action: action) }
+    }
+
+    // MARK: Loading
+
+    /// Loads CSV files (named `<table>.csv`) for `site`, in dependency order, each file in one
+    /// transaction. Only a data manager of `site` may load. Files that cannot be read, lack a
+    /// required column or carry a direct identifier are refused whole (nothing of them stored).
+    public func ingest(files: [String], site: String, pseudonymiser: Pseudonymiser, user: String,
+                       progress: ((String) -> Void)? = nil, failAfterRows: Int? = nil) throws -> LoadReport {
+        var sources: [(TableSpec?, () throws -> RowSource, String)] = []
+        for f in files {
+            let base = URL(fileURLWithPath: f).deletingPathExtension().lastPathComponent.lowercased()
+            sources.append((DataDictionary.table(named: base), { try CSVReader(path: f) }, f))
+        }
+        return try load(sources: sources, site: site, pseudonymiser: pseudonymiser, user: user, progress: progress, failAfterRows: failAfterRows)
+    }
+
+    /// Loads rows built in memory into `table` (e.g. irradiation events read from an RDSR by the
+    /// DICOM layer), through the same checks, quarantine and audit as CSV files.
+    public func load(rows: [[String: String]], into table: String, source: String, site: String,
+                     pseudonymiser: Pseudonymiser, user: String) throws -> LoadReport {
+        try load(sources: [(DataDictionary.table(named: table), { DictionaryRowSource(name: source, rows: rows) }, source)],
+                 site: site, pseudonymiser: pseudonymiser, user: user, progress: nil, failAfterRows: nil)
+    }
+
+    func load(sources: [(TableSpec?, () throws -> RowSource, String)], site: String, pseudonymiser: Pseudonymiser,
+              user: String, progress: ((String) -> Void)?, failAfterRows: Int?) throws -> LoadReport {
+        let site = site.uppercased()
+        try require(role == .dataManager(site: site), "load data for site \(site)")
+        let started = ISO8601DateFormatter().string(from: Date())
+        let loadID: Int64 = try writer.write { db in
+            try db.execute(sql: "INSERT INTO audit_loads (user, role, site, started_at, schema_version, status) VALUES (?,?,?,?,?, 'running')",
+                           arguments: [user, role.description, site, started, DataDictionary.schemaVersion])
+            return db.lastInsertedRowID
+        }
+        var report = LoadReport(loadID: loadID, site: site)
+        var cache = LoadCache()
+        let ordered = sources.sorted { ($0.0?.loadOrder ?? -1) < ($1.0?.loadOrder ?? -1) }
+        for (spec, open, name) in ordered {
+            var result = FileLoadResult(file: name, table: spec?.name ?? "?")
+            var problems: [QuarantineEntry] = []
+            progress?("loading \(name)")
+            do {
+                guard let spec else {
+                    throw InputError(.file(name), expected: "a file named after a dictionary table (\(DataDictionary.tables.map { $0.name + ".csv" }.joined(separator: ", ")))")
+                }
+                let saved = cache
+                do {
+                    try writer.writeWithoutTransaction { db in try db.inTransaction {
+                        var hasher = SHA256()
+                        let source = try open()
+                        (source as? CSVReader)?.onBytesOverride = { hasher.update(data: $0) }
+                        let loader = TableLoader(db: db, table: spec, site: site, loadID: loadID, pseudonymiser: pseudonymiser, failAfterRows: failAfterRows)
+                        try loader.load(source, cache: &cache, result: &result, problems: &problems)
+                        result.sha256 = Pseudonymiser.hex(Array(hasher.finalize()))
+                        try Self.recordFile(db, loadID, result)
+                        return .commit
+                    } }
+                } catch { cache = saved; throw error }
+            } catch {
+                result = FileLoadResult(file: name, table: spec?.name ?? "?")
+                result.status = "refused"
+                result.message = (error as? InputError)?.description ?? (error is InjectedFailure ? "load interrupted" : "\(error)")
+                problems = []
+                result.sha256 = (try? Self.sha256(of: name)) ?? ""
+                try? writer.write { db in try Self.recordFile(db, loadID, result) }
+                if error is InjectedFailure { report.files.append(result); try finish(loadID, "interrupted"); throw error }
+            }
+            report.files.append(result)
+            report.problems += problems
+        }
+        try finish(loadID, report.refusedFiles.isEmpty ? "finished" : "finished with refused files")
+        return report
+    }
+
+    private func finish(_ loadID: Int64, _ status: String) throws {
+        try writer.write { db in
+            try db.execute(sql: "UPDATE audit_loads SET finished_at = ?, status = ? WHERE load_id = ?",
+                           arguments: [ISO8601DateFormatter().string(from: Date()), status, loadID])
+        }
+    }
+
+    static func recordFile(_ db: Database, _ loadID: Int64, _ r: FileLoadResult) throws {
+        try db.execute(sql: "INSERT INTO audit_files VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                       arguments: [loadID, r.file, r.sha256, r.table, r.status, r.message, r.inserted, r.updated, r.unchanged, r.rejected, r.replaced])
+    }
+
+    static func sha256(of path: String) throws -> String {
+        guard let h = FileHandle(forReadingAtPath: path) else { return "" }
+        defer { try? h.close() }
+        var hasher = SHA256()
+        while let d = try h.read(upToCount: 1 << 20), !d.isEmpty { hasher.update(data: d) }
+        return Pseudonymiser.hex(Array(hasher.finalize()))
+    }
+}

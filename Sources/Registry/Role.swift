@@ -1,0 +1,24 @@
+/// Who uses the store, and what they may do. Enforced by every `RegistryStore` method.
+/// - data manager: loads and corrects the data of their own site; sees its quarantine and audit.
+/// - analyst: reads the pooled, pseudonymised data of all sites; no quarantine, no audit, no loading.
+/// - auditor: reads the audit trail and quarantine of all sites; no loading, no data rows.
+public enum Role: Sendable, Hashable, CustomStringConvertible {
+    case dataManager(site: String)
+    case analyst
+    case auditor
+
+    public var description: String {
+        switch self {
+        case .dataManager(let site): "data_manager(\(site))"
+        case .analyst: "analyst"
+        case .auditor: "auditor"
+        }
+    }
+}
+
+/// A request the caller's role does not allow.
+public struct AccessDenied: Error, Sendable, CustomStringConvertible {
+    public let role: Role
+    public let action: String
+    public var description: String { "access denied: role \(role) may not \(action)" }
+}

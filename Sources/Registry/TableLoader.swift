@@ -1,0 +1,167 @@
+import GRDB
+import HarmonicCore
+
+/// Facts about rows already loaded for one site, used by the cross-row checks. Kept in
+/// memory for the duration of a load (70,000 children and 150,000 procedures fit in a few
+/// tens of MB); irradiation events, the big table, are never cached.
+struct LoadCache {
+    var patients: [String: PatientFacts] = [:]
+    /// Parent rows by table name then key (procedures, courses, samples).
+    var parents: [String: [String: ParentFacts]] = [:]
+    var loadedTables: Set<String> = []
+}
+
+/// Thrown to simulate a crash midway through a file (tests of atomicity).
+public struct InjectedFailure: Error, Sendable {}
+
+/// Loads the rows of one source into one table, inside the caller's transaction.
+struct TableLoader {
+    let db: Database
+    let table: TableSpec
+    let site: String
+    let loadID: Int64
+    let pseudonymiser: Pseudonymiser
+    /// Throw `InjectedFailure` after this many rows (tests only).
+    let failAfterRows: Int?
+
+    static let cachedParents: Set<String> = ["cardiac_procedures", "rt_courses", "biobank_samples"]
+
+    func ensureCache(_ cache: inout LoadCache, for name: String) throws {
+        guard !cache.loadedTables.contains(name) else { return }
+        cache.loadedTables.insert(name)
+        if name == "patients" {
+            let rows = try Row.fetchCursor(db, sql: "SELECT patient_pseudonym, birth_date, last_contact_date, death_date, emigration_date FROM patients WHERE site = ?", arguments: [site])
+            while let r = try rows.next() {
+                guard let b = CalendarDate(iso: r[1] as String), let l = CalendarDate(iso: r[2] as String) else { continue }
+                cache.patients[r[0]] = PatientFacts(birth: b.dayNumber, lastContact: l.dayNumber,
+                                                    death: (r[3] as String?).flatMap { CalendarDate(iso: $0)?.dayNumber },
+                                                    emigration: (r[4] as String?).flatMap { CalendarDate(iso: $0)?.dayNumber })
+            }
+        } else if Self.cachedParents.contains(name) {
+            let (key, patientCol, dateCol): (String, String, String) = switch name {
+            case "cardiac_procedures": ("site_procedure_id", "patient_pseudonym", "procedure_date")
+            case "rt_courses": ("course_id", "patient_pseudonym", "start_date")
+            default: ("sample_id", "patient_pseudonym", "collection_date")
+            }
+            var map: [String: ParentFacts] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT \(key), \(patientCol), \(dateCol) FROM \(name) WHERE site = ?", arguments: [site])
+            while let r = try rows.next() {
+                map[r[0]] = ParentFacts(patient: r[1], date: (r[2] as String?).flatMap { CalendarDate(iso: $0)?.dayNumber })
+            }
+            cache.parents[name] = map
+        }
+    }
+
+    /// Loads every row; rejected rows go to quarantine and `problems`.
+    func load(_ source: RowSource, cache: inout LoadCache, result: inout FileLoadResult,
+              problems: inout [QuarantineEntry]) throws {
+        let header = try source.readHeader()
+        for h in header where DataDictionary.isDirectIdentifier(header: h) {
+            throw InputError(.file(source.name), field: h, expected: "no direct identifier: column '\(h)' looks like a name, national id, address, phone or email; remove it from the extract (nothing of this file was stored)")
+        }
+        var index: [Int?] = []
+        for c in table.columns {
+            let i = header.firstIndex { $0.lowercased() == c.name }
+            if i == nil && c.required {
+                throw InputError(.file(source.name), field: c.name, expected: "a column '\(c.name)' (required by the data dictionary for table \(table.name)); header has: \(header.joined(separator: ", "))")
+            }
+            index.append(i)
+        }
+        try ensureCache(&cache, for: "patients")
+        for r in table.references { try ensureCache(&cache, for: r.table) }
+        try ensureCache(&cache, for: table.name)
+
+        let storeCols = table.columns.map { RegistrySchema.storeColumn($0.name) }
+        let keyPos = table.columns.firstIndex { $0.name == table.key }!
+        let colList = (["site"] + storeCols + ["load_id"]).map { "\"\($0)\"" }.joined(separator: ", ")
+        let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO \"\(table.name)\" (\(colList)) VALUES (\(Array(repeating: "?", count: storeCols.count + 2).joined(separator: ", ")))")
+        let nonKey = storeCols.enumerated().filter { $0.offset != keyPos }
+        let update = try db.makeStatement(sql: "UPDATE \"\(table.name)\" SET " + nonKey.map { "\"\($0.element)\" = ?" }.joined(separator: ", ")
+            + ", load_id = ? WHERE site = ? AND \"\(storeCols[keyPos])\" = ? AND (" + nonKey.map { "\"\($0.element)\" IS NOT ?" }.joined(separator: " OR ") + ")")
+        let quarantineInsert = try db.makeStatement(sql: "INSERT INTO quarantine (site, table_name, row_key, file, line, field, value, reason, load_id) VALUES (?,?,?,?,?,?,?,?,?)")
+        let quarantineDeleteOld = try db.makeStatement(sql: "DELETE FROM quarantine WHERE site = ? AND table_name = ? AND row_key = ? AND load_id <> ?")
+        let change = try db.makeStatement(sql: "INSERT INTO audit_changes (load_id, site, table_name, row_key, action) VALUES (?,?,?,?,?)")
+        var quarantined = Set(try String.fetchAll(db, sql: "SELECT DISTINCT row_key FROM quarantine WHERE site = ? AND table_name = ?", arguments: [site, table.name]))
+
+        var fields: [String] = []
+        var values = [DatabaseValue](repeating: .null, count: table.columns.count)
+        var seen = Set<String>()
+        var rows = 0
+        while try source.next(into: &fields) {
+            rows += 1
+            if let failAfterRows, rows > failAfterRows { throw InjectedFailure() }
+            let rawKey = index[keyPos].map { $0 < fields.count ? fields[$0].trimmingWhitespace() : "" } ?? ""
+            let rowKey: String
+            if rawKey.isEmpty { rowKey = "\(source.name):\(source.line)" }
+            else { rowKey = table.key == "site_patient_id" ? pseudonymiser.pseudonym(for: rawKey) : rawKey }
+            do throws(RowProblem) {
+                if fields.count != header.count {
+                    throw RowProblem(field: "row", value: "\(fields.count) fields", reason: "expected \(header.count) fields as in the header")
+                }
+                for (i, c) in table.columns.enumerated() {
+                    values[i] = try IngestRules.parse(index[i].map { fields[$0] } ?? "", c)
+                    if c.name == "site_patient_id", case .string(let id) = values[i].storage {
+                        values[i] = (i == keyPos ? rowKey : pseudonymiser.pseudonym(for: id)).databaseValue
+                    }
+                }
+                if seen.contains(rowKey) {
+                    throw RowProblem(field: table.key, value: table.key == "site_patient_id" ? rowKey : rawKey, reason: "duplicate key: already given earlier in this file")
+                }
+                try checkCrossRow(values, cache: &cache)
+            } catch {
+                result.rejected += 1
+                // Site patient ids are already pseudonyms here (replaced before any cross-row check).
+                let value = error.value
+                let entry = QuarantineEntry(site: site, table: table.name, rowKey: rowKey, file: source.name, line: source.line,
+                                            field: error.field, value: value, reason: error.reason)
+                if quarantined.contains(rowKey) {
+                    try quarantineDeleteOld.execute(arguments: [site, table.name, rowKey, loadID])
+                }
+                quarantined.insert(rowKey)
+                try quarantineInsert.execute(arguments: [site, table.name, rowKey, entry.file, entry.line, entry.field, entry.value, entry.reason, loadID])
+                problems.append(entry)
+                continue
+            }
+            seen.insert(rowKey)
+            var args = [DatabaseValue](); args.reserveCapacity(values.count + 2)
+            args.append(site.databaseValue); args.append(contentsOf: values); args.append(loadID.databaseValue)
+            insert.setUncheckedArguments(StatementArguments(args))
+            try insert.execute()
+            var changed = true
+            if db.changesCount == 1 { result.inserted += 1 } else {
+                var u = [DatabaseValue]()
+                for (i, _) in nonKey { u.append(values[i]) }
+                u.append(loadID.databaseValue); u.append(site.databaseValue); u.append(values[keyPos])
+                for (i, _) in nonKey { u.append(values[i]) }
+                update.setUncheckedArguments(StatementArguments(u))
+                try update.execute()
+                if db.changesCount == 1 {
+                    result.updated += 1
+                    try change.execute(arguments: [loadID, site, table.name, rowKey, "updated"])
+                } else { result.unchanged += 1; changed = false }
+            }
+            remember(values, key: rowKey, cache: &cache)
+            if changed, quarantined.contains(rowKey) {
+                try quarantineDeleteOld.execute(arguments: [site, table.name, rowKey, loadID])
+                if db.changesCount > 0 {
+                    result.replaced += 1
+                    try change.execute(arguments: [loadID, site, table.name, rowKey, "quarantine_resolved"])
+                }
+            }
+        }
+    }
+
+    func remember(_ v: [DatabaseValue], key: String, cache: inout LoadCache) {
+        func day(_ name: String) -> Int? { table.columns.firstIndex { $0.name == name }.flatMap { IngestRules.day(v[$0]) } }
+        func text(_ name: String) -> String { table.columns.firstIndex { $0.name == name }.map { IngestRules.dateText(v[$0]) } ?? "" }
+        switch table.name {
+        case "patients":
+            cache.patients[key] = PatientFacts(birth: day("birth_date") ?? 0, lastContact: day("last_contact_date") ?? 0,
+                                               death: day("death_date"), emigration: day("emigration_date"))
+        case "cardiac_procedures": cache.parents[table.name, default: [:]][key] = ParentFacts(patient: text("site_patient_id"), date: day("procedure_date"))
+        case "rt_courses": cache.parents[table.name, default: [:]][key] = ParentFacts(patient: text("site_patient_id"), date: day("start_date"))
+        case "biobank_samples": cache.parents[table.name, default: [:]][key] = ParentFacts(patient: text("site_patient_id"), date: day("collection_date"))
+        default: break
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import Testing
+import HarmonicCore
+import HarmonicTestSupport
+@testable import Registry
+
+@Suite("Pseudonyms and roles")
+struct PseudonymAndRoleTests {
+    @Test("the same site id gets the same pseudonym in every load and from a key file")
+    func stable() throws {
+        let dir = try SharedData.temporaryDirectory("registry-key")
+        let path = dir.appendingPathComponent("no.key").path
+        try Pseudonymiser.writeNewKey(to: path)
+        let a = try Pseudonymiser(keyFile: path), b = try Pseudonymiser(keyFile: path)
+        #expect(a.pseudonym(for: "P1") == b.pseudonym(for: "P1"))
+        #expect(a.pseudonym(for: "P1").count == 64)
+    }
+
+    @Test("the pseudonym is HMAC-SHA-256 as computed by Python's hmac module")
+    func matchesPython() throws {
+        let py = try PeerTool.python("import hmac,hashlib; print(hmac.new(bytes([7]*32), b'P1', hashlib.sha256).hexdigest())")
+        #expect(Fixture.keyNO.pseudonym(for: "P1") == py.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    @Test("two sites' keys give unrelated pseudonyms for the same site id")
+    func keySeparation() {
+        #expect(Fixture.keyNO.pseudonym(for: "P1") != Fixture.keyBE.pseudonym(for: "P1"))
+    }
+
+    @Test("a new key is never written over an existing key file")
+    func keyNotOverwritten() throws {
+        let path = try SharedData.temporaryDirectory("registry-key2").appendingPathComponent("k").path
+        try Pseudonymiser.writeNewKey(to: path)
+        #expect(throws: InputError.self) { try Pseudonymiser.writeNewKey(to: path) }
+    }
+
+    @Test("no site patient id reaches the store: patients are keyed by pseudonym")
+    func noSiteIdStored() throws {
+        let store = try Fixture.store()
+        try Fixture.load(store, ["patients": Fixture.patients, "cardiac_procedures": Fixture.procedures])
+        let keys = try store.read { db in try String.fetchAll(db, sql: "SELECT patient_pseudonym FROM patients UNION SELECT patient_pseudonym FROM cardiac_procedures") }
+        #expect(Set(keys) == [Fixture.keyNO.pseudonym(for: "P1"), Fixture.keyNO.pseudonym(for: "P2")])
+    }
+
+    @Test("a data manager may not load another site's data")
+    func dataManagerOwnSiteOnly() throws {
+        let store = try Fixture.store()
+        #expect(throws: AccessDenied.self) { try Fixture.load(store, ["patients": Fixture.patients], key: Fixture.keyBE, site: "BE") }
+    }
+
+    @Test("an analyst may read pooled data but not load, nor read quarantine or audit")
+    func analystLimits() throws {
+        let dm = try Fixture.store()
+        try Fixture.load(dm, ["patients": Fixture.patients])
+        let analyst = try dm.opened(as: .analyst)
+        #expect(try analyst.count("patients") == 2)
+        #expect(throws: AccessDenied.self) { try Fixture.load(analyst, ["patients": Fixture.patients]) }
+        #expect(throws: AccessDenied.self) { try analyst.quarantine() }
+        #expect(throws: AccessDenied.self) { try analyst.auditLoads() }
+    }
+
+    @Test("an auditor may read the audit but neither data rows nor load")
+    func auditorLimits() throws {
+        let dm = try Fixture.store()
+        try Fixture.load(dm, ["patients": Fixture.patients])
+        let auditor = try dm.opened(as: .auditor)
+        #expect(try auditor.auditLoads().count == 1)
+        #expect(throws: AccessDenied.self) { try auditor.count("patients") }
+        #expect(throws: AccessDenied.self) { try Fixture.load(auditor, ["patients": Fixture.patients]) }
+    }
+
+    @Test("a data manager sees only their own site's rows")
+    func dataManagerSeesOwnSite() throws {
+        let no = try Fixture.store()
+        try Fixture.load(no, ["patients": Fixture.patients])
+        let be = try no.opened(as: .dataManager(site: "BE"))
+        try Fixture.load(be, ["patients": Fixture.patients.replacingOccurrences(of: ",NO,", with: ",BE,")], key: Fixture.keyBE, site: "BE")
+        #expect(try be.count("patients") == 2)
+        #expect(try no.opened(as: .analyst).count("patients") == 4)
+    }
+}
