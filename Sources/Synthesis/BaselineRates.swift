@@ -7,6 +7,11 @@ public enum PredisposingCondition: String, CaseIterable, Sendable {
     case transplant = "organ_transplant"
     case immunodeficiency
 
+    /// The data dictionary's code (22q11 deletion is one of the "other chromosomal syndromes").
+    public var dictionaryCode: String {
+        self == .deletion22q11 ? "other_chromosomal_syndrome" : rawValue
+    }
+
     /// Prevalence among children catheterised for congenital heart disease.
     /// Down syndrome: ~6% of CHD children (40-50% of Down syndrome children have CHD;
     /// Freeman et al., Genet Med 2008; Harbron et al. cohort descriptions report 5-8%).

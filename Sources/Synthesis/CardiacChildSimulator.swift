@@ -110,7 +110,7 @@ struct CardiacChildSimulator {
             out[.patients].text(sex.rawValue)
             out[.patients].date(birth)
             out[.patients].text("cardiac")
-            out[.patients].text(conditions.map(\.rawValue).joined(separator: "|"))
+            out[.patients].text(conditions.first?.dictionaryCode ?? "none")
             out[.patients].text(vital)
             if vital == "emigrated" { out[.patients].date(CalendarDate(dayNumber: exitDay)) } else { out[.patients].empty() }
             out[.patients].date(CalendarDate(dayNumber: exitDay))
@@ -145,8 +145,10 @@ struct CardiacChildSimulator {
             if type == "diagnostic" { interventional = false }
         }
         let bodySize = exp(0.12 * rng.normal())
-        let kap = CardiacPractice.medianKAP2010(age: age) * CardiacPractice.eraFactor(year: year) * factor
-            * pow(bodySize, 0.8) * exp(0.7 * rng.normal())
+        // Capped at 10 Gy·cm² per kg, beyond the highest published paediatric values (Harbron 2015).
+        let weight = CardiacPractice.interpolate(CardiacPractice.growthWeight, age: age) * 0.9 * bodySize
+        let kap = min(10 * weight, CardiacPractice.medianKAP2010(age: age) * CardiacPractice.eraFactor(year: year) * factor
+            * pow(bodySize, 0.8) * exp(0.7 * rng.normal()))
         return SimProcedure(day: day, age: age, year: year, interventional: interventional, type: type,
                             kap: kap, organDoses: TrueOrganDoseModel.organDoses(kap: kap, age: age),
                             weightFactor: bodySize)

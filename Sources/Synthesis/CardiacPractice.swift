@@ -7,7 +7,7 @@ enum CardiacPractice {
     /// Procedure types (the coded list of the data dictionary) and their class.
     static let interventionalTypes: [(code: String, weight: Double, kapFactor: Double)] = [
         ("asd_closure", 0.16, 1.0), ("pda_closure", 0.16, 0.7), ("balloon_valvuloplasty", 0.18, 1.2),
-        ("balloon_angioplasty", 0.12, 1.8), ("stent_implantation", 0.08, 2.2), ("balloon_septostomy", 0.08, 0.4),
+        ("balloon_angioplasty", 0.12, 1.8), ("stent", 0.08, 2.2), ("balloon_atrial_septostomy", 0.08, 0.4),
         ("ablation", 0.10, 1.5), ("biopsy", 0.08, 0.3), ("other_interventional", 0.04, 1.5),
     ]
     /// Interventional share by calendar year: ~10% before 1985 rising to ~60% after 2005
@@ -21,7 +21,7 @@ enum CardiacPractice {
         switch code {
         case "ablation": year >= 1992
         case "asd_closure", "pda_closure": year >= 1994
-        case "stent_implantation": year >= 1990
+        case "stent": year >= 1990
         default: true
         }
     }
@@ -83,7 +83,7 @@ enum CardiacPractice {
 }
 
 /// Completeness of a procedure's dose record.
-enum DoseRecord: String { case events = "event_level", totals = "procedure_totals", none }
+enum DoseRecord: String { case events = "event", totals = "totals", none }
 
 /// The true organ doses synth uses to draw cancers: effective dose per unit KAP by age
 /// (Ubeda et al., Phys Med 2017: 1.70, 0.89, 0.58, 0.40 mSv/(Gy·cm²) for ages <1, 1-<5,

@@ -23,7 +23,7 @@ struct RadiotherapyChildSimulator {
         let sex: Sex = rng.uniform() < 0.55 ? .male : .female
         let startDay = CalendarDate(year: 2005, month: 1, day: 1)!.dayNumber + Int(rng.uniform() * 16 * 365.25)
         let year = 1970 + Double(startDay) / 365.25
-        let age = rng.uniform() * 18
+        let age = 0.5 + rng.uniform() * 17.5
         let birthDay = startDay - Int(age * 365.25)
         var u = rng.uniform() * Self.sites.reduce(0) { $0 + $1.weight }
         var site = Self.sites[0]
@@ -35,14 +35,14 @@ struct RadiotherapyChildSimulator {
 
         out[.patients].text(pid); out[.patients].text(country.rawValue); out[.patients].text(sex.rawValue)
         out[.patients].date(CalendarDate(dayNumber: birthDay)); out[.patients].text("radiotherapy")
-        out[.patients].text(""); out[.patients].text(dead ? "dead" : "alive"); out[.patients].empty()
+        out[.patients].text("none"); out[.patients].text(dead ? "dead" : "alive"); out[.patients].empty()
         out[.patients].date(CalendarDate(dayNumber: exitDay))
         if dead { out[.patients].date(CalendarDate(dayNumber: exitDay)) } else { out[.patients].empty() }
         out[.patients].endRow()
 
         // Primary cancer.
         out[.cancers].id(pid, "-K", 1); out[.cancers].text(pid); out[.cancers].date(CalendarDate(dayNumber: diagnosisDay))
-        out[.cancers].text(site.topo); out[.cancers].text(site.morph); out[.cancers].text("3"); out[.cancers].text("7")
+        out[.cancers].text(site.topo); out[.cancers].text(site.morph + "/3"); out[.cancers].text("3"); out[.cancers].text("7")
         out[.cancers].text("\(country.rawValue)-cancer-registry"); out[.cancers].endRow()
 
         // Course: protons rising from ~10% (2005) to ~40% (2020) of this registry's children.
@@ -61,20 +61,27 @@ struct RadiotherapyChildSimulator {
         out[.rtCourses].date(CalendarDate(dayNumber: startDay)); out[.rtCourses].date(CalendarDate(dayNumber: endDay))
         out[.rtCourses].text(proton ? "proton" : "photon"); out[.rtCourses].text(technique)
         out[.rtCourses].text(site.site); out[.rtCourses].decimal(dose, 1); out[.rtCourses].int(fractions)
-        out[.rtCourses].text(proton ? "\(Int(100 + rng.uniform() * 130)) MeV" : "6 MV")
+        out[.rtCourses].int(proton ? Int(100 + rng.uniform() * 130) : 6)
         out[.rtCourses].endRow()
         fractions = max(fractions, 1)
 
-        // Imaging: planning CT, daily or weekly CBCT, planar kV pairs.
-        let imaging: [(String, Int)] = [("ct", 1), ("cbct", rng.uniform() < 0.5 ? fractions : fractions / 5), ("planar", fractions / 5 + 1)]
-        for (k, im) in imaging.enumerated() where im.1 > 0 {
-            out[.rtImaging].id(pid, "-I", k + 1); out[.rtImaging].text(pid); out[.rtImaging].text(course)
-            out[.rtImaging].date(CalendarDate(dayNumber: k == 0 ? startDay - 10 : startDay)); out[.rtImaging].text(im.0)
-            out[.rtImaging].int(im.1); out[.rtImaging].endRow()
+        // Imaging: planning CT, daily or weekly CBCT, planar kV pairs; dose per session of the
+        // order of AAPM TG-180 (Ding et al., Med Phys 2018): CT 10-30 mGy CTDIvol, CBCT 1-30 mGy,
+        // planar kV 0.1-1 mGy.
+        let cbct = rng.uniform() < 0.5 ? fractions : max(1, fractions / 5)
+        let imaging: [(String, Int, Int, Int, Double)] = [
+            ("ct", 1, startDay - 10, startDay - 10, 10 + 20 * rng.uniform()),
+            ("cbct", cbct, startDay, endDay, 1 + 29 * rng.uniform()),
+            ("planar_kv", fractions / 5 + 1, startDay, endDay, 0.1 + 0.9 * rng.uniform()),
+        ]
+        for (k, im) in imaging.enumerated() {
+            out[.rtImaging].id(pid, "-I", k + 1); out[.rtImaging].text(course); out[.rtImaging].text(im.0)
+            out[.rtImaging].date(CalendarDate(dayNumber: im.2)); out[.rtImaging].date(CalendarDate(dayNumber: im.3))
+            out[.rtImaging].int(im.1); out[.rtImaging].decimal(im.4, 2); out[.rtImaging].endRow()
         }
 
         // Biobank samples (before, end of RT, 1 year) and biomarkers.
-        let points: [(String, Int)] = [("before_rt", startDay - 3), ("end_of_rt", endDay), ("follow_up_1y", endDay + 365)]
+        let points: [(String, Int)] = [("before_rt", startDay - 3), ("end_of_rt", endDay), ("follow_up", endDay + 365)]
         let analytes: [(String, String, Double, String)] = [
             ("nt_probnp", "pg/mL", 60, "Roche Elecsys proBNP II"), ("troponin_t", "ng/L", 5, "Roche hs-TnT"),
             ("tsh", "mU/L", 2, "Abbott Architect TSH"), ("crp", "mg/L", 1.5, "Siemens Atellica CRP"),
@@ -84,7 +91,7 @@ struct RadiotherapyChildSimulator {
             let sid = "\(pid)-S\(k + 1)"
             let type = ["blood", "plasma", "saliva"][Int(rng.uniform() * 3)]
             out[.biobankSamples].text(sid); out[.biobankSamples].text(pid); out[.biobankSamples].text(type)
-            out[.biobankSamples].text(pt.0); out[.biobankSamples].date(CalendarDate(dayNumber: pt.1))
+            out[.biobankSamples].date(CalendarDate(dayNumber: pt.1)); out[.biobankSamples].text(pt.0)
             out[.biobankSamples].text("\(country.rawValue)-biobank-freezer-\(1 + Int(rng.uniform() * 4))")
             out[.biobankSamples].endRow()
             guard type != "saliva" else { continue }
@@ -92,7 +99,8 @@ struct RadiotherapyChildSimulator {
                 m += 1
                 out[.biomarkers].id(pid, "-M", m); out[.biomarkers].text(sid); out[.biomarkers].text(a.0)
                 out[.biomarkers].decimal(a.2 * exp(0.5 * rng.normal()) * (k == 1 ? 1.3 : 1), 2)
-                out[.biomarkers].text(a.1); out[.biomarkers].text(a.3); out[.biomarkers].endRow()
+                out[.biomarkers].text(a.1); out[.biomarkers].text(a.3)
+                out[.biomarkers].date(CalendarDate(dayNumber: pt.1 + 7)); out[.biomarkers].endRow()
             }
         }
         // PedsQL 4.0 total scores (0-100; population mean ~80, childhood cancer survivors ~70-75:
@@ -100,8 +108,8 @@ struct RadiotherapyChildSimulator {
         for k in 0..<3 where rng.uniform() < 0.7 {
             let d = endDay + 180 + k * 365
             guard d <= exitDay else { break }
-            out[.proScores].id(pid, "-Q", k + 1); out[.proScores].text(pid); out[.proScores].text("pedsql_4.0")
-            out[.proScores].text("total"); out[.proScores].decimal(min(100, max(0, 72 + 14 * rng.normal())), 1)
+            out[.proScores].id(pid, "-Q", k + 1); out[.proScores].text(pid); out[.proScores].text("pedsql_total")
+            out[.proScores].decimal(min(100, max(0, 72 + 14 * rng.normal())), 1)
             out[.proScores].date(CalendarDate(dayNumber: d)); out[.proScores].endRow()
         }
     }

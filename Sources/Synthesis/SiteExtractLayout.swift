@@ -2,9 +2,9 @@
 /// and cohort (`BE-cardiac/`, `DK-radiotherapy/`), one file per table, a header row, comma
 /// separated, UTF-8. Column names follow the registry's data dictionary.
 public enum SiteExtractTable: String, CaseIterable, Sendable {
-    case patients, procedures, irradiationEvents = "irradiation_events", cancers
+    case patients, procedures = "cardiac_procedures", irradiationEvents = "irradiation_events", cancers = "cancer_outcomes"
     case rtCourses = "rt_courses", rtImaging = "rt_imaging"
-    case biobankSamples = "biobank_samples", biomarkers, proScores = "pro_scores"
+    case biobankSamples = "biobank_samples", biomarkers = "biomarker_measurements", proScores = "pro_scores"
 
     /// Position in `allCases` (constant-time, for the hot loops).
     var index: Int {
@@ -27,30 +27,30 @@ public enum SiteExtractTable: String, CaseIterable, Sendable {
     public var columns: [String] {
         switch self {
         case .patients:
-            ["patient_id", "country", "sex", "birth_date", "cohort", "conditions", "vital_status",
+            ["site_patient_id", "country", "sex", "birth_date", "cohort", "predisposing_condition", "vital_status",
              "emigration_date", "last_contact_date", "death_date"]
         case .procedures:
-            ["procedure_id", "patient_id", "procedure_date", "hospital", "procedure_type", "procedure_class",
-             "weight_kg", "height_cm", "kap_gy_cm2", "ref_air_kerma_mgy", "fluoroscopy_time_s",
-             "cine_runs", "cine_frames", "equipment", "dose_record"]
+            ["site_procedure_id", "site_patient_id", "procedure_date", "hospital", "procedure_type", "procedure_class",
+             "weight_kg", "height_cm", "kap_gycm2", "ref_air_kerma_mgy", "fluoro_time_s",
+             "cine_runs", "cine_frames", "equipment", "dose_record_level"]
         case .irradiationEvents:
-            ["event_uid", "procedure_id", "event_datetime", "event_type", "acquisition_plane", "kvp",
-             "tube_current_ma", "pulse_rate", "filter_cu_mm", "primary_angle_deg", "secondary_angle_deg",
-             "field_size_cm", "source_detector_cm", "kap_gy_cm2", "ref_air_kerma_mgy", "irradiation_time_s"]
+            ["event_uid", "site_procedure_id", "event_datetime", "event_type", "plane", "kap_gycm2", "ref_air_kerma_mgy",
+             "primary_angle_deg", "secondary_angle_deg", "kvp", "tube_current_ma", "pulse_width_ms", "exposure_time_s",
+             "pulses", "filter_material", "filter_thickness_mm", "field_area_cm2", "source_detector_distance_mm"]
         case .cancers:
-            ["cancer_id", "patient_id", "diagnosis_date", "topography", "morphology", "behaviour",
+            ["outcome_id", "site_patient_id", "diagnosis_date", "topography", "morphology", "behaviour",
              "basis_of_diagnosis", "source_registry"]
         case .rtCourses:
-            ["course_id", "patient_id", "start_date", "end_date", "modality", "technique", "target_site",
-             "prescribed_dose_gy", "fractions", "energy"]
+            ["course_id", "site_patient_id", "start_date", "end_date", "modality", "technique", "target_site",
+             "prescribed_dose_gy", "fractions", "energy_mev"]
         case .rtImaging:
-            ["imaging_id", "patient_id", "course_id", "imaging_date", "modality", "count"]
+            ["imaging_id", "course_id", "modality", "first_date", "last_date", "sessions", "dose_per_session_mgy"]
         case .biobankSamples:
-            ["sample_id", "patient_id", "sample_type", "time_point", "collection_date", "storage_location"]
+            ["sample_id", "site_patient_id", "sample_type", "collection_date", "time_point", "storage_location"]
         case .biomarkers:
-            ["measurement_id", "sample_id", "analyte", "value", "unit", "assay"]
+            ["measurement_id", "sample_id", "analyte", "value", "unit", "assay", "measurement_date"]
         case .proScores:
-            ["score_id", "patient_id", "instrument", "domain", "score", "assessment_date"]
+            ["score_id", "site_patient_id", "instrument", "score", "score_date"]
         }
     }
     public var header: String { columns.joined(separator: ",") + "\n" }
