@@ -59,7 +59,8 @@ let package = Package(
         .target(name: "Synthesis", dependencies: ["HarmonicCore"], swiftSettings: fastMath),
 
         // HTML report with SVG plots, CSV/JSON export.
-        .target(name: "Reports", dependencies: ["HarmonicCore", "Registry", "Epidemiology"]),
+        .target(name: "Reports", dependencies: ["HarmonicCore", "Registry", "Epidemiology",
+                                               .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The command-line tool.
         .executableTarget(name: "harmonic", dependencies: [

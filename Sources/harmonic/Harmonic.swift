@@ -17,6 +17,7 @@ struct Harmonic: AsyncParsableCommand {
         subcommands: [
             IngestCommand.self,
             SynthCommand.self,
+            DemoCommand.self,
         ]
     )
 }
