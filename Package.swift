@@ -87,6 +87,6 @@ let package = Package(
         .testTarget(name: "EpidemiologyTests", dependencies: ["Epidemiology", "HarmonicTestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "HarmonicTestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "HarmonicTestSupport"]),
-        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Registry", "HarmonicTestSupport"]),
+        .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Registry", "Reports", "HarmonicTestSupport"]),
     ]
 )

@@ -75,6 +75,8 @@ struct RadiotherapyChildSimulator {
             ("planar_kv", fractions / 5 + 1, startDay, endDay, 0.1 + 0.9 * rng.uniform()),
         ]
         for (k, im) in imaging.enumerated() {
+            // Imaging of a corrupted (rejected) course cannot load either: recorded as such.
+            if courseKind != nil { out.markCorrupted(.rtImaging, "child_of_corrupted_row") }
             out[.rtImaging].id(pid, "-I", k + 1); out[.rtImaging].text(course); out[.rtImaging].text(im.0)
             out[.rtImaging].date(CalendarDate(dayNumber: im.2)); out[.rtImaging].date(CalendarDate(dayNumber: im.3))
             out[.rtImaging].int(im.1); out[.rtImaging].decimal(im.4, 2); out[.rtImaging].endRow()
