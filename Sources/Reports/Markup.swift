@@ -28,7 +28,7 @@ public func formatNumber(_ v: Double) -> String {
     if a >= 100 { return trimmed(v, 0) }
     if a >= 10 { return trimmed(v, 1) }
     if a >= 1 { return trimmed(v, 2) }
-    var d = 2, x = a
+    var d = 3, x = a  // three significant digits below 1
     while x < 0.1 && d < 10 { x *= 10; d += 1 }
     return trimmed(v, d)
 }
