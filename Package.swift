@@ -59,7 +59,7 @@ let package = Package(
         .target(name: "Synthesis", dependencies: ["HarmonicCore"], swiftSettings: fastMath),
 
         // HTML report with SVG plots, CSV/JSON export.
-        .target(name: "Reports", dependencies: ["HarmonicCore", "Registry", "Epidemiology",
+        .target(name: "Reports", dependencies: ["HarmonicCore", "Registry", "Epidemiology", "Synthesis",
                                                .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The command-line tool.
@@ -86,7 +86,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", "HarmonicTestSupport"]),
         .testTarget(name: "EpidemiologyTests", dependencies: ["Epidemiology", "HarmonicTestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "HarmonicTestSupport"]),
-        .testTarget(name: "ReportsTests", dependencies: ["Reports", "HarmonicTestSupport"]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "Synthesis", "HarmonicTestSupport"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Registry", "Reports", "HarmonicTestSupport"]),
     ]
 )

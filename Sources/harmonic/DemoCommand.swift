@@ -1,9 +1,6 @@
 import ArgumentParser
 import Foundation
-import HarmonicCore
-import Registry
 import Reports
-import Synthesis
 
 /// `harmonic demo`: the main job end to end on the embedded SQLite store.
 struct DemoCommand: ParsableCommand {
@@ -43,54 +40,16 @@ struct DemoCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let fm = FileManager.default
-        let outURL = URL(fileURLWithPath: out)
-        let extract = outURL.appendingPathComponent("extract"), keys = outURL.appendingPathComponent("keys")
-        let storePath = outURL.appendingPathComponent("harmonic.sqlite").path
-        try? fm.removeItem(at: extract)
-        for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: storePath + suffix) }
-        try fm.createDirectory(at: keys, withIntermediateDirectories: true)
-
-        note("[1/3] synth: \(children) cardiac children, seed \(seed), \(corrupt) bad rows -> \(extract.path)")
-        let config = SynthesisConfiguration(seed: seed, cardiacChildren: children, corruptFraction: SynthCommand.parseShare(corrupt) ?? 0)
-        let t0 = Date()
-        let summary = try CohortSynthesizer.run(config, to: extract, progress: ProgressBar("synth").update)
-        let synthSeconds = Date().timeIntervalSince(t0)
-
-        note("[2/3] ingest: \(summary.siteFolders.count) site folders -> \(storePath)")
-        let t1 = Date()
-        var loads: [(folder: String, report: LoadReport)] = []
-        let bar = ProgressBar("ingest")
-        for (k, folder) in summary.siteFolders.enumerated() {
-            let country = String(folder.prefix(2))
-            let keyFile = keys.appendingPathComponent("\(country).key").path
-            if !fm.fileExists(atPath: keyFile) { try Pseudonymiser.writeNewKey(to: keyFile) }
-            let pseudonymiser = try Pseudonymiser(keyFile: keyFile)
-            let store = try RegistryStore(path: storePath, role: .dataManager(site: country))
-            let dir = extract.appendingPathComponent(folder)
-            let files = try fm.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".csv") }.sorted()
-                .map { dir.appendingPathComponent($0).path }
-            let report = try store.ingest(files: files, site: country, pseudonymiser: pseudonymiser, user: "harmonic-demo")
-            loads.append((folder, report))
-            bar.update(Double(k + 1) / Double(summary.siteFolders.count))
-        }
-        let ingestSeconds = Date().timeIntervalSince(t1)
-
-        note("[3/3] report")
-        let t2 = Date()
-        let analyst = try RegistryStore(path: storePath, role: .analyst)
-        let overview = try CohortOverview.read(from: analyst)
-        let rows = loads.reduce(0) { $0 + $1.report.accepted + $1.report.rejected }
-        let notes = [
-            "Synthetic cohort: seed \(seed), \(formatNumber(Double(summary.cardiacChildren))) cardiac children in 7 countries and \(formatNumber(Double(summary.radiotherapyChildren))) children of the radiotherapy registry; \(formatNumber(Double(summary.rows[.procedures] ?? 0))) procedures, \(formatNumber(Double(summary.rows[.irradiationEvents] ?? 0))) irradiation events; truth files in \(extract.path)/truth.",
-            String(format: "Timings: synth %.1f s, ingest %.1f s (%@ rows, %.0f rows/s).", synthSeconds, ingestSeconds,
-                   formatNumber(Double(rows)), Double(rows) / max(ingestSeconds, 1e-9)),
-            "Store: \(storePath). Site keys (outside the store): \(keys.path).",
-        ]
-        let report = CohortReport.build(overview: overview, loads: loads, notes: notes, injectedCorruptions: summary.corruptedRows)
-        let reportURL = outURL.appendingPathComponent("report.html")
-        try report.write(to: reportURL)
-        note(String(format: "report written in %.1f s; total %.1f s", Date().timeIntervalSince(t2), Date().timeIntervalSince(started)))
-        print(reportURL.path)
+        var bar = ProgressBar("synth")
+        let pipeline = DemoPipeline(children: children, seed: seed, corruptFraction: SynthCommand.parseShare(corrupt) ?? 0,
+                                    outputDirectory: URL(fileURLWithPath: out))
+        let result = try pipeline.run(stage: { name in
+            note(name)
+            bar = ProgressBar(String(name.split(separator: " ")[1].dropLast()))
+        }, progress: { bar.update($0) })
+        note(String(format: "synth %.1f s, ingest %.1f s (%d rows accepted, %d rejected), report %.1f s; total %.1f s",
+                    result.synthSeconds, result.ingestSeconds, result.accepted, result.rejected, result.reportSeconds,
+                    Date().timeIntervalSince(started)))
+        print(result.reportURL.path)
     }
 }

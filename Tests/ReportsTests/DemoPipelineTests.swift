@@ -1,0 +1,26 @@
+import Foundation
+import HarmonicTestSupport
+import Testing
+@testable import Reports
+
+@Suite("Main job: synth → ingest → report")
+struct DemoPipelineTests {
+    @Test("the demo writes a report with its sections, plots, counts and validation results")
+    func reportHasSectionsAndPlots() throws {
+        let dir = try SharedData.temporaryDirectory("demo-pipeline")
+        let result = try DemoPipeline(children: 150, seed: 4, corruptFraction: 0.02, outputDirectory: dir).run()
+        let html = try String(contentsOf: result.reportURL, encoding: .utf8)
+        for heading in ["Children by cohort and country", "Procedures by year and class", "Dose-record completeness",
+                        "Kerma-area product by age and era", "Radiotherapy registry", "Validation"] {
+            #expect(html.contains(">\(heading)</h2>"), "missing section \(heading)")
+        }
+        #expect(html.components(separatedBy: "<svg").count - 1 >= 6)
+        #expect(html.contains(">NO</td>") && html.contains(">radiotherapy</td>"))
+        #expect(html.contains("Quarantined rows by reason"))
+        // Every row synth made bad is rejected; nothing else (see SynthesisTests for the row-level check).
+        #expect(result.rejected == result.synthesis.corruptedRows)
+        #expect(result.accepted > 0)
+        // The site keys live outside the store file.
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("keys/NO.key").path))
+    }
+}
