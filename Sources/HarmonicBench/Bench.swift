@@ -9,6 +9,7 @@ struct HarmonicBench: AsyncParsableCommand {
         abstract: "Benchmarks for Harmonic (figures in BENCHMARKS.md). Build with -c release.",
         subcommands: [
             IngestBench.self,
+            SynthBench.self,
         ]
     )
 }

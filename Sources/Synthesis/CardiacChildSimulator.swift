@@ -48,10 +48,10 @@ struct CardiacChildSimulator {
         let transplant = conditions.contains(.transplant)
         let hospital = Int(rng.uniform() * 6) + 1
 
-        // Procedures: 1 + geometric extra (mean 1.1), more biopsies after transplant.
+        // Procedures: 1 + geometric extra (mean 1.2), more biopsies after transplant.
         var procedures: [SimProcedure] = []
         var extra = 0
-        while rng.uniform() > 0.476 && extra < 12 { extra += 1 }
+        while rng.uniform() > 0.45 && extra < 12 { extra += 1 }
         if transplant { extra += 3 + Int(rng.uniform() * 8) }
         var day = entryDay
         for k in 0...extra {

@@ -78,7 +78,7 @@ extension CardiacChildSimulator {
     /// fluoroscopy 7.5-15 p/s, 0.1-0.9 mm Cu, 60-85 kVp; Ubeda et al. 2017; Harbron et al. 2015).
     func writeEvents(procId: String, p: SimProcedure, kar: Double, fluoroTime: Double, cineRuns: Int,
                      date: CalendarDate, rng: inout RandomStream, out: inout ChunkOutput) {
-        let fluoroEvents = 6 + Int(rng.exponential() * 25)
+        let fluoroEvents = 8 + Int(rng.exponential() * 32)
         let n = min(200, fluoroEvents + cineRuns)
         var weights = [Double](repeating: 0, count: n)
         var sum = 0.0
