@@ -99,7 +99,8 @@ extension CardiacChildSimulator {
             let fluoro = j < fluoroEvents
             let share = weights[j] / sum
             let planeB = biplane && rng.uniform() < 0.4
-            let kvp = (fluoro ? 66.0 : 62.0) + ageSize * 0.8 + 5 * rng.normal()
+            // Clamped to 50-125 kVp, the working range of paediatric cardiac systems.
+            let kvp = min(125, max(50, (fluoro ? 66.0 : 62.0) + ageSize * 0.8 + 5 * rng.normal()))
             let time = fluoro ? fluoroTime * weights[j] / max(1e-9, fluoroSum) : 2 + rng.uniform() * 6
             var kap = p.kap * share, kvpOut = kvp
             var procRef = procId
