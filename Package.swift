@@ -52,6 +52,7 @@ let package = Package(
             "HarmonicCore", "DICOM",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
 
         // HTML report with SVG plots, CSV/JSON export.
