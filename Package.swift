@@ -53,6 +53,7 @@ let package = Package(
             "HarmonicCore", "DICOM",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
 
         // Seeded synthetic cohorts in the CSV layout of a site extract, with the true risks on the side.

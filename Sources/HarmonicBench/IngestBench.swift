@@ -11,7 +11,7 @@ struct IngestBench: ParsableCommand {
         abstract: "Ingest throughput and peak memory vs sqlite3 .import (figures in BENCHMARKS.md).",
         discussion: "Example: swift run -c release harmonic-bench ingest --children 70000")
 
-    @Option(help: "Children to generate (about 2.1 procedures each; 40 events for each event-level procedure).")
+    @Option(help: "Children to generate (about 2.2 procedures each; ~100 events for each event-level procedure from 2005).")
     var children = 70_000
 
     @Option(help: "Use this folder of CSVs (patients.csv, cardiac_procedures.csv, irradiation_events.csv, ...) instead of generating.")

@@ -36,12 +36,13 @@ struct BenchExtractWriter {
             let last = CalendarDate(year: 2022, month: 12, day: 31)!
             patients.line("N\(child),NO,\(rng.uniform() < 0.5 ? "M" : "F"),\(birth),cardiac,none,alive,,\(last),")
             rows += 1
-            // ~2.14 procedures per child (150,000 / 70,000)
-            let n = 1 + Int(rng.uniform() * 2.28)
-            for _ in 0..<n {
-                let ageDays = Int(rng.uniform() * 17 * 365.25)
-                let date = birth.adding(days: ageDays)
-                guard date.year >= 1976, date.year <= 2020 else { continue }
+            // ~2.17 procedures per child (issue 2: ~150,000 for 70,000 children), 1976-2020, ages 0-17
+            let n = 1 + Int(rng.uniform() * 3.28)
+            let first = max(birth.dayNumber, CalendarDate(year: 1976, month: 1, day: 1)!.dayNumber)
+            let lastDay = min(birth.dayNumber + Int(17 * 365.25), CalendarDate(year: 2020, month: 12, day: 31)!.dayNumber)
+            for _ in 0..<(lastDay > first ? n : 0) {
+                let date = CalendarDate(dayNumber: first + Int(rng.uniform() * Double(lastDay - first)))
+                let ageDays = date.dayNumber - birth.dayNumber
                 procID += 1
                 let age = Double(ageDays) / 365.25
                 let weight = 3.5 + 3.2 * age
@@ -51,11 +52,11 @@ struct BenchExtractWriter {
                 procs.line("S\(procID),N\(child),\(date),OUS,\(type),\(type == "diagnostic" ? "diagnostic" : "interventional"),\(String(format: "%.1f", weight)),\(Int(50 + 7 * age)),\(level == "none" ? "" : String(format: "%.3f", kap)),\(String(format: "%.1f", kap * 12)),\(Int(300 + 900 * rng.uniform())),\(Int(2 + 10 * rng.uniform())),,Siemens Artis,\(level)")
                 rows += 1
                 guard level == "event" else { continue }
-                let m = 20 + Int(rng.uniform() * 40)
+                let m = 60 + Int(rng.uniform() * 80)   // RDSRs of pulsed fluoroscopy: ~100 events per procedure
                 for e in 0..<m {
                     eventID += 1
                     let fluoro = e % 3 != 0
-                    events.line("1.2.826.0.1.3680043.9.\(eventID),S\(procID),\(date)T\(10 + e / 60 < 10 ? "0" : "")\(10 + e / 60):\(e % 60 < 10 ? "0" : "")\(e % 60):00,\(fluoro ? "fluoroscopy" : "stationary_acquisition"),a,\(String(format: "%.4f", kap / Double(m))),\(String(format: "%.2f", kap * 12 / Double(m))),\(Int(rng.uniform() * 180) - 90),\(Int(rng.uniform() * 60) - 30),\(60 + Int(rng.uniform() * 30)),\(fluoro ? 12 : 250),\(fluoro ? 5 : 6),\(fluoro ? 20 : 4),\(fluoro ? 300 : 60),copper,\(fluoro ? "0.2" : "0.1"),\(100 + Int(rng.uniform() * 200)),150,150,1000,-120,0,850,chest")
+                    events.line("1.2.826.0.1.3680043.9.\(eventID),S\(procID),\(date)T\(10 + e / 60):\(e % 60 < 10 ? "0" : "")\(e % 60):00,\(fluoro ? "fluoroscopy" : "stationary_acquisition"),a,\(String(format: "%.4f", kap / Double(m))),\(String(format: "%.2f", kap * 12 / Double(m))),\(Int(rng.uniform() * 180) - 90),\(Int(rng.uniform() * 60) - 30),\(60 + Int(rng.uniform() * 30)),\(fluoro ? 12 : 250),\(fluoro ? 5 : 6),\(fluoro ? 20 : 4),\(fluoro ? 300 : 60),copper,\(fluoro ? "0.2" : "0.1"),\(100 + Int(rng.uniform() * 200)),150,150,1000,-120,0,850,chest")
                     rows += 1
                 }
             }

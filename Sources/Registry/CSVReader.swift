@@ -74,50 +74,65 @@ public final class CSVReader {
         line = nextLine
         if position >= buffer.count { try fill() }
         if position >= buffer.count { return false }
-        field.removeAll(keepingCapacity: true)
+        // The scan works on local copies (moved out of the object and back) so that the
+        // per-byte loop pays no exclusivity checks on class properties.
+        var buf: [UInt8] = []; swap(&buf, &buffer)
+        var fld: [UInt8] = []; swap(&fld, &field)
+        var pos = position
+        defer { swap(&buf, &buffer); swap(&fld, &field); position = pos }
+        fld.removeAll(keepingCapacity: true)
+        let delim = delimiter
         var quoted = false
-        var fieldWasQuoted = false
+        var lines = 0
         while true {
-            if position >= buffer.count {
+            if pos >= buf.count {
+                swap(&buf, &buffer); position = pos
+                defer { swap(&buf, &buffer); pos = position }
+                nextLine += lines; lines = 0
                 try fill()
-                if position >= buffer.count {
-                    if quoted { throw InputError(.row(file: path, line: line), expected: "a closing quote (the file ends inside a quoted field: truncated?)") }
-                    try finishField(&fields, fieldWasQuoted); return true
-                }
             }
-            let c = buffer[position]
-            position += 1
+            if pos >= buf.count {
+                if quoted { throw InputError(.row(file: path, line: line), expected: "a closing quote (the file ends inside a quoted field: truncated?)") }
+                try finish(&fld, &fields); nextLine += lines; return true
+            }
+            let c = buf[pos]
+            pos += 1
             if quoted {
                 if c == UInt8(ascii: "\"") {
-                    if position >= buffer.count { try fill() }
-                    if position < buffer.count, buffer[position] == UInt8(ascii: "\"") { field.append(c); position += 1 } else { quoted = false }
+                    if pos >= buf.count {
+                        swap(&buf, &buffer); position = pos
+                        defer { swap(&buf, &buffer); pos = position }
+                        try fill()
+                    }
+                    if pos < buf.count, buf[pos] == UInt8(ascii: "\"") { fld.append(c); pos += 1 } else { quoted = false }
                 } else {
-                    if c == 10 { nextLine += 1 }
-                    field.append(c)
+                    if c == 10 { lines += 1 }
+                    fld.append(c)
                 }
                 continue
             }
-            switch c {
-            case UInt8(ascii: "\"") where field.isEmpty:
-                quoted = true; fieldWasQuoted = true
-            case delimiter:
-                try finishField(&fields, fieldWasQuoted); fieldWasQuoted = false
-            case 10:
-                nextLine += 1
-                if field.last == 13 { field.removeLast() }
-                try finishField(&fields, fieldWasQuoted)
+            if c == delim {
+                try finish(&fld, &fields)
+            } else if c == 10 {
+                lines += 1
+                if fld.last == 13 { fld.removeLast() }
+                try finish(&fld, &fields)
+                nextLine += lines
                 return true
-            default:
-                field.append(c)
+            } else if c == UInt8(ascii: "\""), fld.isEmpty {
+                quoted = true
+            } else {
+                fld.append(c)
             }
         }
     }
 
-    private func finishField(_ fields: inout [String], _ wasQuoted: Bool) throws {
-        guard let s = String(validating: field, as: UTF8.self) else {
+    private func finish(_ fld: inout [UInt8], _ fields: inout [String]) throws {
+        guard let s = String(validating: fld, as: UTF8.self) else {
             throw InputError(.row(file: path, line: line), field: "column \(fields.count + 1)", expected: "UTF-8 text")
         }
         fields.append(s)
-        field.removeAll(keepingCapacity: true)
+        fld.removeAll(keepingCapacity: true)
     }
+
 }

@@ -47,7 +47,7 @@ enum IngestRules {
 
     /// Parses one CSV value for a column; nil value means empty.
     static func parse(_ raw: String, _ c: ColumnSpec) throws(RowProblem) -> DatabaseValue {
-        let s = raw.trimmingWhitespace()
+        let s = trimmed(raw)
         if s.isEmpty {
             if c.required { throw RowProblem(field: c.name, value: raw, reason: "required value is missing") }
             return .null
@@ -71,24 +71,47 @@ enum IngestRules {
             }
             return d.description.databaseValue
         case .dateTime:
-            let u = Array(s.utf8)
-            guard u.count >= 19, u[10] == UInt8(ascii: "T") || u[10] == UInt8(ascii: " "),
-                  CalendarDate(iso: String(decoding: u[0..<10], as: UTF8.self)) != nil,
-                  let h = Int(String(decoding: u[11..<13], as: UTF8.self)), (0...23).contains(h),
-                  let m = Int(String(decoding: u[14..<16], as: UTF8.self)), (0...59).contains(m),
-                  let sec = Double(String(decoding: u[17..<u.count], as: UTF8.self)), sec >= 0, sec < 61 else {
+            guard isDateTime(s) else {
                 throw RowProblem(field: c.name, value: s, reason: "expected a date-time YYYY-MM-DDTHH:MM:SS")
             }
             return s.databaseValue
         case .code:
             if c.name == "topography" { try checkTopography(s); return s.uppercased().databaseValue }
             if c.name == "morphology" { try checkMorphology(s); return s.databaseValue }
-            let lower = s.lowercased()
+            let lower = c.codes.contains(s) ? s : s.lowercased()
             guard c.codes.contains(lower) else {
                 throw RowProblem(field: c.name, value: s, reason: "expected one of \(c.codes.joined(separator: ", "))")
             }
             // Country and sex keep the upper-case form of HarmonicCore's `Country` and `Sex`.
             return (c.name == "country" || c.name == "sex" ? s.uppercased() : lower).databaseValue
+        }
+    }
+
+    /// The string without surrounding whitespace; no copy in the usual case of none.
+    @inline(__always)
+    static func trimmed(_ raw: String) -> String {
+        guard let f = raw.utf8.first, let l = raw.utf8.last else { return raw }
+        let ws: (UInt8) -> Bool = { $0 == 32 || $0 == 9 || $0 == 13 || $0 == 10 }
+        return ws(f) || ws(l) ? raw.trimmingWhitespace() : raw
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS[.ffffff]` (or a space instead of T) with a valid calendar date and clock time.
+    static func isDateTime(_ s: String) -> Bool {
+        var s = s
+        return s.withUTF8 { u -> Bool in
+            guard u.count >= 19, u[4] == 45, u[7] == 45, u[10] == 84 || u[10] == 32, u[13] == 58, u[16] == 58 else { return false }
+            func n(_ a: Int, _ b: Int) -> Int? {
+                var v = 0
+                for i in a..<b { guard u[i] >= 48, u[i] <= 57 else { return nil }; v = v * 10 + Int(u[i] - 48) }
+                return v
+            }
+            guard let y = n(0, 4), let mo = n(5, 7), let d = n(8, 10), let h = n(11, 13), let mi = n(14, 16), let sec = n(17, 19),
+                  CalendarDate(year: y, month: mo, day: d) != nil, h < 24, mi < 60, sec < 61 else { return false }
+            if u.count > 19 {
+                guard u[19] == 46, u.count > 20 else { return false }
+                for i in 20..<u.count where u[i] < 48 || u[i] > 57 { return false }
+            }
+            return true
         }
     }
 

@@ -85,7 +85,10 @@ struct TableLoader {
 
         var fields: [String] = []
         var values = [DatabaseValue](repeating: .null, count: table.columns.count)
-        var seen = Set<String>()
+        // Keys seen in this file, as 64-bit hashes so that millions of event UIDs take a few tens of
+        // MB; two different keys share a hash with probability about n²/2⁶⁵ (2e-7 for 3 million).
+        var seen = Set<Int>()
+        var args = [DatabaseValue](); args.reserveCapacity(table.columns.count + 2)
         var rows = 0
         while try source.next(into: &fields) {
             rows += 1
@@ -104,7 +107,7 @@ struct TableLoader {
                         values[i] = (i == keyPos ? rowKey : pseudonymiser.pseudonym(for: id)).databaseValue
                     }
                 }
-                if seen.contains(rowKey) {
+                if seen.contains(rowKey.hashValue) {
                     throw RowProblem(field: table.key, value: table.key == "site_patient_id" ? rowKey : rawKey, reason: "duplicate key: already given earlier in this file")
                 }
                 try checkCrossRow(values, cache: &cache)
@@ -122,20 +125,16 @@ struct TableLoader {
                 problems.append(entry)
                 continue
             }
-            seen.insert(rowKey)
-            var args = [DatabaseValue](); args.reserveCapacity(values.count + 2)
+            seen.insert(rowKey.hashValue)
+            args.removeAll(keepingCapacity: true)
             args.append(site.databaseValue); args.append(contentsOf: values); args.append(loadID.databaseValue)
-            insert.setUncheckedArguments(StatementArguments(args))
-            try insert.execute()
             var changed = true
-            if db.changesCount == 1 { result.inserted += 1 } else {
+            if try SQLiteBinding.run(insert, db, args) == 1 { result.inserted += 1 } else {
                 var u = [DatabaseValue]()
                 for (i, _) in nonKey { u.append(values[i]) }
                 u.append(loadID.databaseValue); u.append(site.databaseValue); u.append(values[keyPos])
                 for (i, _) in nonKey { u.append(values[i]) }
-                update.setUncheckedArguments(StatementArguments(u))
-                try update.execute()
-                if db.changesCount == 1 {
+                if try SQLiteBinding.run(update, db, u) == 1 {
                     result.updated += 1
                     try change.execute(arguments: [loadID, site, table.name, rowKey, "updated"])
                 } else { result.unchanged += 1; changed = false }

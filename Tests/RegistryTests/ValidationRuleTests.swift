@@ -154,4 +154,15 @@ struct ValidationRuleTests {
         try Fixture.load(store, ["patients": Fixture.patients, "cancer_outcomes": Fixture.replace(Fixture.outcomes, row: 1, column: "behaviour", value: "2")])
         #expect(try store.quarantine().first?.field == "behaviour")
     }
+
+    @Test("an event time that is not a clock time is rejected", arguments: ["2005-01-10T25:00:00", "2005-01-10", "2005-01-10T10:00:00.x"])
+    func badEventTime(_ value: String) throws {
+        let store = try Fixture.store()
+        try Fixture.load(store, ["patients": Fixture.patients, "cardiac_procedures": Fixture.procedures,
+                                 "irradiation_events": Fixture.replace(Fixture.events, row: 1, column: "event_datetime", value: value)])
+        #expect(try store.quarantine().first?.field == "event_datetime")
+    }
+
+    @Test("month precision is refused where a day is required")
+    func monthPrecisionOnlyForBirth() throws { #expect(try rejectProcedure("procedure_date", "2005-01").field == "procedure_date") }
 }
