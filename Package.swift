@@ -32,7 +32,9 @@ let package = Package(
         .target(name: "HarmonicCore"),
 
         // DICOM Part 10 reader, SR content tree, radiation dose SR, RT objects.
-        .target(name: "DICOM", dependencies: ["HarmonicCore"]),
+        .target(name: "DICOM", dependencies: ["HarmonicCore", "CZlib"]),
+        // System zlib (raw inflate for the Deflated Explicit VR Little Endian transfer syntax).
+        .systemLibrary(name: "CZlib"),
 
         // Photon cross sections, tissue materials, X-ray tube spectra.
         .target(name: "XRayPhysics", dependencies: ["HarmonicCore"],
