@@ -53,6 +53,14 @@ public struct DICOMFile: Sendable {
             metaEnd = p.position
         } else {
             if !hasPreamble && bytes.count < 8 { throw InputError(.file(name), expected: "a DICOM file (too short: \(bytes.count) bytes)") }
+            if !hasPreamble {
+                // A raw data set starts with a low group (0008 in practice); anything else is not DICOM.
+                let le = UInt16(bytes[0]) | UInt16(bytes[1]) << 8, be = UInt16(bytes[0]) << 8 | UInt16(bytes[1])
+                guard min(le, be) <= 0x0010 else {
+                    throw InputError(.tag(file: name, tag: "-", offset: 0), value: String(format: "group %04X", le),
+                                     expected: "a DICOM file: no \"DICM\" marker at byte 128 and no data set header at byte 0")
+                }
+            }
             meta = DataSet(buffer: buffer, elements: [], littleEndian: true, characterSet: .ascii)
             metaEnd = start
         }

@@ -119,8 +119,9 @@ public struct RadiationDoseReport: Sendable {
         sopInstanceUID = ds.string(.sopInstanceUID)
         studyInstanceUID = ds.string(.studyInstanceUID)
         patientID = ds.string(.patientID)
-        manufacturer = ds.string(.manufacturer) ?? root.child("113878")?.text
-        modelName = ds.string(.manufacturerModelName) ?? root.child("113879")?.text
+        // Device Observer Manufacturer / Model Name (121014 / 121015, TID 1004) when the header lacks them.
+        manufacturer = ds.string(.manufacturer) ?? root.child("121014")?.text
+        modelName = ds.string(.manufacturerModelName) ?? root.child("121015")?.text
     }
 
     public init(root: ContentItem) {

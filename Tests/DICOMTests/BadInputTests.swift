@@ -101,6 +101,12 @@ struct BadInputTests {
         #expect(e.expected.contains("nested at most"))
     }
 
+    @Test("a text file is rejected as not DICOM at byte 0")
+    func notDICOM() throws {
+        let e = try #require(readError(try fileBytes("dicom/general/PYDICOM_TEST_FILES_README.txt"), name: "README.txt"))
+        #expect(e.expected.contains("DICM"))
+    }
+
     @Test("random bytes fail with an error naming the file")
     func randomBytes() {
         var rng = RandomStream(seed: 3, stream: 0)
