@@ -77,7 +77,7 @@ let package = Package(
         .target(name: "HarmonicTestSupport", dependencies: ["HarmonicCore"]),
 
         .testTarget(name: "HarmonicCoreTests", dependencies: ["HarmonicCore", "HarmonicTestSupport"]),
-        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "HarmonicTestSupport"]),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "HarmonicTestSupport"], resources: [.copy("Resources")]),
         .testTarget(name: "XRayPhysicsTests", dependencies: ["XRayPhysics", "HarmonicTestSupport"]),
         .testTarget(name: "PhantomsTests", dependencies: ["Phantoms", "HarmonicTestSupport"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "HarmonicTestSupport"]),
