@@ -165,3 +165,18 @@ struct RadiationDoseReportTests {
         #expect(throws: InputError.self) { try RadiationDoseReport(file: DICOMFile(contentsOf: url)) }
     }
 }
+
+@Suite("Registry rows from dose reports")
+struct RegistryRowTests {
+    @Test("events become irradiation_events rows in registry units (mGy, mm) with ISO date-times")
+    func rows() throws {
+        let r = try loadReport("RF-RDSR-Canon-Ultimaxi-mGyDoseAtRP.dcm")
+        let rows = r.irradiationEventRows(siteProcedureID: "P1")
+        #expect(rows.count == 18)
+        // dsrdump: first event DateTime Started 20200108144020, DAP 1.323 dGy.cm2, Dose (RP) 0.384 mGy, KVP 85.
+        #expect(rows[0]["event_datetime"] == "2020-01-08T14:40:20")
+        #expect(abs(Double(rows[0]["kap_gycm2"]!)! - 0.1323) < 1e-12)
+        #expect(abs(Double(rows[0]["ref_air_kerma_mgy"]!)! - 0.384) < 1e-12)
+        #expect(rows[0]["kvp"] == "85.0" && rows[0]["event_type"] == "fluoroscopy" && rows[0]["plane"] == "single")
+    }
+}
