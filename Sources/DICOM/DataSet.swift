@@ -49,8 +49,8 @@ public enum DICOMCharacterSet: Sendable, Equatable {
     func decode(_ bytes: UnsafeRawBufferPointer) -> String {
         switch self {
         case .utf8: return String(decoding: bytes, as: UTF8.self)
-        case .latin1, .other: return String(String.UnicodeScalarView(bytes.lazy.map { Unicode.Scalar($0) }))
-        case .ascii:
+        case .latin1, .other, .ascii:
+            // Fast path: pure ASCII is valid UTF-8.
             if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
             return String(String.UnicodeScalarView(bytes.lazy.map { Unicode.Scalar($0) }))
         case .iso2022:
@@ -112,7 +112,7 @@ public struct DataSet: Sendable {
             return cs.decode(slice)
         }
         let parts = (e.vr == .LT || e.vr == .ST || e.vr == .UT || e.vr == .UR) ? [Substring(text)] : text.split(separator: "\\", omittingEmptySubsequences: false)
-        return parts.map { $0.trimmingCharacters(in: dicomPadding) }
+        return parts.map(trimPadding)
     }
     /// The first value of a string element.
     public func string(_ tag: Tag) -> String? { strings(tag).first }
@@ -165,6 +165,14 @@ public struct DataSet: Sendable {
 
     /// Items of a sequence (empty when absent or not a sequence).
     public func sequence(_ tag: Tag) -> [DataSet] { element(tag)?.items ?? [] }
+}
+
+/// Removes leading spaces and trailing space/NUL padding (PS3.5 §6.2) without Foundation.
+func trimPadding(_ s: Substring) -> String {
+    var a = s.startIndex, b = s.endIndex
+    while a < b, s[a] == " " { a = s.index(after: a) }
+    while a < b { let p = s.index(before: b); if s[p] == " " || s[p] == "\0" { b = p } else { break } }
+    return String(s[a..<b])
 }
 
 /// Trailing space / NUL padding of DICOM string values.
