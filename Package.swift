@@ -33,7 +33,9 @@ let package = Package(
         .target(name: "HarmonicCore"),
 
         // DICOM Part 10 reader, SR content tree, radiation dose SR, RT objects.
-        .target(name: "DICOM", dependencies: ["HarmonicCore"]),
+        .target(name: "DICOM", dependencies: ["HarmonicCore", "CZlib"]),
+        // System zlib (raw inflate for the Deflated Explicit VR Little Endian transfer syntax).
+        .systemLibrary(name: "CZlib"),
 
         // Photon cross sections, tissue materials, X-ray tube spectra.
         .target(name: "XRayPhysics", dependencies: ["HarmonicCore"],
@@ -81,7 +83,7 @@ let package = Package(
         .target(name: "HarmonicTestSupport", dependencies: ["HarmonicCore"]),
 
         .testTarget(name: "HarmonicCoreTests", dependencies: ["HarmonicCore", "HarmonicTestSupport"]),
-        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "HarmonicTestSupport"]),
+        .testTarget(name: "DICOMTests", dependencies: ["DICOM", "HarmonicTestSupport"], resources: [.copy("Resources")]),
         .testTarget(name: "XRayPhysicsTests", dependencies: ["XRayPhysics", "HarmonicTestSupport"]),
         .testTarget(name: "PhantomsTests", dependencies: ["Phantoms", "HarmonicTestSupport"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "HarmonicTestSupport"]),

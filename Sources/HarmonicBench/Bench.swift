@@ -10,6 +10,7 @@ struct HarmonicBench: AsyncParsableCommand {
         subcommands: [
             IngestBench.self,
             SynthBench.self,
+            DicomBench.self, DicomFuzzBench.self,
         ]
     )
 }

@@ -18,6 +18,7 @@ struct Harmonic: AsyncParsableCommand {
             IngestCommand.self,
             SynthCommand.self,
             DemoCommand.self,
+            DicomCommand.self,
         ]
     )
 }

@@ -1,1 +1,0 @@
-// DICOM: see ../shared/DESIGN.md for this layer's job. Sources land here.
