@@ -3,6 +3,8 @@ import HarmonicCore
 /// The tissue a region is made of; the transport layer maps it to an XRayPhysics material.
 public enum Tissue: Int, CaseIterable, Sendable {
     case softTissue = 0, lung, skeleton, breast
+    /// Validation materials (slab transmission tests), not used by the phantoms.
+    case water, aluminium
 
     /// Densities (g/cm³) of Cristy & Eckerman (ORNL/TM-8381, 1987), section 2: soft tissue
     /// 1.04, lung 0.296; breast 1.02 (ICRP 89 Table 13.6 glandular/adipose mix). The skeleton
@@ -13,6 +15,8 @@ public enum Tissue: Int, CaseIterable, Sendable {
         case .lung: 0.296
         case .skeleton: 1.4
         case .breast: 1.02
+        case .water: 1.0
+        case .aluminium: 2.699   // NIST
         }
     }
 }

@@ -10,6 +10,11 @@ public struct VoxelRegion: Sendable {
     public internal(set) var voxelCount: Int
     /// Sum of voxel-centre coordinates (for centroids).
     var positionSum: Vec3
+    public init(name: String, role: RegionRole, tissue: Tissue, density: Double, voxelCount: Int = 0,
+                positionSum: Vec3 = Vec3(0, 0, 0)) {
+        self.name = name; self.role = role; self.tissue = tissue; self.density = density
+        self.voxelCount = voxelCount; self.positionSum = positionSum
+    }
     public var centroid: Vec3 { voxelCount > 0 ? (1 / Double(voxelCount)) * positionSum : Vec3(0, 0, 0) }
 }
 
@@ -25,6 +30,22 @@ public struct VoxelPhantom: Sendable {
     public let regions: [VoxelRegion]
 
     public var voxelVolume: Double { spacing * spacing * spacing }
+
+    /// A grid built by hand (validation geometries such as slabs); voxel counts and centroids
+    /// of `regions` are recomputed from `labels`.
+    public init(nx: Int, ny: Int, nz: Int, spacing: Double, origin: Vec3, labels: [UInt8], regions: [VoxelRegion]) {
+        precondition(labels.count == nx * ny * nz)
+        self.nx = nx; self.ny = ny; self.nz = nz; self.spacing = spacing; self.origin = origin; self.labels = labels
+        var r = regions.map { VoxelRegion(name: $0.name, role: $0.role, tissue: $0.tissue, density: $0.density) }
+        for iz in 0..<nz { for iy in 0..<ny { for ix in 0..<nx {
+            let l = Int(labels[ix + nx * (iy + ny * iz)])
+            guard l > 0 else { continue }
+            r[l - 1].voxelCount += 1
+            r[l - 1].positionSum = r[l - 1].positionSum
+                + Vec3(origin.x + (Double(ix) + 0.5) * spacing, origin.y + (Double(iy) + 0.5) * spacing, origin.z + (Double(iz) + 0.5) * spacing)
+        } } }
+        self.regions = r
+    }
 
     @inline(__always) public func index(_ ix: Int, _ iy: Int, _ iz: Int) -> Int { ix + nx * (iy + ny * iz) }
 
@@ -136,17 +157,6 @@ extension StylisedPhantom {
                         || !inBody[i - 1] || !inBody[i + 1] || !inBody[i - nx] || !inBody[i + nx]
                         || !inBody[i - nx * ny] || !inBody[i + nx * ny]
                     labels[i] = surface ? skinLabel : (trunk ? trunkLabel : otherLabel)
-                }
-            }
-        }
-        for iz in 0..<nz {
-            for iy in 0..<ny {
-                for ix in 0..<nx {
-                    let l = Int(labels[ix + nx * (iy + ny * iz)])
-                    guard l > 0 else { continue }
-                    out[l - 1].voxelCount += 1
-                    out[l - 1].positionSum = out[l - 1].positionSum
-                        + Vec3(origin.x + (Double(ix) + 0.5) * h, origin.y + (Double(iy) + 0.5) * h, origin.z + (Double(iz) + 0.5) * h)
                 }
             }
         }
