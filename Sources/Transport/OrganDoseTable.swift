@@ -9,10 +9,15 @@ public enum OrganDoseTable {
                             r.focusToSkin.map { String(format: "%.1f", $0) } ?? "-"),
                      "",
                      "organ                     mGy/(Gy·cm²)   mGy/mGy ESAK   ±1σ %    mass g"]
+        func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
+            s.count >= n ? s : (left ? s + String(repeating: " ", count: n - s.count) : String(repeating: " ", count: n - s.count) + s)
+        }
         for d in r.organs {
-            lines.append(String(format: "%-25@ %12@   %12.4g  %6.1f  %8.1f", d.organ.displayName as NSString,
-                                (d.perKAP.map { String(format: "%.4g", $0) } ?? "-") as NSString,
-                                d.perAirKerma, 100 * d.relativeUncertainty, d.massGrams))
+            let sigma = d.relativeUncertainty.isFinite ? String(format: "%.1f", 100 * d.relativeUncertainty) : "-"
+            lines.append(pad(d.organ.displayName, 25, left: true) + " "
+                         + pad(d.perKAP.map { String(format: "%.4g", $0) } ?? "-", 12) + "   "
+                         + pad(String(format: "%.4g", d.perAirKerma), 12) + "  " + pad(sigma, 6) + "  "
+                         + pad(String(format: "%.1f", d.massGrams), 8))
         }
         lines.append("")
         lines.append(String(format: "effective dose ICRP 103 (phantom sex): %@ mSv/(Gy·cm²)  %.4g mSv/mGy ESAK  ±%.1f%%",
