@@ -28,7 +28,7 @@ public struct Chang2017Reference: Sendable {
             throw InputError(.file(url.path), expected: "a readable UTF-8 CSV file (\(error.localizedDescription))")
         }
         var values: [Key: Double] = [:]
-        for (i, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() where i > 0 && !line.isEmpty {
+        for (i, line) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() where i > 0 && !line.isEmpty {
             let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
             let loc = InputLocation.row(file: url.lastPathComponent, line: i + 1)
             guard f.count == 6 else { throw InputError(loc, value: String(line), expected: "6 comma-separated fields") }
