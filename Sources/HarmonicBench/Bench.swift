@@ -8,7 +8,7 @@ struct HarmonicBench: AsyncParsableCommand {
         commandName: "harmonic-bench",
         abstract: "Benchmarks for Harmonic (figures in BENCHMARKS.md). Build with -c release.",
         subcommands: [
-            PhantomFitBench.self, TransportBench.self, Chang2017Bench.self,
+            PhantomFitBench.self, TransportBench.self, Chang2017Bench.self, CardiacTrendBench.self,
         ]
     )
 }

@@ -51,6 +51,7 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
         let invH = 1 / spacing
         let sizeX = Double(nx) * spacing, sizeY = Double(ny) * spacing, sizeZ = Double(nz) * spacing
         let nE = tables.count, step = tables.step, invStep = 1 / step
+        let nM = tables.materialCount
         var emitted = 0.0, escaped = 0.0, kap = 0.0, kerma = 0.0, uncollided = 0.0
         labels.withUnsafeBufferPointer { grid in
         labelMaterial.withUnsafeBufferPointer { labelMat in
@@ -59,6 +60,8 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
         tables.majorant.withUnsafeBufferPointer { major in
         tables.photoFraction.withUnsafeBufferPointer { pPhoto in
         tables.photoPlusIncoherentFraction.withUnsafeBufferPointer { pPhotoInc in
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: tables.materialCount) { muLocal in
+            muLocal.initialize(repeating: 0)
             for _ in 0..<histories {
                 var e = spectrum.sample(&rng)
                 let (start, dir0, secant) = source.sample(&rng)
@@ -73,13 +76,22 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                 if tIn >= tOut { escaped += e; uncollided += 1; continue }
                 px += tIn * dx; py += tIn * dy; pz += tIn * dz
                 var collided = false
-                while true {
-                    // Majorant at this energy (linear interpolation).
+                // Energy-dependent quantities are refreshed only when the energy changes
+                // (at incoherent scatters), not at every Woodcock step.
+                var ie = 0, fe = 0.0, invMuMax = 0.0
+                func refresh(_ e: Double) {
                     let xe = e * invStep
-                    var ie = Int(xe); if ie > nE - 2 { ie = nE - 2 }
-                    let fe = xe - Double(ie)
-                    let muMax = major[ie] + fe * (major[ie + 1] - major[ie])
-                    let s = -log(rng.uniformPositive()) / muMax
+                    ie = min(Int(xe), nE - 2)
+                    fe = xe - Double(ie)
+                    invMuMax = 1 / (major[ie] + fe * (major[ie + 1] - major[ie]))
+                    for m in 1..<nM {
+                        let k = m * nE + ie
+                        muLocal[m] = mu[k] + fe * (mu[k + 1] - mu[k])
+                    }
+                }
+                refresh(e)
+                while true {
+                    let s = -log(rng.uniformPositive()) * invMuMax
                     px += s * dx; py += s * dy; pz += s * dz
                     if !(px >= 0 && px < sizeX && py >= 0 && py < sizeY && pz >= 0 && pz < sizeZ) {
                         escaped += e
@@ -91,8 +103,7 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                     let m = labelMat[label]
                     if m == 0 { continue }
                     let k = m * nE + ie
-                    let muHere = mu[k] + fe * (mu[k + 1] - mu[k])
-                    if rng.uniform() * muMax >= muHere { continue }   // virtual collision
+                    if rng.uniform() >= muLocal[m] * invMuMax { continue }   // virtual collision
                     collided = true
                     let r = rng.uniform()
                     var deposit: Double
@@ -111,6 +122,7 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                         }
                         e = e1
                         if !alive { break }
+                        refresh(e)
                         continue
                     } else {
                         let c = samplers[m - 1].sampleCoherent(e, &rng)
@@ -125,7 +137,7 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                     if !alive { break }
                 }
             }
-        } } } } } } }
+        } } } } } } } }
         out[3 * nL] += emitted
         out[3 * nL + 1] += escaped
         out[3 * nL + 2] += kap
