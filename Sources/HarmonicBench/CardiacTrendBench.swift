@@ -3,6 +3,7 @@ import Foundation
 import HarmonicCore
 import Phantoms
 import Transport
+import XRayPhysics
 
 /// `harmonic-bench cardiac-trend`: ICRP 60 effective dose per KAP for paediatric cardiac
 /// PA/lateral mixes, newborn to 15 y, beside the PCXMC values of Karambatsakidou et al. (2009).
@@ -14,7 +15,7 @@ struct CardiacTrendBench: ParsableCommand {
     @Option(help: "Histories per projection.") var histories: Int = 1_000_000
 
     func run() throws {
-        let spectrum = SourceSpectrum.interimTube(kVp: 70, filtration: TubeFiltration(aluminiumMM: 3.5, copperMM: 0.2))
+        let spectrum = SourceSpectrum(XRaySpectrum(kVp: 70, anodeAngleDegrees: 12, filtration: try Filtration(parsing: "3.5mmAl+0.2mmCu")))
         print("age       field  PA      LAT     mix     PCXMC (Karambatsakidou 2009)   ratio   [mSv/(Gy·cm²), ICRP 60]")
         for (age, field, published) in [(ReferenceAge.newborn, 6.0, 3.7), (.one, 7, 1.9), (.five, 9, 1.0), (.ten, 11, 0.6), (.fifteen, 13, 0.4)] {
             let phantom = StylisedPhantom.reference(age: age, sex: .female)

@@ -24,7 +24,7 @@ struct Chang2017Bench: ParsableCommand {
                 for geometry in ["AP", "PA", "LLAT"] {
                     for keV in [20.0, 30, 50, 70, 100, 150] {
                         rows += try Chang2017Comparison.compare(age: age, sex: sex, geometry: geometry, keV: keV,
-                                                                histories: histories, reference: ref, physics: InterimPhysicsModel.shared)
+                                                                histories: histories, reference: ref, physics: XRayPhysicsModel.shared)
                     }
                     FileHandle.standardError.write("\(age) y \(sex.rawValue) \(geometry) done, \(Int(Date().timeIntervalSince(start))) s\n".data(using: .utf8)!)
                 }

@@ -3,6 +3,7 @@ import Foundation
 import HarmonicCore
 import Phantoms
 import Transport
+import XRayPhysics
 
 /// `harmonic-bench transport`: photon histories per second and the histories needed for 2%.
 struct TransportBench: ParsableCommand {
@@ -16,7 +17,7 @@ struct TransportBench: ParsableCommand {
     func run() throws {
         let phantom = StylisedPhantom.reference(age: .five, sex: .female)
         let voxels = phantom.voxelise()
-        let spectrum = SourceSpectrum.interimTube(kVp: 70, filtration: try TubeFiltration(parsing: "3.5mmAl+0.1mmCu"))
+        let spectrum = SourceSpectrum(XRaySpectrum(kVp: 70, anodeAngleDegrees: 12, filtration: try Filtration(parsing: "3.5mmAl+0.1mmCu")))
         let config = TransportConfiguration(
             phantom: phantom,
             beam: .cArm(projection: .pa, fieldWidth: 10, fieldHeight: 10, distance: .focusToSkin(60), target: .heart),

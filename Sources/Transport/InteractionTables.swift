@@ -72,15 +72,17 @@ public struct EnergyTable: Sendable {
 public struct SourceSpectrum: Sendable {
     public let energies: [Double]
     public let weights: [Double]
+    /// Width (keV) of the bins `energies` are centres of; 0 for lines.
+    public let binWidth: Double
     let probability: [Double]
     let alias: [Int]
 
     public static func monoenergetic(_ keV: Double) -> SourceSpectrum { SourceSpectrum(energies: [keV], weights: [1]) }
 
     /// A spectrum from bin energies (keV) and relative photon fluences.
-    public init(energies: [Double], weights: [Double]) {
+    public init(energies: [Double], weights: [Double], binWidth: Double = 0) {
         precondition(energies.count == weights.count && !energies.isEmpty)
-        self.energies = energies; self.weights = weights
+        self.energies = energies; self.weights = weights; self.binWidth = binWidth
         let total = weights.reduce(0, +)
         let n = energies.count
         var p = weights.map { $0 / total * Double(n) }
@@ -106,6 +108,7 @@ public struct SourceSpectrum: Sendable {
         if n == 1 { return energies[0] }
         let x = rng.uniform() * Double(n)
         let i = min(Int(x), n - 1)
-        return (x - Double(i)) < probability[i] ? energies[i] : energies[alias[i]]
+        let centre = (x - Double(i)) < probability[i] ? energies[i] : energies[alias[i]]
+        return binWidth == 0 ? centre : centre + (rng.uniform() - 0.5) * binWidth
     }
 }

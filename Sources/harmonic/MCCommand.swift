@@ -3,6 +3,7 @@ import Foundation
 import HarmonicCore
 import Phantoms
 import Transport
+import XRayPhysics
 
 /// `harmonic mc`: organ doses for one C-arm projection by photon Monte Carlo.
 struct MCCommand: ParsableCommand {
@@ -24,8 +25,7 @@ struct MCCommand: ParsableCommand {
 
         The phantom is the stylised reference phantom nearest to --age (newborn, 1, 5, 10, 15 y, \
         adult), scaled to --height/--mass if given (as PCXMC does). Physics: photoelectric, \
-        Compton (with S) and Rayleigh (with F) from xraylib tables; tube spectrum: Kramers with filtration (interim, \
-        no characteristic lines); kerma approximation (no electron transport, \
+        Compton (with S) and Rayleigh (with F), tungsten-anode spectrum (XRayPhysics); kerma approximation (no electron transport, \
         valid below 150 keV). Entrance air kerma is free-in-air on the central ray at the skin, \
         WITHOUT backscatter.
 
@@ -40,6 +40,7 @@ struct MCCommand: ParsableCommand {
     @Option(help: "Body mass in kg (optional; scales the phantom, needs --height).") var mass: Double?
     @Option(help: "Tube voltage in kV (40-125).") var kvp: Double = 70
     @Option(help: "Total filtration, e.g. 3.5mmAl+0.1mmCu.") var filter: String = "3.5mmAl"
+    @Option(help: "Anode angle in degrees.") var anodeAngle: Double = 12
     @Option(help: "Monoenergetic source in keV instead of a tube spectrum.") var energy: Double?
     @Option(help: "Projection, e.g. PA, LAT, LAO30/CRA20 (see the convention above).") var projection: String = "PA"
     @Option(help: "Field size WxH in cm at the reference plane, e.g. 10x10.") var field: String = "10x10"
@@ -81,9 +82,9 @@ struct MCCommand: ParsableCommand {
             spectrum = .monoenergetic(energy)
         } else {
             guard kvp >= 40, kvp <= 150 else { throw ValidationError("--kvp '\(kvp)': expected 40-150 kV") }
-            let filtration: TubeFiltration
-            do { filtration = try TubeFiltration(parsing: filter) } catch { throw ValidationError("--\(error)") }
-            spectrum = .interimTube(kVp: kvp, filtration: filtration)
+            let filtration: Filtration
+            do { filtration = try Filtration(parsing: filter) } catch { throw ValidationError("--filter '\(filter)': \(error)") }
+            spectrum = SourceSpectrum(XRaySpectrum(kVp: kvp, anodeAngleDegrees: anodeAngle, filtration: filtration))
         }
         let config = TransportConfiguration(
             phantom: phantom,

@@ -14,7 +14,7 @@ struct Chang2017SubsetTests {
     @Test("5-year-old female, 50 keV AP and PA: lungs, heart wall and active marrow within 25%", arguments: ["AP", "PA"])
     func thoracicOrgans(geometry: String) throws {
         let rows = try Chang2017Comparison.compare(age: 5, sex: .female, geometry: geometry, keV: 50, histories: 150_000,
-                                                   reference: try Self.reference(), physics: InterimPhysicsModel.shared)
+                                                   reference: try Self.reference(), physics: XRayPhysicsModel.shared)
         for organ in [Organ.lungs, .heart, .redMarrow] {
             let row = try #require(rows.first { $0.organ == organ })
             // 25%: the expectation for stylised vs ICRP 143 voxel phantoms at 30-100 keV;

@@ -3,6 +3,7 @@ import Foundation
 import HarmonicCore
 import Phantoms
 @testable import Transport
+import XRayPhysics
 
 @Suite("Paediatric cardiac effective dose per KAP against PCXMC (Karambatsakidou et al. 2009)")
 struct EffectiveDoseTrendTests {
@@ -16,7 +17,7 @@ struct EffectiveDoseTrendTests {
 
     @Test("E(ICRP 60)/KAP falls with age and is within 30% of 3.7, 1.9, 1.0, 0.6, 0.4 mSv/(Gy·cm²)")
     func trend() throws {
-        let spectrum = SourceSpectrum.interimTube(kVp: 70, filtration: TubeFiltration(aluminiumMM: 3.5, copperMM: 0.2))
+        let spectrum = SourceSpectrum(XRaySpectrum(kVp: 70, anodeAngleDegrees: 12, filtration: try Filtration(parsing: "3.5mmAl+0.2mmCu")))
         var values: [Double] = []
         for (age, field, published) in Self.cases {
             let phantom = StylisedPhantom.reference(age: age, sex: .female)
