@@ -81,8 +81,8 @@ public enum Chang2017Comparison {
         let thoracic = rows.filter { thoracicOrgans.contains($0.organ) && ($0.geometry == "AP" || $0.geometry == "PA") && $0.keV >= 30 && $0.keV <= 100 }
         let within = thoracic.filter { $0.ratio >= 0.75 && $0.ratio <= 1.333 }.count
         out.insert("**Summary:** \(within) of \(thoracic.count) thoracic-organ AP/PA cells at 30-100 keV are within 25%. "
-                   + (summary.isEmpty ? "" : "Outside: " + summary.joined(separator: "; ") + "."), at: 6)
-        out.insert("", at: 7)
+                   + (summary.isEmpty ? "" : "Outside: " + summary.joined(separator: "; ") + "."), at: 4)
+        out.insert("", at: 5)
         return out.joined(separator: "\n")
     }
 }
