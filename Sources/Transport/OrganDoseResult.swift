@@ -44,3 +44,12 @@ public struct OrganDoseResult: Sendable, Codable {
 
     public func dose(_ organ: Organ) -> OrganDose? { organs.first { $0.organ == organ } }
 }
+
+extension OrganDoseResult {
+    /// ICRP 103 effective dose per KAP as ICRP defines it: the mean of the male and female
+    /// phantoms' values for the same exposure (ICRP 103 eq. B.1; mSv per Gy·cm²).
+    public static func sexAveragedEffectiveDose103PerKAP(male: OrganDoseResult, female: OrganDoseResult) -> Double? {
+        guard male.sex == .male, female.sex == .female, let m = male.effectiveDose103PerKAP, let f = female.effectiveDose103PerKAP else { return nil }
+        return 0.5 * (m + f)
+    }
+}

@@ -97,6 +97,8 @@ struct MCCommand: ParsableCommand {
         bar.finish()
         if json {
             let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+            // Organs with no deposit have an undefined relative uncertainty.
+            enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             print(String(decoding: try enc.encode(result), as: UTF8.self))
         } else {
             print(OrganDoseTable.render(result, title: "\(phantom.age.label) \(sexValue == .female ? "female" : "male"), \(proj), field \(field) cm, " + (energy.map { "\($0) keV" } ?? "\(Int(kvp)) kVp \(filter)")))
