@@ -8,6 +8,7 @@ struct HarmonicBench: AsyncParsableCommand {
         commandName: "harmonic-bench",
         abstract: "Benchmarks for Harmonic (figures in BENCHMARKS.md). Build with -c release.",
         subcommands: [
+            XRayPhysicsBench.self,
         ]
     )
 }
