@@ -9,6 +9,7 @@ struct HarmonicBench: AsyncParsableCommand {
         abstract: "Benchmarks for Harmonic (figures in BENCHMARKS.md). Build with -c release.",
         subcommands: [
             PhantomFitBench.self, TransportBench.self, Chang2017Bench.self, CardiacTrendBench.self,
+            XRayPhysicsBench.self,
         ]
     )
 }

@@ -8,7 +8,8 @@ import HarmonicCore
 ///   T to T − dT emits kZ·dT/E photons per keV at photon energy E < T (k from the Kramers efficiency
 ///   η = 1.1×10⁻⁹ Z V, i.e. k = 2.2×10⁻⁶ /keV, emitted isotropically). Its depth follows the
 ///   Thomson–Whiddington law ρx(T) = R(T₀)(1 − T²/T₀²), with R(T₀) the tungsten CSDA range
-///   (power-law fit to NIST ESTAR, 0.031 g/cm² at 100 keV). Photons leave the anode towards the
+///   (power-law fit to NIST ESTAR, 0.031 g/cm² at 100 keV), capped at the Kanaya–Okayama depth of
+///   complete diffusion R·40/(7Z) beyond which electrons diffuse instead of penetrating. Photons leave the anode towards the
 ///   central ray along ρx/sin(anode angle) of tungsten (self-filtration).
 /// - Characteristic K lines (Kα₁, Kα₂, Kβ₁, Kβ₃, Kβ₂; energies and radiative rates from xraylib 4.3):
 ///   fluorescence of bremsstrahlung photons above the K edge absorbed in the anode (half the
@@ -36,6 +37,9 @@ public struct XRaySpectrum: Sendable {
         let sinAngle = sin(anodeAngleDegrees * .pi / 180)
         let range = Self.tungstenCSDARange(t0)                          // g/cm²
         let wDensity = Material.tungsten.density
+        // Kanaya & Okayama, J. Phys. D 5 (1972) 43: electrons run straight to the depth of complete
+        // diffusion x_D = R·40/(7Z) and then diffuse about it without going deeper on average.
+        let diffusionDepth = range * 40 / (7 * 74)
         // photons per keV per sr per electron -> per mm² per mAs at 1 m
         let electronsPerMAs = 1e-3 / 1.602176634e-19
         let srPerMm2At1m = 1e-6
@@ -51,7 +55,7 @@ public struct XRaySpectrum: Sendable {
             let dT = (t0 - lower) / Double(steps)
             for s in 0..<steps {
                 let t = lower + (Double(s) + 0.5) * dT
-                let depth = range * (1 - t * t / (t0 * t0))
+                let depth = min(range * (1 - t * t / (t0 * t0)), diffusionDepth)
                 sum += exp(-muRho * depth / sinAngle)
             }
             return sum / Double(steps)   // average, multiply by (T0 − lower) for the integral

@@ -16,6 +16,7 @@ struct Harmonic: AsyncParsableCommand {
         version: "0.1.0",
         subcommands: [
             MCCommand.self,
+            SpectrumCommand.self,
         ]
     )
 }
