@@ -11,6 +11,8 @@ struct HarmonicBench: AsyncParsableCommand {
             IngestBench.self,
             SynthBench.self,
             DicomBench.self, DicomFuzzBench.self,
+            PhantomFitBench.self, TransportBench.self, Chang2017Bench.self, CardiacTrendBench.self,
+            XRayPhysicsBench.self,
         ]
     )
 }

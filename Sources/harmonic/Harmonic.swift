@@ -19,6 +19,8 @@ struct Harmonic: AsyncParsableCommand {
             SynthCommand.self,
             DemoCommand.self,
             DicomCommand.self,
+            MCCommand.self,
+            SpectrumCommand.self,
         ]
     )
 }

@@ -1,0 +1,123 @@
+import HarmonicCore
+
+/// The adult template of the stylised family, in adult MIRD-5 coordinates (cm): trunk
+/// elliptic cylinder 20 x 10 cm semi-axes, 0 <= z <= 70; neck 5.4 cm radius, 70-75; head
+/// elliptic cylinder 7 x 10, 75-87, with an ellipsoidal cap (7, 10, 9); legs truncated cones
+/// from radius 10 at z = 0 to 5 at z = -80.
+///
+/// Sources: organ positions and shapes follow Snyder, Ford, Warner & Watson, MIRD Pamphlet 5
+/// revised (1978) and the Cristy & Eckerman (ORNL/TM-8381, 1987) adult: lungs, liver, stomach,
+/// spleen, kidneys, bladder, spine, ribs, pelvis, arm and leg bones, testes and breasts are the
+/// MIRD equations (rounded); the heart (MIRD's rotated ellipsoids, Coffey 1981) is an
+/// axis-aligned ellipsoid at the same centre; thyroid (MIRD half-torus) is two ellipsoidal lobes;
+/// clavicles (MIRD torus sections) and scapulae are thin ellipsoids; colon segments (ascending,
+/// transverse, descending, rectosigmoid) are elliptic cylinders; oesophagus, thymus, salivary
+/// glands, eye lenses, oral mucosa and extrathoracic airways follow the ORNL additions
+/// (approximate positions). Sizes are then fitted per age to ICRP 89 masses, so the adult
+/// sizes here only set the shapes' proportions. Precedence: earlier regions win overlaps.
+enum AdultTemplate {
+    static let trunkA = 20.0, trunkB = 10.0, trunkHeight = 70.0
+    static let neckRadius = 5.4, neckHeight = 5.0
+    static let headA = 7.0, headB = 10.0, headCylinder = 12.0, headCap = 9.0
+    static var headHeight: Double { headCylinder + headCap }
+    static let legLength = 80.0
+
+    /// Body envelope parts (template frame), in the frame each follows.
+    static let envelope: [(BodyFrame, Solid)] = [
+        (.trunk, Solid(.cylinderZ(cx: 0, cy: 0, a: 20, b: 10, zMin: 0, zMax: 70))),
+        (.neck, Solid(.cylinderZ(cx: 0, cy: 0, a: 5.4, b: 5.4, zMin: 70, zMax: 75))),
+        (.head, Solid(.cylinderZ(cx: 0, cy: 0, a: 7, b: 10, zMin: 75, zMax: 87))),
+        (.head, Solid(.ellipsoid(centre: Vec3(0, 0, 87), semi: Vec3(7, 10, 9)), cuts: [CutPlane(Vec3(0, 0, -1), -87)])),
+        (.legs, Solid(.coneZ(cx: -10, cy: 0, r0: 10, z0: 0, r1: 5, z1: -80))),
+        (.legs, Solid(.coneZ(cx: 10, cy: 0, r0: 10, z0: 0, r1: 5, z1: -80))),
+    ]
+
+    static func regions(sex: Sex) -> [TemplateRegion] {
+        func e(_ c: (Double, Double, Double), _ s: (Double, Double, Double)) -> Quadric {
+            .ellipsoid(centre: Vec3(c.0, c.1, c.2), semi: Vec3(s.0, s.1, s.2))
+        }
+        func r(_ name: String, _ role: RegionRole, _ tissue: Tissue = .softTissue, _ frame: BodyFrame = .trunk,
+               _ q: Quadric, cuts: [CutPlane] = [], excluding: Quadric? = nil,
+               bands: (Double, Double, Double)? = nil, extends: Bool = false) -> TemplateRegion {
+            TemplateRegion(name: name, role: role, tissue: tissue, frame: frame,
+                           solid: Solid(q, cuts: cuts, excluding: excluding,
+                                        zBands: bands.map { (start: $0.0, pitch: $0.1, width: $0.2) }),
+                           extendsBody: extends)
+        }
+        var list: [TemplateRegion] = [
+            // Head
+            r("eye lens L", .organ(.eyeLens), .softTissue, .head, e((3, -8.5, 86), (0.5, 0.2, 0.5))),
+            r("eye lens R", .organ(.eyeLens), .softTissue, .head, e((-3, -8.5, 86), (0.5, 0.2, 0.5))),
+            r("brain", .organ(.brain), .softTissue, .head, e((0, 0, 88), (6, 8.6, 6.5))),
+            r("salivary gland L", .organ(.salivaryGlands), .softTissue, .head, e((5, 0.5, 79), (1.3, 2.6, 2.4))),
+            r("salivary gland R", .organ(.salivaryGlands), .softTissue, .head, e((-5, 0.5, 79), (1.3, 2.6, 2.4))),
+            r("oral mucosa", .organ(.oralMucosa), .softTissue, .head, e((0, -6, 78.5), (2.5, 1.5, 0.8))),
+            r("extrathoracic airways (head)", .organ(.extrathoracic), .softTissue, .head,
+              .cylinderZ(cx: 0, cy: -3, a: 1, b: 1.5, zMin: 75, zMax: 82)),
+            r("skull", .bone(.skull), .skeleton, .head, e((0, 0, 88), (6.8, 9.7, 7.6))),
+            // Neck
+            r("thyroid L", .organ(.thyroid), .softTissue, .neck, e((1.5, -2.3, 71.5), (0.9, 0.9, 2.3))),
+            r("thyroid R", .organ(.thyroid), .softTissue, .neck, e((-1.5, -2.3, 71.5), (0.9, 0.9, 2.3))),
+            r("extrathoracic airways (neck)", .organ(.extrathoracic), .softTissue, .neck,
+              .cylinderZ(cx: 0, cy: -1.2, a: 0.8, b: 0.8, zMin: 70, zMax: 75)),
+            r("oesophagus (neck)", .organ(.oesophagus), .softTissue, .neck,
+              .cylinderZ(cx: 0, cy: 0.9, a: 0.7, b: 0.5, zMin: 70, zMax: 75)),
+            r("cervical spine", .bone(.spine), .skeleton, .neck, .cylinderZ(cx: 0, cy: 2.8, a: 1.4, b: 1.4, zMin: 70, zMax: 75)),
+            // Thorax
+            r("oesophagus", .organ(.oesophagus), .softTissue, .trunk,
+              .cylinderZ(cx: 0, cy: 2.0, a: 0.9, b: 0.6, zMin: 40, zMax: 70)),
+            r("heart", .organ(.heart), .softTissue, .trunk, e((1.5, -2.5, 51), (5.5, 4.3, 6.5))),
+            r("thymus", .organ(.thymus), .softTissue, .trunk, e((0, -6.5, 61), (2.5, 1.3, 3.5))),
+            r("spine", .bone(.spine), .skeleton, .trunk, .cylinderZ(cx: 0, cy: 5.5, a: 2, b: 2.5, zMin: 0, zMax: 70)),
+            r("ribs", .bone(.ribs), .skeleton, .trunk, .cylinderZ(cx: 0, cy: 0, a: 17, b: 9.8, zMin: 35.1, zMax: 67.5),
+              excluding: .cylinderZ(cx: 0, cy: 0, a: 16.4, b: 9.2, zMin: 35.1, zMax: 67.5), bands: (35.1, 2.7, 1.4)),
+            r("clavicle L", .bone(.clavicles), .skeleton, .trunk, e((7.5, -6.5, 68.3), (6.5, 0.8, 0.8))),
+            r("clavicle R", .bone(.clavicles), .skeleton, .trunk, e((-7.5, -6.5, 68.3), (6.5, 0.8, 0.8))),
+            r("scapula L", .bone(.scapulae), .skeleton, .trunk, e((10, 8.0, 58), (4.5, 0.6, 7))),
+            r("scapula R", .bone(.scapulae), .skeleton, .trunk, e((-10, 8.0, 58), (4.5, 0.6, 7))),
+            r("arm bone L", .bone(.armBones), .skeleton, .trunk, .cylinderZ(cx: 18.4, cy: 0, a: 1.4, b: 2.7, zMin: 0, zMax: 70)),
+            r("arm bone R", .bone(.armBones), .skeleton, .trunk, .cylinderZ(cx: -18.4, cy: 0, a: 1.4, b: 2.7, zMin: 0, zMax: 70)),
+            r("liver", .organ(.liver), .softTissue, .trunk, .cylinderZ(cx: 0, cy: 0, a: 16.5, b: 8, zMin: 27, zMax: 43),
+              cuts: [CutPlane(Vec3(1.0 / 35, 1.0 / 45, -1.0 / 43), -1)]),
+            r("lung L", .organ(.lungs), .lung, .trunk, e((8.5, 0, 43.5), (5, 7.5, 24)), cuts: [CutPlane(Vec3(0, 0, -1), -43.5)]),
+            r("lung R", .organ(.lungs), .lung, .trunk, e((-8.5, 0, 43.5), (5, 7.5, 24)), cuts: [CutPlane(Vec3(0, 0, -1), -43.5)]),
+            // Abdomen
+            r("gall bladder", .organ(.gallbladder), .softTissue, .trunk, e((-4.5, -3.2, 30), (1.5, 1.5, 4))),
+            r("stomach", .organ(.stomach), .softTissue, .trunk, e((8, -4, 35), (4, 3, 8))),
+            r("spleen", .organ(.spleen), .softTissue, .trunk, e((11, 3, 37), (3.5, 2, 6))),
+            r("adrenal L", .organ(.adrenals), .softTissue, .trunk, e((4, 6.5, 39.5), (1.5, 0.5, 3))),
+            r("adrenal R", .organ(.adrenals), .softTissue, .trunk, e((-4, 6.5, 39.5), (1.5, 0.5, 3))),
+            r("pancreas", .organ(.pancreas), .softTissue, .trunk, e((3, 1, 37), (7, 1.2, 2.2))),
+            r("kidney L", .organ(.kidneys), .softTissue, .trunk, e((6, 6, 32.5), (4.5, 1.5, 5.5))),
+            r("kidney R", .organ(.kidneys), .softTissue, .trunk, e((-6, 6, 32.5), (4.5, 1.5, 5.5))),
+            r("ascending colon", .organ(.colon), .softTissue, .trunk, .cylinderZ(cx: -8.5, cy: -2.4, a: 2.5, b: 1.5, zMin: 8.7, zMax: 24)),
+            r("transverse colon", .organ(.colon), .softTissue, .trunk, .cylinderX(cy: -2.4, cz: 25.5, b: 1.5, c: 1.5, xMin: -10.5, xMax: 10.5)),
+            r("descending colon", .organ(.colon), .softTissue, .trunk, .cylinderZ(cx: 9, cy: -1, a: 1.9, b: 1.3, zMin: 8, zMax: 24)),
+            r("rectosigmoid colon", .organ(.colon), .softTissue, .trunk, .cylinderZ(cx: 0, cy: 1.5, a: 1.5, b: 1.3, zMin: 0, zMax: 9)),
+            r("small intestine", .organ(.smallIntestine), .softTissue, .trunk, .cylinderZ(cx: 0, cy: -1.5, a: 10, b: 5, zMin: 14, zMax: 27)),
+            r("urinary bladder", .organ(.bladder), .softTissue, .trunk, e((0, -4.5, 8), (4.96, 3.46, 3.46))),
+            r("pelvis", .bone(.pelvis), .skeleton, .trunk, .cylinderZ(cx: 0, cy: -3, a: 12, b: 12, zMin: 0, zMax: 22),
+              cuts: [CutPlane(Vec3(0, -1, 0), 3)], excluding: .cylinderZ(cx: 0, cy: -3, a: 11.3, b: 11.3, zMin: 0, zMax: 22)),
+            r("leg bone L", .bone(.legBones), .skeleton, .legs, .cylinderZ(cx: 10, cy: 0, a: 1.6, b: 1.6, zMin: -78, zMax: -2)),
+            r("leg bone R", .bone(.legBones), .skeleton, .legs, .cylinderZ(cx: -10, cy: 0, a: 1.6, b: 1.6, zMin: -78, zMax: -2)),
+        ]
+        if sex == .female {
+            list += [
+                r("uterus", .organ(.uterus), .softTissue, .trunk, e((0, -1.5, 13), (4.7, 1.5, 2.5))),
+                r("ovary L", .organ(.ovaries), .softTissue, .trunk, e((6, 0, 14), (1, 0.5, 2))),
+                r("ovary R", .organ(.ovaries), .softTissue, .trunk, e((-6, 0, 14), (1, 0.5, 2))),
+            ]
+        } else {
+            list += [
+                r("prostate", .organ(.prostate), .softTissue, .trunk, e((0, -2.2, 2.5), (1.8, 1.2, 1.4))),
+                r("testis L", .organ(.testes), .softTissue, .trunk, e((1.3, -8, -2.3), (1.3, 1.5, 2.3)), extends: true),
+                r("testis R", .organ(.testes), .softTissue, .trunk, e((-1.3, -8, -2.3), (1.3, 1.5, 2.3)), extends: true),
+            ]
+        }
+        list += [
+            r("breast L", .organ(.breast), .breast, .trunk, e((10, -8.2, 50), (4.95, 4.5, 4.35)), extends: true),
+            r("breast R", .organ(.breast), .breast, .trunk, e((-10, -8.2, 50), (4.95, 4.5, 4.35)), extends: true),
+        ]
+        return list
+    }
+}

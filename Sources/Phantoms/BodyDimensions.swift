@@ -1,0 +1,63 @@
+import HarmonicCore
+
+/// Outer dimensions of a stylised phantom (cm): trunk elliptic cylinder, neck, head, legs.
+public struct BodyDimensions: Sendable, Codable, Equatable {
+    /// Trunk semi-axes (lateral, antero-posterior) and height.
+    public var trunkA: Double, trunkB: Double, trunkHeight: Double
+    public var neckRadius: Double, neckHeight: Double
+    /// Head semi-axes and total height (cylinder plus cap, in the template's 12:9 proportion).
+    public var headA: Double, headB: Double, headHeight: Double
+    public var legLength: Double
+
+    public var standingHeight: Double { legLength + trunkHeight + neckHeight + headHeight }
+
+    /// Starting dimensions for an age before the trunk width is fitted to the ICRP 89 body mass.
+    /// Trunk heights and leg lengths: Cristy & Eckerman (ORNL/TM-8381, 1987) Table 2 (21.6, 30.7,
+    /// 40.8, 50.8, 63.1, 70 cm; legs 16.8, 26.5, 48, 66, 78, 80 cm), rescaled to the ICRP 89
+    /// standing height of the sex; head plus neck is the rest of the ICRP 89 height, 15% of it
+    /// neck. Head breadth and depth scale with head circumference (ICRP 89 section 2.4.3:
+    /// 35, 46, 51, 53, 55, 56 cm). Trunk depth/width ratios 0.9, 0.85, 0.75, 0.68, 0.6, 0.5
+    /// follow the rounder trunk of infants (Cristy & Eckerman Table 2, approx.).
+    static func initial(_ age: ReferenceAge, _ sex: Sex) -> BodyDimensions {
+        let i = age.index
+        let height = ICRP89.height(age, sex)
+        let maleHeight = ICRP89.height(age, .male)
+        let k = height / maleHeight
+        let trunk = [21.6, 30.7, 40.8, 50.8, 63.1, 70][i] * k
+        let legs = [16.8, 26.5, 48.0, 66.0, 78.0, 80.0][i] * k
+        let headNeck = height - trunk - legs
+        let fh = [35.0, 46, 51, 53, 55, 56][i] / 56
+        let a = [5.5, 7.0, 8.5, 10.5, 13.0, 20.0][i] * (sex == .female && age == .adult ? 0.9 : 1)
+        let ratio = [0.9, 0.85, 0.75, 0.68, 0.6, 0.5][i]
+        return BodyDimensions(trunkA: a, trunkB: a * ratio, trunkHeight: trunk,
+                              neckRadius: 0.77 * 7 * fh, neckHeight: 0.15 * headNeck,
+                              headA: 7 * fh, headB: 10 * fh, headHeight: 0.85 * headNeck, legLength: legs)
+    }
+
+    /// Maps a point of the age phantom to the adult template frame a region follows.
+    @inline(__always)
+    func toTemplate(_ p: Vec3, _ frame: BodyFrame) -> Vec3 {
+        typealias T = AdultTemplate
+        switch frame {
+        case .trunk: return Vec3(p.x * T.trunkA / trunkA, p.y * T.trunkB / trunkB, p.z * T.trunkHeight / trunkHeight)
+        case .legs: return Vec3(p.x * T.trunkA / trunkA, p.y * T.trunkB / trunkB, p.z * T.legLength / legLength)
+        case .neck: return Vec3(p.x * T.neckRadius / neckRadius, p.y * T.neckRadius / neckRadius,
+                                T.trunkHeight + (p.z - trunkHeight) * T.neckHeight / neckHeight)
+        case .head: return Vec3(p.x * T.headA / headA, p.y * T.headB / headB,
+                                T.trunkHeight + T.neckHeight + (p.z - trunkHeight - neckHeight) * T.headHeight / headHeight)
+        }
+    }
+
+    /// Inverse of `toTemplate`.
+    func fromTemplate(_ q: Vec3, _ frame: BodyFrame) -> Vec3 {
+        typealias T = AdultTemplate
+        switch frame {
+        case .trunk: return Vec3(q.x * trunkA / T.trunkA, q.y * trunkB / T.trunkB, q.z * trunkHeight / T.trunkHeight)
+        case .legs: return Vec3(q.x * trunkA / T.trunkA, q.y * trunkB / T.trunkB, q.z * legLength / T.legLength)
+        case .neck: return Vec3(q.x * neckRadius / T.neckRadius, q.y * neckRadius / T.neckRadius,
+                                trunkHeight + (q.z - T.trunkHeight) * neckHeight / T.neckHeight)
+        case .head: return Vec3(q.x * headA / T.headA, q.y * headB / T.headB,
+                                trunkHeight + neckHeight + (q.z - T.trunkHeight - T.neckHeight) * headHeight / T.headHeight)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// Phantoms: see ../shared/DESIGN.md for this layer's job. Sources land here.

@@ -1,0 +1,32 @@
+import Foundation
+import HarmonicCore
+
+/// Plain-text rendering of an `OrganDoseResult` (the `harmonic mc` table).
+public enum OrganDoseTable {
+    public static func render(_ r: OrganDoseResult, title: String) -> String {
+        var lines = [title,
+                     String(format: "%.3g histories in %.2f s; focus-skin %@ cm", Double(r.histories), r.wallSeconds,
+                            r.focusToSkin.map { String(format: "%.1f", $0) } ?? "-"),
+                     "",
+                     "organ                     mGy/(Gy·cm²)   mGy/mGy ESAK   ±1σ %    mass g"]
+        func pad(_ s: String, _ n: Int, left: Bool = false) -> String {
+            s.count >= n ? s : (left ? s + String(repeating: " ", count: n - s.count) : String(repeating: " ", count: n - s.count) + s)
+        }
+        for d in r.organs {
+            let sigma = d.relativeUncertainty.isFinite ? String(format: "%.1f", 100 * d.relativeUncertainty) : "-"
+            lines.append(pad(d.organ.displayName, 25, left: true) + " "
+                         + pad(d.perKAP.map { String(format: "%.4g", $0) } ?? "-", 12) + "   "
+                         + pad(String(format: "%.4g", d.perAirKerma), 12) + "  " + pad(sigma, 6) + "  "
+                         + pad(String(format: "%.1f", d.massGrams), 8))
+        }
+        lines.append("")
+        lines.append(String(format: "effective dose ICRP 103 (phantom sex): %@ mSv/(Gy·cm²)  %.4g mSv/mGy ESAK  ±%.1f%%",
+                            r.effectiveDose103PerKAP.map { String(format: "%.4g", $0) } ?? "-", r.effectiveDose103PerAirKerma,
+                            100 * r.effectiveDose103RelativeUncertainty))
+        lines.append(String(format: "effective dose ICRP 60:                 %@ mSv/(Gy·cm²)  %.4g mSv/mGy ESAK  ±%.1f%%",
+                            r.effectiveDose60PerKAP.map { String(format: "%.4g", $0) } ?? "-", r.effectiveDose60PerAirKerma,
+                            100 * r.effectiveDose60RelativeUncertainty))
+        lines.append("ESAK: incident air kerma free in air at the skin entrance on the central ray, without backscatter.")
+        return lines.joined(separator: "\n")
+    }
+}

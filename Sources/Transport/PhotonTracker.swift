@@ -1,0 +1,189 @@
+import HarmonicCore
+import Phantoms
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#else
+import Darwin
+#endif
+
+/// Everything one batch of photon histories reads: the voxel grid, per-label lookups and the
+/// energy tables, as contiguous arrays.
+///
+/// Tracking: Woodcock (delta) tracking on the voxel grid with one global majorant per energy
+/// (Woodcock et al. 1965): flight lengths are sampled with the majorant and a collision is real
+/// with probability μ(voxel)/μ_max. Scoring: kerma approximation, analog: the energy a photon
+/// loses in a photoelectric absorption (all of it; fluorescence of tissue elements, K-edges below
+/// 4.1 keV, is absorbed locally) or an incoherent scatter (E − E') is deposited in the voxel where
+/// it happens; secondary electrons are not transported (their ranges, < 0.1 mm below 150 keV, are
+/// far below the voxel size). Photons below 1 keV are absorbed.
+struct TrackingProblem<S: ScatterSampler>: Sendable {
+    let nx: Int, ny: Int, nz: Int
+    let origin: Vec3
+    let spacing: Double
+    let labels: [UInt8]
+    /// Per label (index 0 = outside): material index into the tables (0 = vacuum).
+    let labelMaterial: [Int]
+    /// Per label: true for skeletal regions (red marrow and bone surface are scored there).
+    let labelIsBone: [Bool]
+    let tables: InteractionTables
+    /// (μen/ρ) red marrow / skeleton and soft tissue / skeleton (Cristy & Eckerman 1987, sec. 4).
+    let marrowRatio: EnergyTable
+    let boneSurfaceRatio: EnergyTable
+    /// (μen/ρ) of air (cm²/g), for KAP and air kerma.
+    let airMuEn: EnergyTable
+    /// Scatter samplers, index = material - 1.
+    let samplers: [S]
+    let source: BeamSource
+    let spectrum: SourceSpectrum
+
+    var labelCount: Int { labelMaterial.count }
+    /// Tally layout per batch: deposit, marrow-weighted, bone-surface-weighted (each labelCount),
+    /// then emitted energy, escaped energy, Σ E·μen_air/cos θ, Σ E·μen_air, photons, photons
+    /// that left the grid without a real interaction (uncollided transmission).
+    var talliesPerBatch: Int { 3 * labelCount + 6 }
+
+    /// Runs `histories` photons with `rng`, adding into `out` (talliesPerBatch values).
+    func run(histories: Int, rng: inout RandomStream, out: UnsafeMutableBufferPointer<Double>) {
+        let nL = labelCount
+        let invH = 1 / spacing
+        let sizeX = Double(nx) * spacing, sizeY = Double(ny) * spacing, sizeZ = Double(nz) * spacing
+        let nE = tables.count, step = tables.step, invStep = 1 / step
+        let nM = tables.materialCount
+        var emitted = 0.0, escaped = 0.0, kap = 0.0, kerma = 0.0, uncollided = 0.0
+        labels.withUnsafeBufferPointer { grid in
+        labelMaterial.withUnsafeBufferPointer { labelMat in
+        labelIsBone.withUnsafeBufferPointer { isBone in
+        tables.muTotal.withUnsafeBufferPointer { mu in
+        tables.majorant.withUnsafeBufferPointer { major in
+        tables.photoFraction.withUnsafeBufferPointer { pPhoto in
+        tables.photoPlusIncoherentFraction.withUnsafeBufferPointer { pPhotoInc in
+        withUnsafeTemporaryAllocation(of: Double.self, capacity: tables.materialCount) { muLocal in
+            muLocal.initialize(repeating: 0)
+            for _ in 0..<histories {
+                var e = spectrum.sample(&rng)
+                let (start, dir0, secant) = source.sample(&rng)
+                emitted += e
+                let a = airMuEn(e) * e
+                kap += a * secant; kerma += a
+                // Position relative to the grid's lower corner.
+                var px = start.x - origin.x, py = start.y - origin.y, pz = start.z - origin.z
+                var dx = dir0.x, dy = dir0.y, dz = dir0.z
+                // Enter the grid box (slab method).
+                let (tIn, tOut) = boxEntry(px, py, pz, dx, dy, dz, sizeX, sizeY, sizeZ)
+                if tIn >= tOut { escaped += e; uncollided += 1; continue }
+                px += tIn * dx; py += tIn * dy; pz += tIn * dz
+                var collided = false
+                // Energy-dependent quantities are refreshed only when the energy changes
+                // (at incoherent scatters), not at every Woodcock step.
+                var ie = 0, fe = 0.0, invMuMax = 0.0
+                func refresh(_ e: Double) {
+                    let xe = e * invStep
+                    ie = min(Int(xe), nE - 2)
+                    fe = xe - Double(ie)
+                    invMuMax = 1 / (major[ie] + fe * (major[ie + 1] - major[ie]))
+                    for m in 1..<nM {
+                        let k = m * nE + ie
+                        muLocal[m] = mu[k] + fe * (mu[k + 1] - mu[k])
+                    }
+                }
+                refresh(e)
+                while true {
+                    let s = -log(rng.uniformPositive()) * invMuMax
+                    px += s * dx; py += s * dy; pz += s * dz
+                    if !(px >= 0 && px < sizeX && py >= 0 && py < sizeY && pz >= 0 && pz < sizeZ) {
+                        escaped += e
+                        if !collided { uncollided += 1 }
+                        break
+                    }
+                    let voxel = Int(px * invH) + nx * (Int(py * invH) + ny * Int(pz * invH))
+                    let label = Int(grid[voxel])
+                    let m = labelMat[label]
+                    if m == 0 { continue }
+                    let k = m * nE + ie
+                    if rng.uniform() >= muLocal[m] * invMuMax { continue }   // virtual collision
+                    collided = true
+                    let r = rng.uniform()
+                    var deposit: Double
+                    var alive = true
+                    if r < pPhoto[k] {
+                        deposit = e; alive = false
+                    } else if r < pPhotoInc[k] {
+                        let (e1, c) = samplers[m - 1].sampleIncoherent(e, &rng)
+                        deposit = e - e1
+                        rotate(&dx, &dy, &dz, cosTheta: c, &rng)
+                        if e1 < 1 { deposit = e; alive = false }
+                        out[label] += deposit
+                        if isBone[label] {
+                            out[nL + label] += deposit * marrowRatio(e)
+                            out[2 * nL + label] += deposit * boneSurfaceRatio(e)
+                        }
+                        e = e1
+                        if !alive { break }
+                        refresh(e)
+                        continue
+                    } else {
+                        let c = samplers[m - 1].sampleCoherent(e, &rng)
+                        rotate(&dx, &dy, &dz, cosTheta: c, &rng)
+                        continue
+                    }
+                    out[label] += deposit
+                    if isBone[label] {
+                        out[nL + label] += deposit * marrowRatio(e)
+                        out[2 * nL + label] += deposit * boneSurfaceRatio(e)
+                    }
+                    if !alive { break }
+                }
+            }
+        } } } } } } } }
+        out[3 * nL] += emitted
+        out[3 * nL + 1] += escaped
+        out[3 * nL + 2] += kap
+        out[3 * nL + 3] += kerma
+        out[3 * nL + 4] += Double(histories)
+        out[3 * nL + 5] += uncollided
+    }
+}
+
+/// Entry and exit distances of a ray into the box [0, size) (slab method).
+@inline(__always)
+func boxEntry(_ px: Double, _ py: Double, _ pz: Double, _ dx: Double, _ dy: Double, _ dz: Double,
+              _ sx: Double, _ sy: Double, _ sz: Double) -> (Double, Double) {
+    var tIn = 0.0, tOut = Double.infinity
+    slab(px, dx, sx, &tIn, &tOut); slab(py, dy, sy, &tIn, &tOut); slab(pz, dz, sz, &tIn, &tOut)
+    return (tIn, tOut)
+}
+
+@inline(__always)
+func slab(_ p: Double, _ d: Double, _ size: Double, _ tIn: inout Double, _ tOut: inout Double) {
+    if d != 0 {
+        var t0 = -p / d, t1 = (size - p) / d
+        if t0 > t1 { swap(&t0, &t1) }
+        tIn = max(tIn, t0); tOut = min(tOut, t1)
+    } else if p < 0 || p >= size { tOut = -1 }
+}
+
+/// Turns a unit direction by polar angle θ (cos θ given) and a uniform azimuth; the azimuth's
+/// cosine and sine come from a point in the unit disc (no trigonometric calls).
+@inline(__always)
+func rotate(_ u: inout Double, _ v: inout Double, _ w: inout Double, cosTheta c: Double, _ rng: inout RandomStream) {
+    var a = 0.0, b = 0.0, r2 = 0.0
+    repeat {
+        a = 2 * rng.uniform() - 1; b = 2 * rng.uniform() - 1; r2 = a * a + b * b
+    } while r2 > 1 || r2 == 0
+    let cosPhi = (a * a - b * b) / r2, sinPhi = 2 * a * b / r2
+    let s = max(0, 1 - c * c).squareRoot()
+    if abs(w) > 0.99999 {
+        let sign: Double = w > 0 ? 1 : -1
+        u = s * cosPhi; v = s * sinPhi; w = sign * c
+        return
+    }
+    let t = (1 - w * w).squareRoot()
+    let nu = c * u + s * (u * w * cosPhi - v * sinPhi) / t
+    let nv = c * v + s * (v * w * cosPhi + u * sinPhi) / t
+    let nw = c * w - s * cosPhi * t
+    let n = 1 / (nu * nu + nv * nv + nw * nw).squareRoot()
+    u = nu * n; v = nv * n; w = nw * n
+}

@@ -1,0 +1,19 @@
+import HarmonicCore
+import Phantoms
+
+/// Absorbers whose mass energy-absorption coefficient the dosimetry needs.
+public enum Absorber: Sendable {
+    case air, redMarrow, softTissue, skeleton
+}
+
+/// The photon physics the transport needs, per phantom tissue. The product uses
+/// `XRayPhysicsModel` (XRayPhysics cross sections and samplers); tests may use simple models.
+public protocol PhysicsModel: Sendable {
+    associatedtype Sampler: ScatterSampler
+    /// Mass attenuation coefficients (cm²/g): total, photoelectric, incoherent, coherent.
+    func massAttenuation(_ tissue: Tissue, keV: Double) -> (total: Double, photo: Double, incoherent: Double, coherent: Double)
+    /// Mass energy-absorption coefficient (cm²/g).
+    func muEnOverRho(_ absorber: Absorber, keV: Double) -> Double
+    /// Scatter sampler of a tissue.
+    func sampler(_ tissue: Tissue) -> Sampler
+}

@@ -1,1 +1,0 @@
-// Transport: see ../shared/DESIGN.md for this layer's job. Sources land here.

@@ -1,0 +1,147 @@
+import Dispatch
+import Foundation
+import HarmonicCore
+import Phantoms
+
+/// Photon Monte Carlo organ dosimetry in the stylised phantoms.
+///
+/// `run` voxelises the phantom, builds the energy tables of its tissues, places the source,
+/// then runs `batches` fixed batches of histories on all cores
+/// (`DispatchQueue.concurrentPerform`), each batch with its own
+/// `RandomStream(seed:stream: batch)`, and reduces the batches in order: the same seed gives the
+/// same result whatever the thread count. Organ dose uncertainties come from the spread of the
+/// batch estimates.
+public enum TransportSimulation {
+    static let joulesPerKeV = 1.602176634e-16
+
+    /// Runs a simulation with the given physics. `progress(done, total)` is called as batches finish.
+    public static func run<P: PhysicsModel>(_ config: TransportConfiguration, physics: P, voxels given: VoxelPhantom? = nil,
+                                            progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> OrganDoseResult {
+        let start = Date()
+        let phantom = config.phantom
+        guard config.histories > 0 else {
+            throw TransportInputError(field: "histories", value: "\(config.histories)", expected: "a positive number of photon histories")
+        }
+        let voxels = given ?? phantom.voxelise(spacing: config.voxelSpacing)
+        let problem = try makeProblem(config, voxels: voxels, physics: physics)
+        let batches = max(1, min(config.batches, config.histories))
+        let per = problem.problem.talliesPerBatch
+        var raw = [Double](repeating: 0, count: batches * per)
+        let counter = ProgressCounter()
+        raw.withUnsafeMutableBufferPointer { buffer in
+            let base = UnsafeMutableBufferPointerBox(buffer)
+            let threads = max(1, min(config.threads ?? ProcessInfo.processInfo.activeProcessorCount, batches))
+            DispatchQueue.concurrentPerform(iterations: threads) { t in
+                for b in stride(from: t, to: batches, by: threads) {
+                    let n = config.histories / batches + (b < config.histories % batches ? 1 : 0)
+                    var rng = RandomStream(seed: config.seed, stream: UInt64(b))
+                    let slice = UnsafeMutableBufferPointer(rebasing: base.buffer[(b * per)..<((b + 1) * per)])
+                    problem.problem.run(histories: n, rng: &rng, out: slice)
+                    let done = counter.increment()
+                    progress?(done, batches)
+                }
+            }
+        }
+        return reduce(raw: raw, batches: batches, problem: problem, voxels: voxels, config: config,
+                      seconds: Date().timeIntervalSince(start))
+    }
+
+    struct Prepared<S: ScatterSampler> {
+        let problem: TrackingProblem<S>
+        /// Reference quantity conversions: KAP and air kerma per tally unit.
+        let isPointSource: Bool
+        let airKermaDivisor: Double       // Ω·D_skin² (point) or field area (parallel), cm²
+        let focusToSkin: Double?
+    }
+
+    static func makeProblem<P: PhysicsModel>(_ config: TransportConfiguration, voxels: VoxelPhantom, physics: P) throws -> Prepared<P.Sampler> {
+        let phantom = config.phantom
+        // Materials: one per tissue present (index = tissue.rawValue + 1), at the phantom's densities.
+        let tissues = Tissue.allCases
+        let present = Set(voxels.regions.filter { $0.voxelCount > 0 }.map { $0.tissue.rawValue + 1 })
+        let tables = InteractionTables(present: present, materials: tissues.map { t in
+            let rho = phantom.density(of: t)
+            return { e in
+                let m = physics.massAttenuation(t, keV: e)
+                return (m.total * rho, m.photo * rho, m.incoherent * rho, m.coherent * rho)
+            }
+        })
+        let labelMaterial = [0] + voxels.regions.map { $0.tissue.rawValue + 1 }
+        let labelIsBone = [false] + voxels.regions.map { if case .bone = $0.role { true } else { false } }
+        let marrow = EnergyTable { physics.muEnOverRho(.redMarrow, keV: $0) / physics.muEnOverRho(.skeleton, keV: $0) }
+        let surface = EnergyTable { physics.muEnOverRho(.softTissue, keV: $0) / physics.muEnOverRho(.skeleton, keV: $0) }
+        let air = EnergyTable { physics.muEnOverRho(.air, keV: $0) }
+        let source: BeamSource
+        var divisor: Double
+        var fsd: Double? = nil
+        switch config.beam {
+        case let .cArm(projection, width, height, distance, target):
+            guard width > 0, height > 0 else {
+                throw TransportInputError(field: "field", value: "\(width)x\(height)", expected: "positive width and height in cm")
+            }
+            guard let iso = voxels.centroid(of: target) else {
+                throw TransportInputError(field: "target organ", value: target.rawValue, expected: "an organ present in the \(phantom.sex) phantom")
+            }
+            let d = projection.direction, (u, v) = projection.fieldAxes
+            let skinDepth = depthToSkin(from: iso, towards: -1 * d, voxels)
+            let focus: Vec3, plane: Double
+            switch distance {
+            case let .focusToSkin(f):
+                guard f > 0 else { throw TransportInputError(field: "focus-skin distance", value: "\(f)", expected: "a positive distance in cm") }
+                focus = iso - (skinDepth + f) * d; plane = f; fsd = f
+            case let .focusToIsocentre(f):
+                guard f > skinDepth else {
+                    throw TransportInputError(field: "focus-isocentre distance", value: "\(f)",
+                                              expected: "more than the isocentre depth (\(String(format: "%.1f", skinDepth)) cm)")
+                }
+                focus = iso - f * d; plane = f; fsd = f - skinDepth
+            }
+            source = BeamSource(kind: .point, origin: focus, axis: d, u: u, v: v, distance: plane,
+                                halfWidth: width / 2, halfHeight: height / 2)
+            divisor = source.solidAngle * fsd! * fsd!
+        case let .wholeBodyParallel(projection):
+            let d = projection.direction, (u, v) = projection.fieldAxes
+            let lo = voxels.origin
+            let hi = lo + Vec3(Double(voxels.nx) * voxels.spacing, Double(voxels.ny) * voxels.spacing, Double(voxels.nz) * voxels.spacing)
+            let centre = 0.5 * (lo + hi)
+            var hu = 0.0, hv = 0.0, hd = 0.0
+            for corner in 0..<8 {
+                let c = Vec3(corner & 1 == 0 ? lo.x : hi.x, corner & 2 == 0 ? lo.y : hi.y, corner & 4 == 0 ? lo.z : hi.z) - centre
+                hu = max(hu, abs(c.dot(u))); hv = max(hv, abs(c.dot(v))); hd = max(hd, abs(c.dot(d)))
+            }
+            source = BeamSource(kind: .parallel, origin: centre - (hd + 1) * d, axis: d, u: u, v: v, distance: 0,
+                                halfWidth: hu, halfHeight: hv)
+            divisor = source.fieldArea
+        }
+        let problem = TrackingProblem(nx: voxels.nx, ny: voxels.ny, nz: voxels.nz, origin: voxels.origin, spacing: voxels.spacing,
+                                      labels: voxels.labels, labelMaterial: labelMaterial, labelIsBone: labelIsBone,
+                                      tables: tables, marrowRatio: marrow, boneSurfaceRatio: surface, airMuEn: air,
+                                      samplers: tissues.map { physics.sampler($0) }, source: source, spectrum: config.spectrum)
+        return Prepared(problem: problem, isPointSource: source.kind == .point, airKermaDivisor: divisor, focusToSkin: fsd)
+    }
+
+    /// Distance from a point inside the body to the last body voxel along a direction (cm).
+    static func depthToSkin(from p: Vec3, towards d: Vec3, _ v: VoxelPhantom) -> Double {
+        var t = 0.0, last = 0.0
+        let step = v.spacing / 4
+        let limit = Double(v.nx + v.ny + v.nz) * v.spacing
+        while t < limit {
+            if v.label(at: p + t * d) != 0 { last = t }
+            t += step
+        }
+        return last + step / 2
+    }
+}
+
+/// Thread-safe count of finished batches for progress reporting.
+final class ProgressCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func increment() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
+}
+
+/// Lets concurrent batches write disjoint slices of one buffer.
+struct UnsafeMutableBufferPointerBox: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<Double>
+    init(_ b: UnsafeMutableBufferPointer<Double>) { buffer = b }
+}

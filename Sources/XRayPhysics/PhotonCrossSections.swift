@@ -1,0 +1,205 @@
+import Foundation
+import HarmonicCore
+
+/// Linear attenuation coefficients (1/cm) at one energy, by interaction.
+public struct PhotonMu: Sendable, Hashable {
+    public var total, photoelectric, incoherent, coherent: Double
+    public init(total: Double, photoelectric: Double, incoherent: Double, coherent: Double) {
+        self.total = total; self.photoelectric = photoelectric; self.incoherent = incoherent; self.coherent = coherent
+    }
+}
+
+/// Photon interaction data for one material, built once from the per-element xraylib tables
+/// (mixture rule, independent atoms) and tabulated on a uniform 0.05 keV grid from 1 to 200 keV
+/// for O(1), allocation-free lookups with linear interpolation. Immutable, so safe to share
+/// between threads. Below 1 keV values are clamped to 1 keV, above 200 keV to 200 keV.
+public final class PhotonCrossSections: Sendable {
+    public let material: Material
+
+    /// First grid energy and the spacing of the lookup grid, keV.
+    public static let gridStart = 1.0, gridStep = 0.05
+    @usableFromInline static let gridCount = 3981         // 1...200 keV
+    @usableFromInline static let inverseStep = 20.0        // 1 / gridStep
+
+    /// Interleaved [total, photoelectric, incoherent, coherent] (1/cm) per grid point.
+    @usableFromInline let linear: [Double]
+    /// μen/ρ and μ/ρ (cm²/g) per grid point.
+    @usableFromInline let massEnergyAbsorption: [Double]
+
+    // Scatter sampling tables on the momentum-transfer grid x = sin(θ/2)/λ, step 0.01 /Å.
+    @usableFromInline let scatteringFunction: [Double]  // S_mat(x) / S_mat(∞)
+    @usableFromInline let cumulativeFormFactor: [Double] // ∫₀^{x²} F²_mat d(x²), normalised to 1 at the end of the grid
+    @usableFromInline let inverseFormFactor: [Double]    // x² at equally spaced cumulative probabilities
+    @usableFromInline static let inverseCount = 4096
+    /// Momentum-transfer grid of the scatter tables (1/Å): step and count, as in the resource files.
+    @usableFromInline static let xStep = 0.01, xCount = 1601
+
+    /// hc in keV·Å (CODATA 2018), for x = E sin(θ/2) / hc.
+    public static let hcKeVAngstrom = 12.398419843320026
+    /// Electron rest energy, keV (CODATA 2018).
+    public static let electronRestEnergyKeV = 510.99895
+
+    public init(material: Material) {
+        self.material = material
+        let tables = ElementTables.shared
+        let n = Self.gridCount
+        var linear = [Double](repeating: 0, count: 4 * n)
+        var muen = [Double](repeating: 0, count: n)
+        for fraction in material.massFractions {
+            let e = tables.element(fraction.z)
+            let w = fraction.fraction
+            for i in 0..<n {
+                let energy = Self.gridStart + Double(i) * Self.gridStep
+                let pe = w * ElementTables.interpolate(e.photoelectric, at: energy)
+                let inc = w * ElementTables.interpolate(e.incoherent, at: energy)
+                let coh = w * ElementTables.interpolate(e.coherent, at: energy)
+                linear[4 * i + 1] += pe * material.density
+                linear[4 * i + 2] += inc * material.density
+                linear[4 * i + 3] += coh * material.density
+                linear[4 * i] += (pe + inc + coh) * material.density
+                muen[i] += w * ElementTables.interpolate(e.muEnOverRho, at: energy)
+            }
+        }
+        self.linear = linear
+        self.massEnergyAbsorption = muen
+
+        // Mixture F² and S per unit mass: Σ (w_i / A_i) F_i², Σ (w_i / A_i) S_i.
+        let nx = Self.xCount
+        var f2 = [Double](repeating: 0, count: nx), s = [Double](repeating: 0, count: nx)
+        var sInfinity = 0.0
+        for fraction in material.massFractions {
+            let e = tables.element(fraction.z)
+            let atoms = fraction.fraction / e.atomicWeight
+            sInfinity += atoms * Double(e.z)
+            for j in 0..<nx {
+                f2[j] += atoms * e.formFactor[j] * e.formFactor[j]
+                s[j] += atoms * e.scatteringFunction[j]
+            }
+        }
+        self.scatteringFunction = s.map { min($0 / sInfinity, 1) }
+        var cumulative = [Double](repeating: 0, count: nx)
+        for j in 1..<nx {
+            let x0 = Double(j - 1) * Self.xStep, x1 = Double(j) * Self.xStep
+            cumulative[j] = cumulative[j - 1] + 0.5 * (f2[j - 1] + f2[j]) * (x1 * x1 - x0 * x0)
+        }
+        let total = cumulative[nx - 1]
+        cumulative = cumulative.map { $0 / total }
+        self.cumulativeFormFactor = cumulative
+        var inverse = [Double](repeating: 0, count: Self.inverseCount)
+        var j = 0
+        for k in 0..<Self.inverseCount {
+            let u = Double(k) / Double(Self.inverseCount - 1)
+            while j < nx - 2 && cumulative[j + 1] < u { j += 1 }
+            let c0 = cumulative[j], c1 = cumulative[j + 1]
+            let f = c1 > c0 ? min(max((u - c0) / (c1 - c0), 0), 1) : 0
+            let x0 = Double(j) * Self.xStep, x1 = Double(j + 1) * Self.xStep
+            inverse[k] = x0 * x0 + f * (x1 * x1 - x0 * x0)
+        }
+        self.inverseFormFactor = inverse
+    }
+
+    @inlinable @inline(__always)
+    func gridPosition(_ energyKeV: Double) -> (Int, Double) {
+        let t = (energyKeV - Self.gridStart) * Self.inverseStep
+        if !(t > 0) { return (0, 0) }
+        let i = Int(t)
+        if i >= Self.gridCount - 1 { return (Self.gridCount - 2, 1) }
+        return (i, t - Double(i))
+    }
+
+    /// Linear attenuation coefficients (1/cm) at `energyKeV`.
+    @inlinable @inline(__always)
+    public func mu(_ energyKeV: Double) -> PhotonMu {
+        let (i, f) = gridPosition(energyKeV)
+        return linear.withUnsafeBufferPointer { p in
+            let a = 4 * i, b = a + 4
+            return PhotonMu(total: p[a] + (p[b] - p[a]) * f,
+                            photoelectric: p[a + 1] + (p[b + 1] - p[a + 1]) * f,
+                            incoherent: p[a + 2] + (p[b + 2] - p[a + 2]) * f,
+                            coherent: p[a + 3] + (p[b + 3] - p[a + 3]) * f)
+        }
+    }
+
+    /// Total linear attenuation coefficient (1/cm): the one number delta tracking needs.
+    @inlinable @inline(__always)
+    public func muTotal(_ energyKeV: Double) -> Double {
+        let (i, f) = gridPosition(energyKeV)
+        return linear.withUnsafeBufferPointer { p in p[4 * i] + (p[4 * i + 4] - p[4 * i]) * f }
+    }
+
+    /// Mass attenuation coefficient μ/ρ (cm²/g), coherent scatter included.
+    public func muOverRho(_ energyKeV: Double) -> Double { muTotal(energyKeV) / material.density }
+
+    /// Mass energy-absorption coefficient μen/ρ (cm²/g), from the partial cross sections
+    /// (see scripts/generate_xray_tables.py); kerma approximation: secondary electrons deposit locally.
+    @inlinable
+    public func muEnOverRho(_ energyKeV: Double) -> Double {
+        let (i, f) = gridPosition(energyKeV)
+        return massEnergyAbsorption.withUnsafeBufferPointer { p in p[i] + (p[i + 1] - p[i]) * f }
+    }
+
+    @inlinable @inline(__always)
+    func normalisedScatteringFunction(_ x: Double) -> Double {
+        let t = x * (1 / Self.xStep)
+        let i = Int(t)
+        if i >= Self.xCount - 1 { return 1 }
+        let f = t - Double(i)
+        return scatteringFunction.withUnsafeBufferPointer { p in p[i] + (p[i + 1] - p[i]) * f }
+    }
+
+    /// Incoherent (Compton) scatter: Klein–Nishina sampled exactly (Kahn/Butcher–Messel
+    /// composition as in EGS4, Nelson et al. SLAC-265 1985), accepted with probability
+    /// S(x)/S(∞) of the material (Hubbell's incoherent scattering function; no Doppler broadening).
+    /// Returns the scattered photon energy (keV) and cos θ.
+    @inlinable
+    public func sampleIncoherent(_ energyKeV: Double, _ rng: inout RandomStream) -> (energy: Double, cosTheta: Double) {
+        let k = energyKeV / Self.electronRestEnergyKeV
+        let eps0 = 1 / (1 + 2 * k)
+        let eps0Squared = eps0 * eps0
+        let alpha1 = -log(eps0), alpha2 = 0.5 * (1 - eps0Squared)
+        let xScale = energyKeV / Self.hcKeVAngstrom
+        while true {
+            let epsilon: Double
+            if rng.uniform() * (alpha1 + alpha2) < alpha1 {
+                epsilon = exp(-alpha1 * rng.uniform())
+            } else {
+                epsilon = (eps0Squared + (1 - eps0Squared) * rng.uniform()).squareRoot()
+            }
+            let t = (1 - epsilon) / (k * epsilon)          // 1 − cos θ
+            let sin2 = t * (2 - t)
+            let g = 1 - epsilon * sin2 / (1 + epsilon * epsilon)
+            let u = rng.uniform()
+            if u > g { continue }
+            // x = sin(θ/2)/λ = (E/hc) sqrt((1 − cos θ)/2)
+            let x = xScale * (0.5 * t).squareRoot()
+            if rng.uniform() <= normalisedScatteringFunction(x) {
+                return (energyKeV * epsilon, 1 - t)
+            }
+        }
+    }
+
+    /// Coherent (Rayleigh) scatter: x² sampled from the material's F²(x) by an inverse-CDF table
+    /// truncated at x_max = E/hc, then accepted with the Thomson factor (1 + cos²θ)/2
+    /// (the method of PENELOPE, Salvat et al. 2006 §2.1). Returns cos θ.
+    @inlinable
+    public func sampleCoherent(_ energyKeV: Double, _ rng: inout RandomStream) -> Double {
+        let xMax = energyKeV / Self.hcKeVAngstrom
+        let xMax2 = xMax * xMax
+        // cumulative probability reached at x_max
+        let t = xMax * (1 / Self.xStep)
+        let i = Int(t)
+        let cMax: Double = i >= Self.xCount - 1 ? 1 : cumulativeFormFactor.withUnsafeBufferPointer { p in
+            p[i] + (p[i + 1] - p[i]) * (t - Double(i))
+        }
+        let scale = cMax * Double(Self.inverseCount - 1)
+        return inverseFormFactor.withUnsafeBufferPointer { p in
+            while true {
+                let v = rng.uniform() * scale
+                let j = min(Int(v), Self.inverseCount - 2)
+                let x2 = min(p[j] + (p[j + 1] - p[j]) * (v - Double(j)), xMax2)
+                let cosTheta = 1 - 2 * x2 / xMax2
+                if 2 * rng.uniform() <= 1 + cosTheta * cosTheta { return cosTheta }
+            }
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import Foundation
+import XRayPhysics
+
+/// `harmonic spectrum`: a tungsten-anode tube spectrum with its HVL, mean energy and air kerma.
+struct SpectrumCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "spectrum",
+        abstract: "Tungsten-anode X-ray spectrum: first HVL, mean energy, air kerma per mAs at 1 m.",
+        discussion: """
+        The spectrum is computed from a semi-empirical model (Kramers bremsstrahlung with anode \
+        self-filtration, tungsten K lines; see XRaySpectrum). --filter is the TOTAL filtration: \
+        include the tube's inherent filtration (typically 2.5 mm Al equivalent).
+
+        Example:
+          harmonic spectrum --kvp 70 --filter 3.5mmAl+0.1mmCu
+          harmonic spectrum --kvp 90 --anode-angle 10 --filter 2.5mmAl --csv > spectrum.csv
+        """)
+
+    @Option(help: "Tube voltage, kV (40-125 validated).") var kvp: Double
+    @Option(help: "Total filtration, layers joined by '+': e.g. 3.5mmAl+0.1mmCu (symbols: Al, Cu, W, Pb, H2O, Air).")
+    var filter: String = "2.5mmAl"
+    @Option(help: "Anode angle, degrees.") var anodeAngle: Double = 12
+    @Flag(help: "Print only the spectrum as CSV (energy_kev, photons_per_mm2_per_mas_at_1m).") var csv = false
+
+    func validate() throws {
+        guard kvp >= 20 && kvp <= 150 else { throw ValidationError("--kvp \(kvp): expected 20-150 kV (model validated 40-125 kV)") }
+        guard anodeAngle > 3 && anodeAngle < 45 else { throw ValidationError("--anode-angle \(anodeAngle): expected 3-45 degrees") }
+    }
+
+    func run() throws {
+        let filtration: Filtration
+        do { filtration = try Filtration(parsing: filter) } catch { throw ValidationError("--filter: \(error)") }
+        let s = XRaySpectrum(kVp: kvp, anodeAngleDegrees: anodeAngle, filtration: filtration)
+        if !csv {
+            print(String(format: "kVp %.1f, anode angle %.1f°, filtration %@", kvp, anodeAngle, filtration.description))
+            print(String(format: "first HVL      %.3f mm Al   (%.4f mm Cu)", s.halfValueLayer(), s.halfValueLayer(.copper)))
+            print(String(format: "mean energy    %.2f keV", s.meanEnergy))
+            print(String(format: "air kerma      %.2f µGy/mAs at 1 m", s.airKermaPerMAs))
+            print(String(format: "fluence        %.4g photons/mm²/mAs at 1 m", s.totalFluence))
+            print("")
+        }
+        print("energy_kev,photons_per_mm2_per_mas_at_1m")
+        for (e, phi) in zip(s.energies, s.fluence) { print(String(format: "%.2f,%.6g", e, phi)) }
+    }
+}
