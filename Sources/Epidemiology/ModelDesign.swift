@@ -35,11 +35,17 @@ public struct ModelDesign: Sendable {
     }
 
     /// Columns (and their names) for one term.
+    /// `factor(name)` forces the categorical version of a banded variable (e.g. attained_age).
     public func columns(for term: String) throws -> [(String, [Double])] {
+        if term.hasPrefix("factor("), term.hasSuffix(")") { return try factorColumns(String(term.dropFirst(7).dropLast())) }
         if let c = continuous(term) { return [(term, c)] }
         if term.hasPrefix("log_"), let c = continuous(String(term.dropFirst(4))) {
             return [(term, c.map { log(max($0, 1e-12)) })]
         }
+        return try factorColumns(term)
+    }
+
+    func factorColumns(_ term: String) throws -> [(String, [Double])] {
         guard let f = table.factorIndex(term) else { throw DesignError.unknownTerm(term, known: knownTerms) }
         let used = Set(table.levels[f].enumerated().filter { table.personYears[$0.offset] > 0 }.map(\.element)).sorted()
         return used.dropFirst().map { lv in

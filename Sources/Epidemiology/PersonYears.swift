@@ -65,7 +65,7 @@ public struct PersonYearTable: Sendable {
 
     /// Writes the table as CSV (one row per cell).
     public func csv() -> String {
-        var s = (factorNames + ["pyr", "events", "dose", "attained_age", "age_at_exposure", "time_since_exposure", "calendar_year"]).joined(separator: ",") + "\n"
+        var s = (factorNames + ["pyr", "events", "mean_dose", "mean_attained_age", "mean_age_at_exposure", "mean_time_since_exposure", "mean_calendar_year"]).joined(separator: ",") + "\n"
         for c in 0..<count {
             var row: [String] = []
             for f in factorNames.indices { row.append(factorLevels[f][levels[f][c]]) }
