@@ -37,6 +37,7 @@ struct PoissonRegressionTests {
         let model = try ModelDesign(table: cellTable).model(form: .relative, background: ["sex"])
         let fit = try model.fit()
         let r = try PeerTool.r("""
+        options(digits=15)
         d <- read.csv("\(path)"); x <- as.numeric(d$sex=="F")
         nll <- function(p){ r <- 1 + p[3]*d$mean_dose; if(any(r<=0)) return(1e10); -sum(dpois(d$events, d$pyr*exp(p[1]+p[2]*x)*r, log=TRUE)) }
         gr <- function(p){ r <- 1+p[3]*d$mean_dose; mu <- d$pyr*exp(p[1]+p[2]*x)*r; res <- d$events-mu; -c(sum(res), sum(res*x), sum(res*d$mean_dose/r)) }
@@ -67,6 +68,7 @@ struct PoissonRegressionTests {
         let model = try ModelDesign(table: cellTable).model(form: .relative, background: [], strata: ["country", "sex"])
         let fit = try model.fit()
         let r = try PeerTool.r("""
+        options(digits=15)
         d <- read.csv("\(path)"); s <- as.integer(factor(paste(d$country, d$sex))); S <- max(s)
         nll <- function(p){ r <- 1 + p[S+1]*d$mean_dose; if(any(r<=0)) return(1e10); -sum(dpois(d$events, d$pyr*exp(p[s])*r, log=TRUE)) }
         gr <- function(p){ r <- 1+p[S+1]*d$mean_dose; mu <- d$pyr*exp(p[s])*r; res <- d$events-mu; -c(tapply(res, factor(s, 1:S), sum), sum(res*d$mean_dose/r)) }
@@ -113,6 +115,7 @@ struct PoissonRegressionTests {
         let model = try ModelDesign(table: cellTable).model(form: .absolute, background: ["sex"])
         let fit = try model.fit(start: [log(2e-3), 0, 1e-3])
         let r = try PeerTool.r("""
+        options(digits=15)
         d <- read.csv("\(path)"); x <- as.numeric(d$sex=="F")
         nll <- function(p){ r <- exp(p[1]+p[2]*x) + p[3]*d$mean_dose; if(any(r<=0)) return(1e10); -sum(dpois(d$events, d$pyr*r, log=TRUE)) }
         gr <- function(p){ b <- exp(p[1]+p[2]*x); r <- b + p[3]*d$mean_dose; res <- d$events-d$pyr*r; -c(sum(res*b/r), sum(res*x*b/r), sum(res*d$mean_dose/r)) }
