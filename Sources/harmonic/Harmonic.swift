@@ -15,6 +15,7 @@ struct Harmonic: AsyncParsableCommand {
         """,
         version: "0.1.0",
         subcommands: [
+            AnalyzeCommand.self,
         ]
     )
 }
