@@ -8,6 +8,8 @@ struct HarmonicBench: AsyncParsableCommand {
         commandName: "harmonic-bench",
         abstract: "Benchmarks for Harmonic (figures in BENCHMARKS.md). Build with -c release.",
         subcommands: [
+            EpidemiologyBench.self,
+            CoverageBench.self,
         ]
     )
 }
