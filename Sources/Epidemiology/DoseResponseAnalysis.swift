@@ -55,6 +55,11 @@ public struct DoseResponseAnalysis: Sendable {
     /// Splits person-years, fits the model and the categorical dose model.
     public static func run(members: [CohortMember], request q: Request) throws -> DoseResponseAnalysis {
         let used = Set(q.model.factorsUsed)
+        let standard: Set<String> = ["country", "sex", "attained_age", "calendar_period", "age_at_exposure", "time_since_exposure", "dose"]
+        let covariateNames = Set(members.flatMap { $0.covariates.keys })
+        for name in used.subtracting(standard) where !covariateNames.contains(name) {
+            throw ModelDesign.DesignError.unknownTerm(name, known: (standard.union(covariateNames).union(ModelDesign.continuousNames)).sorted())
+        }
         let opts = PersonYearOptions(outcome: q.outcome, organ: q.organ, lagYears: q.lagYears, exclusionYears: q.exclusionYears,
                                      endOfStudy: q.endOfStudy,
                                      attainedAgeCuts: used.contains("attained_age") ? q.attainedAgeCuts : [],

@@ -37,18 +37,30 @@ extension DoseRealisationMatrix {
 public func cellDoseRealisations(_ py: PersonYearResult, realisations: some DoseRealisations) -> [Float] {
     let cells = py.table.count, R = realisations.realisationCount
     let offsets = realisations.exposureOffsets
-    let columns: [[Float]] = ParallelSlots.map(R, initial: []) { r in
-        var sum = [Double](repeating: 0, count: cells)
-        for s in 0..<py.segmentCell.count {
+    let nSeg = py.segmentCell.count, chunks = 8   // fixed chunking: reproducible sums
+    // Each chunk of segments accumulates Σ PY·dose_r per cell for all realisations (contiguous in r).
+    let partial: [[Double]] = ParallelSlots.map(chunks, initial: []) { c in
+        var sum = [Double](repeating: 0, count: cells * R)
+        var acc = [Double](repeating: 0, count: R)
+        for s in (nSeg * c / chunks)..<(nSeg * (c + 1) / chunks) {
             let k = Int(py.segmentExposures[s]); guard k > 0 else { continue }
             let base = offsets[Int(py.segmentMember[s])]
-            var d = 0.0
-            for j in 0..<k { d += Double(realisations.dose(exposure: base + j, realisation: r)) }
-            sum[Int(py.segmentCell[s])] += py.segmentPersonYears[s] * d
+            for r in 0..<R { acc[r] = 0 }
+            for j in 0..<k { for r in 0..<R { acc[r] += Double(realisations.dose(exposure: base + j, realisation: r)) } }
+            let t = py.segmentPersonYears[s], cell = Int(py.segmentCell[s])
+            for r in 0..<R { sum[cell * R + r] += t * acc[r] }
         }
-        return (0..<cells).map { Float(py.table.personYears[$0] > 0 ? sum[$0] / py.table.personYears[$0] : 0) }
+        return sum
     }
-    return columns.flatMap { $0 }
+    var out = [Float](repeating: 0, count: cells * R)
+    for c in 0..<cells where py.table.personYears[c] > 0 {
+        for r in 0..<R {
+            var v = 0.0
+            for p in partial { v += p[c * R + r] }
+            out[r * cells + c] = Float(v / py.table.personYears[c])
+        }
+    }
+    return out
 }
 
 /// Monte Carlo maximum likelihood: the likelihood averaged over dose realisations,
@@ -85,6 +97,11 @@ public struct MonteCarloLikelihood: LogLikelihoodFunction {
             let a = wi / sw
             for i in 0..<p { grad[i] += a * v.gradient[i] }
             for i in 0..<(p * p) { info[i] += a * v.information[i] }
+        }
+        // Information of the mixture: E_w[I_r] − Var_w[g_r] (the realisations' scores disagree).
+        for (v, wi) in zip(ok, w) {
+            let a = wi / sw
+            for i in 0..<p { for j in 0..<p { info[i * p + j] -= a * (v.gradient[i] - grad[i]) * (v.gradient[j] - grad[j]) } }
         }
         return LikelihoodValue(logLikelihood: mx + log(sw) - log(Double(R)), gradient: grad, information: info)
     }

@@ -70,15 +70,16 @@ struct EpidemiologyBench: ParsableCommand {
             } else { print("R comparison failed: \(out)") }
         }
 
-        // MCML over realisations on a coarser table (no dose categories; cells by country, sex, attained age).
-        let mOpts = PersonYearOptions(outcome: "leukaemia", organ: .redMarrow, lagYears: 2, attainedAgeCuts: [5, 10, 15, 20, 30], byCountry: true, bySex: true)
+        // MCML over realisations: cells by country, sex, attained age and mean-dose category; each realisation gives its own cell doses.
+        let mOpts = PersonYearOptions(outcome: "leukaemia", organ: .redMarrow, lagYears: 2, attainedAgeCuts: [5, 10, 15, 20, 30],
+                                      doseCuts: [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5], byCountry: true, bySex: true)
         var mSplit: PersonYearResult!, doses: [Float] = [], mcFit: RiskModelFit!, rcFit: RiskModelFit!
         let real = DoseRealisationMatrix.simulate(members: members, organ: .redMarrow, count: realisations, sharedSigma: 0.3, unsharedSigma: 0.5, seed: 2)
         let tCells = try seconds {
             mSplit = try PersonYearSplitter.split(members, options: mOpts)
             doses = cellDoseRealisations(mSplit, realisations: real)
         }
-        let mModel = try ModelDesign(table: mSplit.table).model(form: .relative, background: ["country", "sex", "factor(attained_age)"])
+        let mModel = try ModelDesign(table: mSplit.table).model(form: .relative, background: ["sex", "factor(attained_age)"])
         rcFit = try mModel.fit()
         let tMC = try seconds {
             mcFit = try RiskModelFitter.fit(MonteCarloLikelihood(model: mModel, cellDoses: doses, realisationCount: realisations),

@@ -51,6 +51,9 @@ struct ModelLanguageTests {
             model: try ModelSpecification.parse("err: dose; background: strata(sex, attained_age)")))
         #expect(r.fit.parameter("err_per_gy") != nil && !r.categories.isEmpty && r.curve.count == 51)
         #expect(r.textTable().contains("err_per_gy"))
+        // A misspelt factor is an error, not a silently empty term.
+        #expect { try DoseResponseAnalysis.run(members: back, request: .init(outcome: "leukaemia", organ: .redMarrow, lagYears: 2,
+            model: try ModelSpecification.parse("err: dose; background: sexx"))) } throws: { "\($0)".contains("unknown term 'sexx'") }
     }
 
     @Test("a bad dose value in exposures.csv names file, line, field and value")
