@@ -52,19 +52,25 @@ struct AnalyzeCommand: ParsableCommand {
 
     func parseList(_ s: String, _ name: String) throws -> [Double] {
         try s.split(separator: ",").map {
-            guard let v = Double($0.trimmingWhitespace()) else { throw ValidationError("--\(name): '\($0)' is not a number") }
+            guard let v = Double($0.trimmingWhitespace()) else { throw usage("--\(name): '\($0)' is not a number") }
             return v
         }
     }
 
+    /// Usage errors exit with status 2 (the convention of `harmonic --help`).
+    func usage(_ message: String) -> ExitCode {
+        FileHandle.standardError.write(Data("harmonic analyze: \(message)\n".utf8))
+        return ExitCode(2)
+    }
+
     func run() throws {
         guard let organ = Organ(rawValue: dose) else {
-            throw ValidationError("--dose '\(dose)' is not an organ; use one of: \(Organ.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw usage("--dose '\(dose)' is not an organ; use one of: \(Organ.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         let spec: ModelSpecification
-        do { spec = try ModelSpecification.parse(model) } catch { throw ValidationError("\(error)") }
+        do { spec = try ModelSpecification.parse(model) } catch { throw usage("\(error)") }
         var end: CalendarDate? = nil
-        if let e = endOfStudy { guard let d = CalendarDate(iso: e) else { throw ValidationError("--end-of-study '\(e)' is not a date YYYY-MM-DD") }; end = d }
+        if let e = endOfStudy { guard let d = CalendarDate(iso: e) else { throw usage("--end-of-study '\(e)' is not a date YYYY-MM-DD") }; end = d }
         do {
             let members = try AnalysisExtract.load(directory: URL(fileURLWithPath: cohort))
             let request = DoseResponseAnalysis.Request(outcome: outcome, organ: organ, lagYears: lag, exclusionYears: exclusion, model: spec,
@@ -93,7 +99,7 @@ struct AnalyzeCommand: ParsableCommand {
                     for s in sirs { print(s.label.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: " O %6.0f  E %9.2f  SIR %6.3f  [%.3f, %.3f]", s.observed, s.expected, s.ratio, s.lower, s.upper)) }
                 }
             }
-        } catch let e as ValidationError { throw e } catch {
+        } catch let e as ExitCode { throw e } catch {
             FileHandle.standardError.write(Data("harmonic analyze: \(error)\n".utf8))
             throw ExitCode(1)
         }
