@@ -13,6 +13,8 @@ struct HarmonicBench: AsyncParsableCommand {
             DicomBench.self, DicomFuzzBench.self,
             PhantomFitBench.self, TransportBench.self, Chang2017Bench.self, CardiacTrendBench.self,
             XRayPhysicsBench.self,
+            EpidemiologyBench.self,
+            CoverageBench.self,
         ]
     )
 }

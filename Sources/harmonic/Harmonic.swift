@@ -21,6 +21,7 @@ struct Harmonic: AsyncParsableCommand {
             DicomCommand.self,
             MCCommand.self,
             SpectrumCommand.self,
+            AnalyzeCommand.self,
         ]
     )
 }

@@ -1,1 +1,0 @@
-// Epidemiology: see ../shared/DESIGN.md for this layer's job. Sources land here.
