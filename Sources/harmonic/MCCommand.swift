@@ -90,11 +90,10 @@ struct MCCommand: ParsableCommand {
             phantom: phantom,
             beam: .cArm(projection: proj, fieldWidth: parts[0], fieldHeight: parts[1], distance: distance, target: organ),
             spectrum: spectrum, histories: Int(n), seed: seed)
-        let bar = ProgressBar(label: "mc \(proj) \(phantom.age.label) \(sexValue.rawValue)")
+        let bar = ProgressBar("mc \(proj) \(phantom.age.label) \(sexValue.rawValue)")
         let result: OrganDoseResult
-        do { result = try TransportSimulation.run(config) { done, total in bar.update(done, total) } }
+        do { result = try TransportSimulation.run(config) { done, total in bar.update(Double(done) / Double(total)) } }
         catch let e as TransportInputError { throw ValidationError(e.description) }
-        bar.finish()
         if json {
             let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
             // Organs with no deposit have an undefined relative uncertainty.
@@ -104,25 +103,4 @@ struct MCCommand: ParsableCommand {
             print(OrganDoseTable.render(result, title: "\(phantom.age.label) \(sexValue == .female ? "female" : "male"), \(proj), field \(field) cm, " + (energy.map { "\($0) keV" } ?? "\(Int(kvp)) kVp \(filter)")))
         }
     }
-}
-
-/// A text progress bar on stderr: in place with \r on a terminal, periodic lines otherwise.
-final class ProgressBar: @unchecked Sendable {
-    let label: String
-    let tty = isatty(STDERR_FILENO) != 0
-    private let lock = NSLock()
-    private var lastDecile = -1
-    init(label: String) { self.label = label }
-    func update(_ done: Int, _ total: Int) {
-        lock.lock(); defer { lock.unlock() }
-        let f = Double(done) / Double(total)
-        if tty {
-            let w = 30, k = Int(f * Double(w))
-            FileHandle.standardError.write("\r\(label) [\(String(repeating: "#", count: k))\(String(repeating: ".", count: w - k))] \(Int(f * 100))%".data(using: .utf8)!)
-        } else if Int(f * 10) > lastDecile {
-            lastDecile = Int(f * 10)
-            FileHandle.standardError.write("\(label): \(lastDecile * 10)%\n".data(using: .utf8)!)
-        }
-    }
-    func finish() { if tty { FileHandle.standardError.write("\n".data(using: .utf8)!) } }
 }
