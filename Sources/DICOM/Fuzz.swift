@@ -22,4 +22,14 @@ public enum Fuzz {
             b.insert(contentsOf: b[i ..< i + n], at: index())
         }
     }
+
+    /// Runs one input through everything a user's command would do with it: parse, dump the
+    /// whole tree, and extract dose events where it is a dose report. Returns normally when the
+    /// input parsed; throws the reader's `InputError` when it was rejected. Anything else
+    /// (a crash, a hang, another error type) is a robustness bug.
+    public static func exercise(_ bytes: [UInt8], name: String) throws {
+        let file = try DICOMFile(bytes: bytes, name: name)
+        _ = DICOMDump.dataSet(file.dataSet)
+        _ = try? RadiationDoseReport(file: file)
+    }
 }

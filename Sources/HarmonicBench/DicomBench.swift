@@ -93,9 +93,7 @@ struct DicomFuzzBench: ParsableCommand {
                 var b = samples[i % samples.count]
                 Fuzz.mutate(&b, rng: &rng)
                 do {
-                    let f = try DICOMFile(bytes: b, name: "fuzz-\(i)")
-                    _ = DICOMDump.dataSet(f.dataSet)
-                    _ = try? RadiationDoseReport(file: f)
+                    try Fuzz.exercise(b, name: "fuzz-\(i)")
                     parsed.add()
                 } catch { thrown.add() }
                 i += cores
