@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Registry", targets: ["Registry"]),
         .library(name: "Reports", targets: ["Reports"]),
         .library(name: "Synthesis", targets: ["Synthesis"]),
+        .library(name: "Dosimetry", targets: ["Dosimetry"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,12 +48,16 @@ let package = Package(
         // Photon Monte Carlo transport and organ tallies.
         .target(name: "Transport", dependencies: ["HarmonicCore", "XRayPhysics", "Phantoms"], swiftSettings: fastMath),
 
+        // Coefficient library, dose reconstruction by record tier, uncertainty realisations.
+        .target(name: "Dosimetry", dependencies: ["HarmonicCore", "XRayPhysics", "Phantoms", "Transport"],
+                resources: [.copy("Resources")], swiftSettings: fastMath),
+
         // Person-years, SIR, excess-risk regression, Cox, uncertainty-aware fits.
         .target(name: "Epidemiology", dependencies: ["HarmonicCore"], swiftSettings: fastMath),
 
         // Store, data dictionary, validated ingest, pseudonymisation, audit, synthetic cohort.
         .target(name: "Registry", dependencies: [
-            "HarmonicCore", "DICOM",
+            "HarmonicCore", "DICOM", "Dosimetry",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -62,20 +67,20 @@ let package = Package(
         .target(name: "Synthesis", dependencies: ["HarmonicCore"], swiftSettings: fastMath),
 
         // HTML report with SVG plots, CSV/JSON export.
-        .target(name: "Reports", dependencies: ["HarmonicCore", "Registry", "Epidemiology", "Synthesis",
+        .target(name: "Reports", dependencies: ["HarmonicCore", "Registry", "Epidemiology", "Synthesis", "Dosimetry",
                                                .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The command-line tool.
         .executableTarget(name: "harmonic", dependencies: [
             "HarmonicCore", "DICOM", "XRayPhysics", "Phantoms", "Transport",
-            "Epidemiology", "Registry", "Reports", "Synthesis",
+            "Epidemiology", "Registry", "Reports", "Synthesis", "Dosimetry",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Benchmarks: `swift run -c release harmonic-bench <name>` (see BENCHMARKS.md).
         .executableTarget(name: "HarmonicBench", dependencies: [
             "HarmonicCore", "DICOM", "XRayPhysics", "Phantoms", "Transport",
-            "Epidemiology", "Registry", "Reports", "Synthesis",
+            "Epidemiology", "Registry", "Reports", "Synthesis", "Dosimetry",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
 
@@ -90,6 +95,7 @@ let package = Package(
         .testTarget(name: "EpidemiologyTests", dependencies: ["Epidemiology", "HarmonicTestSupport"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "HarmonicTestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Synthesis", "HarmonicTestSupport"]),
+        .testTarget(name: "DosimetryTests", dependencies: ["Dosimetry", "HarmonicTestSupport"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Registry", "Reports", "HarmonicTestSupport"]),
     ]
 )
