@@ -75,6 +75,8 @@ public final class CoefficientLibrary: OrganDoseCoefficientSource, @unchecked Se
     let e103Column: Int, e60Column: Int
     /// Per sex index of the grid: phantom width indices of the grid's ages.
     let phantomWidth: [[Double]]
+    /// ln of the grid's field areas (interpolation variable).
+    let logFieldAreas: [Double]
 
     /// Reads a library file; throws `InputError` naming the file for a missing, truncated or corrupt one.
     public init(contentsOf url: URL) throws {
@@ -124,6 +126,7 @@ public final class CoefficientLibrary: OrganDoseCoefficientSource, @unchecked Se
         organColumn = Organ.allCases.map { header.quantities.firstIndex(of: $0.rawValue) }
         e103Column = e103; e60Column = e60
         fold = SpectrumFold(nodes: grid.energiesKeV, anodeAngleDegrees: grid.anodeAngleDegrees)
+        logFieldAreas = grid.fieldAreasCm2.map { log($0) }
         phantomWidth = grid.sexes.map { code in
             grid.ages.map { SizeScaling.widthIndex(ReferenceAge(rawValue: $0)!, Sex(rawValue: code)!) }
         }
@@ -215,7 +218,7 @@ public final class CoefficientLibrary: OrganDoseCoefficientSource, @unchecked Se
         let w = try fold.weights(for: exposure.quality)
         let width = try SizeScaling.widthIndex(of: exposure.patient)
         var clamps: LibraryClamps = []
-        let f = Self.bracket(log(area), grid.fieldAreasCm2.map { log($0) })
+        let f = Self.bracket(log(area), logFieldAreas)
         let p = Self.bracket(exposure.primaryDegrees, grid.primaryDegrees)
         let s = Self.bracket(exposure.secondaryDegrees, grid.secondaryDegrees)
         if f.2 { clamps.insert(.fieldArea) }

@@ -22,13 +22,18 @@ struct DefaultLibraryTests {
         #expect(try CoefficientLibrary.loadDefault() === lib)
     }
 
-    @Test("effective dose and heart dose per KAP fall with age (same field, projection and beam)")
+    @Test("effective dose per KAP falls with age, and heart dose per KAP through childhood (same field, projection and beam)")
     func dosePerKAPFallsWithAge() throws {
         let lib = try CoefficientLibrary.loadDefault()
         for primary in [0.0, 90] {
             let values = try [0.0, 1, 5, 10, 15, 30].map { try lib.coefficients(for: exposure(age: $0, primary: primary)) }
             for (younger, older) in zip(values, values.dropFirst()) {
                 #expect(younger.effectiveDosePerKAP > older.effectiveDosePerKAP)
+            }
+            // Heart: through childhood only. The ICRP 89 15-year-old and adult female differ by
+            // 13% in mass and the adult heart is larger, so their PA heart doses are alike (1.54
+            // vs 1.64 mGy/(Gy·cm²) in the committed library).
+            for (younger, older) in zip(values.prefix(5), values.prefix(5).dropFirst()) {
                 #expect(younger[.heart] > older[.heart])
             }
         }
