@@ -52,11 +52,9 @@ public final class DoseReconstruction: @unchecked Sendable {
         var tiers = selected.map(\.tier)
         var reasons = selected.map(\.reason)
         mixModel = ProjectionMixModel(procedures: procedures, tiers: tiers, events: events)
-        imputation = try? KAPImputation(procedures: procedures, tiers: tiers, events: events)
-        if imputation == nil {
-            for i in tiers.indices where tiers[i] == .imputed {
-                tiers[i] = .flagged; reasons[i] = "no dose record and no KAP record anywhere to impute from"
-            }
+        do { imputation = try KAPImputation(procedures: procedures, tiers: tiers, events: events) } catch {
+            imputation = nil
+            for i in tiers.indices where tiers[i] == .imputed { tiers[i] = .flagged; reasons[i] = "no dose record, and \(error)" }
         }
         self.tiers = tiers; self.reasons = reasons
         let n = settings.realisations

@@ -63,9 +63,11 @@ public struct KAPImputation: Sendable, Hashable {
                 for b in 0..<p where x[b] != 0 { xtx[a * p + b] += x[a] * x[b] }
             }
         }
-        // Eras without records get a unit diagonal (coefficient 0, filled in below); a tiny ridge
-        // keeps the system positive definite when weight and age are nearly collinear.
-        for k in 0..<p { xtx[k * p + k] += (k < eras && eraCount[k] == 0) ? 1 : 1e-9 }
+        // Eras without records get a unit diagonal (coefficient 0, filled in below); a small ridge
+        // (1e-6 of the mean diagonal) keeps the system positive definite when columns are collinear
+        // (e.g. weight and age in a small registry).
+        let ridge = 1e-6 * max(1e-12, (0..<p).reduce(0.0) { $0 + xtx[$1 * p + $1] } / Double(p))
+        for k in 0..<p { xtx[k * p + k] += (k < eras && eraCount[k] == 0) ? 1 : ridge }
         let inverse = try LinearAlgebra.inverseSPD(xtx, n: p)
         var beta = [Double](repeating: 0, count: p)
         for a in 0..<p { for b in 0..<p { beta[a] += inverse[a * p + b] * xty[b] } }
