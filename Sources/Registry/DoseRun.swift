@@ -115,7 +115,7 @@ public struct DoseRun: Sendable {
                                                              finite(dose.kapUsed)]
                     args += dose.mean.map(finite)
                     args += [hex(hashes[i]), runID, dose.tier == .flagged ? nil : i, dose.mixSource]
-                    try insert.execute(arguments: StatementArguments(args)!)
+                    try insert.execute(arguments: StatementArguments(args.map { $0?.databaseValue ?? .null }))
                     summary.computed += 1
                 } else {
                     tier = engine.tiers[i]
