@@ -148,6 +148,16 @@ public struct DoseRun: Sendable {
         return summary
     }
 
+    /// Forgets every computed dose (tables and side files) so that the next run recomputes all.
+    public static func clear(store: RegistryStore, storePath: String) throws {
+        guard case .analyst = store.role else { throw AccessDenied(role: store.role, action: "clear the organ doses") }
+        try store.writer.write { db in
+            try db.execute(sql: "DELETE FROM procedure_organ_dose; DELETE FROM child_organ_dose")
+        }
+        let path = realisationPath(store: storePath)
+        for f in [path, indexPath(realisationFile: path)] { try? FileManager.default.removeItem(atPath: f) }
+    }
+
     static func hex(_ v: UInt64) -> String { String(format: "%016llx", v) }
 }
 
