@@ -152,7 +152,11 @@ public struct StableHash: Sendable {
         for b in bytes { value = (value ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
     }
     public mutating func add(_ s: String) { add(s.utf8); add([0xFF]) }
-    public mutating func add(_ v: Double) { add(withUnsafeBytes(of: (v.isNaN ? Double.nan : v).bitPattern.littleEndian) { Array($0) }) }
-    public mutating func add(_ v: Int) { add(withUnsafeBytes(of: Int64(v).littleEndian) { Array($0) }) }
+    /// Adds the 8 bytes of a value (all NaNs hash alike); no allocation.
+    public mutating func add(_ v: Double) { add64((v.isNaN ? Double.nan : v).bitPattern) }
+    public mutating func add(_ v: Int) { add64(UInt64(bitPattern: Int64(v))) }
+    mutating func add64(_ x: UInt64) {
+        for k in 0..<8 { value = (value ^ ((x >> (8 * UInt64(k))) & 0xFF)) &* 0x0000_0100_0000_01B3 }
+    }
     public static func of(_ s: String) -> UInt64 { var h = StableHash(); h.add(s); return h.value }
 }

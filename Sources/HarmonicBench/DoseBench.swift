@@ -21,6 +21,8 @@ struct DoseBench: ParsableCommand {
     @Option(help: "Working folder (extract, keys, store).")
     var workDir = FileManager.default.temporaryDirectory.appendingPathComponent("harmonic-dose-bench").path
     @Flag(help: "Reuse the store already in the working folder (skip synth and ingest).") var reuse = false
+    @Flag(help: "Use an analytic stand-in instead of the coefficient library, to time the reconstruction without library lookups.")
+    var standIn = false
     @Flag(help: "Internal: run only the dose stage on the working folder's store and print its figures.") var doseOnly = false
 
     var storePath: String { workDir + "/harmonic.sqlite" }
@@ -36,7 +38,7 @@ struct DoseBench: ParsableCommand {
         log("second run (nothing changed: incremental), in a child process:")
         try child()
 
-        let (source, identity) = try DefaultCoefficientSource.load()
+        let (source, identity) = try coefficientSource()
         let truth = try DoseTruthComparison.compute(store: store, truthCSV: URL(fileURLWithPath: workDir + "/extract/truth/organ_doses.csv"))
         print("\nReconstructed / true (synth) per procedure, median [p10-p90], \(truth.matched) procedures matched:")
         print("| tier | quantity | n | median | p10-p90 |\n|---|---|---|---|---|")
@@ -56,13 +58,13 @@ struct DoseBench: ParsableCommand {
     func child() throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
-        p.arguments = ["dose", "--dose-only", "--work-dir", workDir, "--realisations", "\(realisations)"]
+        p.arguments = ["dose", "--dose-only", "--work-dir", workDir, "--realisations", "\(realisations)"] + (standIn ? ["--stand-in"] : [])
         try p.run(); p.waitUntilExit()
         guard p.terminationStatus == 0 else { throw ValidationError("dose stage failed (exit \(p.terminationStatus))") }
     }
 
     func doseStage() throws {
-        let (source, identity) = try DefaultCoefficientSource.load()
+        let (source, identity) = try coefficientSource()
         let t = Date()
         let summary = try DoseRun.run(store: RegistryStore(path: storePath, role: .analyst), storePath: storePath, source: source,
                                       settings: ReconstructionSettings(realisations: realisations, sourceIdentity: identity))
@@ -93,5 +95,21 @@ struct DoseBench: ParsableCommand {
             accepted += try store.ingest(files: files, site: country, pseudonymiser: key, user: "bench").accepted
         }
         log(String(format: "synth + ingest of %d children: %d rows in %.1f s", children, accepted, Date().timeIntervalSince(t)))
+    }
+
+    func coefficientSource() throws -> (any OrganDoseCoefficientSource, String) {
+        standIn ? (AnalyticStandIn(), "analytic stand-in (benchmark only)") : try DefaultCoefficientSource.load()
+    }
+}
+
+/// BENCHMARK STAND-IN, not a dose model: organ dose per KAP ∝ weight^(-2/3), breast lower in
+/// lateral projections. Lets `--stand-in` time the reconstruction apart from library lookups.
+struct AnalyticStandIn: OrganDoseCoefficientSource {
+    func coefficients(for e: CardiacExposure) throws -> OrganDoseCoefficients {
+        let weight = e.patient.weight?.value ?? ReferenceGrowth.medianWeight(age: e.patient.age.value)
+        let size = pow(weight / 14, -2.0 / 3.0) * (e.quality.kVp.value / 70).squareRoot()
+        var v = [Double](repeating: 0.5 * size, count: Organ.allCases.count)
+        v[Organ.breast.index] = 2 * size * (1 - 0.6 * abs(sin(e.primaryDegrees * .pi / 180)))
+        return OrganDoseCoefficients(perKAP: v, effectiveDosePerKAP: 0.9 * size)
     }
 }
