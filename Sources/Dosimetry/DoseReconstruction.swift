@@ -203,18 +203,20 @@ public final class DoseReconstruction: @unchecked Sendable {
         let calibrated = tier != .imputed
         let sizeSD = unc.sizeSD(weightRecorded: p.weightKg.isFinite)
         var rng = RandomStream(seed: settings.seed, stream: StableHash.of("procedure|\(p.site)|\(p.procedureID)"))
+        var normals = NormalPairs()
         let logBase = log(kap)
         for j in 0..<q { s.sums[j] = 0 }
+        let bits = UnsafeMutableRawBufferPointer(out).bindMemory(to: UInt16.self)
         shared.coefficient.withUnsafeBufferPointer { coef in
         calibration.withUnsafeBufferPointer { cal in
         shared.eraNormal.withUnsafeBufferPointer { eraZ in
             let calBase = calibrationGroup[i] * n, eraBase = p.era.index * n
             for r in 0..<n {
-                var logCommon = logBase + sizeSD * rng.normal()
-                if tier == .imputed { logCommon += eraSE * Double(eraZ[eraBase + r]) + imputationSD * rng.normal() }
+                var logCommon = logBase + sizeSD * normals.next(&rng)
+                if tier == .imputed { logCommon += eraSE * Double(eraZ[eraBase + r]) + imputationSD * normals.next(&rng) }
                 if classes > 1 {
                     var total = 0.0
-                    for k in 0..<classes { s.weights[k] = s.shares[k] * exp(spread * rng.normal()); total += s.weights[k] }
+                    for k in 0..<classes { s.weights[k] = s.shares[k] * exp(spread * normals.next(&rng)); total += s.weights[k] }
                     for k in 0..<classes { s.weights[k] /= total }
                 } else { s.weights[0] = 1 }
                 var common = exp(logCommon)
@@ -223,7 +225,7 @@ public final class DoseReconstruction: @unchecked Sendable {
                     var c = 0.0
                     for k in 0..<classes { c += s.weights[k] * s.coefficients[k * q + j] }
                     let d = common * c * Double(coef[j * n + r])
-                    out[j * n + r] = Float16(d)
+                    bits[j * n + r] = float16Bits(d)
                     s.sums[j] += d
                 }
             }

@@ -58,16 +58,20 @@ public final class RealisationReader: @unchecked Sendable {
     public let path: String
     public let rows: Int, quantities: Int, realisations: Int
     public let seed: UInt64
-    private let data: Data
+    /// Read with pread on demand (not memory-mapped: copying a 2 GB file must not count as resident memory).
+    private let handle: FileHandle
+    private let fd: Int32
 
     public init(path: String) throws {
         self.path = path
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped) } catch {
-            throw DoseModelError("cannot read the realisation file \(path): \(error.localizedDescription)")
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw DoseModelError("cannot read the realisation file \(path): no such readable file")
         }
+        let size = Int((try? handle.seekToEnd()) ?? 0)
+        try? handle.seek(toOffset: 0)
+        let data = (try? handle.read(upToCount: RealisationFile.headerBytes)) ?? Data()
         guard data.count >= RealisationFile.headerBytes, Array(data.prefix(8)) == RealisationFile.magic else {
-            throw DoseModelError("\(path) is not a Harmonic realisation file: expected the header 'HRMREAL1' (docs/dose-realisations.md), found \(data.count) bytes without it")
+            throw DoseModelError("\(path) is not a Harmonic realisation file: expected the header 'HRMREAL1' (docs/dose-realisations.md), found \(size) bytes without it")
         }
         func get<T: FixedWidthInteger>(_ o: Int, _: T.Type) -> T {
             data.withUnsafeBytes { T(littleEndian: $0.loadUnaligned(fromByteOffset: o, as: T.self)) }
@@ -79,19 +83,31 @@ public final class RealisationReader: @unchecked Sendable {
         let realisations = Int(get(16, UInt32.self)), quantities = Int(get(20, UInt32.self)), rows = Int(get(24, UInt64.self))
         self.realisations = realisations; self.quantities = quantities; self.rows = rows; seed = get(32, UInt64.self)
         let expected = RealisationFile.expectedSize(rows: rows, quantities: quantities, realisations: realisations)
-        guard data.count == expected else {
-            throw DoseModelError("\(path) is truncated or damaged: its header announces \(rows) rows × \(quantities) quantities × \(realisations) realisations = \(expected) bytes, the file has \(data.count)")
+        guard size == expected else {
+            throw DoseModelError("\(path) is truncated or damaged: its header announces \(rows) rows × \(quantities) quantities × \(realisations) realisations = \(expected) bytes, the file has \(size)")
         }
-        self.data = data
+        self.handle = handle; fd = handle.fileDescriptor
+    }
+
+    deinit { try? handle.close() }
+
+    /// Reads `count` bytes at `offset` into `buffer` (pread; safe from several threads).
+    private func read(at offset: Int, into buffer: UnsafeMutableRawBufferPointer) {
+        var done = 0
+        while done < buffer.count {
+            let n = pread(fd, buffer.baseAddress! + done, buffer.count - done, off_t(offset + done))
+            precondition(n > 0, "realisation file \(path) shrank while being read")
+            done += n
+        }
     }
 
     /// The realisations of one quantity of one row, as Float.
     public func values(row: Int, quantity: Int) -> [Float] {
         precondition(row >= 0 && row < rows && quantity >= 0 && quantity < quantities, "row or quantity out of range")
         let offset = RealisationFile.headerBytes + (row * quantities + quantity) * realisations * 2
-        return data.withUnsafeBytes { raw in
-            (0..<realisations).map { Float(Float16(bitPattern: UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 2 * $0, as: UInt16.self)))) }
-        }
+        var bits = [UInt16](repeating: 0, count: realisations)
+        bits.withUnsafeMutableBytes { read(at: offset, into: $0) }
+        return bits.map { Float(Float16(bitPattern: UInt16(littleEndian: $0))) }
     }
 
     /// Copies one whole row (quantities × realisations values) into `into`.
@@ -99,9 +115,7 @@ public final class RealisationReader: @unchecked Sendable {
         let per = quantities * realisations
         precondition(into.count >= per && row >= 0 && row < rows)
         let offset = RealisationFile.headerBytes + row * per * 2
-        data.withUnsafeBytes { raw in
-            UnsafeMutableRawBufferPointer(into).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[offset ..< offset + per * 2]))
-        }
+        read(at: offset, into: UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(into)[0 ..< per * 2]))
     }
 
     /// Cumulative dose realisations of one quantity over consecutive rows (one child's procedures

@@ -61,32 +61,37 @@ public struct DoseRun: Sendable {
         for (i, p) in procedures.enumerated() {
             guard let prev = previous[p.site + "\u{1F}" + p.procedureID], prev.hash == hex(hashes[i]) else { continue }
             if let row = prev.row, usableOld, row < oldReader!.rows { compute[i] = false; oldRow[i] = row }
-            else if engine.tiers[i] == .flagged, prev.row == nil { compute[i] = false }
         }
+        // Nothing new, changed or moved: the previous realisation file is kept as it is.
+        let keepFile = usableOld && oldReader!.rows == procedures.count && oldRow.enumerated().allSatisfy { $0.offset == $0.element }
         summary.modelSeconds = Date().timeIntervalSince(t); t = Date()
 
         stage("drawing \(settings.realisations) realisations per procedure")
         let temporary = realisationPath + ".tmp"
-        let writer = try RealisationWriter(path: temporary, rows: procedures.count, realisations: settings.realisations, seed: settings.seed)
-        let perRow = DoseQuantity.count * settings.realisations
-        let blockRows = max(1, min(4096, (64 << 20) / (perRow * 2)))
-        var block = [Float16](repeating: 0, count: blockRows * perRow)
         var doses = [ProcedureDose?](repeating: nil, count: procedures.count)
-        var lo = 0
-        while lo < procedures.count {
-            let hi = min(procedures.count, lo + blockRows)
-            try block.withUnsafeMutableBufferPointer { b in
-                doses.withUnsafeMutableBufferPointer { d in engine.compute(lo..<hi, compute: compute, doses: d, block: b) }
-                for i in lo..<hi where !compute[i] {
-                    let slot = UnsafeMutableBufferPointer(rebasing: b[(i - lo) * perRow ..< (i - lo + 1) * perRow])
-                    if oldRow[i] >= 0 { oldReader!.copyRow(oldRow[i], into: slot) } else { slot.initialize(repeating: .nan) }
+        if !keepFile {
+            let writer = try RealisationWriter(path: temporary, rows: procedures.count, realisations: settings.realisations, seed: settings.seed)
+            let perRow = DoseQuantity.count * settings.realisations
+            let blockRows = max(1, min(4096, (64 << 20) / (perRow * 2)))
+            var block = [Float16](repeating: 0, count: blockRows * perRow)
+            var lo = 0
+            while lo < procedures.count {
+                let hi = min(procedures.count, lo + blockRows)
+                try block.withUnsafeMutableBufferPointer { b in
+                    doses.withUnsafeMutableBufferPointer { d in engine.compute(lo..<hi, compute: compute, doses: d, block: b) }
+                    for i in lo..<hi where !compute[i] {
+                        let slot = UnsafeMutableBufferPointer(rebasing: b[(i - lo) * perRow ..< (i - lo + 1) * perRow])
+                        if oldRow[i] >= 0 { oldReader!.copyRow(oldRow[i], into: slot) } else { slot.initialize(repeating: .nan) }
+                    }
+                    try writer.append(UnsafeBufferPointer(rebasing: b[0 ..< (hi - lo) * perRow]))
                 }
-                try writer.append(UnsafeBufferPointer(rebasing: b[0 ..< (hi - lo) * perRow]))
+                progress(Double(hi) / Double(max(1, procedures.count)))
+                lo = hi
             }
-            progress(Double(hi) / Double(max(1, procedures.count)))
-            lo = hi
+            try writer.finish()
+        } else {
+            summary.reused = procedures.count
         }
-        try writer.finish()
         summary.computeSeconds = Date().timeIntervalSince(t); t = Date()
 
         stage("writing procedure_organ_dose and child_organ_dose")
@@ -114,13 +119,13 @@ public struct DoseRun: Sendable {
                     var args: [DatabaseValueConvertible?] = [p.site, p.procedureID, p.patient, dates[i], dose.tier.rawValue, dose.flagReason,
                                                              finite(dose.kapUsed)]
                     args += dose.mean.map(finite)
-                    args += [hex(hashes[i]), runID, dose.tier == .flagged ? nil : i, dose.mixSource]
+                    args += [hex(hashes[i]), runID, i, dose.mixSource]
                     try insert.execute(arguments: StatementArguments(args.map { $0?.databaseValue ?? .null }))
                     summary.computed += 1
                 } else {
                     tier = engine.tiers[i]
-                    try moveRow.execute(arguments: [tier == .flagged ? nil : i, p.patient, dates[i], p.site, p.procedureID])
-                    summary.reused += 1
+                    try moveRow.execute(arguments: [i, p.patient, dates[i], p.site, p.procedureID])
+                    if !keepFile { summary.reused += 1 }
                 }
                 summary.byTier[tier, default: 0] += 1
                 index.append(RealisationIndexEntry(row: i, site: p.site, procedureID: p.procedureID, patient: p.patient,
@@ -133,8 +138,10 @@ public struct DoseRun: Sendable {
                 SELECT site, patient_pseudonym, COUNT(*), SUM(tier = 'flagged'), \(sums), ? FROM procedure_organ_dose GROUP BY site, patient_pseudonym
                 """, arguments: [runID])
         }
-        try? FileManager.default.removeItem(atPath: realisationPath)
-        try FileManager.default.moveItem(atPath: temporary, toPath: realisationPath)
+        if !keepFile {
+            try? FileManager.default.removeItem(atPath: realisationPath)
+            try FileManager.default.moveItem(atPath: temporary, toPath: realisationPath)
+        }
         try RealisationIndex.write(index, to: indexPath(realisationFile: realisationPath))
         summary.realisationFile = realisationPath
         try store.writer.write { db in

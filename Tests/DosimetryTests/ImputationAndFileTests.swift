@@ -77,3 +77,30 @@ struct ImputationAndFileTests {
         #expect(throws: DoseModelError.self) { try calculator.estimate(.init(age: 3, weightKg: 14, kapGyCm2: -1)) }
     }
 }
+
+@Suite("Fast draws of the hot loop")
+struct FastDrawTests {
+    @Test("the integer float16 conversion rounds exactly as Float16(Float(x)) over normal, subnormal, huge and NaN values")
+    func float16ConversionMatchesStandardLibrary() {
+        var rng = RandomStream(seed: 2)
+        var values: [Double] = [0, -0.0, 1, 65504, 65520, 1e6, 6.1e-5, 5.96e-8, 2.98e-8, 1e-9, .infinity, -.infinity, .nan]
+        for _ in 0..<200_000 { values.append(exp(rng.normal() * 8) * (rng.uniform() < 0.5 ? -1 : 1)) }
+        for v in values {
+            let expected = Float16(Float(v)).bitPattern
+            let got = float16Bits(v)
+            if v.isNaN { #expect(Float16(bitPattern: got).isNaN) } else { #expect(got == expected, "value \(v)") }
+        }
+    }
+
+    @Test("normal pairs have mean 0 and variance 1")
+    func normalPairsAreStandard() {
+        var rng = RandomStream(seed: 3)
+        var pairs = NormalPairs()
+        let n = 200_000
+        var sum = 0.0, squares = 0.0
+        for _ in 0..<n { let z = pairs.next(&rng); sum += z; squares += z * z }
+        // 5 standard errors: mean SE = 1/√n = 0.0022; variance SE = √(2/n) = 0.0032.
+        #expect(abs(sum / Double(n)) < 5 / Double(n).squareRoot())
+        #expect(abs(squares / Double(n) - 1) < 5 * (2 / Double(n)).squareRoot())
+    }
+}
