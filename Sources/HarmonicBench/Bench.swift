@@ -16,6 +16,7 @@ struct HarmonicBench: AsyncParsableCommand {
             EpidemiologyBench.self,
             CoverageBench.self,
             DoseBench.self,
+            LibraryBench.self,
         ]
     )
 }

@@ -23,6 +23,7 @@ struct Harmonic: AsyncParsableCommand {
             SpectrumCommand.self,
             AnalyzeCommand.self,
             DoseCommand.self,
+            LibraryCommand.self,
         ]
     )
 }
