@@ -72,9 +72,10 @@ struct DoseBench: ParsableCommand {
         var me = rusage(); getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &me)
         let bytes = (try? FileManager.default.attributesOfItem(atPath: summary.realisationFile)[.size] as? Int) ?? 0
         let tiers = DoseTier.allCases.map { "\($0.rawValue) \(summary.byTier[$0] ?? 0)" }.joined(separator: ", ")
-        print(String(format: "dose: %d procedures (%@), %d events, %d realisations: %.1f s (read %.1f, models %.1f, realisations %.1f, write %.1f); computed %d, unchanged %d; peak RSS %.0f MiB; realisation file %.0f MiB; %d cores",
+        print(String(format: "dose: %d procedures (%@), %d events, %d realisations: %.1f s (read %.1f, models %.1f, realisations %.1f, write %.1f); computed %d, unchanged %d; peak RSS %.0f MiB; CPU user+sys %.1f s; realisation file %.0f MiB; %d cores",
                      summary.procedures, tiers, summary.events, realisations, seconds, summary.readSeconds, summary.modelSeconds,
                      summary.computeSeconds, summary.writeSeconds, summary.computed, summary.reused, Double(me.ru_maxrss) / 1024,
+                     Double(me.ru_utime.tv_sec + me.ru_stime.tv_sec) + Double(me.ru_utime.tv_usec + me.ru_stime.tv_usec) / 1e6,
                      Double(bytes) / 1_048_576, ProcessInfo.processInfo.activeProcessorCount))
     }
 

@@ -73,22 +73,25 @@ public struct DoseRun: Sendable {
             let writer = try RealisationWriter(path: temporary, rows: procedures.count, realisations: settings.realisations, seed: settings.seed)
             let perRow = DoseQuantity.count * settings.realisations
             let blockRows = max(1, min(4096, (64 << 20) / (perRow * 2)))
-            var block = [Float16](repeating: 0, count: blockRows * perRow)
-            var lo = 0
+            // Two blocks: the next is computed while the previous is written (a serial writer queue).
+            let background = BackgroundWriter(writer: writer)
+            let buffers = (0..<2).map { _ in UnsafeMutableBufferPointer<Float16>.allocate(capacity: blockRows * perRow) }
+            defer { background.drain(); buffers.forEach { $0.deallocate() } }
+            var lo = 0, k = 0
             while lo < procedures.count {
                 let hi = min(procedures.count, lo + blockRows)
-                try block.withUnsafeMutableBufferPointer { b in
-                    doses.withUnsafeMutableBufferPointer { d in engine.compute(lo..<hi, compute: compute, doses: d, block: b) }
-                    for i in lo..<hi where !compute[i] {
-                        let slot = UnsafeMutableBufferPointer(rebasing: b[(i - lo) * perRow ..< (i - lo + 1) * perRow])
-                        if oldRow[i] >= 0 { oldReader!.copyRow(oldRow[i], into: slot) } else { slot.initialize(repeating: .nan) }
-                    }
-                    try writer.append(UnsafeBufferPointer(rebasing: b[0 ..< (hi - lo) * perRow]))
+                let b = buffers[k % 2]
+                background.reserve()
+                doses.withUnsafeMutableBufferPointer { d in engine.compute(lo..<hi, compute: compute, doses: d, block: b) }
+                for i in lo..<hi where !compute[i] {
+                    let slot = UnsafeMutableBufferPointer(rebasing: b[(i - lo) * perRow ..< (i - lo + 1) * perRow])
+                    if oldRow[i] >= 0 { oldReader!.copyRow(oldRow[i], into: slot) } else { slot.initialize(repeating: .nan) }
                 }
+                background.write(UnsafeBufferPointer(rebasing: b[0 ..< (hi - lo) * perRow]))
                 progress(Double(hi) / Double(max(1, procedures.count)))
-                lo = hi
+                lo = hi; k += 1
             }
-            try writer.finish()
+            try background.finish()
         } else {
             summary.reused = procedures.count
         }
@@ -226,4 +229,43 @@ public enum DoseInputs {
             return (procedures, sorted, dates)
         }
     }
+}
+
+
+/// Writes realisation blocks on a serial background queue, at most two in flight (one being
+/// written while the caller fills the other). Errors surface at `finish()`.
+final class BackgroundWriter: @unchecked Sendable {
+    private let writer: RealisationWriter
+    private let queue = DispatchQueue(label: "harmonic.realisation-writer")
+    private let slots = DispatchSemaphore(value: 2)
+    private let lock = NSLock()
+    private var failure: Error?
+
+    init(writer: RealisationWriter) { self.writer = writer }
+
+    /// Waits until a block buffer is free (its previous write finished).
+    func reserve() { slots.wait() }
+
+    func write(_ values: UnsafeBufferPointer<Float16>) {
+        let box = UnsafeSendable(values)
+        queue.async {
+            do { try self.writer.append(box.value) } catch { self.lock.lock(); if self.failure == nil { self.failure = error }; self.lock.unlock() }
+            self.slots.signal()
+        }
+    }
+
+    /// Waits for every pending write.
+    func drain() { queue.sync {} }
+
+    func finish() throws {
+        drain()
+        lock.lock(); let f = failure; lock.unlock()
+        if let f { throw f }
+        try writer.finish()
+    }
+}
+
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
 }
