@@ -15,6 +15,7 @@ struct HarmonicBench: AsyncParsableCommand {
             XRayPhysicsBench.self,
             EpidemiologyBench.self,
             CoverageBench.self,
+            DoseBench.self,
             LibraryBench.self,
         ]
     )

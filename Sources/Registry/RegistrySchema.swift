@@ -46,6 +46,7 @@ public enum RegistrySchema {
                 """)
             try db.execute(sql: "INSERT INTO meta VALUES ('schema_version', ?)", arguments: [DataDictionary.schemaVersion])
         }
+        m.registerMigration("dose 1.0.0") { db in try DoseSchema.create(db) }
         return m
     }
 }

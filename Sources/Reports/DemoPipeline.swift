@@ -1,14 +1,21 @@
+import Dosimetry
 import Foundation
 import Registry
 import Synthesis
 
-/// The main job as one pipeline with named stages: synth → ingest → report. `harmonic demo`
+/// The main job as one pipeline with named stages: synth → ingest → dose → report. `harmonic demo`
 /// runs it; later issues add organ doses and dose-response as further stages.
 public struct DemoPipeline: Sendable {
     public var children: Int
     public var seed: UInt64
     public var corruptFraction: Double
     public var outputDirectory: URL
+    /// Uncertainty realisations per procedure in the dose stage (the `harmonic dose` default is 1,000;
+    /// the demo keeps its side file small).
+    public var doseRealisations = 200
+    /// Coefficient source of the dose stage and its name; nil: the committed coefficient library
+    /// (`DefaultCoefficientSource`). Tests pass a small analytic fixture.
+    public var coefficientSource: (source: any OrganDoseCoefficientSource, identity: String)?
 
     public init(children: Int, seed: UInt64, corruptFraction: Double, outputDirectory: URL) {
         self.children = children; self.seed = seed; self.corruptFraction = corruptFraction
@@ -21,6 +28,8 @@ public struct DemoPipeline: Sendable {
         public var synthesis: SynthesisSummary
         public var accepted = 0, rejected = 0
         public var synthSeconds = 0.0, ingestSeconds = 0.0, reportSeconds = 0.0
+        public var doseSeconds = 0.0
+        public var dose: DoseRun.Summary?
     }
 
     /// Runs every stage. `stage` hears each stage's name when it starts; `progress` the
@@ -33,13 +42,13 @@ public struct DemoPipeline: Sendable {
         for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: storePath + suffix) }
         try fm.createDirectory(at: keys, withIntermediateDirectories: true)
 
-        stage("[1/3] synth: \(children) cardiac children, seed \(seed), \(corruptFraction * 100)% bad rows -> \(extract.path)")
+        stage("[1/4] synth: \(children) cardiac children, seed \(seed), \(corruptFraction * 100)% bad rows -> \(extract.path)")
         let config = SynthesisConfiguration(seed: seed, cardiacChildren: children, corruptFraction: corruptFraction)
         let t0 = Date()
         let summary = try CohortSynthesizer.run(config, to: extract, progress: progress)
         let synthSeconds = Date().timeIntervalSince(t0)
 
-        stage("[2/3] ingest: \(summary.siteFolders.count) site folders -> \(storePath) (site keys in \(keys.path), outside the store)")
+        stage("[2/4] ingest: \(summary.siteFolders.count) site folders -> \(storePath) (site keys in \(keys.path), outside the store)")
         let t1 = Date()
         var loads: [(folder: String, report: LoadReport)] = []
         for (k, folder) in summary.siteFolders.enumerated() {
@@ -56,7 +65,25 @@ public struct DemoPipeline: Sendable {
         }
         let ingestSeconds = Date().timeIntervalSince(t1)
 
-        stage("[3/3] report")
+        stage("[3/4] dose: organ doses of every procedure, \(doseRealisations) uncertainty realisations each")
+        let t3 = Date()
+        // Without a coefficient source (a build without the library) the stage is skipped and the report says why.
+        var dose: DoseRun.Summary?, doseNote: String
+        do {
+            let (source, identity) = try coefficientSource ?? DefaultCoefficientSource.load()
+            let d = try DoseRun.run(store: RegistryStore(path: storePath, role: .analyst), storePath: storePath, source: source,
+                                    settings: ReconstructionSettings(seed: seed, realisations: doseRealisations, sourceIdentity: identity),
+                                    user: "harmonic-demo", progress: progress)
+            dose = d
+            doseNote = String(format: "Organ doses: %@ procedures in %.1f s (%d realisations each, in %@).", formatNumber(Double(d.procedures)),
+                              Date().timeIntervalSince(t3), doseRealisations, d.realisationFile)
+        } catch let error as DoseModelError {
+            doseNote = "Organ doses: not computed (\(error.description))."
+            stage("[3/4] dose: skipped: \(error.description)")
+        }
+        let doseSeconds = Date().timeIntervalSince(t3)
+
+        stage("[4/4] report")
         let t2 = Date()
         let overview = try CohortOverview.read(from: RegistryStore(path: storePath, role: .analyst))
         let accepted = loads.reduce(0) { $0 + $1.report.accepted }, rejected = loads.reduce(0) { $0 + $1.report.rejected }
@@ -65,13 +92,18 @@ public struct DemoPipeline: Sendable {
             String(format: "Timings: synth %.1f s, ingest %.1f s (%@ rows, %.0f rows/s).", synthSeconds, ingestSeconds,
                    formatNumber(Double(accepted + rejected)), Double(accepted + rejected) / max(ingestSeconds, 1e-9)),
             "Store: \(storePath). Site pseudonymisation keys (outside the store): \(keys.path).",
+            doseNote,
         ]
-        let report = CohortReport.build(overview: overview, loads: loads, notes: notes, injectedCorruptions: summary.corruptedRows)
+        var report = CohortReport.build(overview: overview, loads: loads, notes: notes, injectedCorruptions: summary.corruptedRows)
+        let analyst = try RegistryStore(path: storePath, role: .analyst)
+        if dose != nil { OrganDoseSection.append(to: &report, summary: try OrganDoseSummary.read(from: analyst),
+                                truth: try? DoseTruthComparison.compute(store: analyst, truthCSV: extract.appendingPathComponent("truth/organ_doses.csv"))) }
         let reportURL = outputDirectory.appendingPathComponent("report.html")
         try report.write(to: reportURL)
         var result = Result(reportURL: reportURL, storePath: storePath, synthesis: summary)
         result.accepted = accepted; result.rejected = rejected
         result.synthSeconds = synthSeconds; result.ingestSeconds = ingestSeconds
+        result.doseSeconds = doseSeconds; result.dose = dose
         result.reportSeconds = Date().timeIntervalSince(t2)
         return result
     }

@@ -12,7 +12,9 @@ struct DemoCommand: ParsableCommand {
           1. synth   — a seeded synthetic cohort with 1% bad rows (OUT/extract, truth in OUT/extract/truth)
           2. ingest  — every site folder loaded into OUT/harmonic.sqlite with validation, quarantine and
                        pseudonyms made with per-country keys written to OUT/keys (outside the store)
-          3. report  — OUT/report.html: counts by country, era, procedure type and dose-record completeness,
+          3. dose    — organ doses of every procedure with uncertainty realisations (tables procedure_organ_dose,
+                       child_organ_dose; OUT/harmonic.sqlite.realisations), see `harmonic dose --help`
+          4. report  — OUT/report.html: counts by country, era, procedure type and dose-record completeness,
                        KAP by age and era, validation results with quarantine reasons
         The path of the report is printed on stdout. A previous store in OUT is replaced.
 
@@ -48,8 +50,8 @@ struct DemoCommand: ParsableCommand {
             note(name)
             bar = ProgressBar(String(name.split(separator: " ")[1].dropLast()))
         }, progress: { bar.update($0) })
-        note(String(format: "synth %.1f s, ingest %.1f s (%d rows accepted, %d rejected), report %.1f s; total %.1f s",
-                    result.synthSeconds, result.ingestSeconds, result.accepted, result.rejected, result.reportSeconds,
+        note(String(format: "synth %.1f s, ingest %.1f s (%d rows accepted, %d rejected), dose %.1f s, report %.1f s; total %.1f s",
+                    result.synthSeconds, result.ingestSeconds, result.accepted, result.rejected, result.doseSeconds, result.reportSeconds,
                     Date().timeIntervalSince(started)))
         print(result.reportURL.path)
     }

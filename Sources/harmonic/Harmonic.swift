@@ -22,6 +22,7 @@ struct Harmonic: AsyncParsableCommand {
             MCCommand.self,
             SpectrumCommand.self,
             AnalyzeCommand.self,
+            DoseCommand.self,
             LibraryCommand.self,
         ]
     )

@@ -1,0 +1,76 @@
+import Foundation
+import GRDB
+import Testing
+import HarmonicCore
+import HarmonicTestSupport
+import Dosimetry
+@testable import Registry
+
+/// TEST FIXTURE, not product code: a constant coefficient source (1 mGy per Gy·cm² for every
+/// organ, 0.5 mSv effective) standing in for the coefficient library in store-level tests.
+private struct ConstantCoefficients: OrganDoseCoefficientSource {
+    func coefficients(for exposure: CardiacExposure) throws -> OrganDoseCoefficients {
+        OrganDoseCoefficients(perKAP: [Double](repeating: 1, count: Organ.allCases.count), effectiveDosePerKAP: 0.5)
+    }
+}
+
+@Suite("Organ doses for the whole store (harmonic dose)")
+struct DoseRunTests {
+    func loadedStore() throws -> (RegistryStore, String) {
+        let dir = try SharedData.temporaryDirectory("dose-run")
+        let path = dir.appendingPathComponent("store.sqlite").path
+        let manager = try RegistryStore(path: path, role: .dataManager(site: "NO"))
+        try Fixture.load(manager, ["patients": Fixture.patients, "cardiac_procedures": Fixture.procedures, "irradiation_events": Fixture.events])
+        return (try manager.opened(as: .analyst), path)
+    }
+
+    @Test("procedure_organ_dose has the columns the epidemiology layer reads, one row per procedure with its tier")
+    func tableHasTheAgreedColumns() throws {
+        let (store, path) = try loadedStore()
+        let summary = try DoseRun.run(store: store, storePath: path, source: ConstantCoefficients(), settings: ReconstructionSettings(realisations: 16))
+        #expect(summary.procedures == 2 && summary.events == 2)
+        let columns = try store.read { db in try db.columns(in: "procedure_organ_dose").map(\.name) }
+        for c in ["site", "site_procedure_id", "patient_pseudonym", "procedure_date", "tier", "flag_reason", "kap_gycm2_used",
+                  "red_marrow_mgy", "breast_mgy", "lung_mgy", "heart_mgy", "thyroid_mgy", "oesophagus_mgy", "brain_mgy",
+                  "effective_dose_msv", "input_hash", "run_id"] {
+            #expect(columns.contains(c), "missing column \(c)")
+        }
+        let tiers = try store.read { db in try Row.fetchAll(db, sql: "SELECT site_procedure_id, tier, kap_gycm2_used FROM procedure_organ_dose ORDER BY 1") }
+        #expect(tiers.map { $0[1] as String } == ["event", "totals"])
+        // C1's events sum to 1.5 + 2.7 = 4.2 Gy·cm² (Fixture.events); C2 recorded 2.5.
+        #expect(abs((tiers[0][2] as Double) - 4.2) < 1e-9 && (tiers[1][2] as Double) == 2.5)
+        let reader = try RealisationReader(path: summary.realisationFile)
+        #expect(reader.rows == 2 && reader.realisations == 16)
+        #expect(try RealisationIndex.read(DoseRun.indexPath(realisationFile: summary.realisationFile)).map(\.procedureID) == ["C1", "C2"].sorted())
+    }
+
+    @Test("an incremental run recomputes only the procedures whose inputs changed")
+    func incrementalRecomputesOnlyChanged() throws {
+        let (store, path) = try loadedStore()
+        let settings = ReconstructionSettings(realisations: 16)
+        let first = try DoseRun.run(store: store, storePath: path, source: ConstantCoefficients(), settings: settings)
+        #expect(first.computed == 2 && first.reused == 0)
+        let before = try RealisationReader(path: first.realisationFile)
+        let rowC1 = try RealisationIndex.read(DoseRun.indexPath(realisationFile: first.realisationFile)).first { $0.procedureID == "C1" }!.row
+        let c1Before = before.values(row: rowC1, quantity: 0)
+        let again = try DoseRun.run(store: store, storePath: path, source: ConstantCoefficients(), settings: settings)
+        #expect(again.computed == 0 && again.reused == 2)
+        // C2's weight corrected: only C2 is recomputed; C1 keeps its realisations.
+        let manager = try store.opened(as: .dataManager(site: "NO"))
+        try Fixture.load(manager, ["cardiac_procedures": Fixture.replace(Fixture.procedures, row: 2, column: "weight_kg", value: "12.5")])
+        let third = try DoseRun.run(store: store, storePath: path, source: ConstantCoefficients(), settings: settings)
+        #expect(third.computed == 1 && third.reused == 1)
+        #expect(try RealisationReader(path: third.realisationFile).values(row: rowC1, quantity: 0) == c1Before)
+        let runs = try store.read { db in try Row.fetchAll(db, sql: "SELECT site_procedure_id, run_id FROM procedure_organ_dose ORDER BY 1") }
+        #expect(runs.map { $0[1] as Int64 } == [first.runID, third.runID])
+    }
+
+    @Test("only the analyst role may compute doses for the pooled registry")
+    func dataManagerMayNotRun() throws {
+        let (store, path) = try loadedStore()
+        #expect(throws: AccessDenied.self) {
+            try DoseRun.run(store: try store.opened(as: .dataManager(site: "NO")), storePath: path, source: ConstantCoefficients(),
+                            settings: ReconstructionSettings(realisations: 4))
+        }
+    }
+}
