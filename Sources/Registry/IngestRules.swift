@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import HarmonicCore
 
@@ -82,7 +83,7 @@ enum IngestRules {
             try checkRange(Double(v), s, c)
             return v.databaseValue
         case .real:
-            guard let v = Double(s), v.isFinite else {
+            guard let v = plainDecimal(s) ?? Double(s), v.isFinite else {
                 throw RowProblem(field: c.name, value: s, reason: "expected a decimal number\(s.contains(",") ? " with a point, not a comma" : "")\(c.unit.map { " in \($0)" } ?? "")")
             }
             try checkRange(v, s, c)
@@ -106,6 +107,44 @@ enum IngestRules {
             }
             // Country and sex keep the upper-case form of HarmonicCore's `Country` and `Sex`.
             return (c.name == "country" || c.name == "sex" ? s.uppercased() : lower).databaseValue
+        }
+    }
+
+    /// Exact powers of ten as doubles (10^0 ... 10^22 are all exactly representable).
+    static let powersOfTen: [Double] = (0...22).map { pow(10, Double($0)) }
+
+    /// Fast exact parse of a plain decimal `[-]digits[.digits]` with at most 15 significant digits
+    /// (nil otherwise, and the caller falls back to `Double(String)`). The integer mantissa and the
+    /// power of ten are exact doubles, so the one division is correctly rounded and the result is
+    /// the same double strtod gives (Clinger, "How to read floating point numbers accurately",
+    /// PLDI 1990, the fast path). Saves the strtod call of nearly every decimal of an extract.
+    static func plainDecimal(_ s: String) -> Double? {
+        var copy = s
+        return copy.withUTF8 { u -> Double? in
+            var i = 0
+            var negative = false
+            if u.count > 0 && u[0] == 45 { negative = true; i = 1 }
+            var mantissa: UInt64 = 0
+            var significant = 0, fraction = 0
+            var dot = false, digit = false
+            while i < u.count {
+                let c = u[i]
+                if c >= 48 && c <= 57 {
+                    if significant > 0 || c != 48 { significant += 1 }
+                    if significant > 15 { return nil }
+                    mantissa = mantissa * 10 + UInt64(c - 48)
+                    digit = true
+                    if dot { fraction += 1 }
+                } else if c == 46 && !dot {
+                    dot = true
+                } else {
+                    return nil
+                }
+                i += 1
+            }
+            guard digit, fraction < powersOfTen.count else { return nil }
+            let v = Double(mantissa) / powersOfTen[fraction]
+            return negative ? -v : v
         }
     }
 
