@@ -21,7 +21,7 @@ struct RowValidator: Sendable {
 
     /// Reads every row of `source` into batches of `batchSize` rows and hands each to `emit`
     /// (which returns false when the consumer has stopped).
-    func run(_ source: RowSource, batchSize: Int = 2048, emit: (RowBatch) -> Bool) throws {
+    func run(_ source: RowSource, batchSize: Int = 8192, emit: (RowBatch) -> Bool) throws {
         var fields: [String] = []
         let columnCount = table.columns.count
         var values = [DatabaseValue](repeating: .null, count: columnCount)
@@ -97,7 +97,7 @@ final class BatchChannel: @unchecked Sendable {
     private var cancelled = false
     let capacity: Int
 
-    init(capacity: Int = 4) { self.capacity = capacity }
+    init(capacity: Int = 8) { self.capacity = capacity }
 
     /// Waits for room; false when the writer has stopped.
     func put(_ batch: RowBatch) -> Bool {
