@@ -70,6 +70,8 @@ struct PseudonymAndRoleTests {
         #expect(throws: DatabaseError.self) { try analyst.read { db in try db.execute(sql: "CREATE TEMP TABLE copy AS SELECT * FROM patients") } }
         #expect(throws: DatabaseError.self) { try analyst.read { db in try db.execute(sql: "PRAGMA query_only = 0") } }
         #expect(try analyst.count("patients") == 2)
+        // Reading the schema (GRDB's introspection) stays allowed.
+        #expect(try analyst.read { db in try db.tableExists("patients") && db.columns(in: "patients").count > 3 })
     }
 
     @Test("an analyst's raw SQL cannot read the audit trail nor the raw values of quarantined rows")
