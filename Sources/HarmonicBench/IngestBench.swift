@@ -52,6 +52,9 @@ struct IngestBench: ParsableCommand {
         let store = workDir + "/stores/harmonic.sqlite"
         let key = try Pseudonymiser(keyBytes: Array(repeating: 1, count: 32))
         let registry = try RegistryStore(path: store, role: .dataManager(site: "NO"))
+        var beforeIngest = rusage(); getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &beforeIngest)
+        let cpuBeforeIngest = Double(beforeIngest.ru_utime.tv_sec) + Double(beforeIngest.ru_utime.tv_usec) / 1e6
+            + Double(beforeIngest.ru_stime.tv_sec) + Double(beforeIngest.ru_stime.tv_usec) / 1e6
         let t1 = Date()
         let report = try registry.ingest(files: files, site: "NO", pseudonymiser: key, user: "bench") { log($0) }
         let ingestSeconds = Date().timeIntervalSince(t1)
@@ -59,9 +62,17 @@ struct IngestBench: ParsableCommand {
         let rows = report.accepted + report.rejected
         let mb = Double(totalBytes) / 1_048_576
         print("rows: \(rows) in \(files.count) files (\(String(format: "%.0f", mb)) MiB of CSV); accepted \(report.accepted), rejected \(report.rejected)")
-        print("| tool | seconds | rows/s | MiB/s | peak RSS (MiB) |\n|---|---|---|---|---|")
-        print(String(format: "| harmonic ingest (validated, pseudonymised) | %.1f | %.0f | %.1f | %.0f |", ingestSeconds, Double(rows) / ingestSeconds, mb / ingestSeconds, Double(me.ru_maxrss) / 1024))
-        print(String(format: "| sqlite3 .import (no validation) | %.1f | %.0f | %.1f | %.0f |", importSeconds, Double(rows) / importSeconds, mb / importSeconds, Double(children.ru_maxrss) / 1024))
+        // CPU seconds (user + system) show how much of the wall time the machine's load took.
+        func cpu(_ r: rusage) -> Double {
+            Double(r.ru_utime.tv_sec) + Double(r.ru_utime.tv_usec) / 1e6 + Double(r.ru_stime.tv_sec) + Double(r.ru_stime.tv_usec) / 1e6
+        }
+        let ingestCPU = cpu(me) - cpuBeforeIngest
+        var load = [Double](repeating: 0, count: 3)
+        getloadavg(&load, 3)
+        print(String(format: "load average at the end: %.2f %.2f %.2f", load[0], load[1], load[2]))
+        print("| tool | seconds | rows/s | MiB/s | CPU s (user+sys) | peak RSS (MiB) |\n|---|---|---|---|---|---|")
+        print(String(format: "| harmonic ingest (validated, pseudonymised) | %.1f | %.0f | %.1f | %.1f | %.0f |", ingestSeconds, Double(rows) / ingestSeconds, mb / ingestSeconds, ingestCPU, Double(me.ru_maxrss) / 1024))
+        print(String(format: "| sqlite3 .import (no validation) | %.1f | %.0f | %.1f | %.1f | %.0f |", importSeconds, Double(rows) / importSeconds, mb / importSeconds, cpu(children), Double(children.ru_maxrss) / 1024))
         print(String(format: "speed ratio harmonic / sqlite3 = %.2f", importSeconds / ingestSeconds))
     }
 

@@ -1,10 +1,11 @@
+import Foundation
 import GRDB
 import HarmonicCore
 
-extension TableLoader {
+extension RowValidator {
     /// Checks that involve several fields or other rows: date order, age at exposure, references,
     /// KAP per body weight, ICD-O-3 behaviour consistency.
-    func checkCrossRow(_ v: [DatabaseValue], cache: inout LoadCache) throws(RowProblem) {
+    func checkCrossRow(_ v: [DatabaseValue], cache: LoadCache) throws(RowProblem) {
         let cols = table.columns
         func i(_ name: String) -> Int { cols.firstIndex { $0.name == name }! }
         func day(_ name: String) -> Int? { IngestRules.day(v[i(name)]) }
@@ -55,8 +56,19 @@ extension TableLoader {
         case "cardiac_procedures":
             let p = try patient()
             try exposure("procedure_date", p)
-            if let kap = real("kap_gycm2"), let w = real("weight_kg"), kap / w > IngestRules.maxKAPPerKg {
-                throw fail("kap_gycm2", "\(kap) Gy·cm² for \(w) kg is over \(Int(IngestRules.maxKAPPerKg)) Gy·cm²/kg: implausible (unit error? KAP must be in Gy·cm²)")
+            if let kap = real("kap_gycm2") {
+                if let w = real("weight_kg") {
+                    if kap / w > IngestRules.maxKAPPerKg {
+                        throw fail("kap_gycm2", "\(kap) Gy·cm² for \(w) kg is over \(Int(IngestRules.maxKAPPerKg)) Gy·cm²/kg: implausible (unit error? KAP must be in Gy·cm²)")
+                    }
+                } else if let d = day("procedure_date") {
+                    // No weight: bound by a heavy child's weight for the age at the procedure.
+                    let age = Double(d - p.birth) / 365.25
+                    let w = IngestRules.plausibleWeightLimit(age: age)
+                    if kap > IngestRules.maxKAPPerKg * w {
+                        throw fail("kap_gycm2", "\(kap) Gy·cm² with no weight, at age \(String(format: "%.1f", age)) years, is over \(Int(IngestRules.maxKAPPerKg)) Gy·cm²/kg × \(String(format: "%.0f", w)) kg (1.5 × ICRP 89 reference weight): implausible (unit error? KAP must be in Gy·cm²)")
+                    }
+                }
             }
         case "irradiation_events":
             let proc = try parent("site_procedure_id", "cardiac_procedures")

@@ -27,6 +27,9 @@ public struct FileLoadResult: Sendable, Codable {
     public var rejected = 0
     /// Quarantined rows from earlier loads replaced by a corrected row in this file.
     public var replaced = 0
+    /// Things worth a look that did not stop any row, e.g. header columns the data dictionary
+    /// does not know (their values are not stored).
+    public var warnings: [String] = []
     public var accepted: Int { inserted + updated + unchanged }
 }
 
@@ -50,6 +53,7 @@ public struct LoadReport: Sendable, Codable {
         var out = "file,line,table,field,value,reason\n"
         for p in problems { out += [p.file, String(p.line), p.table, p.field, p.value, p.reason].map(q).joined(separator: ",") + "\n" }
         for f in refusedFiles { out += [f.file, "0", f.table, "", "", "file refused: " + f.message].map(q).joined(separator: ",") + "\n" }
+        for f in files { for w in f.warnings { out += [f.file, "1", f.table, "", "", "warning: " + w].map(q).joined(separator: ",") + "\n" } }
         return out
     }
 
@@ -60,6 +64,7 @@ public struct LoadReport: Sendable, Codable {
             out += f.status == "loaded"
                 ? "  \(f.file): \(f.accepted) accepted (\(f.inserted) new, \(f.updated) updated, \(f.unchanged) unchanged), \(f.rejected) rejected, \(f.replaced) quarantined rows replaced\n"
                 : "  \(f.file): REFUSED, nothing stored: \(f.message)\n"
+            for w in f.warnings { out += "    warning: \(w)\n" }
         }
         out += "total: \(accepted) accepted, \(rejected) rejected, \(refusedFiles.count) files refused\n"
         return out

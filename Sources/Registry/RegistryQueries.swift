@@ -50,10 +50,15 @@ extension RegistryStore {
         }
     }
 
-    /// Read-only SQL access to the pooled pseudonymised data (reports, analyses). Not for auditors.
+    /// Raw SQL over the pooled pseudonymised data of all sites, for analyses and reports: analysts
+    /// only. The connection is read-only and refuses the audit tables and the raw quarantine
+    /// columns (`value`, `row_key`, `file`, `line`); a refused statement throws `DatabaseError`
+    /// (SQLITE_AUTH). Data managers and auditors use the typed queries (docs/registry-roles.md).
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try require(canReadData, "read data rows")
-        return try writer.read(body)
+        guard role == .analyst, let analystReader else {
+            throw AccessDenied(role: role, action: "run raw SQL (analysts only; use count, counts, rows, quarantine or auditLoads)")
+        }
+        return try analystReader.read(body)
     }
 
     /// Rows of `table` for a site and key value of `column` (e.g. events of a procedure), as column -> value.

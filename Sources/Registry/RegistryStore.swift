@@ -9,6 +9,9 @@ public final class RegistryStore: @unchecked Sendable {
     /// The caller's role; every method checks it.
     public let role: Role
     let writer: any DatabaseWriter
+    let location: StoreLocation
+    /// The guarded read-only connection behind `read` (analysts only).
+    let analystReader: DatabaseQueue?
 
     /// Opens (creating and migrating if needed) the store at `path`.
     public init(path: String, role: Role) throws {
@@ -19,20 +22,25 @@ public final class RegistryStore: @unchecked Sendable {
             throw InputError(.file(path), expected: "an SQLite registry store that can be opened (\(error))")
         }
         try RegistrySchema.migrator.migrate(writer)
+        location = .file(path)
+        analystReader = role == .analyst ? try AnalystReader.open(location) : nil
     }
 
-    init(writer: any DatabaseWriter, role: Role) throws {
-        self.role = role; self.writer = writer
+    init(writer: any DatabaseWriter, role: Role, location: StoreLocation) throws {
+        self.role = role; self.writer = writer; self.location = location
         try RegistrySchema.migrator.migrate(writer)
+        analystReader = role == .analyst ? try AnalystReader.open(location) : nil
     }
 
-    /// A store in memory (tests, demo).
+    /// A store in memory (tests, demo): a shared-cache in-memory database, so that the
+    /// analyst's guarded read-only connection can be opened on it too.
     public static func inMemory(role: Role) throws -> RegistryStore {
-        try RegistryStore(writer: DatabaseQueue(), role: role)
+        let name = "harmonic-registry-\(UUID().uuidString)"
+        return try RegistryStore(writer: DatabaseQueue(named: name), role: role, location: .memory(name))
     }
 
     /// The same database seen with another role (tests of role enforcement; tools that switch hats).
-    public func opened(as role: Role) throws -> RegistryStore { try RegistryStore(writer: writer, role: role) }
+    public func opened(as role: Role) throws -> RegistryStore { try RegistryStore(writer: writer, role: role, location: location) }
 
     func require(_ allowed: Bool, _ action: String) throws {
         if !allowed { throw AccessDenied(role: role, action: action) }
@@ -67,6 +75,10 @@ public final class RegistryStore: @unchecked Sendable {
         try require(role == .dataManager(site: site), "load data for site \(site)")
         let started = ISO8601DateFormatter().string(from: Date())
         let loadID: Int64 = try writer.write { db in
+            // A load of this site still marked running was killed before it could finish (its
+            // open file transaction was rolled back by SQLite): record it as interrupted.
+            // Loads of one site are expected to run one at a time.
+            try db.execute(sql: "UPDATE audit_loads SET status = 'interrupted' WHERE site = ? AND status = 'running'", arguments: [site])
             try db.execute(sql: "INSERT INTO audit_loads (user, role, site, started_at, schema_version, status) VALUES (?,?,?,?,?, 'running')",
                            arguments: [user, role.description, site, started, DataDictionary.schemaVersion])
             return db.lastInsertedRowID

@@ -1,6 +1,9 @@
-/// Who uses the store, and what they may do. Enforced by every `RegistryStore` method.
-/// - data manager: loads and corrects the data of their own site; sees its quarantine and audit.
-/// - analyst: reads the pooled, pseudonymised data of all sites; no quarantine, no audit, no loading.
+/// Who uses the store, and what they may do. Enforced by every `RegistryStore` method
+/// (the full matrix: docs/registry-roles.md).
+/// - data manager: loads and corrects the data of their own site; sees its rows, quarantine and
+///   audit through the typed queries; no raw SQL (it would reach other sites' rows).
+/// - analyst: reads the pooled, pseudonymised data of all sites, also with raw SQL on a read-only
+///   connection that refuses the audit tables and the raw quarantine values; no loading.
 /// - auditor: reads the audit trail and quarantine of all sites; no loading, no data rows.
 public enum Role: Sendable, Hashable, CustomStringConvertible {
     case dataManager(site: String)

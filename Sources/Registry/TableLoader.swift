@@ -1,10 +1,11 @@
+import Foundation
 import GRDB
 import HarmonicCore
 
 /// Facts about rows already loaded for one site, used by the cross-row checks. Kept in
 /// memory for the duration of a load (70,000 children and 150,000 procedures fit in a few
 /// tens of MB); irradiation events, the big table, are never cached.
-struct LoadCache {
+struct LoadCache: Sendable {
     var patients: [String: PatientFacts] = [:]
     /// Parent rows by table name then key (procedures, courses, samples).
     var parents: [String: [String: ParentFacts]] = [:]
@@ -59,6 +60,10 @@ struct TableLoader {
         for h in header where DataDictionary.isDirectIdentifier(header: h) {
             throw InputError(.file(source.name), field: h, expected: "no direct identifier: column '\(h)' looks like a name, national id, address, phone or email; remove it from the extract (nothing of this file was stored)")
         }
+        let known = Set(table.columns.map(\.name))
+        for h in header where !h.isEmpty && !known.contains(h.lowercased()) {
+            result.warnings.append("unknown column '\(h)' ignored (not in the data dictionary for table \(table.name); its values are not stored)")
+        }
         var index: [Int?] = []
         for c in table.columns {
             let i = header.firstIndex { $0.lowercased() == c.name }
@@ -83,68 +88,55 @@ struct TableLoader {
         let change = try db.makeStatement(sql: "INSERT INTO audit_changes (load_id, site, table_name, row_key, action) VALUES (?,?,?,?,?)")
         var quarantined = Set(try String.fetchAll(db, sql: "SELECT DISTINCT row_key FROM quarantine WHERE site = ? AND table_name = ?", arguments: [site, table.name]))
 
-        var fields: [String] = []
-        var values = [DatabaseValue](repeating: .null, count: table.columns.count)
-        // Keys seen in this file, as 64-bit hashes so that millions of event UIDs take a few tens of
-        // MB; two different keys share a hash with probability about n²/2⁶⁵ (2e-7 for 3 million).
-        var seen = Set<Int>()
-        var args = [DatabaseValue](); args.reserveCapacity(table.columns.count + 2)
-        var rows = 0
-        while try source.next(into: &fields) {
-            rows += 1
-            if let failAfterRows, rows > failAfterRows { throw InjectedFailure() }
-            let rawKey = index[keyPos].map { $0 < fields.count ? fields[$0].trimmingWhitespace() : "" } ?? ""
-            let rowKey: String
-            if rawKey.isEmpty { rowKey = "\(source.name):\(source.line)" }
-            else { rowKey = table.key == "site_patient_id" ? pseudonymiser.pseudonym(for: rawKey) : rawKey }
-            do throws(RowProblem) {
-                if fields.count != header.count {
-                    throw RowProblem(field: "row", value: "\(fields.count) fields", reason: "expected \(header.count) fields as in the header")
-                }
-                for (i, c) in table.columns.enumerated() {
-                    values[i] = try IngestRules.parse(index[i].map { fields[$0] } ?? "", c)
-                    if c.name == "site_patient_id", case .string(let id) = values[i].storage {
-                        values[i] = (i == keyPos ? rowKey : pseudonymiser.pseudonym(for: id)).databaseValue
+        // Rows are parsed and checked on another core (RowValidator) while this thread writes.
+        let validator = RowValidator(table: table, site: site, pseudonymiser: pseudonymiser, index: index, headerCount: header.count,
+                                     keyPos: keyPos, cache: cache, failAfterRows: failAfterRows)
+        let channel = BatchChannel()
+        let producerDone = DispatchSemaphore(value: 0)
+        let handover = Handover(source)
+        DispatchQueue.global(qos: .userInitiated).async {
+            do { try validator.run(handover.value) { channel.put($0) }; channel.finish(nil) } catch { channel.finish(error) }
+            producerDone.signal()
+        }
+        defer { channel.cancel(); producerDone.wait() }
+
+        let n = table.columns.count
+        let remembers = Self.cachedParents.contains(table.name) || table.name == "patients"
+        var u = [DatabaseValue]()
+        while let batch = try channel.take() {
+            var good = 0
+            for r in 0..<batch.keys.count {
+                let rowKey = batch.keys[r]
+                if let entry = batch.problems[r] {
+                    result.rejected += 1
+                    if quarantined.contains(rowKey) {
+                        try quarantineDeleteOld.execute(arguments: [site, table.name, rowKey, loadID])
                     }
+                    quarantined.insert(rowKey)
+                    try quarantineInsert.execute(arguments: [site, table.name, rowKey, entry.file, entry.line, entry.field, entry.value, entry.reason, loadID])
+                    problems.append(entry)
+                    continue
                 }
-                if seen.contains(rowKey.hashValue) {
-                    throw RowProblem(field: table.key, value: table.key == "site_patient_id" ? rowKey : rawKey, reason: "duplicate key: already given earlier in this file")
+                let values = batch.values[(good * n)..<(good * n + n)]
+                good += 1
+                var changed = true
+                if try SQLiteBinding.run(insert, db, site: site, values: values, loadID: loadID) == 1 { result.inserted += 1 } else {
+                    u.removeAll(keepingCapacity: true)
+                    for (i, _) in nonKey { u.append(values[values.startIndex + i]) }
+                    u.append(loadID.databaseValue); u.append(site.databaseValue); u.append(values[values.startIndex + keyPos])
+                    for (i, _) in nonKey { u.append(values[values.startIndex + i]) }
+                    if try SQLiteBinding.run(update, db, u) == 1 {
+                        result.updated += 1
+                        try change.execute(arguments: [loadID, site, table.name, rowKey, "updated"])
+                    } else { result.unchanged += 1; changed = false }
                 }
-                try checkCrossRow(values, cache: &cache)
-            } catch {
-                result.rejected += 1
-                // Site patient ids are already pseudonyms here (replaced before any cross-row check).
-                let value = error.value
-                let entry = QuarantineEntry(site: site, table: table.name, rowKey: rowKey, file: source.name, line: source.line,
-                                            field: error.field, value: value, reason: error.reason)
-                if quarantined.contains(rowKey) {
+                if remembers { remember(Array(values), key: rowKey, cache: &cache) }
+                if changed, quarantined.contains(rowKey) {
                     try quarantineDeleteOld.execute(arguments: [site, table.name, rowKey, loadID])
-                }
-                quarantined.insert(rowKey)
-                try quarantineInsert.execute(arguments: [site, table.name, rowKey, entry.file, entry.line, entry.field, entry.value, entry.reason, loadID])
-                problems.append(entry)
-                continue
-            }
-            seen.insert(rowKey.hashValue)
-            args.removeAll(keepingCapacity: true)
-            args.append(site.databaseValue); args.append(contentsOf: values); args.append(loadID.databaseValue)
-            var changed = true
-            if try SQLiteBinding.run(insert, db, args) == 1 { result.inserted += 1 } else {
-                var u = [DatabaseValue]()
-                for (i, _) in nonKey { u.append(values[i]) }
-                u.append(loadID.databaseValue); u.append(site.databaseValue); u.append(values[keyPos])
-                for (i, _) in nonKey { u.append(values[i]) }
-                if try SQLiteBinding.run(update, db, u) == 1 {
-                    result.updated += 1
-                    try change.execute(arguments: [loadID, site, table.name, rowKey, "updated"])
-                } else { result.unchanged += 1; changed = false }
-            }
-            remember(values, key: rowKey, cache: &cache)
-            if changed, quarantined.contains(rowKey) {
-                try quarantineDeleteOld.execute(arguments: [site, table.name, rowKey, loadID])
-                if db.changesCount > 0 {
-                    result.replaced += 1
-                    try change.execute(arguments: [loadID, site, table.name, rowKey, "quarantine_resolved"])
+                    if db.changesCount > 0 {
+                        result.replaced += 1
+                        try change.execute(arguments: [loadID, site, table.name, rowKey, "quarantine_resolved"])
+                    }
                 }
             }
         }

@@ -78,8 +78,11 @@ extension CardiacChildSimulator {
     /// fluoroscopy 7.5-15 p/s, 0.1-0.9 mm Cu, 60-85 kVp; Ubeda et al. 2017; Harbron et al. 2015).
     func writeEvents(procId: String, p: SimProcedure, kar: Double, fluoroTime: Double, cineRuns: Int,
                      date: CalendarDate, rng: inout RandomStream, out: inout ChunkOutput) {
-        let fluoroEvents = 8 + Int(rng.exponential() * 32)
-        let n = min(200, fluoroEvents + cineRuns)
+        // One RDSR fluoroscopy event per continuous run (pedal press). Runs average ~20 s (a
+        // modelling assumption), so events follow fluoroscopy time: ~30 for a 10-minute
+        // diagnostic study, ~45 for an intervention, ~90 for an ablation, plus one per cine run.
+        let fluoroEvents = max(4, Int(fluoroTime / 20 * exp(0.3 * rng.normal())))
+        let n = min(300, fluoroEvents + cineRuns)
         var weights = [Double](repeating: 0, count: n)
         var sum = 0.0
         for j in 0..<n {

@@ -16,7 +16,9 @@ struct IngestCommand: ParsableCommand {
         are kept. Loading the same extract again changes nothing; a corrected row replaces its quarantined \
         twin. Site patient ids are replaced by HMAC-SHA-256 pseudonyms made with the site key, which must \
         be kept outside the store. A file with a column that looks like a direct identifier (name, \
-        national id, address, phone, email) is refused whole.
+        national id, address, phone, email) is refused whole. Columns the dictionary does not know are \
+        listed as warnings in the report (their values are not stored). A load killed midway leaves the \
+        store as it was before the file being loaded; the next load marks it interrupted in the audit.
 
         Example:
           harmonic ingest --new-key no.key

@@ -39,7 +39,7 @@ struct PseudonymAndRoleTests {
     func noSiteIdStored() throws {
         let store = try Fixture.store()
         try Fixture.load(store, ["patients": Fixture.patients, "cardiac_procedures": Fixture.procedures])
-        let keys = try store.read { db in try String.fetchAll(db, sql: "SELECT patient_pseudonym FROM patients UNION SELECT patient_pseudonym FROM cardiac_procedures") }
+        let keys = try store.opened(as: .analyst).read { db in try String.fetchAll(db, sql: "SELECT patient_pseudonym FROM patients UNION SELECT patient_pseudonym FROM cardiac_procedures") }
         #expect(Set(keys) == [Fixture.keyNO.pseudonym(for: "P1"), Fixture.keyNO.pseudonym(for: "P2")])
     }
 
@@ -58,6 +58,43 @@ struct PseudonymAndRoleTests {
         #expect(throws: AccessDenied.self) { try Fixture.load(analyst, ["patients": Fixture.patients]) }
         #expect(throws: AccessDenied.self) { try analyst.quarantine() }
         #expect(throws: AccessDenied.self) { try analyst.auditLoads() }
+    }
+
+    @Test("an analyst's raw SQL cannot write: the connection is read-only")
+    func analystCannotWrite() throws {
+        let dm = try Fixture.store()
+        try Fixture.load(dm, ["patients": Fixture.patients])
+        let analyst = try dm.opened(as: .analyst)
+        #expect(throws: DatabaseError.self) { try analyst.read { db in try db.execute(sql: "DELETE FROM patients") } }
+        #expect(throws: DatabaseError.self) { try analyst.read { db in try db.execute(sql: "UPDATE patients SET sex = 'F'") } }
+        #expect(throws: DatabaseError.self) { try analyst.read { db in try db.execute(sql: "CREATE TEMP TABLE copy AS SELECT * FROM patients") } }
+        #expect(throws: DatabaseError.self) { try analyst.read { db in try db.execute(sql: "PRAGMA query_only = 0") } }
+        #expect(try analyst.count("patients") == 2)
+        // Reading the schema (GRDB's introspection) stays allowed.
+        #expect(try analyst.read { db in try db.tableExists("patients") && db.columns(in: "patients").count > 3 })
+    }
+
+    @Test("an analyst's raw SQL cannot read the audit trail nor the raw values of quarantined rows")
+    func analystCannotReadAuditOrQuarantineValues() throws {
+        let dm = try Fixture.store()
+        try Fixture.load(dm, ["patients": Fixture.patients + "\nP9,NO,M,2001-01-01,cardiac,none,alive,,1999-01-01,"])
+        let analyst = try dm.opened(as: .analyst)
+        #expect(throws: DatabaseError.self) { try analyst.read { db in try String.fetchAll(db, sql: "SELECT user FROM audit_loads") } }
+        #expect(throws: DatabaseError.self) { try analyst.read { db in try Row.fetchAll(db, sql: "SELECT * FROM audit_files") } }
+        #expect(throws: DatabaseError.self) { try analyst.read { db in try String.fetchAll(db, sql: "SELECT value FROM quarantine") } }
+        #expect(throws: DatabaseError.self) { try analyst.read { db in try String.fetchAll(db, sql: "SELECT row_key FROM quarantine") } }
+        // Counting rejections by table, field and reason (the demo report) stays allowed.
+        let reasons = try analyst.read { db in
+            try Row.fetchAll(db, sql: "SELECT table_name, field, COUNT(*) FROM quarantine GROUP BY 1, 2").map { "\($0[0] as String).\($0[1] as String)=\($0[2] as Int)" }
+        }
+        #expect(reasons == ["patients.last_contact_date=1"])
+    }
+
+    @Test("raw SQL is refused to data managers and auditors (they use the typed queries)")
+    func rawSQLAnalystsOnly() throws {
+        let dm = try Fixture.store()
+        #expect(throws: AccessDenied.self) { try dm.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM patients") } }
+        #expect(throws: AccessDenied.self) { try dm.opened(as: .auditor).read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
     }
 
     @Test("an auditor may read the audit but neither data rows nor load")

@@ -46,6 +46,38 @@ struct ValidationRuleTests {
         #expect(q.field == "kap_gycm2" && q.reason.contains("Gy·cm²/kg"))
     }
 
+    @Test("without a weight, KAP is bounded by a heavy child's weight for the age at the procedure")
+    func kapWithoutWeightUsesAge() throws {
+        // C1: child of 3.85 years; ICRP 89 reference weight 16.4 kg, × 1.5 = 24.6 kg, × 20 Gy·cm²/kg = 492 Gy·cm².
+        let spoilt = Fixture.replace(Fixture.procedures(setting: "weight_kg", to: ""), row: 1, column: "kap_gycm2", value: "600")
+        let store = try Fixture.store()
+        try Fixture.load(store, ["patients": Fixture.patients, "cardiac_procedures": spoilt])
+        let q = try #require(try store.quarantine().first)
+        #expect(q.field == "kap_gycm2" && q.reason.contains("ICRP 89"))
+    }
+
+    @Test("a KAP plausible for the age is accepted when no weight is given, though too high for a recorded light weight")
+    func kapWithoutWeightAccepted() throws {
+        // 420 Gy·cm² is under the 492 Gy·cm² age bound above but over 20 Gy·cm²/kg × 18.5 kg (test kapPerWeight).
+        let store = try Fixture.store()
+        let r = try Fixture.load(store, ["patients": Fixture.patients,
+                                         "cardiac_procedures": Fixture.replace(Fixture.procedures(setting: "weight_kg", to: ""), row: 1, column: "kap_gycm2", value: "420")])
+        #expect(r.exitCode == 0)
+        #expect(try store.count("cardiac_procedures") == 2)
+    }
+
+    @Test("a column the dictionary does not know is reported as a warning, not silently ignored")
+    func unknownColumnWarning() throws {
+        let extra = Fixture.patients.split(separator: "\n").enumerated()
+            .map { $0.offset == 0 ? $0.element + ",favourite_colour" : $0.element + ",blue" }.joined(separator: "\n")
+        let store = try Fixture.store()
+        let r = try Fixture.load(store, ["patients": extra])
+        #expect(r.accepted == 2)
+        #expect(r.files[0].warnings.count == 1 && r.files[0].warnings[0].contains("favourite_colour"))
+        #expect(r.summary().contains("warning: unknown column 'favourite_colour'"))
+        #expect(r.problemsCSV().contains("favourite_colour"))
+    }
+
     @Test("weight in grams instead of kg is out of range")
     func weightUnit() throws { #expect(try rejectProcedure("weight_kg", "18500").field == "weight_kg") }
 

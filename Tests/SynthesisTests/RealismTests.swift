@@ -55,7 +55,11 @@ struct RealismTests {
         let truth = try SynthFixture.rows(Self.cohort.0.appendingPathComponent("truth/organ_doses.csv"))
         let ages = truth.compactMap { Double($0["age_years"]!) }
         #expect(ages.allSatisfy { $0 >= 0 && $0 < 18 })
-        #expect(Double(ages.filter { $0 < 1 }.count) / Double(ages.count) > 0.3)
+        // Age at each child's first procedure: the model draws 50% under one year
+        // (CardiacChildSimulator); 0.4 leaves room for sampling noise at the fixture's size.
+        var first: [String: Double] = [:]
+        for r in truth { if let a = Double(r["age_years"]!) { first[r["patient_id"]!] = min(first[r["patient_id"]!] ?? .infinity, a) } }
+        #expect(Double(first.values.filter { $0 < 1 }.count) / Double(first.count) > 0.4)
     }
 
     @Test("the truth file lists every procedure with organ doses and the true risks")
