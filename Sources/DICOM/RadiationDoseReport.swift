@@ -37,6 +37,14 @@ public struct XRayFilter: Sendable, Equatable {
     public var thicknessMaximum: Centimetre?
 }
 
+/// Origin of an event's collimated field values.
+public enum CollimatedFieldSource: String, Sendable, Codable {
+    /// Collimated Field Height/Width/Area (113788/113789/113790) of TID 10003A.
+    case standard
+    /// Derived from the Philips private shutter positions (`PhilipsPrivateConcepts`).
+    case philipsShutters = "philips_shutters"
+}
+
 /// One irradiation event of a projection X-ray dose report (TID 10003), in SI-based units.
 public struct IrradiationEvent: Sendable {
     public var uid: String?
@@ -57,6 +65,8 @@ public struct IrradiationEvent: Sendable {
     public var numberOfPulses: Double?
     public var filters: [XRayFilter] = []
     public var collimatedFieldArea: Double? // cm²
+    /// Where the collimated field came from: the standard concepts, or Philips' private shutters.
+    public var collimatedFieldSource: CollimatedFieldSource = .standard
     public var collimatedFieldHeight: Centimetre?
     public var collimatedFieldWidth: Centimetre?
     public var sourceToDetector: Centimetre?
@@ -174,6 +184,13 @@ public struct RadiationDoseReport: Sendable {
             e.collimatedFieldArea = num(item.find("113790"), MeasurementUnit.toSquareCentimetres)
             e.collimatedFieldHeight = num(item.find("113788"), MeasurementUnit.toCentimetres).map { Centimetre($0) }
             e.collimatedFieldWidth = num(item.find("113789"), MeasurementUnit.toCentimetres).map { Centimetre($0) }
+            if e.collimatedFieldHeight == nil, e.collimatedFieldWidth == nil, e.collimatedFieldArea == nil,
+               let field = PhilipsPrivateConcepts.collimatedField(item) {
+                e.collimatedFieldWidth = field.width
+                e.collimatedFieldHeight = field.height
+                e.collimatedFieldArea = field.width.value * field.height.value
+                e.collimatedFieldSource = .philipsShutters
+            }
             e.sourceToDetector = num(item.find("113750"), MeasurementUnit.toCentimetres).map { Centimetre($0) }
             e.tableLongitudinal = num(item.find("113751"), MeasurementUnit.toCentimetres).map { Centimetre($0) }
             e.tableLateral = num(item.find("113752"), MeasurementUnit.toCentimetres).map { Centimetre($0) }
