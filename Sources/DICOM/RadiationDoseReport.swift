@@ -102,6 +102,8 @@ public struct RadiationDoseReport: Sendable {
     public var modelName: String?
     public var events: [IrradiationEvent] = []
     public var accumulated: [AccumulatedDose] = []
+    /// Has Intent modifier of Procedure Reported (TID 10001): diagnostic, therapeutic or combined.
+    public var procedureIntent: CodedConcept?
     /// Measurements whose unit we could not convert: "concept code: unit code".
     public var unconvertedUnits: [String] = []
 
@@ -144,6 +146,8 @@ public struct RadiationDoseReport: Sendable {
             }
             return v * f
         }
+        // Has Intent: (G-C0E8, SRT) in older reports, (363703001, SCT) since SNOMED CT codes replaced SRT.
+        procedureIntent = (root.find("G-C0E8") ?? root.find("363703001"))?.code
         for container in root.children("113702") {
             var acc = AccumulatedDose()
             acc.plane = AcquisitionPlane(container.find("113764")?.code)

@@ -51,8 +51,8 @@ struct DicomIngestBench: ParsableCommand {
         let dt = Date().timeIntervalSince(t0)
         print("files: \(urls.count) (\(samples.count) samples with fresh UIDs per copy), cores: \(ProcessInfo.processInfo.activeProcessorCount)")
         print(s.text(), terminator: "")
-        print(String(format: "ingest-dicom: %.2f s, %.0f files/s, %d problems listed, peak RSS %.0f MiB",
-                     dt, Double(urls.count) / dt, s.problems.count, dicomPeakMemoryMiB()))
+        print(String(format: "ingest-dicom: %.2f s (parse %.2f s, load %.2f s), %.0f files/s, %d problems listed, peak RSS %.0f MiB",
+                     dt, s.parseSeconds, s.loadSeconds, Double(urls.count) / dt, s.problems.count, dicomPeakMemoryMiB()))
     }
 
     /// A copy of a file's bytes whose SOP Instance UIDs (0002,0003)/(0008,0018) and SR UID values

@@ -53,6 +53,8 @@ public struct DICOMIngest: Sendable {
         /// Values left out of otherwise loaded rows (e.g. table positions in a vendor's own frame).
         public var notes: [Problem] = []
         public var loadIDs: [Int64] = []
+        /// Wall time spent parsing files (all cores) and loading rows into the store.
+        public var parseSeconds = 0.0, loadSeconds = 0.0
 
         /// 0: everything loaded; 3: finished, some files listed with problems.
         public var exitCode: Int32 { problems.isEmpty ? 0 : 3 }
@@ -126,12 +128,10 @@ public struct DICOMIngest: Sendable {
             return .problem(String(format: "inconsistent: irradiation events sum to %.6g Gy·cm² but the accumulated total states %.6g Gy·cm² (%+.1f %%, tolerance %.0f %%)",
                                    eventKAP, total, 100 * (eventKAP - total) / total, 100 * Self.kapSumTolerance))
         }
-        let root = ContentItem(document: ds)
         // Procedure class from the Has Intent modifier of Procedure Reported (TID 10001 row 3):
         // diagnostic intent → diagnostic; therapeutic or combined → interventional.
-        let intent = root.find("363703001") ?? root.find("G-C0E8")
         let procedureClass: String
-        switch intent?.code?.value {
+        switch report.procedureIntent?.value {
         case "R-408C3", "261004008": procedureClass = "diagnostic"
         case "R-41531", "262202000", "R-002E9", "399159005": procedureClass = "interventional"
         default:
@@ -217,7 +217,11 @@ public struct DICOMIngest: Sendable {
         while start < urls.count {
             let batch = Array(urls[start ..< min(urls.count, start + batchSize)])
             let parsed = ParsedBox(count: batch.count)
+            let t0 = Date()
             DispatchQueue.concurrentPerform(iterations: batch.count) { i in parsed.set(i, parse(batch[i], pseudonymiser: pseudonymiser)) }
+            let t1 = Date()
+            summary.parseSeconds += t1.timeIntervalSince(t0)
+            defer { summary.loadSeconds += Date().timeIntervalSince(t1) }
             try load(batch, parsed.values.map { $0! }, store: store, site: site, pseudonymiser: pseudonymiser, user: user,
                      known: &known, summary: &summary)
             start += batch.count
