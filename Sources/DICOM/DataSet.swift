@@ -29,8 +29,8 @@ public struct DataElement: Sendable {
 /// How strings in a data set are encoded (Specific Character Set, PS3.3 C.12.1.1.2).
 public enum DICOMCharacterSet: Sendable, Equatable {
     case ascii, latin1, utf8
-    /// ISO 2022 code extensions we do not decode fully: ASCII runs are kept, escape
-    /// sequences dropped and other bytes replaced by U+FFFD.
+    /// ISO 2022 code extensions (the Specific Character Set values joined by backslash):
+    /// IR 6, IR 100, IR 13 and IR 87 (Japanese) are decoded, see `ISO2022Decoder`.
     case iso2022(String)
     case other(String)
 
@@ -53,21 +53,8 @@ public enum DICOMCharacterSet: Sendable, Equatable {
             // Fast path: pure ASCII is valid UTF-8.
             if !bytes.contains(where: { $0 >= 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
             return String(String.UnicodeScalarView(bytes.lazy.map { Unicode.Scalar($0) }))
-        case .iso2022:
-            var out = String.UnicodeScalarView()
-            var i = 0
-            var inASCII = true
-            while i < bytes.count {
-                let b = bytes[i]
-                if b == 0x1B, i + 2 < bytes.count {   // ESC ( B  / ESC $ B ...
-                    inASCII = bytes[i + 1] == 0x28 && (bytes[i + 2] == 0x42 || bytes[i + 2] == 0x4A)
-                    i += 3; continue
-                }
-                if inASCII && b < 0x80 { out.append(Unicode.Scalar(b)) }
-                else if out.last != "\u{FFFD}" { out.append("\u{FFFD}") }
-                i += 1
-            }
-            return String(out)
+        case .iso2022(let terms):
+            return ISO2022Decoder(terms: terms.split(separator: "\\", omittingEmptySubsequences: false).map(String.init)).decode(bytes)
         }
     }
 }

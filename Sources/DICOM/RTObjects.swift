@@ -142,6 +142,8 @@ public struct RTStructureSet: Sendable {
 public struct DoseVolumeSummary: Sendable {
     public var structure: String
     public var voxels: Int
+    /// Structure volume: voxels × pixel area × frame spacing (cm³).
+    public var volumeCubicCentimetres: Double
     public var mean: Double, max: Double
     /// Near-maximum D2% and near-minimum D98% (ICRU Report 83 §3.7): dose received by the hottest 2% / 98%.
     public var d2: Double, d98: Double
@@ -171,6 +173,7 @@ public struct DoseVolumeSummary: Sendable {
         doses.sort()
         self.structure = structure.name
         voxels = doses.count
+        volumeCubicCentimetres = Double(voxels) * grid.rowSpacing * grid.columnSpacing * 2 * halfSlice / 1000
         mean = doses.reduce(0, +) / Double(doses.count)
         max = doses.last!
         func quantileFromTop(_ fraction: Double) -> Double { // dose received by at least `fraction` of the volume

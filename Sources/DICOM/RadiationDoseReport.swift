@@ -37,6 +37,14 @@ public struct XRayFilter: Sendable, Equatable {
     public var thicknessMaximum: Centimetre?
 }
 
+/// Origin of an event's collimated field values.
+public enum CollimatedFieldSource: String, Sendable, Codable {
+    /// Collimated Field Height/Width/Area (113788/113789/113790) of TID 10003A.
+    case standard
+    /// Derived from the Philips private shutter positions (`PhilipsPrivateConcepts`).
+    case philipsShutters = "philips_shutters"
+}
+
 /// One irradiation event of a projection X-ray dose report (TID 10003), in SI-based units.
 public struct IrradiationEvent: Sendable {
     public var uid: String?
@@ -57,6 +65,8 @@ public struct IrradiationEvent: Sendable {
     public var numberOfPulses: Double?
     public var filters: [XRayFilter] = []
     public var collimatedFieldArea: Double? // cm²
+    /// Where the collimated field came from: the standard concepts, or Philips' private shutters.
+    public var collimatedFieldSource: CollimatedFieldSource = .standard
     public var collimatedFieldHeight: Centimetre?
     public var collimatedFieldWidth: Centimetre?
     public var sourceToDetector: Centimetre?
@@ -92,6 +102,8 @@ public struct RadiationDoseReport: Sendable {
     public var modelName: String?
     public var events: [IrradiationEvent] = []
     public var accumulated: [AccumulatedDose] = []
+    /// Has Intent modifier of Procedure Reported (TID 10001): diagnostic, therapeutic or combined.
+    public var procedureIntent: CodedConcept?
     /// Measurements whose unit we could not convert: "concept code: unit code".
     public var unconvertedUnits: [String] = []
 
@@ -134,6 +146,8 @@ public struct RadiationDoseReport: Sendable {
             }
             return v * f
         }
+        // Has Intent: (G-C0E8, SRT) in older reports, (363703001, SCT) since SNOMED CT codes replaced SRT.
+        procedureIntent = (root.find("G-C0E8") ?? root.find("363703001"))?.code
         for container in root.children("113702") {
             var acc = AccumulatedDose()
             acc.plane = AcquisitionPlane(container.find("113764")?.code)
@@ -174,6 +188,13 @@ public struct RadiationDoseReport: Sendable {
             e.collimatedFieldArea = num(item.find("113790"), MeasurementUnit.toSquareCentimetres)
             e.collimatedFieldHeight = num(item.find("113788"), MeasurementUnit.toCentimetres).map { Centimetre($0) }
             e.collimatedFieldWidth = num(item.find("113789"), MeasurementUnit.toCentimetres).map { Centimetre($0) }
+            if e.collimatedFieldHeight == nil, e.collimatedFieldWidth == nil, e.collimatedFieldArea == nil,
+               let field = PhilipsPrivateConcepts.collimatedField(item) {
+                e.collimatedFieldWidth = field.width
+                e.collimatedFieldHeight = field.height
+                e.collimatedFieldArea = field.width.value * field.height.value
+                e.collimatedFieldSource = .philipsShutters
+            }
             e.sourceToDetector = num(item.find("113750"), MeasurementUnit.toCentimetres).map { Centimetre($0) }
             e.tableLongitudinal = num(item.find("113751"), MeasurementUnit.toCentimetres).map { Centimetre($0) }
             e.tableLateral = num(item.find("113752"), MeasurementUnit.toCentimetres).map { Centimetre($0) }

@@ -10,7 +10,7 @@ struct HarmonicBench: AsyncParsableCommand {
         subcommands: [
             IngestBench.self,
             SynthBench.self,
-            DicomBench.self, DicomFuzzBench.self,
+            DicomBench.self, DicomFuzzBench.self, DicomIngestBench.self,
             PhantomFitBench.self, TransportBench.self, Chang2017Bench.self, CardiacTrendBench.self,
             XRayPhysicsBench.self,
             EpidemiologyBench.self,

@@ -19,6 +19,7 @@ struct Harmonic: AsyncParsableCommand {
             SynthCommand.self,
             DemoCommand.self,
             DicomCommand.self,
+            IngestDicomCommand.self,
             MCCommand.self,
             SpectrumCommand.self,
             AnalyzeCommand.self,
