@@ -8,30 +8,40 @@
 /// 26-neighbourhood, which is exact for the chessboard metric (Rosenfeld & Pfaltz, J. ACM 13
 /// (1966) 471; Borgefors, CVGIP 34 (1986) 344).
 func chessboardAirDistance(labels: [UInt8], nx: Int, ny: Int, nz: Int) -> [UInt8] {
-    var d = [UInt8](repeating: 0, count: labels.count)
-    for i in labels.indices where labels[i] == 0 { d[i] = 255 }
-    func pass(_ forward: Bool) {
-        let s = forward ? -1 : 1
-        let zs = forward ? Array(0..<nz) : Array((0..<nz).reversed())
-        let ys = forward ? Array(0..<ny) : Array((0..<ny).reversed())
-        let xs = forward ? Array(0..<nx) : Array((0..<nx).reversed())
-        // the 13 neighbours already visited in this pass's raster order
-        var offsets: [(Int, Int, Int)] = []
-        for dy in -1...1 { for dx in -1...1 { offsets.append((dx, dy, s)) } }
-        for dx in -1...1 { offsets.append((dx, s, 0)) }
-        offsets.append((s, 0, 0))
-        for z in zs { for y in ys { for x in xs {
-            let i = x + nx * (y + ny * z)
-            var best = Int(d[i])
-            if best == 0 { continue }
-            for (ox, oy, oz) in offsets {
-                let a = x + ox, b = y + oy, c = z + oz
-                guard a >= 0, a < nx, b >= 0, b < ny, c >= 0, c < nz else { continue }
-                best = min(best, Int(d[a + nx * (b + ny * c)]) + 1)
+    // Work on a copy padded by one voxel of "no body" on every side, so that the 13 neighbours
+    // of every interior voxel exist (no bounds tests in the inner loop).
+    let px = nx + 2, py = ny + 2, pz = nz + 2
+    var d = [UInt8](repeating: 255, count: px * py * pz)
+    for z in 0..<nz { for y in 0..<ny { for x in 0..<nx where labels[x + nx * (y + ny * z)] != 0 {
+        d[(x + 1) + px * ((y + 1) + py * (z + 1))] = 0
+    } } }
+    // Linear offsets of the 13 neighbours visited before a voxel in forward raster order.
+    var before: [Int] = []
+    for dy in -1...1 { for dx in -1...1 { before.append(dx + px * (dy - py)) } }
+    for dx in -1...1 { before.append(dx - px) }
+    before.append(-1)
+    d.withUnsafeMutableBufferPointer { d in
+        before.withUnsafeBufferPointer { off in
+            func relax(_ i: Int, _ sign: Int) {
+                var best = Int(d[i])
+                if best == 0 { return }
+                var k = 0
+                while k < 13 { best = min(best, Int(d[i + sign * off[k]]) + 1); k += 1 }
+                d[i] = UInt8(best)
             }
-            d[i] = UInt8(min(best, 255))
-        } } }
+            var z = 1
+            while z <= nz { var y = 1; while y <= ny { var x = 1
+                while x <= nx { relax(x + px * (y + py * z), 1); x += 1 }
+                y += 1 }; z += 1 }
+            z = nz
+            while z >= 1 { var y = ny; while y >= 1 { var x = nx
+                while x >= 1 { relax(x + px * (y + py * z), -1); x -= 1 }
+                y -= 1 }; z -= 1 }
+        }
     }
-    pass(true); pass(false)
-    return d
+    var out = [UInt8](repeating: 0, count: nx * ny * nz)
+    for z in 0..<nz { for y in 0..<ny { for x in 0..<nx {
+        out[x + nx * (y + ny * z)] = d[(x + 1) + px * ((y + 1) + py * (z + 1))]
+    } } }
+    return out
 }
