@@ -18,6 +18,10 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
     /// neck. Head breadth and depth scale with head circumference (ICRP 89 section 2.4.3:
     /// 35, 46, 51, 53, 55, 56 cm). Trunk depth/width ratios 0.9, 0.85, 0.75, 0.68, 0.6, 0.5
     /// follow the rounder trunk of infants (Cristy & Eckerman Table 2, approx.).
+    /// Not verified: a search (2026-11-23) of public code and pages found no transcription of
+    /// ORNL/TM-8381's dimension tables, so the trunk heights, leg lengths and depth ratios above
+    /// remain as typed from memory; the ICRP 89 heights and masses they are fitted to were verified
+    /// (see `ICRP89`).
     static func initial(_ age: ReferenceAge, _ sex: Sex) -> BodyDimensions {
         let i = age.index
         let height = ICRP89.height(age, sex)

@@ -23,6 +23,14 @@ public enum ReferenceAge: Int, CaseIterable, Sendable, Codable {
 /// ICRP Publication 89 (2002) reference values: body height and mass (Table 2.9) and organ
 /// masses (Table 2.8), for newborn, 1, 5, 10, 15 years and adult; 15 y and adult per sex.
 /// Transcribed by hand; values marked "approx." in comments are not ICRP 89 entries.
+/// Checked 2026-11-23 against two reproductions of ICRP 89: Turner, "Atoms, Radiation, and
+/// Radiation Protection" (3rd ed.) Table 16.1 (all ages: heights/masses, stomach and small
+/// intestine walls, liver, lungs with blood, spleen, thymus, thyroid, kidneys, testes, ovaries,
+/// uterus — the newborn uterus is 4.0 g, corrected from 10 g) and J. Nucl. Med. (SNMMI) Table 2
+/// (adult man and woman, all organs listed here: heart with blood 840/620 g = wall 330/250 g +
+/// blood 510/370 g, colon walls 150+150+70 / 145+145+70 g, gallbladder wall + bile 68/56 g).
+/// The other child values (adrenals, brain, breast, oesophagus, colon, gallbladder, pancreas,
+/// heart, bladder, salivary glands, eye lens, prostate) were not found in a reproduction here.
 public enum ICRP89 {
     /// Standing height (cm), Table 2.9: [newborn, 1, 5, 10, 15, adult].
     public static func height(_ age: ReferenceAge, _ sex: Sex) -> Double {
@@ -63,7 +71,7 @@ public enum ICRP89 {
         case .testes: return male ? v([0.85, 1.5, 1.7, 2, 16, 35]) : nil
         case .prostate: return male ? v([0.8, 1.0, 1.2, 1.6, 4.3, 17]) : nil
         case .ovaries: return male ? nil : v([0.3, 0.8, 2, 3.5, 6, 11])
-        case .uterus: return male ? nil : v([10, 1.5, 3, 4, 30, 80])
+        case .uterus: return male ? nil : v([4.0, 1.5, 3, 4, 30, 80])   // newborn 4.0 g (was 10; corrected)
         default: return nil
         }
     }

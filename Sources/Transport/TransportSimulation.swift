@@ -116,7 +116,8 @@ public enum TransportSimulation {
         let problem = TrackingProblem(nx: voxels.nx, ny: voxels.ny, nz: voxels.nz, origin: voxels.origin, spacing: voxels.spacing,
                                       labels: voxels.labels, labelMaterial: labelMaterial, labelIsBone: labelIsBone,
                                       tables: tables, marrowRatio: marrow, boneSurfaceRatio: surface, airMuEn: air,
-                                      samplers: tissues.map { physics.sampler($0) }, source: source, spectrum: config.spectrum)
+                                      samplers: tissues.map { physics.sampler($0) }, source: source, spectrum: config.spectrum,
+                                      airDistance: chessboardAirDistance(labels: voxels.labels, nx: voxels.nx, ny: voxels.ny, nz: voxels.nz))
         return Prepared(problem: problem, isPointSource: source.kind == .point, airKermaDivisor: divisor, focusToSkin: fsd)
     }
 

@@ -3,24 +3,31 @@ import HarmonicCore
 
 /// A tungsten-anode X-ray tube spectrum at 1 m from the focus.
 ///
-/// Model (semi-empirical, after Birch & Marshall, Phys. Med. Biol. 24 (1979) 505):
-/// - Bremsstrahlung: Kramers' thick-target law split over electron depth: an electron slowing from
-///   T to T − dT emits kZ·dT/E photons per keV at photon energy E < T (k from the Kramers efficiency
-///   η = 1.1×10⁻⁹ Z V, i.e. k = 2.2×10⁻⁶ /keV, emitted isotropically). Its depth follows the
-///   Thomson–Whiddington law ρx(T) = R(T₀)(1 − T²/T₀²), with R(T₀) the tungsten CSDA range
-///   (power-law fit to NIST ESTAR, 0.031 g/cm² at 100 keV), capped at the Kanaya–Okayama depth of
-///   complete diffusion R·40/(7Z) beyond which electrons diffuse instead of penetrating. Photons leave the anode towards the
-///   central ray along ρx/sin(anode angle) of tungsten (self-filtration).
+/// Model: the semi-empirical thick-target model of Tucker, Barnes & Chakraborty, Med. Phys. 18
+/// (1991) 211 ("TBC"), whose parameters were fitted by its authors to measured tube spectra
+/// (Fewell et al.), not to SpekPy:
+/// - Bremsstrahlung: an electron slowing from T to T − dT emits
+///   N(E, T) dT = (1/E) B(E/T) (T + mc²)/T dT / S(T) photons per keV at E < T, with the shape
+///   B(x) = 1 + B₁x + B₂x² + B₃x³ + B₄x⁴ (B₁…B₄ = −5.049, 10.847, −10.516, 3.842), the relativistic
+///   factor (T + mc²)/T and the mass stopping power of tungsten S(T) = 2024.1 + 10361 e^(−0.04695 T)
+///   keV cm²/g (TBC's fit to ICRU 37). Its depth follows the Thomson–Whiddington law
+///   ρx(T) = (T₀² − T²)/C with C(T₀) = 5.4, 6.25, 7.0, 8.4 ×10⁵ keV² cm²/g at 50, 75, 100, 150 kV
+///   (TBC), and photons leave along ρx/sin(anode angle) of tungsten (self-filtration).
+///   TBC's parameter values as transcribed in an open-source implementation of the model (the
+///   paper itself could not be consulted here).
+/// - Absolute scale: the unattenuated bremsstrahlung energy per electron equals Kramers' thick
+///   target yield k Z T₀²/2 (k = 2.2×10⁻⁶ /keV from the efficiency η = 1.1×10⁻⁹ Z V), emitted
+///   isotropically.
 /// - Characteristic K lines (Kα₁, Kα₂, Kβ₁, Kβ₃, Kβ₂; energies and radiative rates from xraylib 4.3):
 ///   fluorescence of bremsstrahlung photons above the K edge absorbed in the anode (half the
 ///   bremsstrahlung goes into the target; K-shell share of photoabsorption 1 − 1/J_K, ω_K = 0.954),
-///   doubled for direct electron-impact ionisation (indirect ≈ direct, an approximation).
+///   doubled for direct electron-impact ionisation (indirect ≈ direct, an approximation), emitted
+///   at depths with TBC's distribution P(ρx) ∝ 1 − (ρx/R)², R = (T₀² − E_K²)/C. Tungsten L lines
+///   (8-12 keV) are left out: any clinical filtration (≥ 2.5 mm Al transmits e⁻¹⁷ at 10 keV) removes them.
 /// - Then the total filtration `filtration` (inherent + added: give the tube's inherent filtration as
 ///   a layer, e.g. "2.5mmAl+0.1mmCu"). No air attenuation.
 ///
-/// Accuracy against SpekPy 2 (Tests/XRayPhysicsTests/SpectrumVersusSpekPyTests, BENCHMARKS.md):
-/// first HVL 0.93-0.99×, mean energy 0.975-0.99× over 50-120 kVp with 2.5 mm Al to 3 mm Al + 0.3 mm Cu
-/// (slightly too soft at low kVp and light filtration); air kerma per mAs 1.0-1.4×.
+/// Accuracy against SpekPy 2 (Tests/XRayPhysicsTests/SpectrumVersusSpekPyTests, BENCHMARKS.md).
 public struct XRaySpectrum: Sendable {
     public let kVp: Double
     public let anodeAngleDegrees: Double
@@ -39,51 +46,64 @@ public struct XRaySpectrum: Sendable {
         let binCount = max(Int((kVp / Self.binWidth).rounded(.down)), 1)
         let energies = (0..<binCount).map { (Double($0) + 0.5) * Self.binWidth }
         let sinAngle = sin(anodeAngleDegrees * .pi / 180)
-        let range = Self.tungstenCSDARange(t0)                          // g/cm²
         let wDensity = Material.tungsten.density
-        // Kanaya & Okayama, J. Phys. D 5 (1972) 43: electrons run straight to the depth of complete
-        // diffusion x_D = R·40/(7Z) and then diffuse about it without going deeper on average.
-        let diffusionDepth = range * 40 / (7 * 74)
+        let c = Self.thomsonWhiddingtonConstant(t0)
         // photons per keV per sr per electron -> per mm² per mAs at 1 m
         let electronsPerMAs = 1e-3 / 1.602176634e-19
         let srPerMm2At1m = 1e-6
         let kramersK = 2.2e-6, z = 74.0
-        let scale = electronsPerMAs * srPerMm2At1m * kramersK * z / (4 * .pi)
         let filterXS = filtration.layers.map { PhotonCrossSections.cached($0.material) }
 
-        func selfAttenuation(_ e: Double, from lower: Double) -> Double {
-            // mean over electron energy T in [lower, T0] of exp(−μ/ρ · ρx(T) / sin α)
-            let muRho = w.muTotal(e) / wDensity
-            let steps = 48
+        // Electron energies for the integral over the slowing-down path (midpoint rule).
+        let steps = 400
+        let dT = t0 / Double(steps)
+        let tValues = (0..<steps).map { (Double($0) + 0.5) * dT }
+        let weightOfT = tValues.map { t in (t + PhotonCrossSections.electronRestEnergyKeV) / t / Self.tungstenStoppingPower(t) * dT }
+        func emitted(_ e: Double, attenuated: Bool) -> Double {
+            // per keV per electron, up to the overall scale fixed below
+            let muRho = attenuated ? w.muTotal(e) / wDensity : 0
             var sum = 0.0
-            let dT = (t0 - lower) / Double(steps)
-            for s in 0..<steps {
-                let t = lower + (Double(s) + 0.5) * dT
-                let depth = min(range * (1 - t * t / (t0 * t0)), diffusionDepth)
-                sum += exp(-muRho * depth / sinAngle)
+            for (j, t) in tValues.enumerated() where t > e {
+                let x = e / t
+                let shape = 1 + x * (-5.049 + x * (10.847 + x * (-10.516 + x * 3.842)))
+                sum += shape * weightOfT[j] * exp(-muRho * (t0 * t0 - t * t) / (c * sinAngle))
             }
-            return sum / Double(steps)   // average, multiply by (T0 − lower) for the integral
+            return sum / e
         }
+        let bare = energies.map { $0 < t0 ? emitted($0, attenuated: false) : 0 }
+        let bareEnergy = zip(energies, bare).reduce(0) { $0 + $1.0 * $1.1 } * Self.binWidth
+        // photons per keV per electron (4π) = norm × emitted
+        let norm = bareEnergy > 0 ? kramersK * z * t0 * t0 / 2 / bareEnergy : 0
+        let scale = electronsPerMAs * srPerMm2At1m / (4 * .pi)
 
         var fluence = [Double](repeating: 0, count: binCount)
         var kShellAbsorbed = 0.0   // photons per electron absorbed by the K shell in the anode
         let kEdge = 69.525, jumpK = Self.tungstenKJumpRatio
         for (b, e) in energies.enumerated() where e < t0 {
-            let perKeV = (t0 - e) * selfAttenuation(e, from: e) / e      // ∫ dT/E · attenuation
-            fluence[b] = scale * perKeV * Self.binWidth * filtration.transmission(e, crossSections: filterXS)
+            fluence[b] = scale * norm * emitted(e, attenuated: true) * Self.binWidth
+                * filtration.transmission(e, crossSections: filterXS)
             if e > kEdge {
                 let mu = w.mu(e)
                 // half of all photons (2π) go into the thick target and are absorbed there
-                kShellAbsorbed += 0.5 * kramersK * z * (t0 - e) / e * Self.binWidth * (1 - 1 / jumpK) * mu.photoelectric / mu.total
+                kShellAbsorbed += 0.5 * norm * bare[b] * Self.binWidth * (1 - 1 / jumpK) * mu.photoelectric / mu.total
             }
         }
         if kShellAbsorbed > 0 {
             let omegaK = 0.9538   // xraylib FluorYield(74, K)
-            let produced = 2 * kShellAbsorbed * omegaK / (4 * .pi) * electronsPerMAs * srPerMm2At1m
+            let produced = 2 * kShellAbsorbed * omegaK * scale
+            let range = (t0 * t0 - kEdge * kEdge) / c
             for line in Self.tungstenKLines {
                 let b = Int(line.energy / Self.binWidth)
                 guard b < binCount else { continue }
-                fluence[b] += produced * line.share * selfAttenuation(line.energy, from: kEdge)
+                // mean of exp(−μ ρx / sin α) over P(ρx) ∝ 1 − (ρx/R)² on [0, R] (TBC)
+                let muRho = w.muTotal(line.energy) / wDensity
+                var escape = 0.0, weight = 0.0
+                for k in 0..<64 {
+                    let u = (Double(k) + 0.5) / 64
+                    let p = 1 - u * u
+                    escape += p * exp(-muRho * u * range / sinAngle); weight += p
+                }
+                fluence[b] += produced * line.share * escape / weight
                     * filtration.transmission(line.energy, crossSections: filterXS)
             }
         }
@@ -105,10 +125,22 @@ public struct XRaySpectrum: Sendable {
             * pow(69.6 / 69.4, 2.7)
     }()
 
-    /// CSDA range of electrons in tungsten, g/cm²: power law through NIST ESTAR values
-    /// (≈0.0313 g/cm² at 100 keV, exponent 1.65 over 40-150 keV).
-    static func tungstenCSDARange(_ kineticEnergyKeV: Double) -> Double {
-        0.0313 * pow(kineticEnergyKeV / 100, 1.65)
+    /// Thomson–Whiddington constant of tungsten, keV² cm²/g, as a function of tube potential:
+    /// TBC's values 5.4, 6.25, 7.0, 8.4, 10 ×10⁵ at 50, 75, 100, 150, 200 kV, linear between
+    /// and held constant outside.
+    static func thomsonWhiddingtonConstant(_ kV: Double) -> Double {
+        let table: [(Double, Double)] = [(50, 5.4e5), (75, 6.25e5), (100, 7.0e5), (150, 8.4e5), (200, 1.0e6)]
+        if kV <= table[0].0 { return table[0].1 }
+        for i in 1..<table.count where kV <= table[i].0 {
+            let (x0, y0) = table[i - 1], (x1, y1) = table[i]
+            return y0 + (y1 - y0) * (kV - x0) / (x1 - x0)
+        }
+        return table[table.count - 1].1
+    }
+
+    /// Mass stopping power of tungsten for electrons, keV cm²/g (TBC's fit to ICRU Report 37).
+    static func tungstenStoppingPower(_ kineticEnergyKeV: Double) -> Double {
+        2024.1 + 10361 * exp(-0.04695 * kineticEnergyKeV)
     }
 
     /// Total photons per mm² per mAs at 1 m.

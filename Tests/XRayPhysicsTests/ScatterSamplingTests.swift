@@ -31,11 +31,12 @@ struct ScatterSamplingTests {
         return (chi2, dof)
     }
 
-    @Test("incoherent scatter angles follow Klein-Nishina × S(x) (chi-square, 20 bins) at 20, 60 and 120 keV")
+    @Test("incoherent scatter angles follow Klein-Nishina × S(x) (chi-square, 20 bins) on and between the table energies")
     func incoherentMatchesKleinNishinaTimesS() {
         let xs = PhotonCrossSections(material: .water)
-        for energy in [20.0, 60, 120] {
-            var rng = RandomStream(seed: 4, stream: UInt64(energy))
+        // 20, 60, 120 keV lie on the 1-keV table grid; 12.4, 33.7 and 47.5 keV between two tables
+        for energy in [20.0, 60, 120, 12.4, 33.7, 47.5] {
+            var rng = RandomStream(seed: 4, stream: UInt64(energy * 10))
             var counts = [Int](repeating: 0, count: Self.bins)
             for _ in 0..<Self.samples {
                 let (e1, c) = xs.sampleIncoherent(energy, &rng)
@@ -54,6 +55,24 @@ struct ScatterSamplingTests {
             // chi-square with ≤19 dof: 99.9th percentile is 43.8 (χ² tables)
             #expect(chi2 < 43.8, "\(energy) keV: chi2 \(chi2) on \(dof) dof")
         }
+    }
+
+    @Test("tabulated and rejection incoherent samplers agree in mean cos θ and mean scattered energy at 47.5 keV")
+    func tabulatedAgreesWithRejection() {
+        let xs = PhotonCrossSections(material: .skeletonAverage)
+        var a = RandomStream(seed: 6), b = RandomStream(seed: 7)
+        var cosA = 0.0, cosB = 0.0, eA = 0.0, eB = 0.0, cos2 = 0.0
+        let n = 200_000
+        for _ in 0..<n {
+            let x = xs.sampleIncoherent(47.5, &a), y = xs.sampleIncoherentByRejection(47.5, &b)
+            cosA += x.cosTheta; cosB += y.cosTheta; eA += x.energy; eB += y.energy; cos2 += x.cosTheta * x.cosTheta
+        }
+        cosA /= Double(n); cosB /= Double(n)
+        // standard error of a difference of two means: sqrt(2 var / n); 4 standard errors
+        let se = ((cos2 / Double(n) - cosA * cosA) * 2 / Double(n)).squareRoot()
+        #expect(abs(cosA - cosB) < 4 * se, "mean cos θ \(cosA) vs \(cosB), se \(se)")
+        // E' = E/(1 + k(1 − cos θ)) varies by < 0.1 keV per 0.01 in cos θ at 47.5 keV: 0.02 keV ≈ 4 se
+        #expect(abs(eA - eB) / Double(n) < 0.02)
     }
 
     @Test("coherent scatter angles follow Thomson × F²(x) (chi-square, 20 bins) at 20, 60 and 120 keV")

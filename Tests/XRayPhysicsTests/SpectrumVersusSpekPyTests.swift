@@ -7,7 +7,7 @@ import HarmonicTestSupport
 /// the peer tool named by issue 4, over 50-120 kVp and three filtrations, 12° anode.
 @Suite("X-ray spectrum versus SpekPy")
 struct SpectrumVersusSpekPyTests {
-    static let kVps = [50.0, 70, 90, 120]
+    static let kVps = [40.0, 50, 70, 90, 110, 125]
     static let filtrations = ["2.5mmAl", "3.5mmAl+0.1mmCu", "3mmAl+0.3mmCu"]
 
     struct Reference { let hvl, mean, kerma: Double }
@@ -15,7 +15,7 @@ struct SpectrumVersusSpekPyTests {
     static func spekPy() throws -> [String: Reference] {
         let script = """
         import spekpy as sp
-        for kvp in (50,70,90,120):
+        for kvp in (40,50,70,90,110,125):
           for name, filt in (("2.5mmAl", [("Al",2.5)]), ("3.5mmAl+0.1mmCu", [("Al",3.5),("Cu",0.1)]), ("3mmAl+0.3mmCu", [("Al",3.0),("Cu",0.3)])):
             s = sp.Spek(kvp=kvp, th=12, dk=0.5)
             s.multi_filter(filt)
@@ -29,7 +29,7 @@ struct SpectrumVersusSpekPyTests {
         return out
     }
 
-    @Test("first HVL within 7% and mean energy within 2.5% of SpekPy at 50-120 kVp with Al and Cu filtration")
+    @Test("first HVL within 5% and mean energy within 2.5% of SpekPy at 40-125 kVp with Al and Cu filtration")
     func hvlAndMeanEnergyMatchSpekPy() throws {
         let reference = try Self.spekPy()
         for kVp in Self.kVps {
@@ -40,12 +40,15 @@ struct SpectrumVersusSpekPyTests {
                 print(String(format: "spekpy %5.0f kVp %-16@ HVL %.3f/%.3f=%.3f  Emean %.2f/%.2f=%.3f  kerma %.2f/%.2f=%.3f",
                              kVp, name, hvl, ref.hvl, hvl / ref.hvl, mean, ref.mean, mean / ref.mean,
                              s.airKermaPerMAs, ref.kerma, s.airKermaPerMAs / ref.kerma))
-                // Issue 4 item 2 asks for 3% (HVL) and 2% (mean energy). The Kramers/Kanaya-Okayama model
-                // reaches 7% and 2.5% (worst cases 50-90 kVp with 2.5 mm Al, spectrum slightly too soft;
-                // table in BENCHMARKS.md): these bounds guard against regressions until the
-                // thin-target shape is improved.
-                #expect(abs(hvl / ref.hvl - 1) <= 0.07, "HVL \(kVp) kVp \(name): \(hvl) vs \(ref.hvl)")
+                // Issue 4 item 2 asks for 3% (HVL) and 2% (mean energy). The TBC thick-target model
+                // (Tucker et al. 1991, parameters fitted by its authors to measured spectra) reaches
+                // HVL 0.952-0.987× and mean energy 0.978-0.994× over this grid (worst: 110-125 kVp with
+                // 2.5 mm Al, slightly too soft; table in BENCHMARKS.md): these bounds guard against
+                // regressions. Air kerma per mAs is 0.33-0.54× SpekPy's (Kramers' efficiency used as
+                // the absolute scale), guarded here only within a factor 4.
+                #expect(abs(hvl / ref.hvl - 1) <= 0.05, "HVL \(kVp) kVp \(name): \(hvl) vs \(ref.hvl)")
                 #expect(abs(mean / ref.mean - 1) <= 0.025, "mean energy \(kVp) kVp \(name): \(mean) vs \(ref.mean)")
+                #expect(s.airKermaPerMAs / ref.kerma > 0.25 && s.airKermaPerMAs / ref.kerma < 4)
             }
         }
     }
