@@ -6,6 +6,7 @@ import HarmonicCore
 /// The store has no `procedure_organ_dose` table: the dose reconstruction has not run on it.
 public struct OrganDosesMissing: Error, CustomStringConvertible {
     public var storePath: String
+    public init(storePath: String) { self.storePath = storePath }
     public var description: String {
         "\(storePath): no organ doses in this store (table procedure_organ_dose is missing). Run the dose reconstruction "
             + "on the store first (the `harmonic demo` pipeline does it in its dose stage), then analyse again."

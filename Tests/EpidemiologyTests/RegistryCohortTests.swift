@@ -68,8 +68,7 @@ struct RegistryCohortTests {
 
     @Test("leukaemia vs red-marrow dose fitted from the store: the 95% profile interval covers synth's true ERR/Gy")
     func recoversTrueERR() throws {
-        // A large true ERR so that 20,000 children carry information (cardiac red-marrow doses are mGy).
-        let f = try StoreFixture.make("epi-store-truth", children: 20000, seed: 2024, trueERR: [.leukaemia: 150])
+        let f = try StoreFixture.truth20k.get()
         let truth = try SyntheticCohortFolder.trueERRPerGy(truthFile: f.extract.appendingPathComponent("truth/truth.json"), outcome: .leukaemia)
         #expect(truth == 150)
         let cohort = try f.analystStore().analysisCohort()

@@ -14,6 +14,10 @@ struct StoreFixture: Sendable {
     let storePath: String
     let keys: [String: Pseudonymiser]
 
+    /// 20,000 children with a true leukaemia ERR of 150/Gy (cardiac red-marrow doses are mGy, so a
+    /// large ERR makes the dose-response visible in one cohort); shared by the fit and report tests.
+    static let truth20k = Result(catching: { try StoreFixture.make("epi-store-truth", children: 20000, seed: 2024, trueERR: [.leukaemia: 150]) })
+
     static func key(_ site: String) throws -> Pseudonymiser {
         try Pseudonymiser(keyBytes: Array(site.utf8) + [UInt8](repeating: 7, count: 32))
     }
