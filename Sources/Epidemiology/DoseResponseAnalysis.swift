@@ -107,8 +107,10 @@ public struct DoseResponseAnalysis: Sendable {
             for s in 0...50 {
                 let d = maxDose * 1.1 * Double(s) / 50
                 if model.shape == .linear {
+                    // A lower limit at the domain boundary (1 + β·d > 0) is drawn at the boundary.
+                    let lo: Double? = switch b.profileLower { case .value(let v)?, .boundary(let v)?: v; default: nil }
                     curve.append(CurvePoint(dose: d, excess: b.estimate * d,
-                                            lower: b.profileLower?.value.map { $0 * d }, upper: b.profileUpper?.value.map { $0 * d }))
+                                            lower: lo.map { $0 * d }, upper: b.profileUpper?.value.map { $0 * d }))
                 } else {
                     let b2 = fit.parameters[bi + 1]
                     let v = fit.covariance, p = fit.parameterCount

@@ -170,8 +170,9 @@ extension SVGChart {
             }
             svg += "<circle class=\"point\" data-x=\"\(formatNumber(points.x[i]))\" data-y=\"\(formatNumber(points.y[i]))\" cx=\"\(px(points.x[i]))\" cy=\"\(py(points.y[i]))\" r=\"4\" fill=\"\(palette[1])\"/>\n"
         }
-        var names = ["fitted linear ERR (95% band)", "dose groups (95% CI)"]
+        var names = ["fitted ERR, 95% CI", "dose groups, 95% CI"]
         if truthSlope != nil { names.append("true ERR (synth)") }
+        if band.count <= 1 { names[0] = "fitted ERR (CI open)" }
         svg += legendBlock(names, frame: frame, lines: true)
         return svg + "</svg>\n"
     }
