@@ -108,3 +108,48 @@ struct OutcomeGroupTests {
         #expect(OutcomeGroup(name: "brain") == .cns && OutcomeGroup(name: "breast_cancer") == .breast)
     }
 }
+
+@Suite("Analysis cohort from records")
+struct AnalysisCohortBuildTests {
+    static func d(_ s: String) -> CalendarDate { CalendarDate(iso: s)! }
+    static func patient(_ key: String, vital: String, emigration: String? = nil, death: String? = nil, last: String = "2020-12-31") -> PatientRecord {
+        PatientRecord(key: key, sex: .female, country: .norway, birth: d("2000-01-01"), predisposingCondition: "down_syndrome", vitalStatus: vital,
+                      emigration: emigration.map(d), lastContact: d(last), death: death.map(d))
+    }
+    static func dose(_ key: String, _ date: String, mGy: Double?) -> ProcedureDoseRecord {
+        ProcedureDoseRecord(patientKey: key, procedureKey: "NO/\(key)-\(date)", date: d(date), tier: mGy == nil ? "flagged" : "event",
+                            doses: mGy.map { [.redMarrow: Gray($0 / 1000)] })
+    }
+
+    @Test("entry is the first procedure; exit is the earliest of last contact, death and emigration, with its reason")
+    func entryAndExit() {
+        let c = AnalysisCohort.build(
+            patients: [Self.patient("a", vital: "dead", death: "2010-05-01", last: "2010-05-01"),
+                       Self.patient("b", vital: "emigrated", emigration: "2012-03-01", last: "2012-03-01"),
+                       Self.patient("c", vital: "alive"), Self.patient("d", vital: "alive")],
+            diagnoses: [DiagnosisRecord(patientKey: "c", date: Self.d("2008-01-01"), topography: "C42.1", morphology: "9836/3", behaviour: "3")],
+            doses: [Self.dose("a", "2001-02-01", mGy: 3), Self.dose("a", "2000-06-01", mGy: 2), Self.dose("b", "2001-01-01", mGy: 1),
+                    Self.dose("c", "2002-01-01", mGy: 5)])
+        #expect(c.members.count == 3 && c.excluded["children without organ dose rows"] == 1)
+        let a = c.members.first { $0.id == "a" }!, b = c.members.first { $0.id == "b" }!, cc = c.members.first { $0.id == "c" }!
+        #expect(a.entry == Self.d("2000-06-01") && a.exit == Self.d("2010-05-01") && a.exitReason == .death)
+        #expect(a.exposures.map { $0.organDoses[.redMarrow]!.value } == [0.002, 0.003])
+        #expect(b.exit == Self.d("2012-03-01") && b.exitReason == .emigration)
+        #expect(cc.exitReason == .endOfStudy && cc.events.map(\.outcome) == ["leukaemia"])
+        #expect(cc.covariates["predisposing_condition"] == "down_syndrome")
+    }
+
+    @Test("a flagged second procedure censors follow-up on its date; a flagged first procedure leaves no person-years")
+    func censorDates() throws {
+        let c = AnalysisCohort.build(patients: [Self.patient("a", vital: "alive"), Self.patient("b", vital: "alive")], diagnoses: [],
+                                     doses: [Self.dose("a", "2001-01-01", mGy: 3), Self.dose("a", "2004-01-01", mGy: nil), Self.dose("a", "2005-01-01", mGy: 9),
+                                             Self.dose("b", "2001-01-01", mGy: nil), Self.dose("b", "2002-01-01", mGy: 4)])
+        let a = c.members.first { $0.id == "a" }!, b = c.members.first { $0.id == "b" }!
+        #expect(a.exit == Self.d("2004-01-01") && a.exitReason == .doseUnknown && a.exposures.count == 1)
+        #expect(b.exposures.isEmpty && b.exit == b.entry)
+        #expect(c.flaggedProcedures == 2 && c.censoredAtFlagged == 2)
+        let t = try PersonYearSplitter.split(c.members, options: PersonYearOptions(outcome: "leukaemia", organ: .redMarrow, lagYears: 0, exclusionYears: 0)).table
+        // Only child a contributes: 2001-01-01 to 2004-01-01 = 1095 days.
+        #expect(abs(t.personYears.reduce(0, +) - 1095 / 365.25) < 1e-12)
+    }
+}
