@@ -13,6 +13,8 @@ public enum CoverageStudy {
         /// Mean number of cases per replicate, and replicates whose upper limit was not reached (+∞).
         public var meanEvents: Double = 0
         public var openUpper = 0
+        /// Median of the fitted estimates (robust where some MLEs run off towards +∞).
+        public var medianEstimate: Double = .nan
         public var coverage: Double { Double(covered) / Double(max(1, replicates - failedFits)) }
     }
 
@@ -25,7 +27,7 @@ public enum CoverageStudy {
                            generate: (UInt64) throws -> (members: [CohortMember], trueERRPerGy: Double),
                            progress: ((Int, Result) -> Void)? = nil) -> Result {
         var r = Result(replicates: replicates, covered: 0, failedFits: 0, meanEstimate: 0)
-        var sum = 0.0, events = 0.0
+        var sum = 0.0, events = 0.0, estimates: [Double] = []
         for k in 0..<replicates {
             do {
                 let (members, truth) = try generate(seed &+ UInt64(k))
@@ -37,10 +39,11 @@ public enum CoverageStudy {
                 let hi: Double = switch p.profileUpper { case .value(let v)?: v; default: .infinity }
                 if hi == .infinity { r.openUpper += 1 }
                 if lo <= truth && truth <= hi { r.covered += 1 }
-                sum += p.estimate; events += table.events.reduce(0, +)
+                sum += p.estimate; events += table.events.reduce(0, +); estimates.append(p.estimate)
             } catch { r.failedFits += 1 }
             let done = k + 1 - r.failedFits
             r.meanEstimate = sum / Double(max(1, done)); r.meanEvents = events / Double(max(1, done))
+            if !estimates.isEmpty { let e = estimates.sorted(); r.medianEstimate = e.count % 2 == 1 ? e[e.count / 2] : (e[e.count / 2 - 1] + e[e.count / 2]) / 2 }
             progress?(k + 1, r)
         }
         return r

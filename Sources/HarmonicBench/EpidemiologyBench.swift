@@ -140,9 +140,9 @@ struct CoverageBench: ParsableCommand {
             })
         }
         let m = Double(r.replicates - r.failedFits), c = r.coverage
-        print(String(format: "synth cohorts: coverage of 95%% profile CI for leukaemia ERR/Gy = %.4g (truth.json), %d children each, model %@: %d/%d = %.3f (binomial SE %.3f); upper limit open in %d; failed fits %d; mean estimate %.1f; mean cases %.1f; %.1f s",
+        print(String(format: "synth cohorts: coverage of 95%% profile CI for leukaemia ERR/Gy = %.4g (truth.json), %d children each, model %@: %d/%d = %.3f (binomial SE %.3f); upper limit open in %d; failed fits (MLE at +∞, information singular) %d, counted as misses: %d/%d = %.3f; median estimate %.1f; mean cases %.1f; %.1f s",
                      truthERR, n, SyntheticAnalysisCohort.coverageModel, r.covered, r.replicates - r.failedFits, c, (c * (1 - c) / m).squareRoot(),
-                     r.openUpper, r.failedFits, r.meanEstimate, r.meanEvents, t))
+                     r.openUpper, r.failedFits, r.covered, r.replicates, Double(r.covered) / Double(r.replicates), r.medianEstimate, r.meanEvents, t))
     }
 
     func run() throws {
