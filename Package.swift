@@ -58,6 +58,7 @@ let package = Package(
         // Store, data dictionary, validated ingest, pseudonymisation, audit, synthetic cohort.
         .target(name: "Registry", dependencies: [
             "HarmonicCore", "DICOM", "Dosimetry",
+            "Epidemiology",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -92,7 +93,8 @@ let package = Package(
         .testTarget(name: "XRayPhysicsTests", dependencies: ["XRayPhysics", "HarmonicTestSupport"]),
         .testTarget(name: "PhantomsTests", dependencies: ["Phantoms", "HarmonicTestSupport"]),
         .testTarget(name: "TransportTests", dependencies: ["Transport", "HarmonicTestSupport"]),
-        .testTarget(name: "EpidemiologyTests", dependencies: ["Epidemiology", "HarmonicTestSupport"]),
+        .testTarget(name: "EpidemiologyTests", dependencies: ["Epidemiology", "HarmonicTestSupport",
+                                                              "Registry", "Synthesis", "Reports"]),
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "HarmonicTestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Synthesis", "HarmonicTestSupport", "Dosimetry"]),
         .testTarget(name: "DosimetryTests", dependencies: ["Dosimetry", "HarmonicTestSupport"]),

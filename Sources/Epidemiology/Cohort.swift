@@ -3,13 +3,21 @@ import HarmonicCore
 /// How a child's follow-up ended (the earliest of these closes follow-up).
 public enum ExitReason: String, Sendable, Codable, CaseIterable {
     case endOfStudy = "end_of_study", death, emigration, lostToFollowUp = "lost_to_follow_up", event
+    /// Follow-up censored at a procedure whose organ dose is unknown (dose reconstruction
+    /// flagged it): the cumulative dose after it would be wrong (`FlaggedDosePolicy.censor`).
+    case doseUnknown = "dose_unknown"
 }
 
 /// One exposure (a catheterisation, a radiotherapy course): its date and mean organ doses.
 public struct Exposure: Sendable, Hashable {
     public var date: CalendarDate
     public var organDoses: [Organ: Gray]
-    public init(date: CalendarDate, organDoses: [Organ: Gray]) { self.date = date; self.organDoses = organDoses }
+    /// The exposure's key in its source, e.g. "BE/BE-C00012-P1" (site / site procedure id):
+    /// links dose realisations read from a side file to this exposure. Nil when unknown.
+    public var key: String?
+    public init(date: CalendarDate, organDoses: [Organ: Gray], key: String? = nil) {
+        self.date = date; self.organDoses = organDoses; self.key = key
+    }
 }
 
 /// A diagnosed outcome (cancer) of a cohort member.

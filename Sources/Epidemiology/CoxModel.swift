@@ -15,17 +15,27 @@ public struct CoxModel: LogLikelihoodFunction {
     public var covariateNames: [String]
     public var modifiers: [[Double]]
     public var modifierNames: [String]
-    let byStart: [Int], eventTimes: [Double], byStop: [Int]
+    /// Risk sets of one stratum: intervals sorted by start and by stop, distinct event times.
+    struct RiskSets: Sendable { var byStart: [Int]; var byStop: [Int]; var eventTimes: [Double]; var events: [Int] }
+    let groups: [RiskSets]
 
+    /// `strata` (optional, one value per interval) gives a stratified Cox model: risk sets are
+    /// formed within each stratum, each with its own baseline hazard (Therneau & Grambsch 2000, §3.3).
     public init(form: ExcessRiskForm, start: [Double], stop: [Double], event: [Bool], dose: [Double],
-                covariates: [[Double]] = [], covariateNames: [String] = [], modifiers: [[Double]] = [], modifierNames: [String] = []) {
+                covariates: [[Double]] = [], covariateNames: [String] = [], modifiers: [[Double]] = [], modifierNames: [String] = [],
+                strata: [Int32]? = nil) {
         precondition(form != .absolute, "the Cox model has no absolute-risk form")
         self.form = form; self.start = start; self.stop = stop; self.event = event; self.dose = dose
         self.covariates = covariates; self.covariateNames = covariateNames
         self.modifiers = form == .relative ? modifiers : []; self.modifierNames = form == .relative ? modifierNames : []
-        byStart = start.indices.sorted { start[$0] < start[$1] }
-        byStop = stop.indices.sorted { stop[$0] < stop[$1] }
-        eventTimes = Array(Set(stop.indices.filter { event[$0] }.map { stop[$0] })).sorted()
+        var members: [Int32: [Int]] = [:]
+        if let strata { for i in start.indices { members[strata[i], default: []].append(i) } } else { members[0] = Array(start.indices) }
+        groups = members.keys.sorted().map { k in
+            let idx = members[k]!
+            let ev = idx.filter { event[$0] }.sorted { stop[$0] < stop[$1] }
+            return RiskSets(byStart: idx.sorted { start[$0] < start[$1] }, byStop: idx.sorted { stop[$0] < stop[$1] },
+                            eventTimes: Array(Set(ev.map { stop[$0] })).sorted(), events: ev)
+        }.filter { !$0.events.isEmpty }
     }
 
     public var parameterCount: Int { covariates.count + (form == .relative ? 1 + modifiers.count : 0) }
@@ -51,17 +61,19 @@ public struct CoxModel: LogLikelihoodFunction {
         }
         var ll = 0.0, grad = [Double](repeating: 0, count: p), info = [Double](repeating: 0, count: p * p)
         var W = 0.0, WG = [Double](repeating: 0, count: p), WGG = [Double](repeating: 0, count: p * p)
-        var inStart = 0, outStop = 0
         var eventsAt: [Int] = []
-        // Events by time.
-        var evIdx = stop.indices.filter { event[$0] }.sorted { stop[$0] < stop[$1] }[...]
         func add(_ i: Int, _ sign: Double) {
             let w = sign * exp(logr[i]); W += w
             for a in 0..<p { let wg = w * g[i * p + a]; WG[a] += wg; for b in 0...a { WGG[a * p + b] += wg * g[i * p + b] } }
         }
-        for t in eventTimes {
-            while inStart < n && start[byStart[inStart]] < t { add(byStart[inStart], 1); inStart += 1 }
-            while outStop < n && stop[byStop[outStop]] < t {
+        for group in groups {
+          W = 0; for a in 0..<p { WG[a] = 0 }; for a in 0..<(p * p) { WGG[a] = 0 }
+          let byStart = group.byStart, byStop = group.byStop, m = byStart.count
+          var inStart = 0, outStop = 0
+          var evIdx = group.events[...]
+          for t in group.eventTimes {
+            while inStart < m && start[byStart[inStart]] < t { add(byStart[inStart], 1); inStart += 1 }
+            while outStop < m && stop[byStop[outStop]] < t {
                 let i = byStop[outStop]; if start[i] < stop[i] { add(i, -1) }; outStop += 1
             }
             eventsAt.removeAll(keepingCapacity: true)
@@ -74,6 +86,7 @@ public struct CoxModel: LogLikelihoodFunction {
                 let ga = WG[a] / W; grad[a] -= D * ga
                 for b in 0...a { info[a * p + b] += D * (WGG[a * p + b] / W - ga * WG[b] / W) }
             }
+          }
         }
         for a in 0..<p { for b in 0..<a { info[b * p + a] = info[a * p + b] } }
         return LikelihoodValue(logLikelihood: ll, gradient: grad, information: info)

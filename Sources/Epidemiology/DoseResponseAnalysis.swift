@@ -52,8 +52,9 @@ public struct DoseResponseAnalysis: Sendable {
     /// LRT of the dose term against the background-only model.
     public var doseTest: (statistic: Double, df: Int, pValue: Double)?
 
-    /// Splits person-years, fits the model and the categorical dose model.
-    public static func run(members: [CohortMember], request q: Request) throws -> DoseResponseAnalysis {
+    /// The person-year split a request needs: the factors its model uses, its lag and cuts.
+    /// Throws when the model names a term that is neither standard nor a member covariate.
+    public static func personYearOptions(members: [CohortMember], request q: Request) throws -> PersonYearOptions {
         let used = Set(q.model.factorsUsed)
         let standard: Set<String> = ["country", "sex", "attained_age", "calendar_period", "age_at_exposure", "time_since_exposure", "dose"]
         let covariateNames = Set(members.flatMap { $0.covariates.keys })
@@ -68,7 +69,12 @@ public struct DoseResponseAnalysis: Sendable {
                                      timeSinceExposureCuts: used.contains("time_since_exposure") ? q.timeSinceExposureCuts : [],
                                      doseCuts: q.doseCuts, byCountry: used.contains("country"), bySex: used.contains("sex"),
                                      covariateKeys: used.subtracting(["country", "sex", "attained_age", "calendar_period", "age_at_exposure", "time_since_exposure", "dose"]).sorted())
-        let table = try PersonYearSplitter.split(members, options: opts).table
+        return opts
+    }
+
+    /// Splits person-years, fits the model and the categorical dose model.
+    public static func run(members: [CohortMember], request q: Request) throws -> DoseResponseAnalysis {
+        let table = try PersonYearSplitter.split(members, options: personYearOptions(members: members, request: q)).table
         let design = ModelDesign(table: table)
         let model = try design.model(q.model)
         let fit = try model.fit(level: q.level)
@@ -101,8 +107,10 @@ public struct DoseResponseAnalysis: Sendable {
             for s in 0...50 {
                 let d = maxDose * 1.1 * Double(s) / 50
                 if model.shape == .linear {
+                    // A lower limit at the domain boundary (1 + β·d > 0) is drawn at the boundary.
+                    let lo: Double? = switch b.profileLower { case .value(let v)?, .boundary(let v)?: v; default: nil }
                     curve.append(CurvePoint(dose: d, excess: b.estimate * d,
-                                            lower: b.profileLower?.value.map { $0 * d }, upper: b.profileUpper?.value.map { $0 * d }))
+                                            lower: lo.map { $0 * d }, upper: b.profileUpper?.value.map { $0 * d }))
                 } else {
                     let b2 = fit.parameters[bi + 1]
                     let v = fit.covariance, p = fit.parameterCount

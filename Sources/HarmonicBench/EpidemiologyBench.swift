@@ -2,6 +2,8 @@ import ArgumentParser
 import Foundation
 import HarmonicCore
 import Epidemiology
+import Reports
+import Synthesis
 
 private func seconds(_ body: () throws -> Void) rethrows -> Double {
     let t0 = DispatchTime.now().uptimeNanoseconds
@@ -17,6 +19,7 @@ struct EpidemiologyBench: ParsableCommand {
     @Option var children = 70_000
     @Option var realisations = 1_000
     @Flag(name: .long, help: "Skip the R comparison.") var noR = false
+    @Flag(name: .long, help: "Skip the Cox fit.") var noCox = false
 
     func run() throws {
         let members = CohortSimulator(children: children, errPerGy: 2, baselineRate: 1e-3).generate(seed: 1)
@@ -36,6 +39,16 @@ struct EpidemiologyBench: ParsableCommand {
         print(String(format: "linear ERR, background strata(country, sex, attained_age, calendar_period): ERR/Gy %.4f, profile CI [%@, %@]: %.3f s",
                      b.estimate, b.profileLower?.text ?? "-", b.profileUpper?.text ?? "-", tFit))
         print(String(format: "person-years + fit together: %.3f s", tSplit + tFit))
+
+        // Cox (harmonic analyze --method cox): the same cohort, case-level intervals, stratified by country and sex.
+        if !noCox {
+            var cox: CoxAnalysis!
+            let coxSpec = try ModelSpecification.parse("err: dose; background: strata(country, sex)")
+            let tCox = try seconds { cox = try CoxAnalysis.run(members: members, request: .init(outcome: "leukaemia", organ: .redMarrow, lagYears: 2, model: coxSpec)) }
+            let cb = cox.fit.parameter("err_per_gy")!
+            print(String(format: "Cox linear ERR, strata(country, sex), %d intervals, %d cases: ERR/Gy %.4f, profile CI [%@, %@]: %.2f s (split + fit + profile)",
+                         cox.intervals, cox.events, cb.estimate, cb.profileLower?.text ?? "-", cb.profileUpper?.text ?? "-", tCox))
+        }
 
         // R on the same table: stratified linear ERR via optim with the strata as parameters is
         // slow; R fits the same profiled likelihood written out (identical estimate), with profile CI by uniroot.
@@ -101,12 +114,40 @@ struct EpidemiologyBench: ParsableCommand {
 /// `harmonic-bench coverage`: coverage of 95% profile intervals on simulated cohorts with a known ERR/Gy.
 struct CoverageBench: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "coverage",
-        abstract: "Coverage of 95% profile-likelihood intervals for ERR/Gy over replicate simulated cohorts.")
+        abstract: "Coverage of 95% profile-likelihood intervals for ERR/Gy over replicate simulated cohorts.",
+        discussion: """
+        Default: the fast CohortSimulator. With --synth each replicate is a cohort drawn by the Synthesis module's \
+        generator (harmonic synth: realistic ages, procedures, KAP-driven organ doses, predisposing conditions, \
+        death and emigration), read back through the analysis-cohort builder, and the truth is its truth.json's \
+        leukaemia ERR/Gy. Example: harmonic-bench coverage --synth --replicates 200 --children 20000 --err 150
+        """)
     @Option var replicates = 200
-    @Option var children = 10_000
-    @Option var err = 2.0
+    @Option(help: "Children per replicate (default 10,000; with --synth 20,000).") var children: Int?
+    @Option(help: "True ERR/Gy (default 2; with --synth 150 for leukaemia, since cardiac red-marrow doses are mGy).") var err: Double?
+    @Flag(help: "Draw the replicates with the Synthesis module's cohort generator.") var synth = false
+
+    func runSynth() throws {
+        let n = children ?? 20_000, truthERR = err ?? 150
+        let spec = try ModelSpecification.parse(SyntheticAnalysisCohort.coverageModel)
+        let request = DoseResponseAnalysis.Request(outcome: "leukaemia", organ: .redMarrow, lagYears: 2, model: spec, doseCuts: SyntheticAnalysisCohort.coverageDoseCuts)
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("harmonic-coverage-synth-\(getpid())")
+        var r: CoverageStudy.Result!
+        let t = try seconds {
+            r = CoverageStudy.run(replicates: replicates, seed: 5000, request: request, generate: { seed in
+                try SyntheticAnalysisCohort.draw(children: n, seed: seed, trueERR: [.leukaemia: truthERR], outcome: .leukaemia, scratch: scratch)
+            }, progress: { k, r in
+                if k % 10 == 0 { FileHandle.standardError.write(Data("coverage --synth: \(k)/\(replicates), covered \(r.covered), failed \(r.failedFits)\n".utf8)) }
+            })
+        }
+        let m = Double(r.replicates - r.failedFits), c = r.coverage
+        print(String(format: "synth cohorts: coverage of 95%% profile CI for leukaemia ERR/Gy = %.4g (truth.json), %d children each, model %@: %d/%d = %.3f (binomial SE %.3f); upper limit open in %d; failed fits (MLE at +∞, information singular) %d, counted as misses: %d/%d = %.3f; median estimate %.1f; mean cases %.1f; %.1f s",
+                     truthERR, n, SyntheticAnalysisCohort.coverageModel, r.covered, r.replicates - r.failedFits, c, (c * (1 - c) / m).squareRoot(),
+                     r.openUpper, r.failedFits, r.covered, r.replicates, Double(r.covered) / Double(r.replicates), r.medianEstimate, r.meanEvents, t))
+    }
 
     func run() throws {
+        if synth { try runSynth(); return }
+        let children = self.children ?? 10_000, err = self.err ?? 2.0
         let sim = CohortSimulator(children: children, errPerGy: err, baselineRate: 1e-3, medianDose: 0.05)
         var t = 0.0
         var r: CoverageStudy.Result!

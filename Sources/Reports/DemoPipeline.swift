@@ -3,8 +3,8 @@ import Foundation
 import Registry
 import Synthesis
 
-/// The main job as one pipeline with named stages: synth → ingest → dose → report. `harmonic demo`
-/// runs it; later issues add organ doses and dose-response as further stages.
+/// The main job as one pipeline with named stages: synth → ingest → dose → dose-response → report.
+/// `harmonic demo` runs it.
 public struct DemoPipeline: Sendable {
     public var children: Int
     public var seed: UInt64
@@ -28,7 +28,7 @@ public struct DemoPipeline: Sendable {
         public var synthesis: SynthesisSummary
         public var accepted = 0, rejected = 0
         public var synthSeconds = 0.0, ingestSeconds = 0.0, reportSeconds = 0.0
-        public var doseSeconds = 0.0
+        public var doseSeconds = 0.0, doseResponseSeconds = 0.0
         public var dose: DoseRun.Summary?
     }
 
@@ -42,13 +42,13 @@ public struct DemoPipeline: Sendable {
         for suffix in ["", "-wal", "-shm"] { try? fm.removeItem(atPath: storePath + suffix) }
         try fm.createDirectory(at: keys, withIntermediateDirectories: true)
 
-        stage("[1/4] synth: \(children) cardiac children, seed \(seed), \(corruptFraction * 100)% bad rows -> \(extract.path)")
+        stage("[1/5] synth: \(children) cardiac children, seed \(seed), \(corruptFraction * 100)% bad rows -> \(extract.path)")
         let config = SynthesisConfiguration(seed: seed, cardiacChildren: children, corruptFraction: corruptFraction)
         let t0 = Date()
         let summary = try CohortSynthesizer.run(config, to: extract, progress: progress)
         let synthSeconds = Date().timeIntervalSince(t0)
 
-        stage("[2/4] ingest: \(summary.siteFolders.count) site folders -> \(storePath) (site keys in \(keys.path), outside the store)")
+        stage("[2/5] ingest: \(summary.siteFolders.count) site folders -> \(storePath) (site keys in \(keys.path), outside the store)")
         let t1 = Date()
         var loads: [(folder: String, report: LoadReport)] = []
         for (k, folder) in summary.siteFolders.enumerated() {
@@ -65,7 +65,7 @@ public struct DemoPipeline: Sendable {
         }
         let ingestSeconds = Date().timeIntervalSince(t1)
 
-        stage("[3/4] dose: organ doses of every procedure, \(doseRealisations) uncertainty realisations each")
+        stage("[3/5] dose: organ doses of every procedure, \(doseRealisations) uncertainty realisations each")
         let t3 = Date()
         // Without a coefficient source (a build without the library) the stage is skipped and the report says why.
         var dose: DoseRun.Summary?, doseNote: String
@@ -79,11 +79,15 @@ public struct DemoPipeline: Sendable {
                               Date().timeIntervalSince(t3), doseRealisations, d.realisationFile)
         } catch let error as DoseModelError {
             doseNote = "Organ doses: not computed (\(error.description))."
-            stage("[3/4] dose: skipped: \(error.description)")
+            stage("[3/5] dose: skipped: \(error.description)")
         }
         let doseSeconds = Date().timeIntervalSince(t3)
 
-        stage("[4/4] report")
+        // Dose-response (runs after the dose stage; says so in the report when the store has no organ doses).
+        stage("[4/5] dose-response: leukaemia vs red-marrow dose, breast cancer vs breast dose")
+        let doseResponse = DoseResponseSection.analyse(storePath: storePath, truthFile: extract.appendingPathComponent("truth/truth.json"))
+
+        stage("[5/5] report")
         let t2 = Date()
         let overview = try CohortOverview.read(from: RegistryStore(path: storePath, role: .analyst))
         let accepted = loads.reduce(0) { $0 + $1.report.accepted }, rejected = loads.reduce(0) { $0 + $1.report.rejected }
@@ -98,6 +102,7 @@ public struct DemoPipeline: Sendable {
         let analyst = try RegistryStore(path: storePath, role: .analyst)
         if dose != nil { OrganDoseSection.append(to: &report, summary: try OrganDoseSummary.read(from: analyst),
                                 truth: try? DoseTruthComparison.compute(store: analyst, truthCSV: extract.appendingPathComponent("truth/organ_doses.csv"))) }
+        doseResponse.append(to: &report)
         let reportURL = outputDirectory.appendingPathComponent("report.html")
         try report.write(to: reportURL)
         var result = Result(reportURL: reportURL, storePath: storePath, synthesis: summary)
@@ -105,6 +110,7 @@ public struct DemoPipeline: Sendable {
         result.synthSeconds = synthSeconds; result.ingestSeconds = ingestSeconds
         result.doseSeconds = doseSeconds; result.dose = dose
         result.reportSeconds = Date().timeIntervalSince(t2)
+        result.doseResponseSeconds = doseResponse.seconds
         return result
     }
 }

@@ -2,33 +2,51 @@ import ArgumentParser
 import Foundation
 import HarmonicCore
 import Epidemiology
+import Registry
 
 /// `harmonic analyze`: person-years, excess-risk regression with profile-likelihood intervals,
 /// categorical dose estimates and (with --rates) SIR, from an analysis extract folder.
 struct AnalyzeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "analyze",
-        abstract: "Fit a dose-response model (ERR/EAR, Poisson on person-year cells) to an analysis extract.",
+        abstract: "Fit a dose-response model (ERR/EAR: Poisson on person-year cells, or Cox) to the registry store or an analysis extract.",
         discussion: """
-        Reads DIR/children.csv, DIR/exposures.csv (organ doses in Gy) and DIR/outcomes.csv (docs/analysis-extract.md), \
-        splits follow-up into person-years with lagged cumulative organ dose exact to the day, fits the model \
-        by maximum likelihood and prints estimates with SE, Wald and profile-likelihood intervals and p-values, \
-        then ERR by dose category.
+        Input: --store PATH (the registry store: cardiac children, ICD-O-3 cancer outcomes grouped as leukaemia, \
+        lymphoma, cns, thyroid, breast, lung, oesophagus, and organ doses from table procedure_organ_dose written \
+        by the dose reconstruction), or --cohort DIR (DIR/children.csv, exposures.csv, outcomes.csv; \
+        docs/analysis-extract.md). Splits follow-up into person-years with lagged cumulative organ dose exact to \
+        the day, fits the model by maximum likelihood and prints estimates with SE, Wald and profile-likelihood \
+        intervals and p-values, then ERR by dose category. --method cox fits the same model text by Cox partial \
+        likelihood on the case-level intervals (time-dependent cumulative dose; strata give a stratified Cox \
+        model). --realisations FILE adds Monte Carlo maximum likelihood and model averaging over dose \
+        realisations (columnar float32 format, docs/analysis-extract.md).
 
         Model language (docs/model-language.md):
           err: dose * exp(sex + age_at_exposure); background: strata(country, sex, attained_age)
           ear: dose; background: sex + log_attained_age
           err: dose + dose^2; background: strata(country)
           loglinear: sex + dose
-        Example:
+        Examples:
+          harmonic analyze --store demo/harmonic.sqlite --outcome leukaemia --dose red_marrow --lag 2 \\
+            --model "err: dose; background: strata(country, sex, attained_age) + predisposing_condition"
+          harmonic analyze --store demo/harmonic.sqlite --outcome leukaemia --dose red_marrow --method cox \\
+            --model "err: dose; background: strata(country, sex)"
           harmonic analyze --cohort extract/ --outcome leukaemia --dose red_marrow --lag 2 \\
             --model "err: dose * exp(sex); background: strata(country, sex, attained_age)"
         """)
 
+    @Option(name: .long, help: "Registry store (SQLite) with organ doses in procedure_organ_dose.")
+    var store: String?
     @Option(name: .long, help: "Analysis extract folder (children.csv, exposures.csv, outcomes.csv).")
-    var cohort: String
-    @Option(name: .long, help: "Outcome name as in outcomes.csv, e.g. leukaemia.")
+    var cohort: String?
+    @Option(name: .long, help: "Outcome: with --store an ICD-O-3 group (leukaemia, lymphoma, cns, thyroid, breast, lung, oesophagus); with --cohort a name in outcomes.csv.")
     var outcome: String
+    @Option(name: .long, help: "poisson (person-year cells) or cox (case-level partial likelihood).")
+    var method: String = "poisson"
+    @Option(name: .long, help: "With --store: procedures the reconstruction flagged (no dose): censor (end follow-up there; default), exclude (drop the child) or zero.")
+    var flagged: String = "censor"
+    @Option(name: .long, help: "Dose realisations of the --dose organ (columnar float32 file, FILE.keys.csv beside it): adds MCML and model averaging.")
+    var realisations: String?
     @Option(name: .long, help: "Organ whose dose is analysed, e.g. red_marrow, breast, lung, thyroid.")
     var dose: String
     @Option(name: .long, help: "Dose lag in years (2 for leukaemia, 5 for solid cancers).")
@@ -57,6 +75,12 @@ struct AnalyzeCommand: ParsableCommand {
         }
     }
 
+    func jsonText(_ value: some Encodable) throws -> String {
+        let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        return String(decoding: try enc.encode(value), as: UTF8.self)
+    }
+
     /// Usage errors exit with status 2 (the convention of `harmonic --help`).
     func usage(_ message: String) -> ExitCode {
         FileHandle.standardError.write(Data("harmonic analyze: \(message)\n".utf8))
@@ -71,29 +95,70 @@ struct AnalyzeCommand: ParsableCommand {
         do { spec = try ModelSpecification.parse(model) } catch { throw usage("\(error)") }
         var end: CalendarDate? = nil
         if let e = endOfStudy { guard let d = CalendarDate(iso: e) else { throw usage("--end-of-study '\(e)' is not a date YYYY-MM-DD") }; end = d }
+        guard (store == nil) != (cohort == nil) else { throw usage("give exactly one input: --store PATH or --cohort DIR") }
+        guard method == "poisson" || method == "cox" else { throw usage("--method '\(method)': use poisson or cox") }
+        guard let policy = FlaggedDosePolicy(rawValue: flagged) else { throw usage("--flagged '\(flagged)': use censor, exclude or zero") }
+        if method == "cox" && (realisations != nil || rates != nil || cellsOut != nil) {
+            throw usage("--realisations, --rates and --cells-out belong to the Poisson path (--method poisson)")
+        }
+        var outcomeName = outcome
+        if store != nil {
+            guard let g = OutcomeGroup(name: outcome) else {
+                throw usage("--outcome '\(outcome)' is not an outcome group; use one of: \(OutcomeGroup.allCases.map(\.rawValue).joined(separator: ", ")) (docs/analysis-extract.md)")
+            }
+            outcomeName = g.rawValue
+        }
         do {
-            let members = try AnalysisExtract.load(directory: URL(fileURLWithPath: cohort))
-            let request = DoseResponseAnalysis.Request(outcome: outcome, organ: organ, lagYears: lag, exclusionYears: exclusion, model: spec,
+            let members: [CohortMember]
+            var cohortSummary: String? = nil
+            if let store {
+                guard FileManager.default.fileExists(atPath: store) else { throw InputError(.file(store), expected: "an existing registry store (harmonic ingest or harmonic demo makes one)") }
+                let c = try RegistryStore(path: store, role: .analyst).analysisCohort(policy: policy, storePath: store)
+                members = c.members; cohortSummary = c.summary
+            } else {
+                members = try AnalysisExtract.load(directory: URL(fileURLWithPath: cohort!))
+            }
+            let request = DoseResponseAnalysis.Request(outcome: outcomeName, organ: organ, lagYears: lag, exclusionYears: exclusion, model: spec,
                                                        endOfStudy: end, doseCuts: try parseList(doseCuts, "dose-cuts"),
                                                        attainedAgeCuts: try parseList(ageCuts, "age-cuts"))
+            if method == "cox" {
+                let cox = try CoxAnalysis.run(members: members, request: request)
+                if json {
+                    struct Out: Codable { var model: String; var cohort: String?; var fit: CoxAnalysis.JSONReport }
+                    print(try jsonText(Out(model: model, cohort: cohortSummary, fit: cox.jsonReport)))
+                } else {
+                    print("model (Cox partial likelihood, time scale attained age): \(model)\noutcome: \(outcomeName), dose: \(organ.rawValue), lag \(lag) y, \(members.count) children")
+                    if let cohortSummary { print(cohortSummary) }
+                    print("")
+                    print(cox.textTable())
+                }
+                return
+            }
             let result = try DoseResponseAnalysis.run(members: members, request: request)
+            var uncertainty: DoseUncertaintyReport? = nil
+            if let path = realisations {
+                let source = try ColumnarFloat32Realisations(url: URL(fileURLWithPath: path))
+                uncertainty = try DoseUncertaintyReport.run(members: members, request: request, meanDoseFit: result, source: source)
+            }
             if let c = cellsOut { try result.table.csv().write(toFile: c, atomically: true, encoding: .utf8) }
             var sirs: [StandardisedRatio] = []
             if let r = rates {
                 let text = try String(contentsOfFile: r, encoding: .utf8)
-                let ref = try ReferenceRates.parse(csv: text, file: r, outcome: outcome)
+                let ref = try ReferenceRates.parse(csv: text, file: r, outcome: outcomeName)
                 let t = try PersonYearSplitter.split(members, options: StandardisedIncidence.options(
                     for: ref, organ: organ, lagYears: lag, doseCuts: request.doseCuts)).table
                 sirs = try StandardisedIncidence.compute(t, rates: ref)
             }
             if json {
-                struct Out: Codable { var model: String; var fit: DoseResponseAnalysis.JSONReport; var sir: [StandardisedRatio] }
-                let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-                enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-                print(String(decoding: try enc.encode(Out(model: model, fit: result.jsonReport, sir: sirs)), as: UTF8.self))
+                struct Out: Codable { var model: String; var cohort: String?; var fit: DoseResponseAnalysis.JSONReport; var sir: [StandardisedRatio]
+                    var doseUncertainty: DoseUncertaintyReport? }
+                print(try jsonText(Out(model: model, cohort: cohortSummary, fit: result.jsonReport, sir: sirs, doseUncertainty: uncertainty)))
             } else {
-                print("model: \(model)\noutcome: \(outcome), dose: \(organ.rawValue), lag \(lag) y, \(members.count) children\n")
+                print("model: \(model)\noutcome: \(outcomeName), dose: \(organ.rawValue), lag \(lag) y, \(members.count) children")
+                if let cohortSummary { print(cohortSummary) }
+                print("")
                 print(result.textTable())
+                if let u = uncertainty { print(u.text) }
                 if !sirs.isEmpty {
                     print("SIR (exact Poisson limits, Garwood 1936)")
                     for s in sirs { print(s.label.padding(toLength: 16, withPad: " ", startingAt: 0) + String(format: " O %6.0f  E %9.2f  SIR %6.3f  [%.3f, %.3f]", s.observed, s.expected, s.ratio, s.lower, s.upper)) }

@@ -50,8 +50,9 @@ struct DemoCommand: ParsableCommand {
             note(name)
             bar = ProgressBar(String(name.split(separator: " ")[1].dropLast()))
         }, progress: { bar.update($0) })
-        note(String(format: "synth %.1f s, ingest %.1f s (%d rows accepted, %d rejected), dose %.1f s, report %.1f s; total %.1f s",
-                    result.synthSeconds, result.ingestSeconds, result.accepted, result.rejected, result.doseSeconds, result.reportSeconds,
+        note(String(format: "synth %.1f s, ingest %.1f s (%d rows accepted, %d rejected), dose %.1f s, dose-response %.1f s, report %.1f s; total %.1f s",
+                    result.synthSeconds, result.ingestSeconds, result.accepted, result.rejected, result.doseSeconds,
+                    result.doseResponseSeconds, result.reportSeconds,
                     Date().timeIntervalSince(started)))
         print(result.reportURL.path)
     }

@@ -2,6 +2,8 @@ import Testing
 import Foundation
 import HarmonicCore
 @testable import Epidemiology
+import HarmonicTestSupport
+import Reports
 
 @Suite("Dose uncertainty: regression calibration, Monte Carlo ML and model averaging")
 struct UncertaintyTests {
@@ -54,5 +56,30 @@ struct CoverageTests {
         #expect(r.failedFits == 0)
         // Binomial(40, 0.95): P(X ≤ 31) = 0.0009, so a correct method fails this about 1 in 1000 seeds.
         #expect(r.covered >= 32, "covered \(r.covered) of 40")
+    }
+}
+
+@Suite("Coverage on cohorts drawn by the Synthesis module (synth's true ERR/Gy)")
+struct SynthCoverageTests {
+    // The small version of `harmonic-bench coverage --synth` (200 synth cohorts in release). Here the
+    // replicates are the two halves (even and odd children) of the 20,000-children synth cohort of the
+    // store tests: synth draws every child from its own random stream, so the halves are independent
+    // cohorts from the same generator and truth.
+    @Test("both halves of a synth cohort fit, and their 95% profile intervals cover synth's true leukaemia ERR/Gy")
+    func synthCoverageHalves() throws {
+        let f = try StoreFixture.truth20k.get()
+        let files = try SyntheticCohortFolder.read(directory: f.extract)
+        let members = AnalysisCohort.build(patients: files.patients, diagnoses: files.diagnoses, doses: files.doses).members
+        let truth = try SyntheticCohortFolder.trueERRPerGy(truthFile: f.extract.appendingPathComponent("truth/truth.json"), outcome: .leukaemia)
+        let spec = try ModelSpecification.parse(SyntheticAnalysisCohort.coverageModel)
+        let request = DoseResponseAnalysis.Request(outcome: "leukaemia", organ: .redMarrow, lagYears: 2, model: spec,
+                                                   doseCuts: SyntheticAnalysisCohort.coverageDoseCuts)
+        let r = CoverageStudy.run(replicates: 2, seed: 0, request: request) { half in
+            (members.enumerated().filter { $0.offset % 2 == Int(half) }.map(\.element), truth)
+        }
+        #expect(r.failedFits == 0)
+        #expect(r.meanEvents >= 20, "cases per half \(r.meanEvents)")
+        // Each interval covers with probability 0.95, both with 0.90; this fixed seed is one draw.
+        #expect(r.covered == 2, "covered \(r.covered) of 2")
     }
 }
