@@ -95,7 +95,7 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", "HarmonicTestSupport"]),
         .testTarget(name: "EpidemiologyTests", dependencies: ["Epidemiology", "HarmonicTestSupport",
                                                               "Registry", "Synthesis", "Reports"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "HarmonicTestSupport"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Epidemiology", "HarmonicTestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Synthesis", "HarmonicTestSupport", "Dosimetry"]),
         .testTarget(name: "DosimetryTests", dependencies: ["Dosimetry", "HarmonicTestSupport"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Registry", "Reports", "HarmonicTestSupport"]),

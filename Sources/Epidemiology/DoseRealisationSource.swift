@@ -24,14 +24,14 @@ public struct LogNormalDoseRealisations: DoseRealisationSource {
 
 /// Dose realisations in the columnar float32 format (docs/analysis-extract.md, "Dose realisations"):
 ///
-/// - `FILE` (binary, little-endian): 8 bytes ASCII magic `HRMREAL1`, UInt32 procedure count N,
+/// - `FILE` (binary, little-endian): 8 bytes ASCII magic `HRMRCOL1`, UInt32 procedure count N,
 ///   UInt32 realisation count R, then R columns of N Float32 values: column r holds realisation r
 ///   of every procedure's organ dose in **mGy**, procedures in the order of the keys file.
 /// - `FILE.keys.csv`: header `site,site_procedure_id`, then N rows naming the procedures.
 ///
 /// One file pair per organ. Column-major storage lets a writer append one realisation at a time.
 public struct ColumnarFloat32Realisations: DoseRealisationSource {
-    public static let magic = Array("HRMREAL1".utf8)
+    public static let magic = Array("HRMRCOL1".utf8)
     public let url: URL
     public let procedureCount: Int
     public let realisationCount: Int
@@ -43,11 +43,11 @@ public struct ColumnarFloat32Realisations: DoseRealisationSource {
     /// Opens the pair and checks the header, size and keys (values are read by `realisations`).
     public init(url: URL) throws {
         self.url = url
-        guard let h = FileHandle(forReadingAtPath: url.path) else { throw InputError(.file(url.path), expected: "a readable dose realisation file (HRMREAL1)") }
+        guard let h = FileHandle(forReadingAtPath: url.path) else { throw InputError(.file(url.path), expected: "a readable dose realisation file (HRMRCOL1)") }
         defer { try? h.close() }
         let head = [UInt8]((try? h.read(upToCount: 16)) ?? Data())
         guard head.count == 16, Array(head[0..<8]) == Self.magic else {
-            throw InputError(.file(url.path), field: "magic", value: String(decoding: head.prefix(8), as: UTF8.self), expected: "the 8 bytes HRMREAL1 then two UInt32 counts")
+            throw InputError(.file(url.path), field: "magic", value: String(decoding: head.prefix(8), as: UTF8.self), expected: "the 8 bytes HRMRCOL1 then two UInt32 counts")
         }
         func u32(_ o: Int) -> Int { Int(UInt32(head[o]) | UInt32(head[o + 1]) << 8 | UInt32(head[o + 2]) << 16 | UInt32(head[o + 3]) << 24) }
         procedureCount = u32(8); realisationCount = u32(12)

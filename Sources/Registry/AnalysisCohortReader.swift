@@ -3,13 +3,13 @@ import Foundation
 import GRDB
 import HarmonicCore
 
-/// The store has no `procedure_organ_dose` table: the dose reconstruction has not run on it.
+/// The store's `procedure_organ_dose` is missing or empty: the dose reconstruction has not run on it.
 public struct OrganDosesMissing: Error, CustomStringConvertible {
     public var storePath: String
     public init(storePath: String) { self.storePath = storePath }
     public var description: String {
-        "\(storePath): no organ doses in this store (table procedure_organ_dose is missing). Run the dose reconstruction "
-            + "on the store first (the `harmonic demo` pipeline does it in its dose stage), then analyse again."
+        "\(storePath): no organ doses in this store (table procedure_organ_dose is missing or empty). Run the dose reconstruction "
+            + "on the store first (`harmonic dose --store \(storePath)`; the `harmonic demo` pipeline does it in its dose stage), then analyse again."
     }
 }
 
@@ -30,16 +30,21 @@ extension RegistryStore {
         ("thyroid_mgy", .thyroid), ("oesophagus_mgy", .oesophagus), ("brain_mgy", .brain),
     ]
 
+    /// The table exists from the store's "dose 1.0.0" migration on; it holds rows once `harmonic dose` has run.
+    static func hasOrganDoseRows(_ db: Database) throws -> Bool {
+        try db.tableExists("procedure_organ_dose") && (try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM procedure_organ_dose)") ?? false)
+    }
+
     /// True when the store holds reconstructed organ doses.
     public func hasOrganDoses() throws -> Bool {
-        try read { db in try db.tableExists("procedure_organ_dose") }
+        try read { db in try Self.hasOrganDoseRows(db) }
     }
 
     /// The analysis cohort (cardiac children with at least one organ-dose row). `storePath` only
     /// names the store in error messages.
     public func analysisCohort(policy: FlaggedDosePolicy = .censor, storePath: String = "registry store") throws -> AnalysisCohort {
         try read { db in
-            guard try db.tableExists("procedure_organ_dose") else { throw OrganDosesMissing(storePath: storePath) }
+            guard try Self.hasOrganDoseRows(db) else { throw OrganDosesMissing(storePath: storePath) }
             func text(_ v: DatabaseValue) -> String {
                 switch v.storage {
                 case .string(let s): s

@@ -208,7 +208,7 @@ public struct DICOMIngest: Sendable {
         let site = site.uppercased()
         try store.require(store.role == .dataManager(site: site), "load data for site \(site)")
         try store.writer.write { db in try db.execute(sql: Self.objectTableSQL) }
-        var known = Set(try store.read { db in
+        var known = Set(try store.writer.read { db in
             try String.fetchAll(db, sql: "SELECT patient_pseudonym FROM patients WHERE site = ?", arguments: [site])
         })
         var summary = Summary()

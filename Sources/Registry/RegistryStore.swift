@@ -18,6 +18,9 @@ public final class RegistryStore: @unchecked Sendable {
         self.role = role
         var config = Configuration()
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = NORMAL") }
+        // Another process (a second site's load, an analyst opening the store) may hold the write
+        // lock for the length of one file's transaction: wait for it instead of failing at once.
+        config.busyMode = .timeout(120)
         do { writer = try DatabasePool(path: path, configuration: config) } catch {
             throw InputError(.file(path), expected: "an SQLite registry store that can be opened (\(error))")
         }

@@ -142,9 +142,14 @@ extension SVGChart {
         let xs = curve.x + points.x
         let maxX = xs.filter(\.isFinite).max() ?? 1
         let truthY: [Double] = truthSlope.map { s -> [Double] in [0.0, s * maxX] } ?? []
-        var ys: [Double] = curve.y + curve.low
-        ys += curve.high; ys += points.y; ys += points.low; ys += points.high; ys += truthY
-        ys = ys.filter(\.isFinite)
+        // The estimates (and the fitted band) set the scale; dose-group intervals, which can be
+        // enormous where a group has few cases, widen it by at most twice its span and are clipped.
+        var core: [Double] = curve.y + curve.low
+        core += curve.high; core += points.y; core += truthY
+        core = core.filter(\.isFinite)
+        let lo = core.min() ?? 0, hi = core.max() ?? 1, span = max(hi - lo, 1e-12)
+        let bars = (points.low + points.high).filter(\.isFinite).map { min(max($0, lo - 2 * span), hi + 2 * span) }
+        let ys = core + bars
         let x = AxisScale(kind: .linear, covering: xs.filter(\.isFinite) + [0], range: (frame.left, frame.plotRight), includeZero: true)
         let y = AxisScale(kind: .linear, covering: ys + [0], range: (frame.plotBottom, frame.top), includeZero: true)
         func px(_ v: Double) -> String { coord(x.position(v)) }

@@ -20,6 +20,7 @@ public func formatNumber(_ v: Double) -> String {
     guard v.isFinite else { return "–" }
     if v == 0 { return "0" }
     let a = abs(v)
+    if a >= 1e15 { return String(format: "%.3g", v) }  // beyond exact integers (and Int): scientific
     if a >= 1000 && v == v.rounded() {
         var digits = String(Int(a)), out = ""
         while digits.count > 3 { out = "," + digits.suffix(3) + out; digits = String(digits.dropLast(3)) }

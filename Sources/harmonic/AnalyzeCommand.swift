@@ -19,7 +19,8 @@ struct AnalyzeCommand: ParsableCommand {
         intervals and p-values, then ERR by dose category. --method cox fits the same model text by Cox partial \
         likelihood on the case-level intervals (time-dependent cumulative dose; strata give a stratified Cox \
         model). --realisations FILE adds Monte Carlo maximum likelihood and model averaging over dose \
-        realisations (columnar float32 format, docs/analysis-extract.md).
+        realisations: the file harmonic dose wrote next to the store (STORE.realisations), or a columnar \
+        float32 file (docs/analysis-extract.md).
 
         Model language (docs/model-language.md):
           err: dose * exp(sex + age_at_exposure); background: strata(country, sex, attained_age)
@@ -45,7 +46,7 @@ struct AnalyzeCommand: ParsableCommand {
     var method: String = "poisson"
     @Option(name: .long, help: "With --store: procedures the reconstruction flagged (no dose): censor (end follow-up there; default), exclude (drop the child) or zero.")
     var flagged: String = "censor"
-    @Option(name: .long, help: "Dose realisations of the --dose organ (columnar float32 file, FILE.keys.csv beside it): adds MCML and model averaging.")
+    @Option(name: .long, help: "Dose realisations: STORE.realisations from harmonic dose, or a columnar float32 file of the --dose organ (FILE.keys.csv beside it). Adds MCML and model averaging.")
     var realisations: String?
     @Option(name: .long, help: "Organ whose dose is analysed, e.g. red_marrow, breast, lung, thyroid.")
     var dose: String
@@ -137,7 +138,8 @@ struct AnalyzeCommand: ParsableCommand {
             let result = try DoseResponseAnalysis.run(members: members, request: request)
             var uncertainty: DoseUncertaintyReport? = nil
             if let path = realisations {
-                let source = try ColumnarFloat32Realisations(url: URL(fileURLWithPath: path))
+                let source: any DoseRealisationSource = StoreDoseRealisations.recognises(path: path)
+                    ? try StoreDoseRealisations(path: path) : try ColumnarFloat32Realisations(url: URL(fileURLWithPath: path))
                 uncertainty = try DoseUncertaintyReport.run(members: members, request: request, meanDoseFit: result, source: source)
             }
             if let c = cellsOut { try result.table.csv().write(toFile: c, atomically: true, encoding: .utf8) }

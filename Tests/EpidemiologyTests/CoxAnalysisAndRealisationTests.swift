@@ -113,6 +113,6 @@ struct RealisationFileTests {
         }
         let bad = dir.appendingPathComponent("bad.f32")
         try Data("NOTREAL1\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}\u{0}".utf8).write(to: bad)
-        #expect { try ColumnarFloat32Realisations(url: bad) } throws: { e in "\(e)".contains("HRMREAL1") }
+        #expect { try ColumnarFloat32Realisations(url: bad) } throws: { e in "\(e)".contains("HRMRCOL1") }
     }
 }

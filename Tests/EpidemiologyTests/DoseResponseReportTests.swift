@@ -25,14 +25,28 @@ struct DoseResponseReportTests {
         #expect(html.contains("Breast vs breast dose"))
     }
 
-    @Test("without procedure_organ_dose, the demo report says that no organ doses are available and how to get them")
-    func demoWithoutDoses() throws {
-        let dir = try SharedData.temporaryDirectory("epi-demo-nodose")
-        let result = try DemoPipeline(children: 150, seed: 4, corruptFraction: 0, outputDirectory: dir).run()
-        let html = try String(contentsOf: result.reportURL, encoding: .utf8)
+    @Test("on a store the dose reconstruction has not run on, the section says that no organ doses are available and how to get them")
+    func sectionWithoutDoses() throws {
+        let f = try StoreFixture.make("epi-report-nodose", children: 150, seed: 4, withDoses: false)
+        var report = HTMLReport(title: "t")
+        DoseResponseSection.analyse(storePath: f.storePath, truthFile: nil).append(to: &report)
+        let html = report.html()
         #expect(html.contains(">Dose-response</h2>"))
         #expect(html.contains("No organ doses are available"))
-        #expect(html.contains("procedure_organ_dose") && html.contains("dose reconstruction"))
+        #expect(html.contains("procedure_organ_dose") && html.contains("harmonic dose --store"))
         #expect(html.contains("harmonic analyze --store"))
+    }
+
+    @Test("the demo pipeline fits the dose-response on the organ doses its own dose stage wrote")
+    func demoFitsItsOwnDoses() throws {
+        let dir = try SharedData.temporaryDirectory("epi-demo-doses")
+        var pipeline = DemoPipeline(children: 300, seed: 4, corruptFraction: 0, outputDirectory: dir)
+        pipeline.doseRealisations = 20
+        let result = try pipeline.run()
+        let html = try String(contentsOf: result.reportURL, encoding: .utf8)
+        #expect(result.dose != nil)
+        #expect(html.contains(">Dose-response</h2>"))
+        #expect(!html.contains("No organ doses are available"))
+        #expect(html.contains("Cohort built from the store"))
     }
 }

@@ -44,7 +44,8 @@ struct StoreFixture: Sendable {
         return fixture
     }
 
-    /// procedure_organ_dose from truth/organ_doses.csv, through the sqlite3 shell.
+    /// procedure_organ_dose (the table made by the store's "dose 1.0.0" migration) from
+    /// truth/organ_doses.csv, through the sqlite3 shell.
     func writeOrganDoses(flagEvery: Int?) throws {
         let text = try String(contentsOf: extract.appendingPathComponent("truth/organ_doses.csv"), encoding: .utf8)
         var lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
@@ -58,20 +59,17 @@ struct StoreFixture: Sendable {
                 .map { flagged ? "" : f[col($0)] }
             csv += ([site, f[col("procedure_id")], keys[site]!.pseudonym(for: f[col("patient_id")]), f[col("procedure_date")],
                      flagged ? "flagged" : "event", flagged ? "implausible KAP" : "", flagged ? "" : f[col("kap_gy_cm2")]]
-                    + doses + [flagged ? "" : f[col("effective_dose_msv")], "h\(k)", "1"]).joined(separator: ",") + "\n"
+                    + doses + [flagged ? "" : f[col("effective_dose_msv")], "h\(k)", "1", "", ""]).joined(separator: ",") + "\n"
         }
         let csvURL = directory.appendingPathComponent("procedure_organ_dose.csv")
         try csv.write(to: csvURL, atomically: true, encoding: .utf8)
         _ = try PeerTool.run("sqlite3", [storePath], stdin: """
-            CREATE TABLE procedure_organ_dose (site TEXT NOT NULL, site_procedure_id TEXT NOT NULL, patient_pseudonym TEXT NOT NULL,
-              procedure_date TEXT NOT NULL, tier TEXT NOT NULL, flag_reason TEXT, kap_gycm2_used REAL, red_marrow_mgy REAL,
-              breast_mgy REAL, lung_mgy REAL, heart_mgy REAL, thyroid_mgy REAL, oesophagus_mgy REAL, brain_mgy REAL,
-              effective_dose_msv REAL, input_hash TEXT, run_id INTEGER, PRIMARY KEY (site, site_procedure_id, run_id));
             .mode csv
             .import \(csvURL.path) procedure_organ_dose
             UPDATE procedure_organ_dose SET red_marrow_mgy = NULL, breast_mgy = NULL, lung_mgy = NULL, heart_mgy = NULL,
               thyroid_mgy = NULL, oesophagus_mgy = NULL, brain_mgy = NULL, kap_gycm2_used = NULL, effective_dose_msv = NULL
               WHERE tier = 'flagged';
+            UPDATE procedure_organ_dose SET realisation_row = NULL, mix_source = NULL;
 
             """)
     }

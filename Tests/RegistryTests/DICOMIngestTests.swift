@@ -103,7 +103,7 @@ struct DICOMIngestTests {
         #expect(r.reason.contains("inconsistent"))
         #expect(r.reason.contains("0.0659055") && r.reason.contains("0.0783913"))
         // Nothing of it is stored: the dose reports kept are exactly the procedures loaded.
-        let n = try store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dicom_objects WHERE kind = 'dose_report'") }
+        let n = try store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dicom_objects WHERE kind = 'dose_report'") }
         #expect(n == s.proceduresInserted)
     }
 
@@ -111,7 +111,7 @@ struct DICOMIngestTests {
     func sameChildLinks() throws {
         let (store, _) = try DICOMFolder.ingest(try DICOMFolder.make())
         let pseudonym = Fixture.keyNO.pseudonym(for: "abc123def")  // Patient ID of RF-RDSR-Philips_Allura.dcm
-        let linked = try store.read { db in
+        let linked = try store.writer.read { db in
             try Row.fetchOne(db, sql: """
                 SELECT p.patient_pseudonym, c.kap_gycm2, c.procedure_date, c.equipment, c.weight_kg,
                        (SELECT COUNT(*) FROM irradiation_events e WHERE e.site_procedure_id = c.site_procedure_id)
@@ -142,7 +142,7 @@ struct DICOMIngestTests {
         let (store, s) = try DICOMFolder.ingest(try DICOMFolder.make())
         #expect(s.notes.contains { $0.file.hasSuffix("RF-RDSR-Philips_Allura.dcm") && $0.reason.contains("table_lateral_mm") })
         #expect(!s.problems.contains { $0.file.hasSuffix("RF-RDSR-Philips_Allura.dcm") })
-        let events = try store.read { db in
+        let events = try store.writer.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM irradiation_events WHERE table_lateral_mm IS NULL AND field_area_cm2 IS NOT NULL")
         }
         #expect((events ?? 0) >= 3)
@@ -163,7 +163,7 @@ struct DICOMIngestTests {
     @Test("RT plan, dose and structure set objects are recorded in dicom_objects for the radiotherapy courses")
     func rtObjectsKept() throws {
         let (store, s) = try DICOMFolder.ingest(try DICOMFolder.make())
-        let kinds = try store.read { db in try String.fetchAll(db, sql: "SELECT kind FROM dicom_objects WHERE kind LIKE 'rt_%' ORDER BY kind") }
+        let kinds = try store.writer.read { db in try String.fetchAll(db, sql: "SELECT kind FROM dicom_objects WHERE kind LIKE 'rt_%' ORDER BY kind") }
         // rtplan, rtstruct, and rtdose/rtdose_expb/badVR: three encodings of one SOP instance (pydicom's
         // README), kept once because rows are keyed by SOP Instance UID.
         #expect(kinds == ["rt_dose", "rt_plan", "rt_structure_set"])
@@ -174,7 +174,7 @@ struct DICOMIngestTests {
     func noDirectIdentifiers() throws {
         let folder = try DICOMFolder.make()
         let (store, _) = try DICOMFolder.ingest(folder)
-        let everything = try store.read { db -> String in
+        let everything = try store.writer.read { db -> String in
             var text = ""
             for t in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") {
                 for r in try Row.fetchAll(db, sql: "SELECT * FROM \"\(t)\"") {

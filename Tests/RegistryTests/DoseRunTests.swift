@@ -4,6 +4,7 @@ import Testing
 import HarmonicCore
 import HarmonicTestSupport
 import Dosimetry
+import Epidemiology
 @testable import Registry
 
 /// TEST FIXTURE, not product code: a constant coefficient source (1 mGy per Gy·cm² for every
@@ -63,6 +64,25 @@ struct DoseRunTests {
         #expect(try RealisationReader(path: third.realisationFile).values(row: rowC1, quantity: 0) == c1Before)
         let runs = try store.read { db in try Row.fetchAll(db, sql: "SELECT site_procedure_id, run_id FROM procedure_organ_dose ORDER BY 1") }
         #expect(runs.map { $0[1] as Int64 } == [first.runID, third.runID])
+    }
+
+    @Test("harmonic analyze reads the reconstruction's realisation file: each procedure's realisations average to its stored mean dose")
+    func analysisReadsTheReconstructionsRealisations() throws {
+        let (store, path) = try loadedStore()
+        let summary = try DoseRun.run(store: store, storePath: path, source: ConstantCoefficients(), settings: ReconstructionSettings(realisations: 64))
+        #expect(StoreDoseRealisations.recognises(path: summary.realisationFile))
+        #expect(!StoreDoseRealisations.recognises(path: path), "a SQLite file is not a realisation file")
+        let cohort = try store.analysisCohort(storePath: path)
+        let source = try StoreDoseRealisations(path: summary.realisationFile)
+        let matrix = try source.realisations(of: .redMarrow, for: cohort.members)
+        let exposures = cohort.members.flatMap(\.exposures)
+        #expect(!exposures.isEmpty && matrix.realisationCount == 64)
+        for (e, x) in exposures.enumerated() {
+            let mean = (0 ..< 64).reduce(0.0) { $0 + Double(matrix.dose(exposure: e, realisation: $1)) } / 64
+            let stored = try #require(x.organDoses[.redMarrow]).value
+            // float16 keeps 11 significant bits (relative rounding <= 0.05 %, docs/dose-realisations.md).
+            #expect(abs(mean / stored - 1) < 0.002, "exposure \(x.key ?? "?"): realisation mean \(mean) Gy, stored \(stored) Gy")
+        }
     }
 
     @Test("only the analyst role may compute doses for the pooled registry")

@@ -132,4 +132,21 @@ struct HTMLReportTests {
         #expect(formatNumber(2.5) == "2.5")
         #expect(formatNumber(-3) == "-3")
     }
+
+    @Test("a huge axis value (an unbounded dose-group interval) is written in scientific notation, not trapped")
+    func hugeNumbers() {
+        #expect(formatNumber(1e30) == "1e+30")
+        #expect(formatNumber(-2.5e20) == "-2.5e+20")
+        #expect(formatNumber(.infinity) == "–")
+    }
+
+    @Test("a dose-group interval far wider than the estimates does not flatten the dose-response chart")
+    func doseResponseChartClipsHugeIntervals() {
+        let svg = SVGChart.doseResponse(title: "t", description: "d",
+                                        curve: (x: [0, 10], y: [0, 0.5], low: [0, 0.1], high: [0, 1.0]),
+                                        points: (x: [2, 8], y: [0.1, 0.4], low: [-0.2, -0.1], high: [1e25, 0.9]),
+                                        truthSlope: 0.05, xLabel: "dose (mGy)", yLabel: "ERR")
+        #expect(svg.contains("class=\"error-bar\""))
+        #expect(!svg.contains("e+25") && !svg.contains("e+24"), "the y axis stays on the scale of the estimates")
+    }
 }
