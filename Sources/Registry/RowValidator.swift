@@ -32,6 +32,8 @@ struct RowValidator: Sendable {
         var batch = RowBatch(capacity: batchSize, columns: columnCount)
         let patientPos = table.columns.firstIndex { $0.name == "site_patient_id" } ?? -1
         while try source.next(into: &fields) {
+            // A blank line (or one of only separators, as spreadsheets export after the last row) is no row.
+            if fields.allSatisfy({ IngestRules.trimmed($0).isEmpty }) { continue }
             rows += 1
             if let failAfterRows, rows > failAfterRows { throw InjectedFailure() }
             let rawKey = index[keyPos].map { $0 < fields.count ? IngestRules.trimmed(fields[$0]) : "" } ?? ""

@@ -19,6 +19,16 @@ struct LoadBehaviourTests {
         #expect(second.files.allSatisfy { $0.inserted == 0 && $0.updated == 0 })
     }
 
+    @Test("blank lines and lines of only separators (a spreadsheet's trailing rows) are skipped, not quarantined")
+    func blankLinesAreNoRows() throws {
+        let store = try Fixture.store()
+        let separators = String(repeating: ",", count: Fixture.patients.split(separator: "\n")[0].split(separator: ",").count - 1)
+        let r = try Fixture.load(store, ["patients": Fixture.patients + "\n\n" + separators + "\n  \n"])
+        #expect(r.files[0].rejected == 0)
+        #expect(try store.quarantine().isEmpty)
+        #expect(try store.count("patients") == Fixture.patients.split(separator: "\n").count - 1)
+    }
+
     @Test("a corrected row loaded later replaces its quarantined twin")
     func correctionReplacesQuarantine() throws {
         let store = try Fixture.store()
