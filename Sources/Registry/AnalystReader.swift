@@ -39,7 +39,7 @@ enum AnalystReader {
         }
         // Replaces GRDB's own statement authorizer on this connection: it only feeds GRDB's change
         // observation, which a read-only connection never needs.
-        try queue.inDatabase { db in
+        _ = queue.inDatabase { db in
             sqlite3_set_authorizer(db.sqliteConnection, { _, action, a, b, _, _ in
                 AnalystReader.authorize(action, a.map { String(cString: $0) }, b.map { String(cString: $0) })
             }, nil)
