@@ -15,9 +15,13 @@ import HarmonicCore
 ///   (TBC), and photons leave along ρx/sin(anode angle) of tungsten (self-filtration).
 ///   TBC's parameter values as transcribed in an open-source implementation of the model (the
 ///   paper itself could not be consulted here).
-/// - Absolute scale: the unattenuated bremsstrahlung energy per electron equals Kramers' thick
-///   target yield k Z T₀²/2 (k = 2.2×10⁻⁶ /keV from the efficiency η = 1.1×10⁻⁹ Z V), emitted
-///   isotropically.
+/// - Absolute scale: fixed at the spectrum's tip (E → T₀), where only electrons still at full energy,
+///   at the anode surface, contribute, by the Seltzer–Berger cross section of tungsten
+///   (`absoluteScale`, `SeltzerBergerTungsten`); emitted isotropically. (Until 2026-11-23 the scale was
+///   Kramers' total efficiency η = 1.1×10⁻⁹ Z V applied to TBC's unattenuated spectrum: wrong by
+///   ×0.33-0.54, because TBC's B(E/T) is an effective shape fitted to spectra leaving the anode, whose
+///   unattenuated integral puts ~¾ of its energy into soft photons the anode absorbs, and η itself is
+///   20-27% below the CSDA Seltzer–Berger yield at 40-125 kV.)
 /// - Characteristic K lines (Kα₁, Kα₂, Kβ₁, Kβ₃, Kβ₂; energies and radiative rates from xraylib 4.3):
 ///   fluorescence of bremsstrahlung photons above the K edge absorbed in the anode (half the
 ///   bremsstrahlung goes into the target; K-shell share of photoabsorption 1 − 1/J_K, ω_K = 0.954),
@@ -27,7 +31,8 @@ import HarmonicCore
 /// - Then the total filtration `filtration` (inherent + added: give the tube's inherent filtration as
 ///   a layer, e.g. "2.5mmAl+0.1mmCu"). No air attenuation.
 ///
-/// Accuracy against SpekPy 2 (Tests/XRayPhysicsTests/SpectrumVersusSpekPyTests, BENCHMARKS.md).
+/// Accuracy against SpekPy 2 over 40-125 kVp: first HVL 0.971-0.992×, mean energy 0.976-0.995×, air kerma
+/// per mAs 0.86-1.05× (Tests/XRayPhysicsTests/SpectrumVersusSpekPyTests, BENCHMARKS.md).
 public struct XRaySpectrum: Sendable {
     public let kVp: Double
     public let anodeAngleDegrees: Double
@@ -51,7 +56,6 @@ public struct XRaySpectrum: Sendable {
         // photons per keV per sr per electron -> per mm² per mAs at 1 m
         let electronsPerMAs = 1e-3 / 1.602176634e-19
         let srPerMm2At1m = 1e-6
-        let kramersK = 2.2e-6, z = 74.0
         let filterXS = filtration.layers.map { PhotonCrossSections.cached($0.material) }
 
         // Electron energies for the integral over the slowing-down path (midpoint rule).
@@ -71,9 +75,8 @@ public struct XRaySpectrum: Sendable {
             return sum / e
         }
         let bare = energies.map { $0 < t0 ? emitted($0, attenuated: false) : 0 }
-        let bareEnergy = zip(energies, bare).reduce(0) { $0 + $1.0 * $1.1 } * Self.binWidth
-        // photons per keV per electron (4π) = norm × emitted
-        let norm = bareEnergy > 0 ? kramersK * z * t0 * t0 / 2 / bareEnergy : 0
+        // photons per keV per electron (4π) = norm × emitted; the scale is fixed at the spectrum's tip
+        let norm = Self.absoluteScale(kVp: t0)
         let scale = electronsPerMAs * srPerMm2At1m / (4 * .pi)
 
         var fluence = [Double](repeating: 0, count: binCount)
@@ -118,12 +121,30 @@ public struct XRaySpectrum: Sendable {
         let total = raw.reduce(0) { $0 + $1.1 }
         return raw.map { ($0.0, $0.1 / total) }
     }()
-    /// K-edge jump ratio of tungsten from the tabulated photoelectric cross section just above / below the edge.
-    static let tungstenKJumpRatio: Double = {
-        let w = ElementTables.shared.element(74)
-        return ElementTables.interpolate(w.photoelectric, at: 69.6) / ElementTables.interpolate(w.photoelectric, at: 69.4)
-            * pow(69.6 / 69.4, 2.7)
-    }()
+    /// K-edge jump ratio of tungsten, 5.099 (xraylib 4.3 JumpFactor(74, K); Elam, Ravel & Sieber,
+    /// Radiat. Phys. Chem. 63 (2002) 121). It used to be read off the element table at 69.4/69.6 keV,
+    /// but that table's log grid (0.37 keV steps there) interpolates across the edge, which gave a
+    /// ratio of ~2.4 and K lines ~25% too weak.
+    static let tungstenKJumpRatio = 5.099
+
+    /// TBC's shape at the tip, B(1) = 1 + B₁ + B₂ + B₃ + B₄.
+    static let shapeAtTip = 1 - 5.049 + 10.847 - 10.516 + 3.842
+
+    /// The absolute scale of the TBC spectrum (photons per keV per electron over 4π = scale × the
+    /// integral in `emitted`), fixed where the physics is simplest: at the tip, E → T₀, only electrons
+    /// still at full energy T₀ contribute, at the anode surface (no self-absorption, no backscatter,
+    /// no diffusion yet), so dN/dE there is the atomic cross section over the stopping power:
+    /// (N_A/A) dσ/dk(T₀, κ = 1) / S(T₀) with dσ/dk = Z² χ(T₀, 1) / (β₀² k) (Seltzer & Berger 1986).
+    /// Equating it with TBC's integrand at T = E = T₀, scale × B(1) (T₀ + mc²)/T₀ / (S E), gives
+    /// scale = (N_A/A) Z² χ(T₀, 1) T₀ / (β₀² B(1) (T₀ + mc²)).
+    static func absoluteScale(kVp t0: Double) -> Double {
+        let mc2 = PhotonCrossSections.electronRestEnergyKeV
+        let beta2 = 1 - pow(mc2 / (t0 + mc2), 2)
+        let z = 74.0
+        let atomsPerGram = 6.02214076e23 / 183.84     // CODATA 2018 N_A; IUPAC standard atomic weight of W
+        let crossSection = z * z * SeltzerBergerTungsten.scaledCrossSectionAtTip(t0) * 1e-27   // mb -> cm²
+        return atomsPerGram * crossSection * t0 / (beta2 * shapeAtTip * (t0 + mc2))
+    }
 
     /// Thomson–Whiddington constant of tungsten, keV² cm²/g, as a function of tube potential:
     /// TBC's values 5.4, 6.25, 7.0, 8.4, 10 ×10⁵ at 50, 75, 100, 150, 200 kV, linear between

@@ -11,8 +11,9 @@ struct SpectrumCommand: ParsableCommand {
         The spectrum is computed from the semi-empirical thick-target model of Tucker, Barnes & \
         Chakraborty (1991): bremsstrahlung emitted along the electrons' path in the anode, \
         self-filtration at the anode angle, tungsten K lines; see XRaySpectrum. Shape: first HVL \
-        within 5% and mean energy within 2.2% of SpekPy at 40-125 kVp. The air kerma per mAs is \
-        indicative only (0.3-0.5 times SpekPy's). --filter is the TOTAL filtration: include the \
+        within 3% and mean energy within 2.5% of SpekPy at 40-125 kVp. The air kerma per mAs \
+        (absolute scale from the Seltzer-Berger cross section of tungsten) is within 15% of \
+        SpekPy's (0.86-1.05 times) for an ideal smooth anode; aged tubes give less. --filter is the TOTAL filtration: include the \
         tube's inherent filtration (typically 2.5 mm Al equivalent).
 
         Example:

@@ -29,7 +29,7 @@ struct SpectrumVersusSpekPyTests {
         return out
     }
 
-    @Test("first HVL within 5% and mean energy within 2.5% of SpekPy at 40-125 kVp with Al and Cu filtration")
+    @Test("first HVL within 3%, mean energy within 2.5% and air kerma per mAs within 15% of SpekPy at 40-125 kVp with Al and Cu filtration")
     func hvlAndMeanEnergyMatchSpekPy() throws {
         let reference = try Self.spekPy()
         for kVp in Self.kVps {
@@ -41,14 +41,15 @@ struct SpectrumVersusSpekPyTests {
                              kVp, name, hvl, ref.hvl, hvl / ref.hvl, mean, ref.mean, mean / ref.mean,
                              s.airKermaPerMAs, ref.kerma, s.airKermaPerMAs / ref.kerma))
                 // Issue 4 item 2 asks for 3% (HVL) and 2% (mean energy). The TBC thick-target model
-                // (Tucker et al. 1991, parameters fitted by its authors to measured spectra) reaches
-                // HVL 0.952-0.987× and mean energy 0.978-0.994× over this grid (worst: 110-125 kVp with
-                // 2.5 mm Al, slightly too soft; table in BENCHMARKS.md): these bounds guard against
-                // regressions. Air kerma per mAs is 0.33-0.54× SpekPy's (Kramers' efficiency used as
-                // the absolute scale), guarded here only within a factor 4.
-                #expect(abs(hvl / ref.hvl - 1) <= 0.05, "HVL \(kVp) kVp \(name): \(hvl) vs \(ref.hvl)")
+                // (Tucker et al. 1991, parameters fitted by its authors to measured spectra) with the W K
+                // lines reaches HVL 0.971-0.992× (3% met everywhere) and mean energy 0.976-0.995× over this
+                // grid; 2% is missed only at 125 kVp behind Cu (2.1-2.4% low; table in BENCHMARKS.md).
+                #expect(abs(hvl / ref.hvl - 1) <= 0.03, "HVL \(kVp) kVp \(name): \(hvl) vs \(ref.hvl)")
                 #expect(abs(mean / ref.mean - 1) <= 0.025, "mean energy \(kVp) kVp \(name): \(mean) vs \(ref.mean)")
-                #expect(s.airKermaPerMAs / ref.kerma > 0.25 && s.airKermaPerMAs / ref.kerma < 4)
+                // Air kerma per mAs: the absolute scale comes from the Seltzer-Berger cross section at
+                // the spectrum's tip (XRaySpectrum.absoluteScale), nothing fitted to SpekPy; it reaches
+                // 0.86-1.05× over this grid (worst: 40 kVp behind 0.3 mm Cu) (BENCHMARKS.md). Issue 4's goal is ±15%.
+                #expect(abs(s.airKermaPerMAs / ref.kerma - 1) <= 0.15, "air kerma \(kVp) kVp \(name): \(s.airKermaPerMAs) vs \(ref.kerma) µGy/mAs")
             }
         }
     }
