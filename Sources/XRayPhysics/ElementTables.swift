@@ -7,13 +7,43 @@ struct ElementTables: Sendable {
         let z: Int
         let symbol: String
         let atomicWeight: Double
-        /// On `energyGrid`: cm²/g.
+        /// Row energies of element_mu.csv, keV, ascending: the log-uniform grid plus each absorption
+        /// edge of the element twice (the row below the edge, then the row above it).
+        var energies: [Double] = []
+        /// On `energies`: cm²/g.
         var photoelectric: [Double] = [], incoherent: [Double] = [], coherent: [Double] = [], muEnOverRho: [Double] = []
+        /// For each cell k of the log-uniform grid, the last row whose energy is ≤ the cell's lower
+        /// grid energy: where the search for a segment starts (O(1) plus the edges in the cell).
+        var cellStart: [Int] = []
+        /// Absorption-edge energies of the table (keV, ascending) and, for each, the index of the
+        /// row just below it (the row just above is the next one).
+        var edges: [(energy: Double, belowRow: Int)] = []
+
+        /// The segment [energies[j], energies[j + 1]) holding `energyKeV` and the log-log fraction
+        /// within it. Exactly at an edge the segment above the edge is chosen, so no lookup ever
+        /// interpolates across an edge. Outside 1-200 keV the end segments are extrapolated.
+        func segment(at energyKeV: Double) -> (row: Int, fraction: Double) {
+            let t = log(energyKeV / ElementTables.energyMin) / log(ElementTables.energyMax / ElementTables.energyMin)
+                * Double(ElementTables.energyCount - 1)
+            let k = t.isFinite ? min(max(Int(t), 0), ElementTables.energyCount - 2) : 0
+            var j = cellStart[k]
+            while j + 2 < energies.count && energies[j + 1] <= energyKeV { j += 1 }
+            let a = energies[j], b = energies[j + 1]
+            return (j, log(energyKeV / a) / log(b / a))
+        }
+
+        /// Photoelectric jump ratio τ(E⁺)/τ(E⁻) at the tabulated edge nearest `energyKeV`, or nil if
+        /// the element has no edge within 0.1 keV of it.
+        func photoelectricJumpRatio(nearEdge energyKeV: Double) -> Double? {
+            guard let edge = edges.min(by: { abs($0.energy - energyKeV) < abs($1.energy - energyKeV) }),
+                  abs(edge.energy - energyKeV) <= 0.1 else { return nil }
+            return photoelectric[edge.belowRow + 1] / photoelectric[edge.belowRow]
+        }
         /// On the momentum-transfer grid x = i * xStep (1/Å).
         var formFactor: [Double] = [], scatteringFunction: [Double] = []
     }
 
-    /// Log-uniform energy grid of the files, keV.
+    /// Log-uniform energy grid of element_mu.csv, keV (the file adds two rows per absorption edge).
     static let energyMin = 1.0, energyMax = 200.0, energyCount = 1000
     /// Uniform momentum-transfer grid, 1/Å.
     static let xStep = 0.01, xCount = 1601
@@ -56,6 +86,7 @@ struct ElementTables: Sendable {
         }
         for r in rows(try resource("element_mu")) {
             let z = Int(r[0])!
+            elements[z]!.energies.append(Double(r[1])!)
             elements[z]!.photoelectric.append(Double(r[2])!)
             elements[z]!.incoherent.append(Double(r[3])!)
             elements[z]!.coherent.append(Double(r[4])!)
@@ -66,16 +97,30 @@ struct ElementTables: Sendable {
             elements[z]!.formFactor.append(Double(r[2])!)
             elements[z]!.scatteringFunction.append(Double(r[3])!)
         }
+        for z in elements.keys { elements[z]!.indexEnergies() }
         return ElementTables(elements: elements)
     }
 
-    /// Log-log interpolation of a tabulated quantity on the file's energy grid.
-    static func interpolate(_ values: [Double], at energyKeV: Double) -> Double {
-        let t = log(energyKeV / energyMin) / log(energyMax / energyMin) * Double(energyCount - 1)
-        let i = min(max(Int(t), 0), energyCount - 2)
-        let f = t - Double(i)
-        let a = values[i], b = values[i + 1]
+    /// Log-log interpolation of a tabulated quantity within one segment from `Element.segment(at:)`
+    /// (linear where a value is zero).
+    static func interpolate(_ values: [Double], _ segment: (row: Int, fraction: Double)) -> Double {
+        let a = values[segment.row], b = values[segment.row + 1], f = segment.fraction
         if a <= 0 || b <= 0 { return a + (b - a) * f }
         return exp(log(a) + (log(b) - log(a)) * f)
+    }
+}
+
+extension ElementTables.Element {
+    /// Fills `cellStart` and `edges` from `energies` once the rows are read.
+    mutating func indexEnergies() {
+        let n = ElementTables.energyCount
+        cellStart = [Int](repeating: 0, count: n - 1)
+        var j = 0
+        for k in 0..<(n - 1) {
+            let gridEnergy = ElementTables.energyMin * pow(ElementTables.energyMax / ElementTables.energyMin, Double(k) / Double(n - 1))
+            while j + 2 < energies.count && energies[j + 1] <= gridEnergy { j += 1 }
+            cellStart[k] = j
+        }
+        edges = (0..<(energies.count - 1)).filter { energies[$0] == energies[$0 + 1] }.map { (energies[$0], $0) }
     }
 }

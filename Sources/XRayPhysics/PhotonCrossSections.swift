@@ -56,14 +56,15 @@ public final class PhotonCrossSections: Sendable {
             let w = fraction.fraction
             for i in 0..<n {
                 let energy = Self.gridStart + Double(i) * Self.gridStep
-                let pe = w * ElementTables.interpolate(e.photoelectric, at: energy)
-                let inc = w * ElementTables.interpolate(e.incoherent, at: energy)
-                let coh = w * ElementTables.interpolate(e.coherent, at: energy)
+                let segment = e.segment(at: energy)
+                let pe = w * ElementTables.interpolate(e.photoelectric, segment)
+                let inc = w * ElementTables.interpolate(e.incoherent, segment)
+                let coh = w * ElementTables.interpolate(e.coherent, segment)
                 linear[4 * i + 1] += pe * material.density
                 linear[4 * i + 2] += inc * material.density
                 linear[4 * i + 3] += coh * material.density
                 linear[4 * i] += (pe + inc + coh) * material.density
-                muen[i] += w * ElementTables.interpolate(e.muEnOverRho, at: energy)
+                muen[i] += w * ElementTables.interpolate(e.muEnOverRho, segment)
             }
         }
         self.linear = linear

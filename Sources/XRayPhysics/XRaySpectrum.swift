@@ -121,11 +121,16 @@ public struct XRaySpectrum: Sendable {
         let total = raw.reduce(0) { $0 + $1.1 }
         return raw.map { ($0.0, $0.1 / total) }
     }()
-    /// K-edge jump ratio of tungsten, 5.099 (xraylib 4.3 JumpFactor(74, K); Elam, Ravel & Sieber,
-    /// Radiat. Phys. Chem. 63 (2002) 121). It used to be read off the element table at 69.4/69.6 keV,
-    /// but that table's log grid (0.37 keV steps there) interpolates across the edge, which gave a
-    /// ratio of ~2.4 and K lines ~25% too weak.
-    static let tungstenKJumpRatio = 5.099
+    /// K-edge jump ratio of tungsten, read from the element table's two rows at the edge (5.100;
+    /// xraylib 4.3 JumpFactor(74, K) = 5.099, Elam, Ravel & Sieber, Radiat. Phys. Chem. 63 (2002) 121).
+    /// The table now carries every absorption edge exactly (scripts/generate_xray_tables.py); before,
+    /// its log grid interpolated across the edge and gave ~2.4, so this was a constant for a while.
+    static let tungstenKJumpRatio: Double = {
+        guard let ratio = ElementTables.shared.element(74).photoelectricJumpRatio(nearEdge: 69.525) else {
+            preconditionFailure("element_mu.csv has no W K edge row pair at 69.525 keV; regenerate it with scripts/generate_xray_tables.py")
+        }
+        return ratio
+    }()
 
     /// TBC's shape at the tip, B(1) = 1 + B₁ + B₂ + B₃ + B₄.
     static let shapeAtTip = 1 - 5.049 + 10.847 - 10.516 + 3.842
