@@ -11,8 +11,10 @@ public struct PhotonMu: Sendable, Hashable {
 
 /// Photon interaction data for one material, built once from the per-element xraylib tables
 /// (mixture rule, independent atoms) and tabulated on a uniform 0.05 keV grid from 1 to 200 keV
-/// for O(1), allocation-free lookups with linear interpolation. Immutable, so safe to share
-/// between threads. Below 1 keV values are clamped to 1 keV, above 200 keV to 200 keV.
+/// for O(1), allocation-free lookups with linear interpolation. A grid interval holding an
+/// absorption edge of one of the material's elements is split there (values just below and just
+/// above the edge kept in `EdgeSplits`), so no lookup interpolates across an edge. Immutable, so safe
+/// to share between threads. Below 1 keV values are clamped to 1 keV, above 200 keV to 200 keV.
 public final class PhotonCrossSections: Sendable {
     public let material: Material
 
@@ -25,6 +27,10 @@ public final class PhotonCrossSections: Sendable {
     @usableFromInline let linear: [Double]
     /// μen/ρ and μ/ρ (cm²/g) per grid point.
     @usableFromInline let massEnergyAbsorption: [Double]
+    /// Per grid interval: −1, or the index in `edges` of the first absorption edge inside it.
+    @usableFromInline let edgeSlot: [Int32]
+    /// The absorption edges inside grid intervals, with the values either side.
+    @usableFromInline let edges: EdgeSplits
 
     // Scatter sampling tables on the momentum-transfer grid x = sin(θ/2)/λ, step 0.01 /Å.
     @usableFromInline let scatteringFunction: [Double]  // S_mat(x) / S_mat(∞)
@@ -51,24 +57,14 @@ public final class PhotonCrossSections: Sendable {
         let n = Self.gridCount
         var linear = [Double](repeating: 0, count: 4 * n)
         var muen = [Double](repeating: 0, count: n)
-        for fraction in material.massFractions {
-            let e = tables.element(fraction.z)
-            let w = fraction.fraction
-            for i in 0..<n {
-                let energy = Self.gridStart + Double(i) * Self.gridStep
-                let segment = e.segment(at: energy)
-                let pe = w * ElementTables.interpolate(e.photoelectric, segment)
-                let inc = w * ElementTables.interpolate(e.incoherent, segment)
-                let coh = w * ElementTables.interpolate(e.coherent, segment)
-                linear[4 * i + 1] += pe * material.density
-                linear[4 * i + 2] += inc * material.density
-                linear[4 * i + 3] += coh * material.density
-                linear[4 * i] += (pe + inc + coh) * material.density
-                muen[i] += w * ElementTables.interpolate(e.muEnOverRho, segment)
-            }
+        for i in 0..<n {
+            let v = Self.mixtureValues(material, at: Self.gridStart + Double(i) * Self.gridStep)
+            for c in 0..<4 { linear[4 * i + c] = v[c] }
+            muen[i] = v[4]
         }
         self.linear = linear
         self.massEnergyAbsorption = muen
+        (self.edgeSlot, self.edges) = Self.edgeSplits(material)
 
         // Mixture F² and S per unit mass: Σ (w_i / A_i) F_i², Σ (w_i / A_i) S_i.
         let nx = Self.xCount
@@ -161,6 +157,7 @@ public final class PhotonCrossSections: Sendable {
     @inlinable @inline(__always)
     public func mu(_ energyKeV: Double) -> PhotonMu {
         let (i, f) = gridPosition(energyKeV)
+        if edgeSlot.withUnsafeBufferPointer({ $0[i] }) >= 0 { return muAcrossEdgeInterval(i, f) }
         return linear.withUnsafeBufferPointer { p in
             let a = 4 * i, b = a + 4
             return PhotonMu(total: p[a] + (p[b] - p[a]) * f,
@@ -174,6 +171,7 @@ public final class PhotonCrossSections: Sendable {
     @inlinable @inline(__always)
     public func muTotal(_ energyKeV: Double) -> Double {
         let (i, f) = gridPosition(energyKeV)
+        if edgeSlot.withUnsafeBufferPointer({ $0[i] }) >= 0 { return muAcrossEdgeInterval(i, f).total }
         return linear.withUnsafeBufferPointer { p in p[4 * i] + (p[4 * i + 4] - p[4 * i]) * f }
     }
 
@@ -185,6 +183,7 @@ public final class PhotonCrossSections: Sendable {
     @inlinable
     public func muEnOverRho(_ energyKeV: Double) -> Double {
         let (i, f) = gridPosition(energyKeV)
+        if edgeSlot.withUnsafeBufferPointer({ $0[i] }) >= 0 { return valueInEdgeInterval(i, f, component: 4) }
         return massEnergyAbsorption.withUnsafeBufferPointer { p in p[i] + (p[i + 1] - p[i]) * f }
     }
 
