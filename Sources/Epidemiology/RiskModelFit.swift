@@ -227,7 +227,11 @@ public enum RiskModelFitter {
         let est = fit.theta[k], se = max(fit.parameters[k].standardError, 1e-8 * max(1, abs(est)))
         /// Walks from `start` (inside the interval) in direction `dir`, first step `firstStep`,
         /// then bisects; `tolScale` sets the bisection's absolute resolution near zero.
-        func side(_ dir: Double, start: Double, firstStep: Double, warm warm0: [Double], tolScale: Double) -> ProfileBound {
+        /// `knownFinite`: the limit as the parameter → ±∞ is beyond the cut-off, so a root exists: when the
+        /// first 60 steps (which grow only while the deviance is below a quarter of the cut-off) do not
+        /// reach it, the walk goes on with doubling steps instead of stopping at that arbitrary cap.
+        func side(_ dir: Double, start: Double, firstStep: Double, warm warm0: [Double], tolScale: Double,
+                  knownFinite: Bool = false) -> ProfileBound {
             var warm = warm0
             var inside = start
             var step = firstStep
@@ -255,6 +259,17 @@ public enum RiskModelFitter {
                     inside = lo; break
                 }
                 if abs(step) > 1e8 * max(1, abs(start)) { break }
+            }
+            if outside == nil && knownFinite {
+                for _ in 0..<400 {
+                    step *= 2
+                    let v = inside + dir * step
+                    guard v.isFinite else { break }
+                    var w = warm
+                    guard let l = profileLogLikelihood(model, fit: fit, index: k, value: v, warm: &w) else { break }
+                    if 2 * (fit.logLikelihood - l) >= cut { outside = v; break }
+                    inside = v; warm = w
+                }
             }
             guard let out = outside else { return .notReached }
             return .value(bisect(inside: inside, outside: out, warm: warm, tolScale: tolScale))
@@ -288,7 +303,8 @@ public enum RiskModelFitter {
             return (side(-1, start: inside, firstStep: 0.25 * scale, warm: warm, tolScale: scale), .unbounded)
         }
         let lower = side(-1, start: est, firstStep: se, warm: fit.theta, tolScale: se)
-        var upper = side(1, start: est, firstStep: se, warm: fit.theta, tolScale: se)
+        let finiteAbove = plateau.map { $0.index == k && 2 * (fit.logLikelihood - $0.logLikelihood) >= cut } ?? false
+        var upper = side(1, start: est, firstStep: se, warm: fit.theta, tolScale: se, knownFinite: finiteAbove)
         if upper == .notReached, let pl = plateau, pl.index == k, 2 * (fit.logLikelihood - pl.logLikelihood) < cut { upper = .unbounded }
         return (lower, upper)
     }

@@ -85,6 +85,30 @@ struct UnboundedEstimateTests {
         #expect(b.profileUpper?.value != nil)
     }
 
+    @Test("an upper profile limit far beyond the first 60 search steps is found, as R's uniroot finds it, when the limit as β → ∞ lies just beyond the cut-off")
+    func upperLimitBeyondStepCapIsFound() throws {
+        // 3, 4, 5, 6 cases at 1, 2, 4, 8 mGy (PY 1000, 1000, 1000, 940): the deviance creeps towards
+        // 2(ℓ̂ − ℓ_∞) = 3.859, just above the cut-off 3.841, so the upper limit is finite but far out.
+        let dose = [0.001, 0.002, 0.004, 0.008], events = [3.0, 4, 5, 6], py = [1000.0, 1000, 1000, 940]
+        let m = ExcessRiskModel(form: .relative, events: events, personYears: py, dose: dose, background: [[1, 1, 1, 1]], backgroundNames: ["intercept"])
+        let fit = try m.fit()
+        // Without the limit, the walk (steps growing only while the deviance is below a quarter of
+        // the cut-off, 60 of them) stops short of the root: the arbitrary cap this guards against.
+        let capped = RiskModelFitter.profileInterval(m, fit: fit, index: 1, boundary: { m.doseBoundary(at: $0) })
+        #expect(capped.1 == .notReached)
+        let r = try PeerTool.r("""
+        options(digits=15)
+        d <- c(0.001,0.002,0.004,0.008); y <- c(3,4,5,6); py <- c(1000,1000,1000,940)
+        prof <- function(b) { r <- 1 + b*d; -optimize(function(a) -sum(dpois(y, py*exp(a)*r, log=TRUE)), c(-40, 10), tol=1e-13)$objective }
+        o <- optimize(function(b) -prof(b), c(-124, 1e5), tol=1e-10); lh <- -o$objective
+        cat(uniroot(function(b) 2*(lh - prof(b)) - qchisq(0.95, 1), c(o$minimum, 1e9), tol=1e-10)$root, "\n")
+        """)
+        let v = try #require(Double(r.trimmingCharacters(in: .whitespacesAndNewlines)))
+        let upper = try #require(fit.parameters[1].profileUpper?.value)
+        // Profile bounds agree with R to 3 significant digits (the project's profile-bound standard).
+        #expect(abs(upper - v) <= 5e-4 * v, "upper \(upper) vs R \(v)")
+    }
+
     @Test("harmonic analyze's text table says the ERR/Gy is not bounded above and gives no Wald interval")
     func analyzeTextSaysNotBounded() throws {
         let text = try SteepCohort.analysis().textTable()
