@@ -109,7 +109,8 @@ public struct DoseResponseAnalysis: Sendable {
                 if model.shape == .linear {
                     // A lower limit at the domain boundary (1 + β·d > 0) is drawn at the boundary.
                     let lo: Double? = switch b.profileLower { case .value(let v)?, .boundary(let v)?: v; default: nil }
-                    curve.append(CurvePoint(dose: d, excess: b.estimate * d,
+                    // An MLE at +∞ has no fitted line: the excess is +∞ at every positive dose.
+                    curve.append(CurvePoint(dose: d, excess: b.unboundedAbove != nil && d == 0 ? 0 : b.estimate * d,
                                             lower: lo.map { $0 * d }, upper: b.profileUpper?.value.map { $0 * d }))
                 } else {
                     let b2 = fit.parameters[bi + 1]
@@ -138,9 +139,20 @@ public struct DoseResponseAnalysis: Sendable {
         for p in fit.parameters {
             func f(_ v: Double) -> String { String(format: "%10.4g", v) }
             let prof = p.profileLower.map { "[\($0.text), \(p.profileUpper?.text ?? "")]" } ?? ""
+            if let u = p.unboundedAbove {
+                // No Wald interval: the information is zero at β = +∞.
+                s += p.name.padding(toLength: 28, withPad: " ", startingAt: 0) + " " + "not bounded above".padding(toLength: 21, withPad: " ", startingAt: 0)
+                    + "  " + "[no Wald interval]".padding(toLength: 23, withPad: " ", startingAt: 0) + "  " + prof.padding(toLength: 28, withPad: " ", startingAt: 0) + "\n"
+                s += String(format: "  MLE at +∞: the log-likelihood rises to a plateau %.4f as %@ → +∞ (within %.0e at %.3g); %@\n",
+                            u.plateauLogLikelihood, p.name, RiskModelFitter.plateauTolerance, u.largestSearched, u.optimiserNote)
+                continue
+            }
             s += p.name.padding(toLength: 28, withPad: " ", startingAt: 0) + " " + f(p.estimate) + " " + f(p.standardError)
                 + "  [" + f(p.waldLower) + "," + f(p.waldUpper) + "]  " + prof.padding(toLength: 28, withPad: " ", startingAt: 0)
                 + String(format: " %.3g", p.pValue) + "\n"
+        }
+        if fit.parameters.contains(where: { $0.unboundedAbove != nil }) {
+            s += "(other parameters at the largest value searched, SEs conditional on it; log-likelihood = the plateau)\n"
         }
         s += String(format: "log-likelihood %.4f   deviance %.4f   AIC %.4f   cells %d   person-years %.1f   events %.0f\n",
                     fit.logLikelihood, fit.deviance, fit.aic, table.count, table.personYears.reduce(0, +), table.events.reduce(0, +))

@@ -125,6 +125,8 @@ struct CoverageBench: ParsableCommand {
     @Option(help: "Children per replicate (default 10,000; with --synth 20,000).") var children: Int?
     @Option(help: "True ERR/Gy (default 2; with --synth 150 for leukaemia, since cardiac red-marrow doses are mGy).") var err: Double?
     @Flag(help: "Draw the replicates with the Synthesis module's cohort generator.") var synth = false
+    @Option(help: "With --synth: seed of the first replicate (replicate k uses seed + k); 5000 by default.") var firstSeed: UInt64 = 5000
+    @Flag(help: "With --synth: print one line per replicate (seed, cases, estimate, interval, covered).") var perReplicate = false
 
     func runSynth() throws {
         let n = children ?? 20_000, truthERR = err ?? 150
@@ -133,16 +135,23 @@ struct CoverageBench: ParsableCommand {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("harmonic-coverage-synth-\(getpid())")
         var r: CoverageStudy.Result!
         let t = try seconds {
-            r = CoverageStudy.run(replicates: replicates, seed: 5000, request: request, generate: { seed in
+            r = CoverageStudy.run(replicates: replicates, seed: firstSeed, request: request, generate: { seed in
                 try SyntheticAnalysisCohort.draw(children: n, seed: seed, trueERR: [.leukaemia: truthERR], outcome: .leukaemia, scratch: scratch)
             }, progress: { k, r in
-                if k % 10 == 0 { FileHandle.standardError.write(Data("coverage --synth: \(k)/\(replicates), covered \(r.covered), failed \(r.failedFits)\n".utf8)) }
+                if k % 10 == 0 { FileHandle.standardError.write(Data("coverage --synth: \(k)/\(replicates), covered \(r.covered), MLE at +∞ \(r.unboundedEstimates), failed \(r.failedFits)\n".utf8)) }
             })
         }
-        let m = Double(r.replicates - r.failedFits), c = r.coverage
-        print(String(format: "synth cohorts: coverage of 95%% profile CI for leukaemia ERR/Gy = %.4g (truth.json), %d children each, model %@: %d/%d = %.3f (binomial SE %.3f); upper limit open in %d; failed fits (MLE at +∞, information singular) %d, counted as misses: %d/%d = %.3f; median estimate %.1f; mean cases %.1f; %.1f s",
-                     truthERR, n, SyntheticAnalysisCohort.coverageModel, r.covered, r.replicates - r.failedFits, c, (c * (1 - c) / m).squareRoot(),
-                     r.openUpper, r.failedFits, r.covered, r.replicates, Double(r.covered) / Double(r.replicates), r.medianEstimate, r.meanEvents, t))
+        if perReplicate {
+            for o in r.outcomes {
+                print("replicate seed \(o.seed): cases \(Int(o.events.isFinite ? o.events : -1)), estimate \(o.unbounded?.text ?? String(format: "%.4g", o.estimate)), CI [\(o.lower?.text ?? "-"), \(o.upper?.text ?? "-")], covered \(o.covered)"
+                      + (o.unbounded.map { "; plateau ℓ \(String(format: "%.4f", $0.plateauLogLikelihood)); optimiser: \($0.optimiserNote)" } ?? "")
+                      + (o.failure.map { "; FAILED: \($0)" } ?? ""))
+            }
+        }
+        let unboundedSeeds = r.outcomes.filter { $0.unbounded != nil }.map { String($0.seed) }.joined(separator: " ")
+        print(String(format: "synth cohorts (seeds %llu-%llu): coverage of 95%% profile CI for leukaemia ERR/Gy = %.4g (truth.json), %d children each, model %@: %d/%d = %.3f (binomial SE %.3f) counting every replicate; MLE at +∞ (interval [lower, +∞)) in %d (seeds %@); upper limit open (+∞) in %d; failed %d; median estimate %.1f; mean cases %.1f; %.1f s",
+                     firstSeed, firstSeed + UInt64(max(replicates, 1) - 1), truthERR, n, SyntheticAnalysisCohort.coverageModel, r.covered, r.replicates, r.coverage, r.coverageStandardError,
+                     r.unboundedEstimates, unboundedSeeds.isEmpty ? "none" : unboundedSeeds, r.openUpper, r.failedFits, r.medianEstimate, r.meanEvents, t))
     }
 
     func run() throws {

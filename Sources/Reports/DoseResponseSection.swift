@@ -86,7 +86,7 @@ public struct DoseResponseSection: Sendable {
                     if let b = a.fit.parameter("err_per_gy") {
                         let lo = b.profileLower?.value ?? { if case .boundary(let v) = b.profileLower { v } else { -Double.infinity } }()
                         let hi = b.profileUpper?.value ?? .infinity
-                        comparison.append([spec.outcome.rawValue, spec.organ.rawValue, truth.map(formatNumber) ?? "–", String(format: "%.3g", b.estimate),
+                        comparison.append([spec.outcome.rawValue, spec.organ.rawValue, truth.map(formatNumber) ?? "–", b.unboundedAbove == nil ? String(format: "%.3g", b.estimate) : "not bounded above",
                                            "\(b.profileLower?.text ?? "–") to \(b.profileUpper?.text ?? "–")",
                                            truth.map { lo <= $0 && $0 <= hi ? "yes" : "no" } ?? "–"])
                     }
@@ -113,7 +113,10 @@ public struct DoseResponseSection: Sendable {
         report.table(caption: "\(title): parameter estimates",
                      header: ["Parameter", "Estimate", "SE", "Wald 95% CI", "Profile 95% CI", "p (Wald)"],
                      rows: a.fit.parameters.map { p in
-                         [p.name, String(format: "%.4g", p.estimate), String(format: "%.3g", p.standardError),
+                         p.unboundedAbove != nil
+                         ? [p.name, "not bounded above", "–", "none (zero information at +∞)",
+                            p.profileLower.map { "\($0.text) to \(p.profileUpper?.text ?? "–")" } ?? "–", "–"]
+                         : [p.name, String(format: "%.4g", p.estimate), String(format: "%.3g", p.standardError),
                           String(format: "%.3g to %.3g", p.waldLower, p.waldUpper),
                           p.profileLower.map { "\($0.text) to \(p.profileUpper?.text ?? "–")" } ?? "–", String(format: "%.3g", p.pValue)]
                      })
@@ -121,6 +124,9 @@ public struct DoseResponseSection: Sendable {
                            formatNumber(a.table.events.reduce(0, +)), formatNumber(a.table.personYears.reduce(0, +)), a.table.count,
                            a.fit.logLikelihood, a.fit.deviance, a.fit.aic)
         if let t = a.doseTest { facts += String(format: " Likelihood-ratio test of dose: χ² = %.3g on %d df, p = %.3g.", t.statistic, t.df, t.pValue) }
+        if let u = a.fit.parameters.first(where: { $0.unboundedAbove != nil }), let ub = u.unboundedAbove {
+            facts += " The ERR/Gy is not bounded above: the log-likelihood keeps rising towards a plateau (\(String(format: "%.3f", ub.plateauLogLikelihood))) as the ERR/Gy grows without limit, which happens when the data fit a rate proportional to dose at least as well as any finite excess over background. The estimate is therefore reported as unbounded, with no Wald interval, and the 95% profile interval runs from \(u.profileLower?.text ?? "–") to +∞; the log-likelihood shown is the plateau."
+        }
         report.paragraph(facts)
         report.table(caption: "\(title): dose groups (ERR relative to the lowest group)",
                      header: ["Dose group (Gy)", "Mean dose (mGy)", "Person-years", "Cases", "ERR", "95% profile CI"],
