@@ -134,7 +134,7 @@ struct CoverageBench: ParsableCommand {
         let request = DoseResponseAnalysis.Request(outcome: "leukaemia", organ: .redMarrow, lagYears: 2, model: spec, doseCuts: SyntheticAnalysisCohort.coverageDoseCuts)
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("harmonic-coverage-synth-\(getpid())")
         var r: CoverageStudy.Result!
-        let t = try seconds {
+        let t = seconds {
             r = CoverageStudy.run(replicates: replicates, seed: firstSeed, request: request, generate: { seed in
                 try SyntheticAnalysisCohort.draw(children: n, seed: seed, trueERR: [.leukaemia: truthERR], outcome: .leukaemia, scratch: scratch)
             }, progress: { k, r in
