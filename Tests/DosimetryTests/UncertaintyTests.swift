@@ -63,6 +63,31 @@ struct UncertaintyTests {
         #expect(abs(Self.correlation(h1a, h2)) < 4 / Double(n).squareRoot())
     }
 
+    @Test("one hospital's calibration errors in different eras are independent")
+    func calibrationErrorsIndependentAcrossErasOfOneHospital() {
+        let n = 2000
+        var model = UncertaintyModel()
+        model.calibrationSDBefore2000 = 0.2; model.calibrationSDFrom2000 = 0.2
+        model.coefficientSD = [Double](repeating: 0, count: DoseQuantity.count)
+        // Three event-level procedures of hospital H1: two in the 2010-2014 era, one in 2000-2004.
+        let events = Cohort.events(4) + Cohort.events(4) + Cohort.events(4)
+        let procedures = [Cohort.procedure("H1-2012a", year: 2012, events: 0..<4),
+                          Cohort.procedure("H1-2013", year: 2013, events: 4..<8),
+                          Cohort.procedure("H1-2003", year: 2003, events: 8..<12)]
+        var settings = ReconstructionSettings(seed: 13, realisations: n)
+        settings.uncertainty = model
+        let engine = DoseReconstruction(procedures: procedures, events: events, source: AnalyticCoefficientFixture(), settings: settings)
+        let (_, block) = Cohort.run(engine)
+        let a = Self.logDoses(block, procedure: 0, quantity: 0, n: n), b = Self.logDoses(block, procedure: 1, quantity: 0, n: n)
+        let older = Self.logDoses(block, procedure: 2, quantity: 0, n: n)
+        #expect(procedures[0].era == procedures[1].era && procedures[0].era != procedures[2].era)
+        // Theory as above: ρ = 0.04 / (0.04 + σ_size²) = 0.941 within one hospital and era, 0 across eras
+        // (each hospital/era group draws its own calibration factor); 4 SE of Pearson's r at n = 2000.
+        let within = 0.04 / (0.04 + pow(model.recordedWeightSD, 2))
+        #expect(abs(Self.correlation(a, b) - within) < 4 * (1 - within * within) / Double(n).squareRoot())
+        #expect(abs(Self.correlation(a, older)) < 4 / Double(n).squareRoot())
+    }
+
     @Test("the coefficient model error is shared by all children, whatever their hospital")
     func coefficientErrorSharedByAll() {
         let n = 2000
