@@ -207,7 +207,7 @@ extension DataDictionary {
             ColumnSpec("site_patient_id", .identifier, required: true, "The child (patients.site_patient_id)."),
             ColumnSpec("diagnosis_date", .date, required: true, "Date of diagnosis; after birth, not after death."),
             ColumnSpec("topography", .code, required: true,
-                       "ICD-O-3 topography Cxx.x (C00.0-C80.9)."),
+                       "ICD-O-3 topography Cxx.x, a code of the WHO ICD-O-3 topography list (e.g. C71.9, C42.1)."),
             ColumnSpec("morphology", .code, required: true,
                        "ICD-O-3 morphology dddd/b (8000-9993, behaviour 0,1,2,3,6,9)."),
             ColumnSpec("behaviour", .code, required: true, codes: ["0", "1", "2", "3", "6", "9"],
