@@ -209,7 +209,7 @@ extension DataDictionary {
             ColumnSpec("topography", .code, required: true,
                        "ICD-O-3 topography Cxx.x, a code of the WHO ICD-O-3 topography list (e.g. C71.9, C42.1)."),
             ColumnSpec("morphology", .code, required: true,
-                       "ICD-O-3 morphology dddd/b (8000-9993, behaviour 0,1,2,3,6,9)."),
+                       "ICD-O-3 morphology dddd/b: an ICD-O-3 or ICD-O-3.2 histology code, slash, behaviour 0,1,2,3,6,9 (e.g. 9861/3)."),
             ColumnSpec("behaviour", .code, required: true, codes: ["0", "1", "2", "3", "6", "9"],
                        "ICD-O-3 behaviour code; must equal the morphology's behaviour digit."),
             ColumnSpec("basis_of_diagnosis", .code, required: true,

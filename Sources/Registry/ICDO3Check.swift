@@ -1,6 +1,8 @@
 /// Checks of ICD-O-3 codes whose rejection reasons say what is wrong and how to fix it.
-/// Topography: the WHO ICD-O-3 list (`ICDO3Topography`). Morphology: histology 8000-9993 and a
-/// behaviour digit of the ICD-O-3 behaviour code (WHO ICD-O-3, 2000, "5th digit behavior code").
+/// Topography: the WHO ICD-O-3 list (`ICDO3Topography`). Morphology: a histology code of
+/// ICD-O-3 or ICD-O-3.2 (`ICDO3Histology`) and a behaviour digit of the ICD-O-3 behaviour code
+/// (WHO ICD-O-3, 2000, "5th digit behavior code"); any histology may take any behaviour digit
+/// (ICD-O-3 coding rule F, the behaviour code matrix).
 enum ICDO3Check {
     /// ICD-10 categories that have no ICD-O-3 topography, with where ICD-O-3 codes their tumours
     /// instead (ICD-O-3 introduction, "Differences between ICD-O and ICD-10"; SEER training,
@@ -75,6 +77,11 @@ enum ICDO3Check {
         let b = Character(UnicodeScalar(u[5]))
         if !behaviours.contains(where: { $0.digit == b }) {
             return "behaviour digit \(b) is not an ICD-O-3 behaviour code: " + behaviours.map { "\($0.digit) \($0.meaning)" }.joined(separator: ", ")
+        }
+        if !ICDO3Histology.all.contains(histology) {
+            let near = ICDO3Histology.all.filter { $0 / 10 == histology / 10 }.sorted().map(String.init)
+            let hint = near.isEmpty ? "" : "; codes of group \(histology / 10)x are \(near.joined(separator: ", "))"
+            return "histology \(histology) is not an ICD-O-3 (2000) or ICD-O-3.2 morphology code\(hint); check the code against the ICD-O-3.2 list"
         }
         return nil
     }

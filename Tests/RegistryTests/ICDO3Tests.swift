@@ -9,14 +9,37 @@ import HarmonicTestSupport
 struct ICDO3Tests {
     /// Rows (code, level, title) of the committed source table.
     static func sourceTable() throws -> [(code: String, level: String, title: String)] {
-        let text = try String(contentsOf: SharedData.repositoryRoot.appendingPathComponent("scripts/data/icdo3-topography.tsv"), encoding: .utf8)
-        return text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.hasPrefix("code\t") }.map {
-            let f = $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            return (f[0], f[1], f[2])
-        }
+        try rows("icdo3-topography.tsv", header: "code").map { ($0[0], $0[1], $0[2]) }
     }
 
-    @Test("the Swift topography table is the committed WHO table (regenerate with scripts/generate_icdo3_topography.py)")
+    /// Data rows of a committed table in scripts/data (comment lines and the header left out).
+    static func rows(_ file: String, header: String) throws -> [[String]] {
+        let text = try String(contentsOf: SharedData.repositoryRoot.appendingPathComponent("scripts/data/" + file), encoding: .utf8)
+        return text.split(separator: "\n").filter { !$0.hasPrefix("#") && !$0.hasPrefix(header + "\t") }
+            .map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+    }
+
+    @Test("the Swift histology table is the committed ICD-O-3 + ICD-O-3.2 table (regenerate with scripts/generate_icdo3_tables.py)")
+    func histologyMatchesSource() throws {
+        let rows = try Self.rows("icdo3-histology.tsv", header: "histology")
+        #expect(Set(rows.map { Int($0[0])! }) == ICDO3Histology.all)
+        #expect(Set(rows.filter { $0[1].split(separator: " ").contains("3.2") }.map { Int($0[0])! }) == ICDO3Histology.revision32)
+        // The 16 histology codes ICD-O-3.1 deleted from ICD-O-3 (e.g. 9836 precursor B-cell
+        // lymphoblastic leukaemia, now 9811-9818; 9826 Burkitt cell leukaemia, now 9687).
+        #expect(ICDO3Histology.deletedAfterEdition3 == [8157, 8444, 8462, 8463, 8471, 8473, 8965, 9150, 9670, 9728, 9729, 9752, 9753, 9754, 9826, 9836])
+    }
+
+    @Test("histology codes of either edition are accepted; one in neither is rejected naming its group's codes", arguments: [
+        ("9836/3", nil), ("9811/3", nil), ("9509/1", nil), ("8158/3", nil),
+        ("9999/3", "outside the ICD-O-3 morphology range"), ("8006/3", "codes of group 800x are 8000, 8001, 8002, 8003, 8004, 8005"),
+        ("9862/3", "histology 9862 is not an ICD-O-3 (2000) or ICD-O-3.2 morphology code"),
+    ] as [(String, String?)])
+    func histologyList(_ code: String, _ reason: String?) {
+        let problem = ICDO3Check.morphologyProblem(code)
+        if let reason { #expect(problem?.contains(reason) == true, "\(problem ?? "accepted")") } else { #expect(problem == nil, "\(problem ?? "")") }
+    }
+
+    @Test("the Swift topography table is the committed WHO table (regenerate with scripts/generate_icdo3_tables.py)")
     func tableMatchesSource() throws {
         let rows = try Self.sourceTable()
         #expect(Dictionary(uniqueKeysWithValues: rows.filter { $0.level == "4" }.map { ($0.code, $0.title) }) == ICDO3Topography.codes)
