@@ -33,7 +33,7 @@ enum IngestRules {
         "Header columns the dictionary does not know are reported as warnings in the validation report (their values are not stored).",
         "Age at exposure (procedure, radiotherapy start, imaging) between 0 and 18 years.",
         "Date order: birth ≤ exposure ≤ last contact; last contact ≤ death (death ends follow-up) and ≤ emigration; vital status `dead` needs a death date and a death date needs `dead`.",
-        "Irradiation events within a day of their procedure's date; course end not before start.",
+        "Irradiation events within a day of their procedure's date; course end not before start; course end and radiotherapy imaging dates within the child's life and not after the last contact; imaging last date not before its first.",
         "ICD-O-3: topography one of the \(ICDO3Topography.codes.count) codes of the WHO ICD-O-3 topography list (sites C00-C80 that exist, each with its own fourth digits; table `scripts/data/icdo3-topography.tsv`, unchanged in ICD-O-3.1 and 3.2); morphology `dddd/b` with a histology code of ICD-O-3 (2000) or ICD-O-3.2 (\(ICDO3Histology.all.count) codes, `scripts/data/icdo3-histology.tsv`) and behaviour 0,1,2,3,6,9 matching `behaviour`.",
         "References: the patient, procedure, course or sample must be known (in the store or earlier in the same load).",
         "Duplicates: a key seen twice in one file keeps the first row and quarantines the second.",

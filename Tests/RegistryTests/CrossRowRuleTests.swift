@@ -111,6 +111,29 @@ struct CrossRowRuleTests {
                            table: "rt_courses", line: 3, field: "end_date", value: "2010-06-01", reason: "after the child's death")
     }
 
+    @Test("a course ending after the child's last contact is rejected")
+    func courseEndAfterLastContact() throws {
+        // P1 alive, last contact 2020-12-31; a course from 2019-12-01 (age 18.7) ending in 2021.
+        let c = Fixture.replace(Fixture.replace(Fixture.courses, row: 1, column: "start_date", value: "2019-12-01"),
+                                row: 1, column: "end_date", value: "2021-01-15")
+        try expectRejected(["rt_courses": c], without: ["rt_imaging"],
+                           table: "rt_courses", line: 2, field: "end_date", value: "2021-01-15", reason: "after the child's last contact date")
+    }
+
+    @Test("imaging of a course dated after the child's death is rejected")
+    func imagingAfterDeath() throws {
+        // I2 belongs to course R2 of P2, who died on 2010-05-01.
+        try expectRejected(["rt_imaging": Fixture.replace(Fixture.rtImaging, row: 2, column: "first_date", value: "2010-06-01")],
+                           table: "rt_imaging", line: 3, field: "first_date", value: "2010-06-01", reason: "after the child's death")
+    }
+
+    @Test("imaging dated before the child's birth is rejected")
+    func imagingBeforeBirth() throws {
+        try expectRejected(["rt_imaging": Fixture.replace(Fixture.replace(Fixture.rtImaging, row: 1, column: "first_date", value: "2000-01-01"),
+                                                          row: 1, column: "last_date", value: "2000-02-01")],
+                           table: "rt_imaging", line: 2, field: "first_date", value: "2000-01-01", reason: "before the child's birth")
+    }
+
     @Test("imaging whose last session is before its first is rejected")
     func imagingLastBeforeFirst() throws {
         try expectRejected(["rt_imaging": Fixture.replace(Fixture.rtImaging, row: 1, column: "last_date", value: "2009-12-01")],
