@@ -33,6 +33,12 @@ extension RowValidator {
             if d < p.birth { throw fail(field, "before the child's birth") }
             if let death = p.death, d > death { throw fail(field, "after the child's death") }
         }
+        /// A date of an exposure that ends or continues one (course end, imaging sessions):
+        /// within the child's life and not after the last contact.
+        func withinFollowUp(_ field: String, _ p: PatientFacts) throws(RowProblem) {
+            try withinLife(field, p)
+            if let d = day(field), d > p.lastContact { throw fail(field, "after the child's last contact date") }
+        }
         func parent(_ field: String, _ table: String) throws(RowProblem) -> ParentFacts {
             guard let p = cache.parents[table]?[text(field)] else {
                 throw RowProblem(field: field, value: text(field), reason: "unknown \(table) key: not in the store nor earlier in this load")
@@ -80,10 +86,14 @@ extension RowValidator {
             let p = try patient()
             try exposure("start_date", p)
             if let s = day("start_date"), let e = day("end_date"), e < s { throw fail("end_date", "before start_date") }
-            try withinLife("end_date", p)
+            try withinFollowUp("end_date", p)
         case "rt_imaging":
-            _ = try parent("course_id", "rt_courses")
+            let course = try parent("course_id", "rt_courses")
             if let f = day("first_date"), let l = day("last_date"), l < f { throw fail("last_date", "before first_date") }
+            if let p = cache.patients[course.patient] {
+                try withinFollowUp("first_date", p)
+                try withinFollowUp("last_date", p)
+            }
         case "diagnostic_imaging":
             try exposure("exam_date", try patient())
         case "cancer_outcomes":

@@ -33,8 +33,8 @@ enum IngestRules {
         "Header columns the dictionary does not know are reported as warnings in the validation report (their values are not stored).",
         "Age at exposure (procedure, radiotherapy start, imaging) between 0 and 18 years.",
         "Date order: birth ≤ exposure ≤ last contact; last contact ≤ death (death ends follow-up) and ≤ emigration; vital status `dead` needs a death date and a death date needs `dead`.",
-        "Irradiation events within a day of their procedure's date; course end not before start.",
-        "ICD-O-3: topography C00.0-C80.9, morphology 8000-9993 with behaviour 0,1,2,3,6,9 matching `behaviour`.",
+        "Irradiation events within a day of their procedure's date; course end not before start; course end and radiotherapy imaging dates within the child's life and not after the last contact; imaging last date not before its first.",
+        "ICD-O-3: topography one of the \(ICDO3Topography.codes.count) codes of the WHO ICD-O-3 topography list (sites C00-C80 that exist, each with its own fourth digits; table `scripts/data/icdo3-topography.tsv`, unchanged in ICD-O-3.1 and 3.2); morphology `dddd/b` with a histology code of ICD-O-3 (2000) or ICD-O-3.2 (\(ICDO3Histology.all.count) codes, `scripts/data/icdo3-histology.tsv`) and behaviour 0,1,2,3,6,9 matching `behaviour`.",
         "References: the patient, procedure, course or sample must be known (in the store or earlier in the same load).",
         "Duplicates: a key seen twice in one file keeps the first row and quarantines the second.",
     ]
@@ -185,24 +185,14 @@ enum IngestRules {
         }
     }
 
-    /// ICD-O-3 topography: C00.0-C80.9 (WHO ICD-O third edition, 2000; first revision 2013).
+    /// ICD-O-3 topography: one of the codes of the WHO ICD-O-3 topography list (`ICDO3Topography`).
     static func checkTopography(_ s: String) throws(RowProblem) {
-        let u = Array(s.uppercased().utf8)
-        func digit(_ i: Int) -> Int? { u[i] >= 48 && u[i] <= 57 ? Int(u[i] - 48) : nil }
-        guard u.count == 5, u[0] == UInt8(ascii: "C"), u[3] == UInt8(ascii: "."),
-              let a = digit(1), let b = digit(2), digit(4) != nil, a * 10 + b <= 80 else {
-            throw RowProblem(field: "topography", value: s, reason: "expected an ICD-O-3 topography code C00.0-C80.9")
-        }
+        if let reason = ICDO3Check.topographyProblem(s.uppercased()) { throw RowProblem(field: "topography", value: s, reason: reason) }
     }
 
-    /// ICD-O-3 morphology: four-digit histology 8000-9993, slash, behaviour 0,1,2,3,6,9.
+    /// ICD-O-3 morphology: a four-digit histology code of ICD-O-3 or ICD-O-3.2, slash, behaviour 0,1,2,3,6,9.
     static func checkMorphology(_ s: String) throws(RowProblem) {
-        let u = Array(s.utf8)
-        guard u.count == 6, u[4] == UInt8(ascii: "/"), let h = Int(String(decoding: u[0..<4], as: UTF8.self)),
-              (8000...9993).contains(h), [UInt8(ascii: "0"), UInt8(ascii: "1"), UInt8(ascii: "2"), UInt8(ascii: "3"),
-                                           UInt8(ascii: "6"), UInt8(ascii: "9")].contains(u[5]) else {
-            throw RowProblem(field: "morphology", value: s, reason: "expected an ICD-O-3 morphology code dddd/b (8000-9993, behaviour 0,1,2,3,6,9)")
-        }
+        if let reason = ICDO3Check.morphologyProblem(s) { throw RowProblem(field: "morphology", value: s, reason: reason) }
     }
 
     static func day(_ v: DatabaseValue) -> Int? {

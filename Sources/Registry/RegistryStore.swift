@@ -54,14 +54,19 @@ public final class RegistryStore: @unchecked Sendable {
     /// Loads CSV files (named `<table>.csv`) for `site`, in dependency order, each file in one
     /// transaction. Only a data manager of `site` may load. Files that cannot be read, lack a
     /// required column or carry a direct identifier are refused whole (nothing of them stored).
+    /// `progress` hears "loading FILE" as each file starts; `byteProgress` hears the bytes read
+    /// (per file and overall) after each chunk read and as each file ends (see `IngestProgress`).
     public func ingest(files: [String], site: String, pseudonymiser: Pseudonymiser, user: String,
-                       progress: ((String) -> Void)? = nil, failAfterRows: Int? = nil) throws -> LoadReport {
+                       progress: ((String) -> Void)? = nil, byteProgress: ((IngestProgress) -> Void)? = nil,
+                       failAfterRows: Int? = nil) throws -> LoadReport {
         var sources: [(TableSpec?, () throws -> RowSource, String)] = []
         for f in files {
             let base = URL(fileURLWithPath: f).deletingPathExtension().lastPathComponent.lowercased()
             sources.append((DataDictionary.table(named: base), { try CSVReader(path: f) }, f))
         }
-        return try load(sources: sources, site: site, pseudonymiser: pseudonymiser, user: user, progress: progress, failAfterRows: failAfterRows)
+        let counter = byteProgress.map { IngestProgressCounter(files: files, report: $0) }
+        return try load(sources: sources, site: site, pseudonymiser: pseudonymiser, user: user, progress: progress,
+                        counter: counter, failAfterRows: failAfterRows)
     }
 
     /// Loads rows built in memory into `table` (e.g. irradiation events read from an RDSR by the
@@ -69,11 +74,11 @@ public final class RegistryStore: @unchecked Sendable {
     public func load(rows: [[String: String]], into table: String, source: String, site: String,
                      pseudonymiser: Pseudonymiser, user: String) throws -> LoadReport {
         try load(sources: [(DataDictionary.table(named: table), { DictionaryRowSource(name: source, rows: rows) }, source)],
-                 site: site, pseudonymiser: pseudonymiser, user: user, progress: nil, failAfterRows: nil)
+                 site: site, pseudonymiser: pseudonymiser, user: user, progress: nil, counter: nil, failAfterRows: nil)
     }
 
     func load(sources: [(TableSpec?, () throws -> RowSource, String)], site: String, pseudonymiser: Pseudonymiser,
-              user: String, progress: ((String) -> Void)?, failAfterRows: Int?) throws -> LoadReport {
+              user: String, progress: ((String) -> Void)?, counter: IngestProgressCounter?, failAfterRows: Int?) throws -> LoadReport {
         let site = site.uppercased()
         try require(role == .dataManager(site: site), "load data for site \(site)")
         let started = ISO8601DateFormatter().string(from: Date())
@@ -93,6 +98,8 @@ public final class RegistryStore: @unchecked Sendable {
             var result = FileLoadResult(file: name, table: spec?.name ?? "?")
             var problems: [QuarantineEntry] = []
             progress?("loading \(name)")
+            counter?.start(name)
+            defer { counter?.finish() }
             do {
                 guard let spec else {
                     throw InputError(.file(name), expected: "a file named after a dictionary table (\(DataDictionary.tables.map { $0.name + ".csv" }.joined(separator: ", ")))")
@@ -102,7 +109,7 @@ public final class RegistryStore: @unchecked Sendable {
                     try writer.writeWithoutTransaction { db in try db.inTransaction {
                         var hasher = SHA256()
                         let source = try open()
-                        (source as? CSVReader)?.onBytesOverride = { hasher.update(data: $0) }
+                        (source as? CSVReader)?.onBytesOverride = { hasher.update(data: $0); counter?.read($0.count) }
                         let loader = TableLoader(db: db, table: spec, site: site, loadID: loadID, pseudonymiser: pseudonymiser, failAfterRows: failAfterRows)
                         try loader.load(source, cache: &cache, result: &result, problems: &problems)
                         result.sha256 = Pseudonymiser.hex(Array(hasher.finalize()))

@@ -107,29 +107,42 @@ struct CardiacChildSimulator {
         procedures.removeAll { $0.day > exitDay }
         if exitDay < entryDay { exitDay = entryDay }
 
-        // Patient row (a duplicate copy when corrupted).
+        // Patient row, when corrupted: a duplicate copy, or birth and last-contact dates swapped.
+        // A swapped row is rejected (last contact before birth), so the child's procedures and
+        // cancers cannot load either and are recorded as such; it is only drawn for children
+        // whose procedures all predate event-level dose records (2005), so no event rows cascade,
+        // and who were followed for more than a month (a swap of nearly equal dates is no error).
         let corrupt = config.corruptFraction
-        for copy in 0..<((corrupt > 0 && rng.uniform() < corrupt) ? 2 : 1) {
+        var patientKind: String? = nil
+        if corrupt > 0 && rng.uniform() < corrupt {
+            let swappable = exitDay - birthDay > 31 && procedures.allSatisfy { $0.year < 2005 }
+            patientKind = swappable && rng.uniform() < 0.5 ? "swapped_dates" : "duplicate_row"
+        }
+        let swapped = patientKind == "swapped_dates"
+        for copy in 0..<(patientKind == "duplicate_row" ? 2 : 1) {
             if copy == 1 { out.markCorrupted(.patients, "duplicate_row") }
+            if swapped { out.markCorrupted(.patients, "swapped_dates") }
+            let lastContact = CalendarDate(dayNumber: exitDay)
             out[.patients].text(pid)
             out[.patients].text(country.rawValue)
             out[.patients].text(sex.rawValue)
-            out[.patients].date(birth)
+            out[.patients].date(swapped ? lastContact : birth)
             out[.patients].text("cardiac")
             out[.patients].text(conditions.first?.dictionaryCode ?? "none")
             out[.patients].text(vital)
-            if vital == "emigrated" { out[.patients].date(CalendarDate(dayNumber: exitDay)) } else { out[.patients].empty() }
-            out[.patients].date(CalendarDate(dayNumber: exitDay))
-            if vital == "dead" { out[.patients].date(CalendarDate(dayNumber: exitDay)) } else { out[.patients].empty() }
+            if vital == "emigrated" { out[.patients].date(lastContact) } else { out[.patients].empty() }
+            out[.patients].date(swapped ? birth : lastContact)
+            if vital == "dead" { out[.patients].date(lastContact) } else { out[.patients].empty() }
             out[.patients].endRow()
         }
 
         for (k, p) in procedures.enumerated() {
             writeProcedure(p, number: k + 1, pid: pid, country: country, hospital: hospital,
-                           birthDay: birthDay, rng: &rng, out: &out)
+                           birthDay: birthDay, ofRejectedChild: swapped, rng: &rng, out: &out)
         }
         for (k, c) in cancers.enumerated() {
-            writeCancer(c.0, day: c.1, number: k + 1, pid: pid, country: country, birthDay: birthDay, rng: &rng, out: &out)
+            writeCancer(c.0, day: c.1, number: k + 1, pid: pid, country: country, birthDay: birthDay,
+                        ofRejectedChild: swapped, rng: &rng, out: &out)
             out.cancersByOutcome[c.0, default: 0] += 1
         }
     }

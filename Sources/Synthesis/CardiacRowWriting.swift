@@ -3,8 +3,10 @@ import HarmonicCore
 
 extension CardiacChildSimulator {
     /// Writes a procedure, its true organ doses and (for event-level records) its irradiation events.
+    /// `ofRejectedChild`: the child's row is corrupted, so this row cannot load (it is recorded as
+    /// `child_of_corrupted_row` and not corrupted on its own).
     func writeProcedure(_ p: SimProcedure, number: Int, pid: String, country: Country, hospital: Int,
-                        birthDay: Int, rng: inout RandomStream, out: inout ChunkOutput) {
+                        birthDay: Int, ofRejectedChild: Bool = false, rng: inout RandomStream, out: inout ChunkOutput) {
         let procId = "\(pid)-P\(number)"
         let record = CardiacPractice.doseRecord(year: p.year, u: rng.uniform())
         let weight = CardiacPractice.interpolate(CardiacPractice.growthWeight, age: p.age) * 0.9 * p.weightFactor
@@ -22,7 +24,9 @@ extension CardiacChildSimulator {
 
         // Corruption of procedures only where no event rows hang on them (no cascade).
         var kind: String? = nil
-        if config.corruptFraction > 0, record != .events, rng.uniform() < config.corruptFraction {
+        if ofRejectedChild {
+            out.markCorrupted(.procedures, "child_of_corrupted_row")
+        } else if config.corruptFraction > 0, record != .events, rng.uniform() < config.corruptFraction {
             let kinds = ["unknown_patient", "procedure_before_birth", "age_out_of_range", "kap_in_mgy_cm2", "duplicate_row"]
             kind = kinds[Int(rng.uniform() * Double(kinds.count))]
             if kind == "kap_in_mgy_cm2" && (record == .none || p.kap * 1000 < 2000) { kind = "unknown_patient" }
@@ -158,11 +162,13 @@ extension CardiacChildSimulator {
     }
 
     func writeCancer(_ o: SynthOutcome, day: Int, number: Int, pid: String, country: Country, birthDay: Int,
-                     rng: inout RandomStream, out: inout ChunkOutput) {
+                     ofRejectedChild: Bool = false, rng: inout RandomStream, out: inout ChunkOutput) {
         var (topo, morph) = Self.codes(o, u: rng.uniform())
         var dayOut = day
         var copies = 1
-        if config.corruptFraction > 0 && rng.uniform() < config.corruptFraction {
+        if ofRejectedChild {
+            out.markCorrupted(.cancers, "child_of_corrupted_row")
+        } else if config.corruptFraction > 0 && rng.uniform() < config.corruptFraction {
             let kinds = ["malformed_icdo3", "diagnosis_before_birth", "duplicate_row"]
             let kind = kinds[Int(rng.uniform() * 3)]
             switch kind {

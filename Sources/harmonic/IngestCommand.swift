@@ -19,6 +19,8 @@ struct IngestCommand: ParsableCommand {
         national id, address, phone, email) is refused whole. Columns the dictionary does not know are \
         listed as warnings in the report (their values are not stored). A load killed midway leaves the \
         store as it was before the file being loaded; the next load marks it interrupted in the audit.
+        Progress goes to stderr by bytes read, overall and per file: a bar redrawn in place on a \
+        terminal, a line at each tenth otherwise.
 
         Example:
           harmonic ingest --new-key no.key
@@ -64,9 +66,11 @@ struct IngestCommand: ParsableCommand {
         let started = Date()
         let report: LoadReport
         do {
-            report = try registry.ingest(files: files, site: site, pseudonymiser: pseudonymiser, user: user) { message in
-                FileHandle.standardError.write(Data("\(message)\n".utf8))
-            }
+            let display = IngestProgressDisplay()
+            report = try registry.ingest(files: files, site: site, pseudonymiser: pseudonymiser, user: user, progress: { message in
+                // On a terminal the bar names the file in place; elsewhere each file gets its line.
+                if !display.isTerminal { FileHandle.standardError.write(Data("\(message)\n".utf8)) }
+            }, byteProgress: display.report)
         } catch {
             FileHandle.standardError.write(Data("ingest failed: \(error)\n".utf8))
             throw ExitCode(1)

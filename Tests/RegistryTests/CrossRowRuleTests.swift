@@ -1,0 +1,194 @@
+import Foundation
+import Testing
+@testable import Registry
+
+/// The cross-row rules (date order, vital status, references, exposure age) each with one bad
+/// row: the row is quarantined naming its file, line, field, value and reason, and the good rows
+/// of the same file are kept. Line 2 is the first data row (line 1 is the header).
+@Suite("Cross-row validation rules")
+struct CrossRowRuleTests {
+    /// Loads the clean radiotherapy extract with the `replaced` files (and without the tables
+    /// `dependents` whose rows would point at the rejected one), requires exactly one quarantined
+    /// row and checks it and that the other rows of its table were stored.
+    @discardableResult
+    func expectRejected(_ replaced: [String: String], without dependents: [String] = [], table: String, line: Int, field: String,
+                        value: String, reason: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> QuarantineEntry {
+        let store = try Fixture.store()
+        let files = Fixture.radiotherapyExtract.merging(replaced) { _, new in new }.filter { !dependents.contains($0.key) }
+        let report = try Fixture.load(store, files)
+        #expect(report.exitCode == 3, sourceLocation: sourceLocation)
+        let q = try store.quarantine()
+        try #require(q.count == 1, "exactly one row rejected: \(q)", sourceLocation: sourceLocation)
+        let entry = q[0]
+        #expect(entry.table == table, sourceLocation: sourceLocation)
+        #expect(URL(fileURLWithPath: entry.file).lastPathComponent == table + ".csv", sourceLocation: sourceLocation)
+        #expect(entry.line == line, sourceLocation: sourceLocation)
+        #expect(entry.field == field, sourceLocation: sourceLocation)
+        #expect(entry.value == value, sourceLocation: sourceLocation)
+        #expect(entry.reason.contains(reason), "reason: \(entry.reason)", sourceLocation: sourceLocation)
+        let rows = try #require(files[table]).split(separator: "\n").count - 1
+        #expect(try store.count(table) == rows - 1, "the good rows of \(table).csv are kept", sourceLocation: sourceLocation)
+        return entry
+    }
+
+    @Test("the clean radiotherapy extract loads every row with exit code 0")
+    func cleanRadiotherapyExtract() throws {
+        let store = try Fixture.store()
+        let report = try Fixture.load(store, Fixture.radiotherapyExtract)
+        #expect(report.exitCode == 0)
+        #expect(report.accepted == 14)
+        #expect(try store.quarantine().isEmpty)
+    }
+
+    // MARK: Patients
+
+    /// Every table that points at a child: loaded without them, a rejected child is the only rejection.
+    static let childTables = ["rt_courses", "rt_imaging", "biobank_samples", "biomarker_measurements", "pro_scores", "cancer_outcomes"]
+
+    @Test("a last contact before the birth date is rejected")
+    func lastContactBeforeBirth() throws {
+        try expectRejected(["patients": Fixture.replace(Fixture.patients, row: 1, column: "last_contact_date", value: "2000-12-31")], without: Self.childTables,
+                           table: "patients", line: 2, field: "last_contact_date", value: "2000-12-31", reason: "before the birth date")
+    }
+
+    @Test("a death date before the birth date is rejected")
+    func deathBeforeBirth() throws {
+        try expectRejected(["patients": Fixture.replace(Fixture.patients, row: 2, column: "death_date", value: "1995-01-15")], without: Self.childTables,
+                           table: "patients", line: 3, field: "death_date", value: "1995-01-15", reason: "before the birth date")
+    }
+
+    @Test("a death date while vital status is not dead is rejected")
+    func deathDateButAlive() throws {
+        try expectRejected(["patients": Fixture.replace(Fixture.patients, row: 1, column: "death_date", value: "2020-12-31")], without: Self.childTables,
+                           table: "patients", line: 2, field: "vital_status", value: "alive", reason: "vital_status is not dead")
+    }
+
+    @Test("an emigration date before the birth date is rejected")
+    func emigrationBeforeBirth() throws {
+        let p = Fixture.replace(Fixture.replace(Fixture.patients, row: 1, column: "emigration_date", value: "2000-01-01"),
+                                row: 1, column: "vital_status", value: "emigrated")
+        try expectRejected(["patients": p], without: Self.childTables, table: "patients", line: 2, field: "emigration_date", value: "2000-01-01", reason: "before the birth date")
+    }
+
+    @Test("a last contact after emigration is rejected (emigration ends follow-up)")
+    func contactAfterEmigration() throws {
+        let p = Fixture.replace(Fixture.replace(Fixture.patients, row: 1, column: "emigration_date", value: "2018-07-01"),
+                                row: 1, column: "vital_status", value: "emigrated")
+        try expectRejected(["patients": p], without: Self.childTables, table: "patients", line: 2, field: "last_contact_date", value: "2020-12-31",
+                           reason: "after the emigration date")
+    }
+
+    @Test("an emigrated child last seen on the day of emigration is accepted")
+    func contactOnEmigrationDay() throws {
+        let p = Fixture.replace(Fixture.replace(Fixture.replace(Fixture.patients, row: 1, column: "emigration_date", value: "2018-07-01"),
+                                                row: 1, column: "vital_status", value: "emigrated"),
+                                row: 1, column: "last_contact_date", value: "2018-07-01")
+        let store = try Fixture.store()
+        #expect(try Fixture.load(store, ["patients": p]).exitCode == 0)
+        #expect(try store.count("patients") == 2)
+    }
+
+    // MARK: Radiotherapy courses and imaging
+
+    @Test("a course ending before it starts is rejected")
+    func courseEndBeforeStart() throws {
+        try expectRejected(["rt_courses": Fixture.replace(Fixture.courses, row: 1, column: "end_date", value: "2009-12-01")], without: ["rt_imaging"],
+                           table: "rt_courses", line: 2, field: "end_date", value: "2009-12-01", reason: "before start_date")
+    }
+
+    @Test("a course starting after the child's 19th birthday is rejected")
+    func courseAdultAge() throws {
+        // P1 born 2001-03-04 is 19.2 years old on 2020-06-01 (before its last contact 2020-12-31).
+        let c = Fixture.replace(Fixture.replace(Fixture.courses, row: 1, column: "start_date", value: "2020-06-01"),
+                                row: 1, column: "end_date", value: "2020-07-10")
+        try expectRejected(["rt_courses": c], without: ["rt_imaging"],
+                           table: "rt_courses", line: 2, field: "start_date", value: "2020-06-01", reason: "ages 0-18")
+    }
+
+    @Test("a course ending after the child's death is rejected")
+    func courseEndAfterDeath() throws {
+        try expectRejected(["rt_courses": Fixture.replace(Fixture.courses, row: 2, column: "end_date", value: "2010-06-01")], without: ["rt_imaging"],
+                           table: "rt_courses", line: 3, field: "end_date", value: "2010-06-01", reason: "after the child's death")
+    }
+
+    @Test("a course ending after the child's last contact is rejected")
+    func courseEndAfterLastContact() throws {
+        // P1 alive, last contact 2020-12-31; a course from 2019-12-01 (age 18.7) ending in 2021.
+        let c = Fixture.replace(Fixture.replace(Fixture.courses, row: 1, column: "start_date", value: "2019-12-01"),
+                                row: 1, column: "end_date", value: "2021-01-15")
+        try expectRejected(["rt_courses": c], without: ["rt_imaging"],
+                           table: "rt_courses", line: 2, field: "end_date", value: "2021-01-15", reason: "after the child's last contact date")
+    }
+
+    @Test("imaging of a course dated after the child's death is rejected")
+    func imagingAfterDeath() throws {
+        // I2 belongs to course R2 of P2, who died on 2010-05-01.
+        try expectRejected(["rt_imaging": Fixture.replace(Fixture.rtImaging, row: 2, column: "first_date", value: "2010-06-01")],
+                           table: "rt_imaging", line: 3, field: "first_date", value: "2010-06-01", reason: "after the child's death")
+    }
+
+    @Test("imaging dated before the child's birth is rejected")
+    func imagingBeforeBirth() throws {
+        try expectRejected(["rt_imaging": Fixture.replace(Fixture.replace(Fixture.rtImaging, row: 1, column: "first_date", value: "2000-01-01"),
+                                                          row: 1, column: "last_date", value: "2000-02-01")],
+                           table: "rt_imaging", line: 2, field: "first_date", value: "2000-01-01", reason: "before the child's birth")
+    }
+
+    @Test("imaging whose last session is before its first is rejected")
+    func imagingLastBeforeFirst() throws {
+        try expectRejected(["rt_imaging": Fixture.replace(Fixture.rtImaging, row: 1, column: "last_date", value: "2009-12-01")],
+                           table: "rt_imaging", line: 2, field: "last_date", value: "2009-12-01", reason: "before first_date")
+    }
+
+    @Test("imaging of an unknown course is rejected")
+    func imagingUnknownCourse() throws {
+        try expectRejected(["rt_imaging": Fixture.replace(Fixture.rtImaging, row: 2, column: "course_id", value: "R9")],
+                           table: "rt_imaging", line: 3, field: "course_id", value: "R9", reason: "unknown rt_courses key")
+    }
+
+    // MARK: Samples, measurements, scores and outcomes
+
+    @Test("a biomarker measurement of an unknown sample is rejected")
+    func measurementUnknownSample() throws {
+        try expectRejected(["biomarker_measurements": Fixture.replace(Fixture.biomarkers, row: 1, column: "sample_id", value: "S9")],
+                           table: "biomarker_measurements", line: 2, field: "sample_id", value: "S9", reason: "unknown biobank_samples key")
+    }
+
+    @Test("a measurement of a quarantined sample is rejected with it, not stored unlinked")
+    func measurementOfQuarantinedSample() throws {
+        let store = try Fixture.store()
+        let files = Fixture.radiotherapyExtract.merging(["biobank_samples": Fixture.replace(Fixture.samples, row: 2, column: "collection_date", value: "2010-06-01")]) { _, new in new }
+        try Fixture.load(store, files)
+        let q = try store.quarantine().sorted { $0.table < $1.table }
+        #expect(q.map(\.table) == ["biobank_samples", "biomarker_measurements"])
+        #expect(q.last?.value == "S2" && q.last?.line == 3)
+        #expect(try store.count("biomarker_measurements") == 1)
+    }
+
+    @Test("a biobank sample collected after the child's death is rejected")
+    func sampleAfterDeath() throws {
+        try expectRejected(["biobank_samples": Fixture.replace(Fixture.samples, row: 2, column: "collection_date", value: "2010-06-01")],
+                           without: ["biomarker_measurements"],
+                           table: "biobank_samples", line: 3, field: "collection_date", value: "2010-06-01", reason: "after the child's death")
+    }
+
+    @Test("a patient-reported score dated after the child's death is rejected")
+    func scoreAfterDeath() throws {
+        try expectRejected(["pro_scores": Fixture.replace(Fixture.proScores, row: 2, column: "score_date", value: "2010-06-01")],
+                           table: "pro_scores", line: 3, field: "score_date", value: "2010-06-01", reason: "after the child's death")
+    }
+
+    @Test("a cancer diagnosed after the child's death is rejected")
+    func diagnosisAfterDeath() throws {
+        try expectRejected(["cancer_outcomes": Fixture.replace(Fixture.outcomesBothChildren, row: 2, column: "diagnosis_date", value: "2010-06-01")],
+                           table: "cancer_outcomes", line: 3, field: "diagnosis_date", value: "2010-06-01", reason: "after the child's death")
+    }
+
+    @Test("a cancer diagnosed on the day of death (death certificate) is accepted")
+    func diagnosisOnDeathDay() throws {
+        let store = try Fixture.store()
+        let o = Fixture.replace(Fixture.outcomesBothChildren, row: 2, column: "diagnosis_date", value: "2010-05-01")
+        #expect(try Fixture.load(store, ["patients": Fixture.patients, "cancer_outcomes": o]).exitCode == 0)
+        #expect(try store.count("cancer_outcomes") == 2)
+    }
+}
