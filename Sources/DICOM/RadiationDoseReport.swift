@@ -177,7 +177,9 @@ public struct RadiationDoseReport: Sendable {
             e.kVp = kvps.isEmpty ? nil : KiloVolt(kvps.reduce(0, +) / Double(kvps.count))
             e.tubeCurrentMilliampere = num(item.find("113734"), MeasurementUnit.toMilliampere)
             e.pulseWidthMilliseconds = num(item.find("113793"), MeasurementUnit.toSeconds).map { $0 * 1000 }
-            e.exposureTime = num(item.find("113824"), MeasurementUnit.toSeconds).map { Seconds($0) }
+            // Exposure Time is 113824; older reports (Siemens AXIOM-Artis) use 113735, which PS3.16
+            // retired with the same meaning "Exposure Time".
+            e.exposureTime = num(item.find("113824") ?? item.find("113735"), MeasurementUnit.toSeconds).map { Seconds($0) }
             e.irradiationDuration = num(item.find("113742"), MeasurementUnit.toSeconds).map { Seconds($0) }
             e.numberOfPulses = item.find("113768")?.numericValue
             e.filters = item.findAll("113771").map { f in

@@ -16,8 +16,9 @@ struct DicomCommand: ParsableCommand {
           harmonic dicom dump --sr RF-RDSR-GE.dcm
           harmonic dicom dose RF-RDSR-GE.dcm
           harmonic dicom scan /data/site-3/dicom
+          harmonic dicom dvh --dose RD.dcm --struct RS.dcm
         """,
-        subcommands: [Dump.self, Dose.self, Scan.self]
+        subcommands: [Dump.self, Dose.self, Scan.self, DVH.self]
     )
 
     struct Dump: ParsableCommand {
@@ -81,6 +82,46 @@ struct DicomCommand: ParsableCommand {
                 for p in problems { print("  \(p.path): \(p.problem!)") }
                 throw ExitCode(3)
             }
+        }
+    }
+}
+
+extension DicomCommand {
+    struct DVH: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "dvh",
+            abstract: "Dose-volume statistics per structure: volume, mean, max, D2%, D98% from an RT Dose and an RT Structure Set.",
+            discussion: """
+            A voxel belongs to a structure when its centre lies inside one of the structure's closed planar \
+            contours on a plane within half a frame spacing (even-odd rule for holes). D2% and D98% are the \
+            near-maximum and near-minimum doses of ICRU Report 83. Both files must share a frame of \
+            reference: when no structure lies inside the dose grid the command says where each lies and exits 3.
+            Examples:
+              harmonic dicom dvh --dose RD.dcm --struct RS.dcm
+              harmonic dicom dvh --dose RD.dcm --struct RS.dcm --json
+              harmonic dicom dvh --dose RD.dcm --struct RS.dcm --csv dvh.csv --bins 200
+            """)
+        @Option(help: "RT Dose file (the dose grid).") var dose: String
+        @Option(name: .customLong("struct"), help: "RT Structure Set file (the contours).") var structureSet: String
+        @Flag(help: "Print JSON instead of a table.") var json = false
+        @Option(help: "Also write the cumulative DVH of every structure to this CSV file (structure,dose,volume_fraction).")
+        var csv: String?
+        @Option(help: "Dose bins of the cumulative DVH, from 0 to the structure's maximum.") var bins = 100
+
+        func validate() throws {
+            guard bins >= 1 else { throw ValidationError("--bins must be at least 1 (got \(bins))") }
+        }
+
+        func run() throws {
+            let report: DoseVolumeReport
+            do {
+                report = try DoseVolumeReport(doseURL: URL(fileURLWithPath: dose), structureURL: URL(fileURLWithPath: structureSet), bins: bins)
+            } catch let e as DoseGridMismatch {
+                FileHandle.standardError.write(Data((e.description + "\n").utf8))
+                throw ExitCode(3)
+            }
+            print(json ? report.json : report.text, terminator: json ? "\n" : "")
+            if let csv { try report.cumulativeCSV.write(toFile: csv, atomically: true, encoding: .utf8) }
         }
     }
 }
