@@ -1,0 +1,70 @@
+import Testing
+import Foundation
+import HarmonicCore
+import HarmonicTestSupport
+@testable import Epidemiology
+
+/// A fixed cell table: 20,000 simulated children (seed 7), ERR 3/Gy, cells by sex, attained age,
+/// age at first exposure and dose category, so the cell means of attained age and age at
+/// exposure vary within every dose category.
+private let modifierCells: PersonYearTable = {
+    let members = CohortSimulator(children: 20_000, errPerGy: 3, baselineRate: 2e-3).generate(seed: 7)
+    let o = PersonYearOptions(outcome: "leukaemia", organ: .redMarrow, lagYears: 2, attainedAgeCuts: [5, 10, 15, 20],
+                              ageAtExposureCuts: [2, 5], doseCuts: [0.02, 0.05, 0.1, 0.2], bySex: true)
+    return try! PersonYearSplitter.split(members, options: o).table
+}()
+
+private func numbers(_ s: String) -> [Double] { s.split(whereSeparator: { $0 == " " || $0 == "\n" }).compactMap { Double($0) } }
+/// Relative agreement to `digits` significant digits: |a − b| ≤ 0.5·10^(1−digits)·|b|.
+private func agree(_ a: Double, _ b: Double, digits: Int) -> Bool { abs(a - b) <= 0.5 * pow(10, Double(1 - digits)) * abs(b) }
+
+@Suite("Linear ERR with log-linear effect modifiers, ERR = β·d·exp(γ·z), agrees with R")
+struct ERRModifierTests {
+    /// The Poisson likelihood of λ = PY·exp(α₀ + α₁·female + α₂·log(age))·(1 + β·d·exp(γ₁·female + γ₂·age_at_exposure))
+    /// written out in R, maximised by optim (BFGS with the analytic gradient), the Hessian by optimHess,
+    /// and the profile-likelihood limits of β and γ₂ by uniroot on the profile deviance (others re-maximised).
+    static let rScript = """
+    options(digits=15)
+    d <- read.csv(commandArgs(TRUE)[1]); f <- as.numeric(d$sex=="F"); la <- log(d$mean_attained_age)
+    z2 <- d$mean_age_at_exposure; dd <- d$mean_dose
+    parts <- function(p){ m <- exp(p[5]*f + p[6]*z2); r <- 1 + p[4]*dd*m; list(m=m, r=r, mu=d$pyr*exp(p[1]+p[2]*f+p[3]*la)*r) }
+    nll <- function(p){ q <- parts(p); if(any(q$r<=0)) return(1e10); -sum(dpois(d$events, q$mu, log=TRUE)) }
+    gr <- function(p){ q <- parts(p); res <- d$events-q$mu; e <- p[4]*dd*q$m
+      -c(sum(res), sum(res*f), sum(res*la), sum(res*dd*q$m/q$r), sum(res*f*e/q$r), sum(res*z2*e/q$r)) }
+    ctl <- list(reltol=1e-15, maxit=20000)
+    o <- optim(c(log(sum(d$events)/sum(d$pyr)),0,0,1,0,0), nll, gr, method="BFGS", control=ctl)
+    for (i in 1:3) o <- optim(o$par, nll, gr, method="BFGS", control=ctl)
+    H <- optimHess(o$par, nll, gr, control=list(ndeps=rep(1e-5, 6))); se <- sqrt(diag(solve(H)))
+    cut <- qchisq(0.95, 1)/2
+    prof <- function(k, v){ g <- function(q){ p <- append(q, v, k-1); nll(p) }
+      gg <- function(q){ p <- append(q, v, k-1); gr(p)[-k] }
+      s <- optim(o$par[-k], g, gg, method="BFGS", control=ctl); optim(s$par, g, gg, method="BFGS", control=ctl)$value }
+    bound <- function(k, side){ dev <- function(v) prof(k, v) - o$value - cut
+      w <- se[k]; lim <- o$par[k] + side*w; while (dev(lim) < 0) { w <- 2*w; lim <- o$par[k] + side*w }
+      uniroot(dev, sort(c(o$par[k], lim)), tol=1e-10)$root }
+    cat(o$par, se, -o$value, bound(4,-1), bound(4,1), bound(6,-1), bound(6,1), "\\n")
+    """
+
+    @Test("β, γ, background, log-likelihood and profile limits of β and γ match the Poisson likelihood maximised in R")
+    func modifiersMatchR() throws {
+        let url = try SharedData.temporaryDirectory("epi-err-modifiers").appendingPathComponent("cells.csv")
+        try modifierCells.csv().write(to: url, atomically: true, encoding: .utf8)
+        let spec = try ModelSpecification.parse("err: dose * exp(sex + age_at_exposure); background: sex + log_attained_age")
+        let model = try ModelDesign(table: modifierCells).model(spec)
+        #expect(model.parameterNames == ["intercept", "sex[F]", "log_attained_age", "err_per_gy", "modifier_sex[F]", "modifier_age_at_exposure"])
+        let fit = try model.fit()
+        let v = numbers(try PeerTool.r(Self.rScript, arguments: [url.path]))
+        try #require(v.count == 17)
+        for k in 0..<6 {
+            #expect(agree(fit.theta[k], v[k], digits: 4), "\(model.parameterNames[k]): \(fit.theta[k]) vs R \(v[k])") // issue 5: 4 significant digits
+            #expect(agree(fit.parameters[k].standardError, v[6 + k], digits: 4), "SE \(model.parameterNames[k]): \(fit.parameters[k].standardError) vs R \(v[6 + k])")
+        }
+        #expect(agree(fit.logLikelihood, v[12], digits: 8)) // the same Poisson log-likelihood, log y! included
+        let beta = try #require(fit.parameter("err_per_gy")), gamma = try #require(fit.parameter("modifier_age_at_exposure"))
+        // issue 5: profile-likelihood bounds to 3 significant digits.
+        #expect(agree(try #require(beta.profileLower?.value), v[13], digits: 3), "β lower \(String(describing: beta.profileLower)) vs R \(v[13])")
+        #expect(agree(try #require(beta.profileUpper?.value), v[14], digits: 3), "β upper \(String(describing: beta.profileUpper)) vs R \(v[14])")
+        #expect(agree(try #require(gamma.profileLower?.value), v[15], digits: 3), "γ lower \(String(describing: gamma.profileLower)) vs R \(v[15])")
+        #expect(agree(try #require(gamma.profileUpper?.value), v[16], digits: 3), "γ upper \(String(describing: gamma.profileUpper)) vs R \(v[16])")
+    }
+}
