@@ -18,7 +18,9 @@ struct AnalyzeCommand: ParsableCommand {
         the day, fits the model by maximum likelihood and prints estimates with SE, Wald and profile-likelihood \
         intervals and p-values, then ERR by dose category. --method cox fits the same model text by Cox partial \
         likelihood on the case-level intervals (time-dependent cumulative dose; strata give a stratified Cox \
-        model). --realisations FILE adds Monte Carlo maximum likelihood and model averaging over dose \
+        model); --case-level-csv FILE writes those intervals (id, start, stop, event, dose, sex, country, \
+        age_at_exposure, covariates; start/stop in years of attained age, dose in Gy) for counting-process Cox \
+        models elsewhere, e.g. R coxph(Surv(start, stop, event) ~ dose). --realisations FILE adds Monte Carlo maximum likelihood and model averaging over dose \
         realisations: the file harmonic dose wrote next to the store (STORE.realisations), or a columnar \
         float32 file (docs/analysis-extract.md).
 
@@ -31,7 +33,7 @@ struct AnalyzeCommand: ParsableCommand {
           harmonic analyze --store demo/harmonic.sqlite --outcome leukaemia --dose red_marrow --lag 2 \\
             --model "err: dose; background: strata(country, sex, attained_age) + predisposing_condition"
           harmonic analyze --store demo/harmonic.sqlite --outcome leukaemia --dose red_marrow --method cox \\
-            --model "err: dose; background: strata(country, sex)"
+            --model "err: dose; background: strata(country, sex)" --case-level-csv intervals.csv
           harmonic analyze --cohort extract/ --outcome leukaemia --dose red_marrow --lag 2 \\
             --model "err: dose * exp(sex); background: strata(country, sex, attained_age)"
         """)
@@ -66,6 +68,10 @@ struct AnalyzeCommand: ParsableCommand {
     var rates: String?
     @Option(name: .long, help: "Write the person-year cell table to this CSV file.")
     var cellsOut: String?
+    @Option(name: .long, help: ArgumentHelp("Write the case-level intervals (id, start, stop, event, dose, sex, country, age_at_exposure, covariates) to this CSV file, for Cox models in other software.",
+                                            discussion: "One row per at-risk interval (start, stop] of attained age in years; event 1 when the outcome occurs at stop; dose the lagged cumulative organ dose (Gy) over the interval. In R: coxph(Surv(start, stop, event) ~ dose, data = read.csv(FILE)).",
+                                            valueName: "file"))
+    var caseLevelCsv: String?
     @Flag(name: .long, help: "Print the results as JSON.")
     var json = false
 
@@ -86,6 +92,13 @@ struct AnalyzeCommand: ParsableCommand {
     func usage(_ message: String) -> ExitCode {
         FileHandle.standardError.write(Data("harmonic analyze: \(message)\n".utf8))
         return ExitCode(2)
+    }
+
+    /// Writes the case-level intervals and says where on stderr (stdout keeps the results alone).
+    func writeCaseLevel(_ intervals: CaseLevelIntervals, members: [CohortMember], to path: String) throws {
+        do { try intervals.csv(members: members).write(toFile: path, atomically: true, encoding: .utf8) }
+        catch { throw InputError(.file(path), expected: "a writable file for --case-level-csv (\(error.localizedDescription))") }
+        FileHandle.standardError.write(Data("harmonic analyze: wrote \(intervals.count) case-level intervals to \(path)\n".utf8))
     }
 
     func run() throws {
@@ -124,6 +137,7 @@ struct AnalyzeCommand: ParsableCommand {
                                                        attainedAgeCuts: try parseList(ageCuts, "age-cuts"))
             if method == "cox" {
                 let cox = try CoxAnalysis.run(members: members, request: request)
+                if let path = caseLevelCsv { try writeCaseLevel(cox.caseLevel, members: members, to: path) }
                 if json {
                     struct Out: Codable { var model: String; var cohort: String?; var fit: CoxAnalysis.JSONReport }
                     print(try jsonText(Out(model: model, cohort: cohortSummary, fit: cox.jsonReport)))
@@ -143,6 +157,10 @@ struct AnalyzeCommand: ParsableCommand {
                 uncertainty = try DoseUncertaintyReport.run(members: members, request: request, meanDoseFit: result, source: source)
             }
             if let c = cellsOut { try result.table.csv().write(toFile: c, atomically: true, encoding: .utf8) }
+            if let path = caseLevelCsv {
+                let split = try PersonYearSplitter.split(members, options: DoseResponseAnalysis.personYearOptions(members: members, request: request))
+                try writeCaseLevel(split.intervals, members: members, to: path)
+            }
             var sirs: [StandardisedRatio] = []
             if let r = rates {
                 let text = try String(contentsOfFile: r, encoding: .utf8)
