@@ -14,7 +14,12 @@ struct AnalyzeCommand: ParsableCommand {
         Input: --store PATH (the registry store: cardiac children, ICD-O-3 cancer outcomes grouped as leukaemia, \
         lymphoma, cns, thyroid, breast, lung, oesophagus, and organ doses from table procedure_organ_dose written \
         by the dose reconstruction), or --cohort DIR (DIR/children.csv, exposures.csv, outcomes.csv; \
-        docs/analysis-extract.md). Splits follow-up into person-years with lagged cumulative organ dose exact to \
+        docs/analysis-extract.md). With --store, --cohort radiotherapy analyses the radiotherapy registry instead \
+        of the cardiac cohort (--cohort cardiac, the default): each course in rt_courses is an exposure on its \
+        start date. The store holds no organ doses for radiotherapy courses, only the prescribed (target) dose \
+        rt_courses.prescribed_dose_gy, so the dose is that prescribed dose, given as --dose prescribed; it is \
+        not the dose to the organ of the outcome. Diagnoses before a child's first course (the cancer treated) \
+        are not outcomes. Splits follow-up into person-years with lagged cumulative organ dose exact to \
         the day, fits the model by maximum likelihood and prints estimates with SE, Wald and profile-likelihood \
         intervals and p-values, then ERR by dose category. --method cox fits the same model text by Cox partial \
         likelihood on the case-level intervals (time-dependent cumulative dose; strata give a stratified Cox \
@@ -34,13 +39,15 @@ struct AnalyzeCommand: ParsableCommand {
             --model "err: dose; background: strata(country, sex, attained_age) + predisposing_condition"
           harmonic analyze --store demo/harmonic.sqlite --outcome leukaemia --dose red_marrow --method cox \\
             --model "err: dose; background: strata(country, sex)" --case-level-csv intervals.csv
+          harmonic analyze --store demo/harmonic.sqlite --cohort radiotherapy --outcome leukaemia \\
+            --dose prescribed --lag 2 --method cox --model "err: dose; background: strata(sex)"
           harmonic analyze --cohort extract/ --outcome leukaemia --dose red_marrow --lag 2 \\
             --model "err: dose * exp(sex); background: strata(country, sex, attained_age)"
         """)
 
     @Option(name: .long, help: "Registry store (SQLite) with organ doses in procedure_organ_dose.")
     var store: String?
-    @Option(name: .long, help: "Analysis extract folder (children.csv, exposures.csv, outcomes.csv).")
+    @Option(name: .long, help: "With --store: the study cohort, cardiac (default) or radiotherapy. Without --store: an analysis extract folder (children.csv, exposures.csv, outcomes.csv).")
     var cohort: String?
     @Option(name: .long, help: "Outcome: with --store an ICD-O-3 group (leukaemia, lymphoma, cns, thyroid, breast, lung, oesophagus); with --cohort a name in outcomes.csv.")
     var outcome: String
@@ -50,7 +57,7 @@ struct AnalyzeCommand: ParsableCommand {
     var flagged: String = "censor"
     @Option(name: .long, help: "Dose realisations: STORE.realisations from harmonic dose, or a columnar float32 file of the --dose organ (FILE.keys.csv beside it). Adds MCML and model averaging.")
     var realisations: String?
-    @Option(name: .long, help: "Organ whose dose is analysed, e.g. red_marrow, breast, lung, thyroid.")
+    @Option(name: .long, help: "Organ whose dose is analysed, e.g. red_marrow, breast, lung, thyroid; with --cohort radiotherapy: prescribed (the courses' prescribed target dose, the only dose the store holds for them).")
     var dose: String
     @Option(name: .long, help: "Dose lag in years (2 for leukaemia, 5 for solid cancers).")
     var lag: Double = 2
@@ -102,14 +109,36 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard let organ = Organ(rawValue: dose) else {
-            throw usage("--dose '\(dose)' is not an organ; use one of: \(Organ.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard store != nil || cohort != nil else { throw usage("give an input: --store PATH (optionally with --cohort cardiac|radiotherapy) or --cohort DIR") }
+        var study: StudyCohort? = nil
+        if store != nil {
+            study = .cardiac
+            if let c = cohort {
+                guard let s = StudyCohort(rawValue: c) else {
+                    throw usage("with --store, --cohort names the study cohort: cardiac or radiotherapy, not '\(c)' (an analysis extract folder is read with --cohort DIR and no --store)")
+                }
+                study = s
+            }
         }
+        let organ: Organ
+        if study == .radiotherapy {
+            guard dose == "prescribed" else {
+                throw usage("--dose '\(dose)': the store holds no organ doses for radiotherapy courses (rt_courses has prescribed_dose_gy only; docs/data-dictionary.md); use --dose prescribed")
+            }
+            guard realisations == nil else { throw usage("--realisations: there are no dose realisations for radiotherapy courses") }
+            organ = .redMarrow // every organ slot of a course carries its prescribed dose (AnalysisCohortReader)
+        } else {
+            if dose == "prescribed" { throw usage("--dose prescribed is the radiotherapy courses' prescribed dose: use it with --store PATH --cohort radiotherapy") }
+            guard let o = Organ(rawValue: dose) else {
+                throw usage("--dose '\(dose)' is not an organ; use one of: \(Organ.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            organ = o
+        }
+        let doseName = study == .radiotherapy ? "prescribed target dose of the radiotherapy courses (Gy; not an organ dose)" : organ.rawValue
         let spec: ModelSpecification
         do { spec = try ModelSpecification.parse(model) } catch { throw usage("\(error)") }
         var end: CalendarDate? = nil
         if let e = endOfStudy { guard let d = CalendarDate(iso: e) else { throw usage("--end-of-study '\(e)' is not a date YYYY-MM-DD") }; end = d }
-        guard (store == nil) != (cohort == nil) else { throw usage("give exactly one input: --store PATH or --cohort DIR") }
         guard method == "poisson" || method == "cox" else { throw usage("--method '\(method)': use poisson or cox") }
         guard let policy = FlaggedDosePolicy(rawValue: flagged) else { throw usage("--flagged '\(flagged)': use censor, exclude or zero") }
         if method == "cox" && (realisations != nil || rates != nil || cellsOut != nil) {
@@ -127,7 +156,7 @@ struct AnalyzeCommand: ParsableCommand {
             var cohortSummary: String? = nil
             if let store {
                 guard FileManager.default.fileExists(atPath: store) else { throw InputError(.file(store), expected: "an existing registry store (harmonic ingest or harmonic demo makes one)") }
-                let c = try RegistryStore(path: store, role: .analyst).analysisCohort(policy: policy, storePath: store)
+                let c = try RegistryStore(path: store, role: .analyst).analysisCohort(policy: policy, storePath: store, cohort: study ?? .cardiac)
                 members = c.members; cohortSummary = c.summary
             } else {
                 members = try AnalysisExtract.load(directory: URL(fileURLWithPath: cohort!))
@@ -142,7 +171,7 @@ struct AnalyzeCommand: ParsableCommand {
                     struct Out: Codable { var model: String; var cohort: String?; var fit: CoxAnalysis.JSONReport }
                     print(try jsonText(Out(model: model, cohort: cohortSummary, fit: cox.jsonReport)))
                 } else {
-                    print("model (Cox partial likelihood, time scale attained age): \(model)\noutcome: \(outcomeName), dose: \(organ.rawValue), lag \(lag) y, \(members.count) children")
+                    print("model (Cox partial likelihood, time scale attained age): \(model)\noutcome: \(outcomeName), dose: \(doseName), lag \(lag) y, \(members.count) children")
                     if let cohortSummary { print(cohortSummary) }
                     print("")
                     print(cox.textTable())
@@ -174,7 +203,7 @@ struct AnalyzeCommand: ParsableCommand {
                     var doseUncertainty: DoseUncertaintyReport? }
                 print(try jsonText(Out(model: model, cohort: cohortSummary, fit: result.jsonReport, sir: sirs, doseUncertainty: uncertainty)))
             } else {
-                print("model: \(model)\noutcome: \(outcomeName), dose: \(organ.rawValue), lag \(lag) y, \(members.count) children")
+                print("model: \(model)\noutcome: \(outcomeName), dose: \(doseName), lag \(lag) y, \(members.count) children")
                 if let cohortSummary { print(cohortSummary) }
                 print("")
                 print(result.textTable())
