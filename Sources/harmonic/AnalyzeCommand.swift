@@ -110,6 +110,9 @@ struct AnalyzeCommand: ParsableCommand {
 
     func run() throws {
         guard store != nil || cohort != nil else { throw usage("give an input: --store PATH (optionally with --cohort cardiac|radiotherapy) or --cohort DIR") }
+        if store == nil, let c = cohort, StudyCohort(rawValue: c) != nil, !FileManager.default.fileExists(atPath: c) {
+            throw usage("--cohort \(c) names a study cohort of the registry store: give --store PATH too (without --store, --cohort is an analysis extract folder)")
+        }
         var study: StudyCohort? = nil
         if store != nil {
             study = .cardiac
