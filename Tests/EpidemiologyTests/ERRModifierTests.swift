@@ -119,4 +119,30 @@ struct ERRModifierTests {
         #expect(agree(try #require(gamma.profileLower?.value), v[7], digits: 3), "γ lower \(String(describing: gamma.profileLower)) vs R \(v[7])")
         #expect(agree(try #require(gamma.profileUpper?.value), v[8], digits: 3), "γ upper \(String(describing: gamma.profileUpper)) vs R \(v[8])")
     }
+    @Test("the EAR analogue, λ = exp(α·x) + β·d·exp(γ·female): estimates, SEs and log-likelihood match R optim")
+    func earModifierMatchesR() throws {
+        let url = try SharedData.temporaryDirectory("epi-ear-modifiers").appendingPathComponent("cells.csv")
+        try modifierCells.csv().write(to: url, atomically: true, encoding: .utf8)
+        let model = try ModelDesign(table: modifierCells).model(try ModelSpecification.parse("ear: dose * exp(sex); background: sex + log_attained_age"))
+        #expect(model.parameterNames == ["intercept", "sex[F]", "log_attained_age", "ear_per_gy", "modifier_sex[F]"])
+        let fit = try model.fit(start: [log(2e-3), 0, 0, 1e-3, 0])
+        let v = numbers(try PeerTool.r("""
+        options(digits=15)
+        d <- read.csv(commandArgs(TRUE)[1]); f <- as.numeric(d$sex=="F"); la <- log(d$mean_attained_age); dd <- d$mean_dose
+        parts <- function(p){ b <- exp(p[1]+p[2]*f+p[3]*la); e <- p[4]*dd*exp(p[5]*f); list(b=b, e=e, r=b+e) }
+        nll <- function(p){ q <- parts(p); if(any(q$r<=0)) return(1e10); -sum(dpois(d$events, d$pyr*q$r, log=TRUE)) }
+        gr <- function(p){ q <- parts(p); res <- d$events - d$pyr*q$r; w <- res/q$r
+          -c(sum(w*q$b), sum(w*q$b*f), sum(w*q$b*la), sum(w*dd*exp(p[5]*f)), sum(w*q$e*f)) }
+        ps <- c(1, 1, 1, 1e-3, 1); ctl <- list(reltol=1e-15, maxit=20000, parscale=ps)
+        o <- optim(c(log(2e-3), 0, 0, 1e-3, 0), nll, gr, method="BFGS", control=ctl)
+        for (i in 1:3) o <- optim(o$par, nll, gr, method="BFGS", control=ctl)
+        H <- optimHess(o$par, nll, gr, control=list(parscale=ps, ndeps=rep(1e-5, 5))); cat(o$par, sqrt(diag(solve(H))), -o$value, "\\n")
+        """, arguments: [url.path]))
+        try #require(v.count == 11)
+        for k in 0..<5 {
+            #expect(agree(fit.theta[k], v[k], digits: 4), "\(model.parameterNames[k]): \(fit.theta[k]) vs R \(v[k])") // issue 5: 4 significant digits
+            #expect(agree(fit.parameters[k].standardError, v[5 + k], digits: 4), "SE \(model.parameterNames[k]): \(fit.parameters[k].standardError) vs R \(v[5 + k])")
+        }
+        #expect(agree(fit.logLikelihood, v[10], digits: 8))
+    }
 }
