@@ -73,25 +73,43 @@ public struct AnalysisCohort: Sendable {
     /// Diagnoses per outcome group, and diagnoses that belong to no group.
     public var diagnosesByGroup: [OutcomeGroup: Int] = [:]
     public var diagnosesOutsideGroups = 0
+    /// Diagnoses in an outcome group dated before the child's entry (first exposure) that were not counted as outcomes:
+    /// in the radiotherapy registry, the primary cancer the child was treated for.
+    public var diagnosesBeforeEntryDropped = 0
     public var policy: FlaggedDosePolicy
+    /// Which study the cohort is: cardiac (organ doses of catheterisations) or radiotherapy (courses).
+    public var study: StudyCohort = .cardiac
+    /// What the exposures' dose is, in words, for the CLI and the report (set by the reader).
+    public var doseDescription: String? = nil
 
     /// A short plain-text account for the CLI and the report.
     public var summary: String {
-        var s = "\(members.count) of \(patientsRead) children in the analysis cohort; \(proceduresRead) procedures with a dose row, \(flaggedProcedures) flagged (no dose; policy: \(policy.rawValue)"
-        if policy == .censor { s += ", \(censoredAtFlagged) children censored at a flagged procedure" }
-        s += ")"
+        var s: String
+        if study == .radiotherapy {
+            s = "\(members.count) of \(patientsRead) radiotherapy children in the analysis cohort; \(proceduresRead) radiotherapy courses"
+            if diagnosesBeforeEntryDropped > 0 { s += ", \(diagnosesBeforeEntryDropped) outcome-group diagnoses before the first course (the cancers treated) not counted as outcomes" }
+        } else {
+            s = "\(members.count) of \(patientsRead) children in the analysis cohort; \(proceduresRead) procedures with a dose row, \(flaggedProcedures) flagged (no dose; policy: \(policy.rawValue)"
+            if policy == .censor { s += ", \(censoredAtFlagged) children censored at a flagged procedure" }
+            s += ")"
+        }
         for (reason, n) in excluded.sorted(by: { $0.key < $1.key }) { s += "; left out: \(n) \(reason)" }
         let groups = OutcomeGroup.allCases.compactMap { g in diagnosesByGroup[g].map { "\(g.rawValue) \($0)" } }
         s += ". Diagnoses: " + (groups.isEmpty ? "none" : groups.joined(separator: ", ")) + ", \(diagnosesOutsideGroups) in no group."
+        if let d = doseDescription { s += "\nDose: " + d }
         return s
     }
 
     /// Builds cohort members: entry at the first procedure with a dose row, exit at the earliest
     /// of last contact, death and emigration (exit reason from the vital status), outcomes from
     /// ICD-O-3 codes (`OutcomeGroup`), exposures with their organ doses and procedure keys.
+    /// `dropDiagnosesBeforeEntry`: diagnoses dated before the child's first exposure are not outcomes
+    /// (radiotherapy registry: the primary cancer precedes its treatment; counted in
+    /// `diagnosesBeforeEntryDropped`). Otherwise such a diagnosis ends the child's follow-up before it starts.
     public static func build(patients: [PatientRecord], diagnoses: [DiagnosisRecord], doses: [ProcedureDoseRecord],
-                             policy: FlaggedDosePolicy = .censor) -> AnalysisCohort {
-        var cohort = AnalysisCohort(members: [], policy: policy)
+                             policy: FlaggedDosePolicy = .censor, study: StudyCohort = .cardiac,
+                             dropDiagnosesBeforeEntry: Bool = false) -> AnalysisCohort {
+        var cohort = AnalysisCohort(members: [], policy: policy, study: study)
         cohort.patientsRead = patients.count
         cohort.proceduresRead = doses.count
         var byPatient: [String: [ProcedureDoseRecord]] = [:]
@@ -136,8 +154,14 @@ public struct AnalysisCohort: Sendable {
             for r in procs where r.date <= exit {
                 exposures.append(Exposure(date: r.date, organDoses: r.doses ?? [:], key: r.procedureKey))
             }
+            var childEvents = events[p.key] ?? []
+            if dropDiagnosesBeforeEntry {
+                let before = childEvents.filter { $0.date < entry }.count
+                cohort.diagnosesBeforeEntryDropped += before
+                if before > 0 { childEvents.removeAll { $0.date < entry } }
+            }
             var member = CohortMember(id: p.key, sex: p.sex, country: p.country, birth: p.birth, entry: entry, exit: exit,
-                                      exitReason: reason, events: events[p.key] ?? [], exposures: exposures,
+                                      exitReason: reason, events: childEvents, exposures: exposures,
                                       covariates: ["predisposing_condition": p.predisposingCondition])
             // A child censored at its first procedure keeps its entry; it has no person-years.
             if exposures.isEmpty { member.exit = entry }

@@ -18,6 +18,8 @@ public struct CoxAnalysis: Sendable {
     public var events: Int
     public var children: Int
     public var doseTest: (statistic: Double, df: Int, pValue: Double)?
+    /// The at-risk intervals the partial likelihood was built from (`csv(members:)` writes them).
+    public var caseLevel: CaseLevelIntervals
 
     public enum CoxError: Error, CustomStringConvertible {
         case unsupported(String)
@@ -69,7 +71,7 @@ public struct CoxAnalysis: Sendable {
             }
         }
         return CoxAnalysis(fit: fit, intervals: iv.count, events: iv.event.reduce(0) { $0 + ($1 ? 1 : 0) },
-                           children: Set(iv.member).count, doseTest: test)
+                           children: Set(iv.member).count, doseTest: test, caseLevel: iv)
     }
 
     /// Plain-text table like the Poisson path's.

@@ -13,7 +13,18 @@ public struct OrganDosesMissing: Error, CustomStringConvertible {
     }
 }
 
-/// Builds the analysis cohort of the cardiac cohort straight from the store: patients
+/// The store holds no radiotherapy courses (table rt_courses empty): nothing to analyse for that cohort.
+public struct RadiotherapyCoursesMissing: Error, CustomStringConvertible {
+    public var storePath: String
+    public init(storePath: String) { self.storePath = storePath }
+    public var description: String {
+        "\(storePath): no radiotherapy courses in this store (table rt_courses is empty). Load the radiotherapy sites' "
+            + "rt_courses.csv with harmonic ingest (docs/data-dictionary.md), then analyse again."
+    }
+}
+
+/// Builds the analysis cohort of the cardiac cohort (or, with `cohort: .radiotherapy`, of the
+/// radiotherapy registry: see `analysisCohort(policy:storePath:cohort:)`) straight from the store: patients
 /// (birth, sex, country, predisposing condition, vital status, emigration, last contact, death),
 /// cancer outcomes (ICD-O-3 codes → `OutcomeGroup`), and per-procedure organ doses from
 /// `procedure_organ_dose` (mGy, written by the dose reconstruction). Children are keyed
@@ -40,11 +51,28 @@ extension RegistryStore {
         try read { db in try Self.hasOrganDoseRows(db) }
     }
 
-    /// The analysis cohort (cardiac children with at least one organ-dose row). `storePath` only
-    /// names the store in error messages.
-    public func analysisCohort(policy: FlaggedDosePolicy = .censor, storePath: String = "registry store") throws -> AnalysisCohort {
+    /// What the dose of a radiotherapy-registry analysis is (printed with the cohort summary).
+    public static let radiotherapyDoseDescription = "prescribed target dose of each radiotherapy course (rt_courses.prescribed_dose_gy, Gy), "
+        + "cumulated over a child's courses. The store holds no organ doses for radiotherapy courses, so this is NOT an organ dose: "
+        + "it stands in for every organ and measures treatment intensity at the target, not the dose to the organ of the outcome."
+
+    /// The analysis cohort. `cohort: .cardiac` (default): cardiac children with at least one
+    /// organ-dose row. `cohort: .radiotherapy`: children of the radiotherapy registry with at least
+    /// one course in `rt_courses`; each course is an exposure on its `start_date` (key
+    /// `SITE/course_id`) whose dose is its `prescribed_dose_gy` for every organ — the store has no
+    /// organ doses for radiotherapy (`radiotherapyDoseDescription`); entry is the first course;
+    /// diagnoses before the first course (the cancer treated) are not counted as outcomes.
+    /// `storePath` only names the store in error messages.
+    public func analysisCohort(policy: FlaggedDosePolicy = .censor, storePath: String = "registry store",
+                               cohort study: StudyCohort = .cardiac) throws -> AnalysisCohort {
         try read { db in
-            guard try Self.hasOrganDoseRows(db) else { throw OrganDosesMissing(storePath: storePath) }
+            switch study {
+            case .cardiac: guard try Self.hasOrganDoseRows(db) else { throw OrganDosesMissing(storePath: storePath) }
+            case .radiotherapy:
+                guard try db.tableExists("rt_courses"), try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rt_courses)") ?? false else {
+                    throw RadiotherapyCoursesMissing(storePath: storePath)
+                }
+            }
             func text(_ v: DatabaseValue) -> String {
                 switch v.storage {
                 case .string(let s): s
@@ -70,8 +98,8 @@ extension RegistryStore {
             var patients: [PatientRecord] = []
             for r in try Row.fetchAll(db, sql: """
                 SELECT site, patient_pseudonym, sex, country, birth_date, predisposing_condition, vital_status,
-                       emigration_date, last_contact_date, death_date FROM patients WHERE cohort = 'cardiac' ORDER BY site, patient_pseudonym
-                """) {
+                       emigration_date, last_contact_date, death_date FROM patients WHERE cohort = ? ORDER BY site, patient_pseudonym
+                """, arguments: [study.rawValue]) {
                 let key = "\(text(r[0]))/\(text(r[1]))"
                 guard let sex = Sex(code: text(r[2])), let country = Country(code: text(r[3])) else {
                     throw InputError(.file("\(storePath), table patients, row \(key)"), field: "sex/country", value: "\(text(r[2]))/\(text(r[3]))", expected: "M or F and a country code")
@@ -81,11 +109,30 @@ extension RegistryStore {
                                               lastContact: try date(r[8], table: "patients", key: key, field: "last_contact_date"),
                                               death: CalendarDate(iso: text(r[9]))))
             }
+            let cohortKeys = Set(patients.map(\.key))
             var diagnoses: [DiagnosisRecord] = []
             for r in try Row.fetchAll(db, sql: "SELECT site, patient_pseudonym, diagnosis_date, topography, morphology, behaviour, outcome_id FROM cancer_outcomes") {
                 let key = "\(text(r[0]))/\(text(r[1]))"
+                guard cohortKeys.contains(key) else { continue } // a child of the other study cohort
                 diagnoses.append(DiagnosisRecord(patientKey: key, date: try date(r[2], table: "cancer_outcomes", key: "\(text(r[0]))/\(text(r[6]))", field: "diagnosis_date"),
                                                  topography: text(r[3]), morphology: text(r[4]), behaviour: text(r[5])))
+            }
+            if study == .radiotherapy {
+                var courses: [ProcedureDoseRecord] = []
+                for r in try Row.fetchAll(db, sql: "SELECT site, course_id, patient_pseudonym, start_date, prescribed_dose_gy FROM rt_courses ORDER BY site, course_id") {
+                    let site = text(r[0]), courseKey = "\(site)/\(text(r[1]))"
+                    guard let gy = number(r[4]), gy.isFinite, gy >= 0 else {
+                        throw InputError(.file("\(storePath), table rt_courses, row \(courseKey)"), field: "prescribed_dose_gy", value: text(r[4]), expected: "a dose in Gy ≥ 0")
+                    }
+                    let dose = Gray(gy)
+                    courses.append(ProcedureDoseRecord(patientKey: "\(site)/\(text(r[2]))", procedureKey: courseKey,
+                                                       date: try date(r[3], table: "rt_courses", key: courseKey, field: "start_date"),
+                                                       tier: "prescribed", doses: Dictionary(uniqueKeysWithValues: Organ.allCases.map { ($0, dose) })))
+                }
+                var c = AnalysisCohort.build(patients: patients, diagnoses: diagnoses, doses: courses, policy: policy,
+                                             study: .radiotherapy, dropDiagnosesBeforeEntry: true)
+                c.doseDescription = Self.radiotherapyDoseDescription
+                return c
             }
             let columns = Set(try db.columns(in: "procedure_organ_dose").map(\.name))
             for needed in ["site", "site_procedure_id", "patient_pseudonym", "procedure_date", "tier"] + Self.organDoseColumns.map(\.column)
@@ -112,7 +159,9 @@ extension RegistryStore {
                                                       tier: tier, doses: flagged ? nil : doses)
             }
             let doses = latest.keys.sorted().map { latest[$0]! }
-            return AnalysisCohort.build(patients: patients, diagnoses: diagnoses, doses: doses, policy: policy)
+            var c = AnalysisCohort.build(patients: patients, diagnoses: diagnoses, doses: doses, policy: policy)
+            c.doseDescription = "organ doses of each procedure from procedure_organ_dose (dose reconstruction, mGy → Gy), cumulated and lagged."
+            return c
         }
     }
 }

@@ -14,11 +14,18 @@ struct AnalyzeCommand: ParsableCommand {
         Input: --store PATH (the registry store: cardiac children, ICD-O-3 cancer outcomes grouped as leukaemia, \
         lymphoma, cns, thyroid, breast, lung, oesophagus, and organ doses from table procedure_organ_dose written \
         by the dose reconstruction), or --cohort DIR (DIR/children.csv, exposures.csv, outcomes.csv; \
-        docs/analysis-extract.md). Splits follow-up into person-years with lagged cumulative organ dose exact to \
+        docs/analysis-extract.md). With --store, --cohort radiotherapy analyses the radiotherapy registry instead \
+        of the cardiac cohort (--cohort cardiac, the default): each course in rt_courses is an exposure on its \
+        start date. The store holds no organ doses for radiotherapy courses, only the prescribed (target) dose \
+        rt_courses.prescribed_dose_gy, so the dose is that prescribed dose, given as --dose prescribed; it is \
+        not the dose to the organ of the outcome. Diagnoses before a child's first course (the cancer treated) \
+        are not outcomes. Splits follow-up into person-years with lagged cumulative organ dose exact to \
         the day, fits the model by maximum likelihood and prints estimates with SE, Wald and profile-likelihood \
         intervals and p-values, then ERR by dose category. --method cox fits the same model text by Cox partial \
         likelihood on the case-level intervals (time-dependent cumulative dose; strata give a stratified Cox \
-        model). --realisations FILE adds Monte Carlo maximum likelihood and model averaging over dose \
+        model); --case-level-csv FILE writes those intervals (id, start, stop, event, dose, sex, country, \
+        age_at_exposure, covariates; start/stop in years of attained age, dose in Gy) for counting-process Cox \
+        models elsewhere, e.g. R coxph(Surv(start, stop, event) ~ dose). --realisations FILE adds Monte Carlo maximum likelihood and model averaging over dose \
         realisations: the file harmonic dose wrote next to the store (STORE.realisations), or a columnar \
         float32 file (docs/analysis-extract.md).
 
@@ -31,14 +38,16 @@ struct AnalyzeCommand: ParsableCommand {
           harmonic analyze --store demo/harmonic.sqlite --outcome leukaemia --dose red_marrow --lag 2 \\
             --model "err: dose; background: strata(country, sex, attained_age) + predisposing_condition"
           harmonic analyze --store demo/harmonic.sqlite --outcome leukaemia --dose red_marrow --method cox \\
-            --model "err: dose; background: strata(country, sex)"
+            --model "err: dose; background: strata(country, sex)" --case-level-csv intervals.csv
+          harmonic analyze --store demo/harmonic.sqlite --cohort radiotherapy --outcome leukaemia \\
+            --dose prescribed --lag 2 --method cox --model "err: dose; background: strata(sex)"
           harmonic analyze --cohort extract/ --outcome leukaemia --dose red_marrow --lag 2 \\
             --model "err: dose * exp(sex); background: strata(country, sex, attained_age)"
         """)
 
     @Option(name: .long, help: "Registry store (SQLite) with organ doses in procedure_organ_dose.")
     var store: String?
-    @Option(name: .long, help: "Analysis extract folder (children.csv, exposures.csv, outcomes.csv).")
+    @Option(name: .long, help: "With --store: the study cohort, cardiac (default) or radiotherapy. Without --store: an analysis extract folder (children.csv, exposures.csv, outcomes.csv).")
     var cohort: String?
     @Option(name: .long, help: "Outcome: with --store an ICD-O-3 group (leukaemia, lymphoma, cns, thyroid, breast, lung, oesophagus); with --cohort a name in outcomes.csv.")
     var outcome: String
@@ -48,7 +57,7 @@ struct AnalyzeCommand: ParsableCommand {
     var flagged: String = "censor"
     @Option(name: .long, help: "Dose realisations: STORE.realisations from harmonic dose, or a columnar float32 file of the --dose organ (FILE.keys.csv beside it). Adds MCML and model averaging.")
     var realisations: String?
-    @Option(name: .long, help: "Organ whose dose is analysed, e.g. red_marrow, breast, lung, thyroid.")
+    @Option(name: .long, help: "Organ whose dose is analysed, e.g. red_marrow, breast, lung, thyroid; with --cohort radiotherapy: prescribed (the courses' prescribed target dose, the only dose the store holds for them).")
     var dose: String
     @Option(name: .long, help: "Dose lag in years (2 for leukaemia, 5 for solid cancers).")
     var lag: Double = 2
@@ -66,6 +75,10 @@ struct AnalyzeCommand: ParsableCommand {
     var rates: String?
     @Option(name: .long, help: "Write the person-year cell table to this CSV file.")
     var cellsOut: String?
+    @Option(name: .long, help: ArgumentHelp("Write the case-level intervals (id, start, stop, event, dose, sex, country, age_at_exposure, covariates) to this CSV file, for Cox models in other software.",
+                                            discussion: "One row per at-risk interval (start, stop] of attained age in years; event 1 when the outcome occurs at stop; dose the lagged cumulative organ dose (Gy) over the interval. In R: coxph(Surv(start, stop, event) ~ dose, data = read.csv(FILE)).",
+                                            valueName: "file"))
+    var caseLevelCsv: String?
     @Flag(name: .long, help: "Print the results as JSON.")
     var json = false
 
@@ -88,15 +101,47 @@ struct AnalyzeCommand: ParsableCommand {
         return ExitCode(2)
     }
 
+    /// Writes the case-level intervals and says where on stderr (stdout keeps the results alone).
+    func writeCaseLevel(_ intervals: CaseLevelIntervals, members: [CohortMember], to path: String) throws {
+        do { try intervals.csv(members: members).write(toFile: path, atomically: true, encoding: .utf8) }
+        catch { throw InputError(.file(path), expected: "a writable file for --case-level-csv (\(error.localizedDescription))") }
+        FileHandle.standardError.write(Data("harmonic analyze: wrote \(intervals.count) case-level intervals to \(path)\n".utf8))
+    }
+
     func run() throws {
-        guard let organ = Organ(rawValue: dose) else {
-            throw usage("--dose '\(dose)' is not an organ; use one of: \(Organ.allCases.map(\.rawValue).joined(separator: ", "))")
+        guard store != nil || cohort != nil else { throw usage("give an input: --store PATH (optionally with --cohort cardiac|radiotherapy) or --cohort DIR") }
+        if store == nil, let c = cohort, StudyCohort(rawValue: c) != nil, !FileManager.default.fileExists(atPath: c) {
+            throw usage("--cohort \(c) names a study cohort of the registry store: give --store PATH too (without --store, --cohort is an analysis extract folder)")
         }
+        var study: StudyCohort? = nil
+        if store != nil {
+            study = .cardiac
+            if let c = cohort {
+                guard let s = StudyCohort(rawValue: c) else {
+                    throw usage("with --store, --cohort names the study cohort: cardiac or radiotherapy, not '\(c)' (an analysis extract folder is read with --cohort DIR and no --store)")
+                }
+                study = s
+            }
+        }
+        let organ: Organ
+        if study == .radiotherapy {
+            guard dose == "prescribed" else {
+                throw usage("--dose '\(dose)': the store holds no organ doses for radiotherapy courses (rt_courses has prescribed_dose_gy only; docs/data-dictionary.md); use --dose prescribed")
+            }
+            guard realisations == nil else { throw usage("--realisations: there are no dose realisations for radiotherapy courses") }
+            organ = .redMarrow // every organ slot of a course carries its prescribed dose (AnalysisCohortReader)
+        } else {
+            if dose == "prescribed" { throw usage("--dose prescribed is the radiotherapy courses' prescribed dose: use it with --store PATH --cohort radiotherapy") }
+            guard let o = Organ(rawValue: dose) else {
+                throw usage("--dose '\(dose)' is not an organ; use one of: \(Organ.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            organ = o
+        }
+        let doseName = study == .radiotherapy ? "prescribed target dose of the radiotherapy courses (Gy; not an organ dose)" : organ.rawValue
         let spec: ModelSpecification
         do { spec = try ModelSpecification.parse(model) } catch { throw usage("\(error)") }
         var end: CalendarDate? = nil
         if let e = endOfStudy { guard let d = CalendarDate(iso: e) else { throw usage("--end-of-study '\(e)' is not a date YYYY-MM-DD") }; end = d }
-        guard (store == nil) != (cohort == nil) else { throw usage("give exactly one input: --store PATH or --cohort DIR") }
         guard method == "poisson" || method == "cox" else { throw usage("--method '\(method)': use poisson or cox") }
         guard let policy = FlaggedDosePolicy(rawValue: flagged) else { throw usage("--flagged '\(flagged)': use censor, exclude or zero") }
         if method == "cox" && (realisations != nil || rates != nil || cellsOut != nil) {
@@ -114,7 +159,7 @@ struct AnalyzeCommand: ParsableCommand {
             var cohortSummary: String? = nil
             if let store {
                 guard FileManager.default.fileExists(atPath: store) else { throw InputError(.file(store), expected: "an existing registry store (harmonic ingest or harmonic demo makes one)") }
-                let c = try RegistryStore(path: store, role: .analyst).analysisCohort(policy: policy, storePath: store)
+                let c = try RegistryStore(path: store, role: .analyst).analysisCohort(policy: policy, storePath: store, cohort: study ?? .cardiac)
                 members = c.members; cohortSummary = c.summary
             } else {
                 members = try AnalysisExtract.load(directory: URL(fileURLWithPath: cohort!))
@@ -124,11 +169,12 @@ struct AnalyzeCommand: ParsableCommand {
                                                        attainedAgeCuts: try parseList(ageCuts, "age-cuts"))
             if method == "cox" {
                 let cox = try CoxAnalysis.run(members: members, request: request)
+                if let path = caseLevelCsv { try writeCaseLevel(cox.caseLevel, members: members, to: path) }
                 if json {
                     struct Out: Codable { var model: String; var cohort: String?; var fit: CoxAnalysis.JSONReport }
                     print(try jsonText(Out(model: model, cohort: cohortSummary, fit: cox.jsonReport)))
                 } else {
-                    print("model (Cox partial likelihood, time scale attained age): \(model)\noutcome: \(outcomeName), dose: \(organ.rawValue), lag \(lag) y, \(members.count) children")
+                    print("model (Cox partial likelihood, time scale attained age): \(model)\noutcome: \(outcomeName), dose: \(doseName), lag \(lag) y, \(members.count) children")
                     if let cohortSummary { print(cohortSummary) }
                     print("")
                     print(cox.textTable())
@@ -143,6 +189,10 @@ struct AnalyzeCommand: ParsableCommand {
                 uncertainty = try DoseUncertaintyReport.run(members: members, request: request, meanDoseFit: result, source: source)
             }
             if let c = cellsOut { try result.table.csv().write(toFile: c, atomically: true, encoding: .utf8) }
+            if let path = caseLevelCsv {
+                let split = try PersonYearSplitter.split(members, options: DoseResponseAnalysis.personYearOptions(members: members, request: request))
+                try writeCaseLevel(split.intervals, members: members, to: path)
+            }
             var sirs: [StandardisedRatio] = []
             if let r = rates {
                 let text = try String(contentsOfFile: r, encoding: .utf8)
@@ -156,7 +206,7 @@ struct AnalyzeCommand: ParsableCommand {
                     var doseUncertainty: DoseUncertaintyReport? }
                 print(try jsonText(Out(model: model, cohort: cohortSummary, fit: result.jsonReport, sir: sirs, doseUncertainty: uncertainty)))
             } else {
-                print("model: \(model)\noutcome: \(outcomeName), dose: \(organ.rawValue), lag \(lag) y, \(members.count) children")
+                print("model: \(model)\noutcome: \(outcomeName), dose: \(doseName), lag \(lag) y, \(members.count) children")
                 if let cohortSummary { print(cohortSummary) }
                 print("")
                 print(result.textTable())
