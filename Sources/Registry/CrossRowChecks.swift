@@ -57,6 +57,7 @@ extension RowValidator {
             if death != nil, text("vital_status") != "dead" { throw fail("vital_status", "a death date is given but vital_status is not dead") }
             if let e = day("emigration_date") {
                 if e < birth { throw fail("emigration_date", "before the birth date") }
+                if let death, e > death { throw fail("emigration_date", "after the death date (a child cannot emigrate after death; check both dates)") }
                 if last > e { throw fail("last_contact_date", "after the emigration date (emigration ends follow-up)") }
             }
         case "cardiac_procedures":

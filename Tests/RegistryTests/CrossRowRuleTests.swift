@@ -78,6 +78,16 @@ struct CrossRowRuleTests {
                            reason: "after the emigration date")
     }
 
+    @Test("an emigration date after the death date is rejected")
+    func emigrationAfterDeath() throws {
+        var p = Fixture.replace(Fixture.patients, row: 1, column: "vital_status", value: "dead")
+        p = Fixture.replace(p, row: 1, column: "death_date", value: "2015-01-01")
+        p = Fixture.replace(p, row: 1, column: "last_contact_date", value: "2015-01-01")
+        p = Fixture.replace(p, row: 1, column: "emigration_date", value: "2016-01-01")
+        try expectRejected(["patients": p], without: Self.childTables, table: "patients", line: 2, field: "emigration_date", value: "2016-01-01",
+                           reason: "after the death date")
+    }
+
     @Test("an emigrated child last seen on the day of emigration is accepted")
     func contactOnEmigrationDay() throws {
         let p = Fixture.replace(Fixture.replace(Fixture.replace(Fixture.patients, row: 1, column: "emigration_date", value: "2018-07-01"),
