@@ -30,19 +30,18 @@ struct ContentTreeLine: Equatable, CustomStringConvertible {
 
 /// dsrdump's lines: `  <contains NUM:(,,"Dose (RP)")="0.00014" (Gy,UCUM,"Gy")>`.
 func parseDsrdump(_ text: String) throws -> [ContentTreeLine] {
-    let re = try Regex(#"^( *)<([a-z ]+ )?([A-Z]+):\(,,"(.*?)"\)(?:=(.*?))?>(?: \{.*\})?$"#)
-    return text.split(separator: "\n").compactMap { line in
-        guard let m = try? re.wholeMatch(in: String(line)) else { return nil }
-        return ContentTreeLine(depth: (m.output[1].substring?.count ?? 0) / 2,
-                               relationship: (m.output[2].substring.map(String.init) ?? "").trimmingCharacters(in: .whitespaces),
-                               valueType: String(m.output[3].substring ?? ""), meaning: String(m.output[4].substring ?? ""),
-                               value: m.output[5].substring.map(String.init) ?? "")
-    }
+    try parseContentTreeLines(text, pattern: #"^( *)<([a-z ]+ )?([A-Z]+):\(,,"(.*?)"\)(?:=(.*?))?>(?: \{.*\})?$"#)
 }
 
 /// Our lines: `  <contains NUM:"Dose (RP)" 113738 = "0.00014" (Gy,UCUM,"Gy")>`.
 func parseHarmonicTree(_ text: String) throws -> [ContentTreeLine] {
-    let re = try Regex(#"^( *)<([a-z ]+ )?([A-Z]+):"(.*?)" [^ ]+(?: = (.*))?>$"#)
+    try parseContentTreeLines(text, pattern: #"^( *)<([a-z ]+ )?([A-Z]+):"(.*?)" [^ ]+(?: = (.*))?>$"#)
+}
+
+/// Lines of a content-tree dump matched by `pattern`, whose groups are: indent, relationship,
+/// value type, concept meaning, value.
+func parseContentTreeLines(_ text: String, pattern: String) throws -> [ContentTreeLine] {
+    let re = try Regex(pattern)
     return text.split(separator: "\n").compactMap { line in
         guard let m = try? re.wholeMatch(in: String(line)) else { return nil }
         return ContentTreeLine(depth: (m.output[1].substring?.count ?? 0) / 2,

@@ -17,6 +17,15 @@ struct UncertaintyTests {
         return sab / (saa * sbb).squareRoot()
     }
 
+    /// Calibration errors of σ = 0.2 in every era and no coefficient error, so that only the shared
+    /// calibration and the unshared size error vary.
+    static func calibrationOnlyModel() -> UncertaintyModel {
+        var model = UncertaintyModel()
+        model.calibrationSDBefore2000 = 0.2; model.calibrationSDFrom2000 = 0.2
+        model.coefficientSD = [Double](repeating: 0, count: DoseQuantity.count)
+        return model
+    }
+
     @Test("the realisations reproduce the analytic mean of an event-level dose within Monte Carlo error")
     func meanWithinMonteCarloError() {
         let n = 4000
@@ -43,9 +52,7 @@ struct UncertaintyTests {
     @Test("shared calibration errors correlate the children of one hospital and era, and not those of another hospital")
     func sharedErrorsCorrelateWithinHospital() {
         let n = 2000
-        var model = UncertaintyModel()
-        model.calibrationSDBefore2000 = 0.2; model.calibrationSDFrom2000 = 0.2
-        model.coefficientSD = [Double](repeating: 0, count: DoseQuantity.count)
+        let model = Self.calibrationOnlyModel()
         var (procedures, events) = Cohort.mixed(hospital: "H1")
         let (other, otherEvents) = Cohort.mixed(hospital: "H2", eventOffset: events.count)
         procedures += other; events += otherEvents
@@ -66,9 +73,7 @@ struct UncertaintyTests {
     @Test("one hospital's calibration errors in different eras are independent")
     func calibrationErrorsIndependentAcrossErasOfOneHospital() {
         let n = 2000
-        var model = UncertaintyModel()
-        model.calibrationSDBefore2000 = 0.2; model.calibrationSDFrom2000 = 0.2
-        model.coefficientSD = [Double](repeating: 0, count: DoseQuantity.count)
+        let model = Self.calibrationOnlyModel()
         // Three event-level procedures of hospital H1: two in the 2010-2014 era, one in 2000-2004.
         let events = Cohort.events(4) + Cohort.events(4) + Cohort.events(4)
         let procedures = [Cohort.procedure("H1-2012a", year: 2012, events: 0..<4),
