@@ -3,36 +3,33 @@ import HarmonicCore
 
 /// A tungsten-anode X-ray tube spectrum at 1 m from the focus.
 ///
-/// Model: the semi-empirical thick-target model of Tucker, Barnes & Chakraborty, Med. Phys. 18
-/// (1991) 211 ("TBC"), whose parameters were fitted by its authors to measured tube spectra
-/// (Fewell et al.), not to SpekPy:
-/// - Bremsstrahlung: an electron slowing from T to T − dT emits
-///   N(E, T) dT = (1/E) B(E/T) (T + mc²)/T dT / S(T) photons per keV at E < T, with the shape
-///   B(x) = 1 + B₁x + B₂x² + B₃x³ + B₄x⁴ (B₁…B₄ = −5.049, 10.847, −10.516, 3.842), the relativistic
-///   factor (T + mc²)/T and the mass stopping power of tungsten S(T) = 2024.1 + 10361 e^(−0.04695 T)
-///   keV cm²/g (TBC's fit to ICRU 37). Its depth follows the Thomson–Whiddington law
-///   ρx(T) = (T₀² − T²)/C with C(T₀) = 5.4, 6.25, 7.0, 8.4 ×10⁵ keV² cm²/g at 50, 75, 100, 150 kV
-///   (TBC), and photons leave along ρx/sin(anode angle) of tungsten (self-filtration).
-///   TBC's parameter values as transcribed in an open-source implementation of the model (the
-///   paper itself could not be consulted here).
-/// - Absolute scale: fixed at the spectrum's tip (E → T₀), where only electrons still at full energy,
-///   at the anode surface, contribute, by the Seltzer–Berger cross section of tungsten
-///   (`absoluteScale`, `SeltzerBergerTungsten`); emitted isotropically. (Until 2026-11-23 the scale was
-///   Kramers' total efficiency η = 1.1×10⁻⁹ Z V applied to TBC's unattenuated spectrum: wrong by
-///   ×0.33-0.54, because TBC's B(E/T) is an effective shape fitted to spectra leaving the anode, whose
-///   unattenuated integral puts ~¾ of its energy into soft photons the anode absorbs, and η itself is
-///   20-27% below the CSDA Seltzer–Berger yield at 40-125 kV.)
-/// - Characteristic K lines (Kα₁, Kα₂, Kβ₁, Kβ₃, Kβ₂; energies and radiative rates from xraylib 4.3):
-///   fluorescence of bremsstrahlung photons above the K edge absorbed in the anode (half the
-///   bremsstrahlung goes into the target; K-shell share of photoabsorption 1 − 1/J_K, ω_K = 0.954),
-///   doubled for direct electron-impact ionisation (indirect ≈ direct, an approximation), emitted
-///   at depths with TBC's distribution P(ρx) ∝ 1 − (ρx/R)², R = (T₀² − E_K²)/C. Tungsten L lines
-///   (8-12 keV) are left out: any clinical filtration (≥ 2.5 mm Al transmits e⁻¹⁷ at 10 keV) removes them.
+/// Model: a thick-target integral over Monte Carlo electron fluence, as in SpekPy 2 (Omar, Andreo &
+/// Poludniowski, Med. Phys. 47 (2020) 4763 and 4005), with isotropic emission:
+/// - Bremsstrahlung: photons per keV per steradian per electron leaving the anode toward the central
+///   ray, Φ(k) = (n/4π) ∫dx e^(−μ_W(k) x / sin α) ∫_k^{T₀} dT NE(T, x) dσ/dk(T, k), with NE the PENELOPE
+///   electron frequency density in tungsten (backscatter, straggling and diffusion included), dσ/dk the
+///   Seltzer–Berger cross section and n the atom density (`TungstenTarget`); α is the anode angle
+///   (the take-off angle of the central ray), μ_W tungsten's attenuation from the element tables. The
+///   output per mAs follows with no free scale.
+/// - Characteristic K lines (Kα₁, Kα₂, Kβ₁, Kβ₃, Kβ₂; energies and radiative rates from xraylib 4.3),
+///   fluorescence yield ω_K = 0.954 (xraylib), from both ionisation routes, each emitted at its own
+///   depths and self-filtered on the way out:
+///   - direct (electron impact): n ∫dT NE(T, x) σ_K(T) at depth x, with σ_K the Bethe cross section
+///     6.51×10⁻²⁰ n_K b_K ln U / (U E_K²) cm² keV² (n_K = 2, b_K = 0.35; Powell, Rev. Mod. Phys. 48
+///     (1976) 33) times the relativistic factor of Casnati, Tartari & Baraldi, J. Phys. B 15 (1982) 155;
+///   - indirect (fluorescence of bremsstrahlung above the K edge absorbed in the anode): photons emitted
+///     isotropically at depth x, absorbed at the depth their path reaches, K-shell share of photoabsorption
+///     1 − 1/J_K (jump ratio from the element table); half go into the target, half toward the surface.
+///   Tungsten L lines (8-12 keV) are left out: any clinical filtration (≥ 2.5 mm Al transmits e⁻¹⁷ at
+///   10 keV) removes them.
 /// - Then the total filtration `filtration` (inherent + added: give the tube's inherent filtration as
 ///   a layer, e.g. "2.5mmAl+0.1mmCu"). No air attenuation.
 ///
-/// Accuracy against SpekPy 2 over 40-125 kVp: first HVL 0.971-0.992×, mean energy 0.976-0.995×, air kerma
-/// per mAs 0.86-1.05× (Tests/XRayPhysicsTests/SpectrumVersusSpekPyTests, BENCHMARKS.md).
+/// Accuracy against SpekPy 2 (default `casim` physics, anisotropic emission) over 40-125 kVp: first HVL
+/// 1.00-1.02×, mean energy 1.01-1.02×, air kerma per mAs 1.1-1.2× (isotropic emission is the difference:
+/// SpekPy's own isotropic `uni` physics sits between; Tests/XRayPhysicsTests/SpectrumVersusSpekPyTests,
+/// BENCHMARKS.md). Until 2026-11-23 the model was Tucker, Barnes & Chakraborty's semi-empirical one
+/// (Med. Phys. 18 (1991) 211), 2.1-2.4% low in mean energy at 125 kVp behind Cu.
 public struct XRaySpectrum: Sendable {
     public let kVp: Double
     public let anodeAngleDegrees: Double
@@ -43,75 +40,104 @@ public struct XRaySpectrum: Sendable {
     public let energies: [Double]
     /// Photons per mm² per mAs at 1 m, per bin.
     public let fluence: [Double]
+    /// Tube potentials the electron tables cover, kV.
+    public static let kVpRange: ClosedRange<Double> = 20...200
 
     public init(kVp: Double, anodeAngleDegrees: Double = 12, filtration: Filtration) {
         self.kVp = kVp; self.anodeAngleDegrees = anodeAngleDegrees; self.filtration = filtration
-        let w = PhotonCrossSections.tungsten
-        let t0 = kVp
-        let binCount = max(Int((kVp / Self.binWidth).rounded(.down)), 1)
-        let energies = (0..<binCount).map { (Double($0) + 0.5) * Self.binWidth }
-        let sinAngle = sin(anodeAngleDegrees * .pi / 180)
-        let wDensity = Material.tungsten.density
-        let c = Self.thomsonWhiddingtonConstant(t0)
-        // photons per keV per sr per electron -> per mm² per mAs at 1 m
+        let emission = Self.anodeEmission(kVp: kVp, anodeAngleDegrees: anodeAngleDegrees)
+        let filterXS = filtration.layers.map { PhotonCrossSections.cached($0.material) }
+        // photons per sr per electron -> per mm² per mAs at 1 m
         let electronsPerMAs = 1e-3 / 1.602176634e-19
         let srPerMm2At1m = 1e-6
-        let filterXS = filtration.layers.map { PhotonCrossSections.cached($0.material) }
-
-        // Electron energies for the integral over the slowing-down path (midpoint rule).
-        let steps = 400
-        let dT = t0 / Double(steps)
-        let tValues = (0..<steps).map { (Double($0) + 0.5) * dT }
-        let weightOfT = tValues.map { t in (t + PhotonCrossSections.electronRestEnergyKeV) / t / Self.tungstenStoppingPower(t) * dT }
-        func emitted(_ e: Double, attenuated: Bool) -> Double {
-            // per keV per electron, up to the overall scale fixed below
-            let muRho = attenuated ? w.muTotal(e) / wDensity : 0
-            var sum = 0.0
-            for (j, t) in tValues.enumerated() where t > e {
-                let x = e / t
-                let shape = 1 + x * (-5.049 + x * (10.847 + x * (-10.516 + x * 3.842)))
-                sum += shape * weightOfT[j] * exp(-muRho * (t0 * t0 - t * t) / (c * sinAngle))
-            }
-            return sum / e
+        var fluence = emission.bremsstrahlung
+        for line in emission.lines {
+            let b = Int(line.energy / Self.binWidth)
+            if b < fluence.count { fluence[b] += line.photons }
         }
-        let bare = energies.map { $0 < t0 ? emitted($0, attenuated: false) : 0 }
-        // photons per keV per electron (4π) = norm × emitted; the scale is fixed at the spectrum's tip
-        let norm = Self.absoluteScale(kVp: t0)
-        let scale = electronsPerMAs * srPerMm2At1m / (4 * .pi)
-
-        var fluence = [Double](repeating: 0, count: binCount)
-        var kShellAbsorbed = 0.0   // photons per electron absorbed by the K shell in the anode
-        let kEdge = 69.525, jumpK = Self.tungstenKJumpRatio
-        for (b, e) in energies.enumerated() where e < t0 {
-            fluence[b] = scale * norm * emitted(e, attenuated: true) * Self.binWidth
-                * filtration.transmission(e, crossSections: filterXS)
-            if e > kEdge {
-                let mu = w.mu(e)
-                // half of all photons (2π) go into the thick target and are absorbed there
-                kShellAbsorbed += 0.5 * norm * bare[b] * Self.binWidth * (1 - 1 / jumpK) * mu.photoelectric / mu.total
-            }
+        for (b, e) in emission.energies.enumerated() {
+            fluence[b] *= electronsPerMAs * srPerMm2At1m * filtration.transmission(e, crossSections: filterXS)
         }
-        if kShellAbsorbed > 0 {
-            let omegaK = 0.9538   // xraylib FluorYield(74, K)
-            let produced = 2 * kShellAbsorbed * omegaK * scale
-            let range = (t0 * t0 - kEdge * kEdge) / c
-            for line in Self.tungstenKLines {
-                let b = Int(line.energy / Self.binWidth)
-                guard b < binCount else { continue }
-                // mean of exp(−μ ρx / sin α) over P(ρx) ∝ 1 − (ρx/R)² on [0, R] (TBC)
-                let muRho = w.muTotal(line.energy) / wDensity
-                var escape = 0.0, weight = 0.0
-                for k in 0..<64 {
-                    let u = (Double(k) + 0.5) / 64
-                    let p = 1 - u * u
-                    escape += p * exp(-muRho * u * range / sinAngle); weight += p
-                }
-                fluence[b] += produced * line.share * escape / weight
-                    * filtration.transmission(line.energy, crossSections: filterXS)
-            }
-        }
-        self.energies = energies
+        self.energies = emission.energies
         self.fluence = fluence
+    }
+
+    /// What leaves the anode toward the central ray, per incident electron per steradian, before any
+    /// filtration: bremsstrahlung per bin and the K lines.
+    struct AnodeEmission {
+        var energies: [Double]
+        var bremsstrahlung: [Double]
+        var lines: [(energy: Double, photons: Double)]
+    }
+
+    static func anodeEmission(kVp t0: Double, anodeAngleDegrees: Double) -> AnodeEmission {
+        precondition(kVpRange.contains(t0), "XRaySpectrum: \(t0) kV outside \(kVpRange) kV")
+        let target = TungstenTarget.shared
+        let electrons = target.electrons(incidentEnergy: t0)
+        let w = PhotonCrossSections.tungsten
+        let n = TungstenTarget.atomsPerCm3
+        let sinAngle = sin(anodeAngleDegrees * .pi / 180)
+        let binCount = max(Int((t0 / binWidth).rounded(.down)), 1)
+        let energies = (0..<binCount).map { (Double($0) + 0.5) * binWidth }
+
+        var brems = [Double](repeating: 0, count: binCount)
+        // photons per cm of depth per bin (all directions) above the K edge, for the indirect K lines
+        var aboveEdge: [(energy: Double, profile: [Double])] = []
+        let kEdge = 69.525
+        for (b, k) in energies.enumerated() where k < t0 {
+            var profile = electrons.integrateOverEnergy(from: k) { t in
+                target.bremsstrahlungCrossSection(kineticEnergyKeV: t, photonEnergyKeV: k)
+            }
+            for m in profile.indices { profile[m] *= n * binWidth }
+            brems[b] = electrons.integrateOverDepth(profile, attenuation: w.muTotal(k) / sinAngle) / (4 * .pi)
+            if k > kEdge { aboveEdge.append((k, profile)) }
+        }
+
+        var lines: [(energy: Double, photons: Double)] = []
+        if t0 > kEdge {
+            let omegaK = 0.9538   // xraylib 4.3 FluorYield(74, K)
+            var direct = electrons.integrateOverEnergy(from: kEdge) { kShellIonisationCrossSection($0) }
+            for m in direct.indices { direct[m] *= n }
+            let cosines = (0..<64).map { (Double($0) + 0.5) / 64 }
+            for line in tungstenKLines {
+                let a = w.muTotal(line.energy) / sinAngle   // line's escape attenuation per cm of depth (μ is linear)
+                var produced = electrons.integrateOverDepth(direct, attenuation: a)
+                for (k, profile) in aboveEdge {
+                    let mu = w.mu(k)
+                    let kShare = (1 - 1 / tungstenKJumpRatio) * mu.photoelectric / mu.total
+                    let mr = mu.total
+                    // escaping K photons per K-absorbed bremsstrahlung photon born at depth x, averaged over
+                    // isotropic directions: inward (absorbed at x + c·s) and outward (absorbed on the way up)
+                    let inward = cosines.reduce(0) { $0 + mr / (mr + a * $1) } / Double(cosines.count)
+                    var escape = [Double](repeating: 0, count: profile.count)
+                    for (m, x) in electrons.depthsCm.enumerated() {
+                        var outward = 0.0
+                        for c in cosines {
+                            let d = a * c - mr
+                            outward += abs(d) < 1e-9 * mr ? mr * x / c * exp(-a * x)
+                                : mr * (exp(-mr * x / c) - exp(-a * x)) / d
+                        }
+                        outward /= Double(cosines.count)
+                        escape[m] = profile[m] * 0.5 * (inward * exp(-a * x) + outward)
+                    }
+                    produced += kShare * electrons.integrateOverDepth(escape, attenuation: 0)
+                }
+                lines.append((line.energy, omegaK * line.share * produced / (4 * .pi)))
+            }
+        }
+        return AnodeEmission(energies: energies, bremsstrahlung: brems, lines: lines)
+    }
+
+    /// K-shell ionisation cross section of tungsten by electron impact, cm²: Bethe's form
+    /// 6.51×10⁻²⁰ n_K b_K ln U / (U E_K²) (E in keV; n_K = 2, b_K = 0.35, Powell 1976) times the relativistic
+    /// factor of Casnati, Tartari & Baraldi, J. Phys. B 15 (1982) 155, U = T/E_K.
+    static func kShellIonisationCrossSection(_ t: Double) -> Double {
+        let eK = 69.525
+        guard t > eK else { return 0 }
+        let u = t / eK, j = PhotonCrossSections.electronRestEnergyKeV / eK
+        let rel = (1 + 2 * j) / (u + 2 * j) * pow((u + j) / (1 + j), 2)
+            * pow((1 + u) * (u + 2 * j) * pow(1 + j, 2) / (j * j * (1 + 2 * j) + u * (u + 2 * j) * pow(1 + j, 2)), 1.5)
+        return 6.51e-20 * 2 * 0.35 * log(u) / (u * eK * eK) * rel
     }
 
     /// W K lines: energy (keV) and share of K radiative transitions (xraylib 4.3 LineEnergy, RadRate).
@@ -123,51 +149,12 @@ public struct XRaySpectrum: Sendable {
     }()
     /// K-edge jump ratio of tungsten, read from the element table's two rows at the edge (5.100;
     /// xraylib 4.3 JumpFactor(74, K) = 5.099, Elam, Ravel & Sieber, Radiat. Phys. Chem. 63 (2002) 121).
-    /// The table now carries every absorption edge exactly (scripts/generate_xray_tables.py); before,
-    /// its log grid interpolated across the edge and gave ~2.4, so this was a constant for a while.
     static let tungstenKJumpRatio: Double = {
         guard let ratio = ElementTables.shared.element(74).photoelectricJumpRatio(nearEdge: 69.525) else {
             preconditionFailure("element_mu.csv has no W K edge row pair at 69.525 keV; regenerate it with scripts/generate_xray_tables.py")
         }
         return ratio
     }()
-
-    /// TBC's shape at the tip, B(1) = 1 + B₁ + B₂ + B₃ + B₄.
-    static let shapeAtTip = 1 - 5.049 + 10.847 - 10.516 + 3.842
-
-    /// The absolute scale of the TBC spectrum (photons per keV per electron over 4π = scale × the
-    /// integral in `emitted`), fixed where the physics is simplest: at the tip, E → T₀, only electrons
-    /// still at full energy T₀ contribute, at the anode surface (no self-absorption, no backscatter,
-    /// no diffusion yet), so dN/dE there is the atomic cross section over the stopping power:
-    /// (N_A/A) dσ/dk(T₀, κ = 1) / S(T₀) with dσ/dk = Z² χ(T₀, 1) / (β₀² k) (Seltzer & Berger 1986).
-    /// Equating it with TBC's integrand at T = E = T₀, scale × B(1) (T₀ + mc²)/T₀ / (S E), gives
-    /// scale = (N_A/A) Z² χ(T₀, 1) T₀ / (β₀² B(1) (T₀ + mc²)).
-    static func absoluteScale(kVp t0: Double) -> Double {
-        let mc2 = PhotonCrossSections.electronRestEnergyKeV
-        let beta2 = 1 - pow(mc2 / (t0 + mc2), 2)
-        let z = 74.0
-        let atomsPerGram = 6.02214076e23 / 183.84     // CODATA 2018 N_A; IUPAC standard atomic weight of W
-        let crossSection = z * z * SeltzerBergerTungsten.scaledCrossSectionAtTip(t0) * 1e-27   // mb -> cm²
-        return atomsPerGram * crossSection * t0 / (beta2 * shapeAtTip * (t0 + mc2))
-    }
-
-    /// Thomson–Whiddington constant of tungsten, keV² cm²/g, as a function of tube potential:
-    /// TBC's values 5.4, 6.25, 7.0, 8.4, 10 ×10⁵ at 50, 75, 100, 150, 200 kV, linear between
-    /// and held constant outside.
-    static func thomsonWhiddingtonConstant(_ kV: Double) -> Double {
-        let table: [(Double, Double)] = [(50, 5.4e5), (75, 6.25e5), (100, 7.0e5), (150, 8.4e5), (200, 1.0e6)]
-        if kV <= table[0].0 { return table[0].1 }
-        for i in 1..<table.count where kV <= table[i].0 {
-            let (x0, y0) = table[i - 1], (x1, y1) = table[i]
-            return y0 + (y1 - y0) * (kV - x0) / (x1 - x0)
-        }
-        return table[table.count - 1].1
-    }
-
-    /// Mass stopping power of tungsten for electrons, keV cm²/g (TBC's fit to ICRU Report 37).
-    static func tungstenStoppingPower(_ kineticEnergyKeV: Double) -> Double {
-        2024.1 + 10361 * exp(-0.04695 * kineticEnergyKeV)
-    }
 
     /// Total photons per mm² per mAs at 1 m.
     public var totalFluence: Double { fluence.reduce(0, +) }

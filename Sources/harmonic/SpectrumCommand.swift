@@ -8,12 +8,13 @@ struct SpectrumCommand: ParsableCommand {
         commandName: "spectrum",
         abstract: "Tungsten-anode X-ray spectrum: first HVL, mean energy, air kerma per mAs at 1 m.",
         discussion: """
-        The spectrum is computed from the semi-empirical thick-target model of Tucker, Barnes & \
-        Chakraborty (1991): bremsstrahlung emitted along the electrons' path in the anode, \
-        self-filtration at the anode angle, tungsten K lines; see XRaySpectrum. Shape: first HVL \
-        within 3% and mean energy within 2.5% of SpekPy at 40-125 kVp. The air kerma per mAs \
-        (absolute scale from the Seltzer-Berger cross section of tungsten) is within 15% of \
-        SpekPy's (0.86-1.05 times) for an ideal smooth anode; aged tubes give less. --filter is the TOTAL filtration: include the \
+        The spectrum is a thick-target integral over the electrons in a tungsten anode: their \
+        energies and depths from Monte Carlo (PENELOPE; Omar et al. 2020), the Seltzer-Berger \
+        bremsstrahlung cross section, self-filtration at the anode angle, and the tungsten K lines \
+        from electron impact and from fluorescence; see XRaySpectrum. Against SpekPy at \
+        40-125 kVp: first HVL within 1%, mean energy within 1.1%, air kerma per mAs 1.04-1.10 \
+        times (isotropic emission here; SpekPy models the anisotropy). The output is that of an \
+        ideal smooth anode; aged tubes give less. --filter is the TOTAL filtration: include the \
         tube's inherent filtration (typically 2.5 mm Al equivalent).
 
         Example:
