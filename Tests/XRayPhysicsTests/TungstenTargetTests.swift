@@ -15,8 +15,10 @@ struct TungstenTargetTests {
         let script = SharedData.repositoryRoot.appendingPathComponent("scripts/generate_tungsten_target_tables.py").path
         try PeerTool.run("python3", [script, "--out", folder.path])
         for name in ["tungsten_electrons", "tungsten_csda_range", "tungsten_bremsstrahlung"] {
+            // data rows only: the comment line names the SpekPy version, which may move on without the data changing
+            func data(_ text: String) -> [Substring] { text.split(separator: "\n").filter { !$0.hasPrefix("#") } }
             let regenerated = try String(contentsOf: folder.appendingPathComponent(name + ".csv"), encoding: .utf8)
-            #expect(regenerated == (try ElementTables.resource(name)), "\(name).csv differs from its generator's output: rerun the script and commit")
+            #expect(data(regenerated) == data(try ElementTables.resource(name)), "\(name).csv differs from its generator's output: rerun the script and commit")
         }
     }
 
