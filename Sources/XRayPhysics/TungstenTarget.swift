@@ -62,6 +62,9 @@ struct TungstenTarget: Sendable {
                               brems: (bremsRows.map { log($0[0]) }, kappas, bremsRows.flatMap { $0[1...] }))
     }
 
+    /// The incident energies the electron tables span, keV.
+    var incidentEnergyRange: ClosedRange<Double> { incidentEnergies[0]...incidentEnergies[incidentEnergies.count - 1] }
+
     /// CSDA range of electrons in tungsten, g/cm², log-log between the ESTAR energies.
     func csdaRange(_ kineticEnergyKeV: Double) -> Double {
         let i = max(1, min(csdaEnergies.firstIndex { $0 >= kineticEnergyKeV } ?? csdaEnergies.count - 1, csdaEnergies.count - 1))
@@ -96,7 +99,7 @@ struct TungstenTarget: Sendable {
     /// The electron frequency density for incident energy `e0` (keV), interpolated between the tables.
     func electrons(incidentEnergy e0: Double) -> ElectronFrequency {
         let e = incidentEnergies
-        precondition(e0 >= e[0] && e0 <= e[e.count - 1], "tube potential \(e0) kV outside the electron tables' \(e[0])-\(e[e.count - 1]) kV")
+        precondition(incidentEnergyRange.contains(e0), "tube potential \(e0) kV outside the electron tables' \(incidentEnergyRange) kV")
         let i = max(1, e.firstIndex { $0 >= e0 } ?? e.count - 1)
         let f = (e0 - e[i - 1]) / (e[i] - e[i - 1])
         let block = depthFractions.count * energyShares.count

@@ -40,8 +40,8 @@ public struct XRaySpectrum: Sendable {
     public let energies: [Double]
     /// Photons per mm² per mAs at 1 m, per bin.
     public let fluence: [Double]
-    /// Tube potentials the electron tables cover, kV.
-    public static let kVpRange: ClosedRange<Double> = 20...200
+    /// Tube potentials the electron tables cover, kV (their first and last incident energy).
+    public static var kVpRange: ClosedRange<Double> { TungstenTarget.shared.incidentEnergyRange }
 
     public init(kVp: Double, anodeAngleDegrees: Double = 12, filtration: Filtration) {
         self.kVp = kVp; self.anodeAngleDegrees = anodeAngleDegrees; self.filtration = filtration
@@ -71,7 +71,6 @@ public struct XRaySpectrum: Sendable {
     }
 
     static func anodeEmission(kVp t0: Double, anodeAngleDegrees: Double) -> AnodeEmission {
-        precondition(kVpRange.contains(t0), "XRaySpectrum: \(t0) kV outside \(kVpRange) kV")
         let target = TungstenTarget.shared
         let electrons = target.electrons(incidentEnergy: t0)
         let w = PhotonCrossSections.tungsten
@@ -82,43 +81,44 @@ public struct XRaySpectrum: Sendable {
 
         var brems = [Double](repeating: 0, count: binCount)
         // photons per cm of depth per bin (all directions) above the K edge, for the indirect K lines
-        var aboveEdge: [(energy: Double, profile: [Double])] = []
-        let kEdge = 69.525
+        // with the K-shell share of photoabsorption and the linear attenuation μ there (1/cm)
+        var aboveEdge: [(profile: [Double], kShare: Double, mu: Double)] = []
         for (b, k) in energies.enumerated() where k < t0 {
             var profile = electrons.integrateOverEnergy(from: k) { t in
                 target.bremsstrahlungCrossSection(kineticEnergyKeV: t, photonEnergyKeV: k)
             }
             for m in profile.indices { profile[m] *= n * binWidth }
             brems[b] = electrons.integrateOverDepth(profile, attenuation: w.muTotal(k) / sinAngle) / (4 * .pi)
-            if k > kEdge { aboveEdge.append((k, profile)) }
+            if k > tungstenKEdge {
+                let mu = w.mu(k)
+                aboveEdge.append((profile, (1 - 1 / tungstenKJumpRatio) * mu.photoelectric / mu.total, mu.total))
+            }
         }
 
         var lines: [(energy: Double, photons: Double)] = []
-        if t0 > kEdge {
+        if t0 > tungstenKEdge {
             let omegaK = 0.9538   // xraylib 4.3 FluorYield(74, K)
-            var direct = electrons.integrateOverEnergy(from: kEdge) { kShellIonisationCrossSection($0) }
+            var direct = electrons.integrateOverEnergy(from: tungstenKEdge) { kShellIonisationCrossSection($0) }
             for m in direct.indices { direct[m] *= n }
             let cosines = (0..<64).map { (Double($0) + 0.5) / 64 }
             for line in tungstenKLines {
                 let a = w.muTotal(line.energy) / sinAngle   // line's escape attenuation per cm of depth (μ is linear)
                 var produced = electrons.integrateOverDepth(direct, attenuation: a)
-                for (k, profile) in aboveEdge {
-                    let mu = w.mu(k)
-                    let kShare = (1 - 1 / tungstenKJumpRatio) * mu.photoelectric / mu.total
-                    let mr = mu.total
+                for (profile, kShare, mr) in aboveEdge {
                     // escaping K photons per K-absorbed bremsstrahlung photon born at depth x, averaged over
                     // isotropic directions: inward (absorbed at x + c·s) and outward (absorbed on the way up)
                     let inward = cosines.reduce(0) { $0 + mr / (mr + a * $1) } / Double(cosines.count)
                     var escape = [Double](repeating: 0, count: profile.count)
                     for (m, x) in electrons.depthsCm.enumerated() {
+                        let lineEscape = exp(-a * x)
                         var outward = 0.0
                         for c in cosines {
                             let d = a * c - mr
-                            outward += abs(d) < 1e-9 * mr ? mr * x / c * exp(-a * x)
-                                : mr * (exp(-mr * x / c) - exp(-a * x)) / d
+                            outward += abs(d) < 1e-9 * mr ? mr * x / c * lineEscape
+                                : mr * (exp(-mr * x / c) - lineEscape) / d
                         }
                         outward /= Double(cosines.count)
-                        escape[m] = profile[m] * 0.5 * (inward * exp(-a * x) + outward)
+                        escape[m] = profile[m] * 0.5 * (inward * lineEscape + outward)
                     }
                     produced += kShare * electrons.integrateOverDepth(escape, attenuation: 0)
                 }
@@ -132,13 +132,16 @@ public struct XRaySpectrum: Sendable {
     /// 6.51×10⁻²⁰ n_K b_K ln U / (U E_K²) (E in keV; n_K = 2, b_K = 0.35, Powell 1976) times the relativistic
     /// factor of Casnati, Tartari & Baraldi, J. Phys. B 15 (1982) 155, U = T/E_K.
     static func kShellIonisationCrossSection(_ t: Double) -> Double {
-        let eK = 69.525
+        let eK = tungstenKEdge
         guard t > eK else { return 0 }
         let u = t / eK, j = PhotonCrossSections.electronRestEnergyKeV / eK
         let rel = (1 + 2 * j) / (u + 2 * j) * pow((u + j) / (1 + j), 2)
             * pow((1 + u) * (u + 2 * j) * pow(1 + j, 2) / (j * j * (1 + 2 * j) + u * (u + 2 * j) * pow(1 + j, 2)), 1.5)
         return 6.51e-20 * 2 * 0.35 * log(u) / (u * eK * eK) * rel
     }
+
+    /// K absorption edge of tungsten, keV (xraylib 4.3 EdgeEnergy(74, K); the element table's W K edge rows).
+    static let tungstenKEdge = 69.525
 
     /// W K lines: energy (keV) and share of K radiative transitions (xraylib 4.3 LineEnergy, RadRate).
     static let tungstenKLines: [(energy: Double, share: Double)] = {
@@ -150,8 +153,8 @@ public struct XRaySpectrum: Sendable {
     /// K-edge jump ratio of tungsten, read from the element table's two rows at the edge (5.100;
     /// xraylib 4.3 JumpFactor(74, K) = 5.099, Elam, Ravel & Sieber, Radiat. Phys. Chem. 63 (2002) 121).
     static let tungstenKJumpRatio: Double = {
-        guard let ratio = ElementTables.shared.element(74).photoelectricJumpRatio(nearEdge: 69.525) else {
-            preconditionFailure("element_mu.csv has no W K edge row pair at 69.525 keV; regenerate it with scripts/generate_xray_tables.py")
+        guard let ratio = ElementTables.shared.element(74).photoelectricJumpRatio(nearEdge: tungstenKEdge) else {
+            preconditionFailure("element_mu.csv has no W K edge row pair at \(tungstenKEdge) keV; regenerate it with scripts/generate_xray_tables.py")
         }
         return ratio
     }()
