@@ -26,6 +26,26 @@ struct UncertaintyTests {
         return model
     }
 
+    /// Reconstructs `procedures` with `calibrationOnlyModel()` (n realisations) and checks the shared
+    /// calibration error: log doses of procedures `shared.0` and `shared.1` (one hospital and era) correlate
+    /// with ρ = σ_cal² / (σ_cal² + σ_size²) = 0.04 / 0.0425 = 0.941, those of `shared.0` and `independent`
+    /// (another group) not at all. Tolerance 4 SE of Pearson's r, SE ≈ (1-ρ²)/√n: 0.012 within, 0.09 across
+    /// (n = 2000).
+    static func expectCalibrationShared(procedures: [ProcedureInput], events: [EventInput], seed: UInt64,
+                                        shared: (Int, Int), independent: Int, n: Int = 2000,
+                                        sourceLocation: SourceLocation = #_sourceLocation) {
+        let model = calibrationOnlyModel()
+        var settings = ReconstructionSettings(seed: seed, realisations: n)
+        settings.uncertainty = model
+        let engine = DoseReconstruction(procedures: procedures, events: events, source: AnalyticCoefficientFixture(), settings: settings)
+        let (_, block) = Cohort.run(engine)
+        let a = logDoses(block, procedure: shared.0, quantity: 0, n: n), b = logDoses(block, procedure: shared.1, quantity: 0, n: n)
+        let other = logDoses(block, procedure: independent, quantity: 0, n: n)
+        let within = 0.04 / (0.04 + pow(model.recordedWeightSD, 2))
+        #expect(abs(correlation(a, b) - within) < 4 * (1 - within * within) / Double(n).squareRoot(), sourceLocation: sourceLocation)
+        #expect(abs(correlation(a, other)) < 4 / Double(n).squareRoot(), sourceLocation: sourceLocation)
+    }
+
     @Test("the realisations reproduce the analytic mean of an event-level dose within Monte Carlo error")
     func meanWithinMonteCarloError() {
         let n = 4000
@@ -51,46 +71,23 @@ struct UncertaintyTests {
 
     @Test("shared calibration errors correlate the children of one hospital and era, and not those of another hospital")
     func sharedErrorsCorrelateWithinHospital() {
-        let n = 2000
-        let model = Self.calibrationOnlyModel()
         var (procedures, events) = Cohort.mixed(hospital: "H1")
         let (other, otherEvents) = Cohort.mixed(hospital: "H2", eventOffset: events.count)
         procedures += other; events += otherEvents
-        var settings = ReconstructionSettings(seed: 11, realisations: n)
-        settings.uncertainty = model
-        let engine = DoseReconstruction(procedures: procedures, events: events, source: AnalyticCoefficientFixture(), settings: settings)
-        let (_, block) = Cohort.run(engine)
-        let h1a = Self.logDoses(block, procedure: 0, quantity: 0, n: n), h1b = Self.logDoses(block, procedure: 1, quantity: 0, n: n)
-        let h2 = Self.logDoses(block, procedure: 12, quantity: 0, n: n)
         #expect(procedures[12].hospital == "H2")
-        // Theory: ρ = σ_cal² / (σ_cal² + σ_size²) = 0.04 / 0.0425 = 0.941 within a hospital, 0 across.
-        // Tolerance 4 SE of Pearson's r, SE ≈ (1-ρ²)/√n: 0.012 within, 0.09 across (n = 2000).
-        let within = 0.04 / (0.04 + pow(model.recordedWeightSD, 2))
-        #expect(abs(Self.correlation(h1a, h1b) - within) < 4 * (1 - within * within) / Double(n).squareRoot())
-        #expect(abs(Self.correlation(h1a, h2)) < 4 / Double(n).squareRoot())
+        Self.expectCalibrationShared(procedures: procedures, events: events, seed: 11, shared: (0, 1), independent: 12)
     }
 
     @Test("one hospital's calibration errors in different eras are independent")
     func calibrationErrorsIndependentAcrossErasOfOneHospital() {
-        let n = 2000
-        let model = Self.calibrationOnlyModel()
-        // Three event-level procedures of hospital H1: two in the 2010-2014 era, one in 2000-2004.
+        // Three event-level procedures of hospital H1: two in the 2010-2014 era, one in 2000-2004; each
+        // hospital/era group draws its own calibration factor.
         let events = Cohort.events(4) + Cohort.events(4) + Cohort.events(4)
         let procedures = [Cohort.procedure("H1-2012a", year: 2012, events: 0..<4),
                           Cohort.procedure("H1-2013", year: 2013, events: 4..<8),
                           Cohort.procedure("H1-2003", year: 2003, events: 8..<12)]
-        var settings = ReconstructionSettings(seed: 13, realisations: n)
-        settings.uncertainty = model
-        let engine = DoseReconstruction(procedures: procedures, events: events, source: AnalyticCoefficientFixture(), settings: settings)
-        let (_, block) = Cohort.run(engine)
-        let a = Self.logDoses(block, procedure: 0, quantity: 0, n: n), b = Self.logDoses(block, procedure: 1, quantity: 0, n: n)
-        let older = Self.logDoses(block, procedure: 2, quantity: 0, n: n)
         #expect(procedures[0].era == procedures[1].era && procedures[0].era != procedures[2].era)
-        // Theory as above: ρ = 0.04 / (0.04 + σ_size²) = 0.941 within one hospital and era, 0 across eras
-        // (each hospital/era group draws its own calibration factor); 4 SE of Pearson's r at n = 2000.
-        let within = 0.04 / (0.04 + pow(model.recordedWeightSD, 2))
-        #expect(abs(Self.correlation(a, b) - within) < 4 * (1 - within * within) / Double(n).squareRoot())
-        #expect(abs(Self.correlation(a, older)) < 4 / Double(n).squareRoot())
+        Self.expectCalibrationShared(procedures: procedures, events: events, seed: 13, shared: (0, 1), independent: 2)
     }
 
     @Test("the coefficient model error is shared by all children, whatever their hospital")

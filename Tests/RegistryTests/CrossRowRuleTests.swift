@@ -65,34 +65,29 @@ struct CrossRowRuleTests {
 
     @Test("an emigration date before the birth date is rejected")
     func emigrationBeforeBirth() throws {
-        let p = Fixture.replace(Fixture.replace(Fixture.patients, row: 1, column: "emigration_date", value: "2000-01-01"),
-                                row: 1, column: "vital_status", value: "emigrated")
+        let p = Fixture.replace(Fixture.patients, row: 1, ["emigration_date": "2000-01-01", "vital_status": "emigrated"])
         try expectRejected(["patients": p], without: Self.childTables, table: "patients", line: 2, field: "emigration_date", value: "2000-01-01", reason: "before the birth date")
     }
 
     @Test("a last contact after emigration is rejected (emigration ends follow-up)")
     func contactAfterEmigration() throws {
-        let p = Fixture.replace(Fixture.replace(Fixture.patients, row: 1, column: "emigration_date", value: "2018-07-01"),
-                                row: 1, column: "vital_status", value: "emigrated")
+        let p = Fixture.replace(Fixture.patients, row: 1, ["emigration_date": "2018-07-01", "vital_status": "emigrated"])
         try expectRejected(["patients": p], without: Self.childTables, table: "patients", line: 2, field: "last_contact_date", value: "2020-12-31",
                            reason: "after the emigration date")
     }
 
     @Test("an emigration date after the death date is rejected")
     func emigrationAfterDeath() throws {
-        var p = Fixture.replace(Fixture.patients, row: 1, column: "vital_status", value: "dead")
-        p = Fixture.replace(p, row: 1, column: "death_date", value: "2015-01-01")
-        p = Fixture.replace(p, row: 1, column: "last_contact_date", value: "2015-01-01")
-        p = Fixture.replace(p, row: 1, column: "emigration_date", value: "2016-01-01")
+        let p = Fixture.replace(Fixture.patients, row: 1, ["vital_status": "dead", "death_date": "2015-01-01",
+                                                           "last_contact_date": "2015-01-01", "emigration_date": "2016-01-01"])
         try expectRejected(["patients": p], without: Self.childTables, table: "patients", line: 2, field: "emigration_date", value: "2016-01-01",
                            reason: "after the death date")
     }
 
     @Test("an emigrated child last seen on the day of emigration is accepted")
     func contactOnEmigrationDay() throws {
-        let p = Fixture.replace(Fixture.replace(Fixture.replace(Fixture.patients, row: 1, column: "emigration_date", value: "2018-07-01"),
-                                                row: 1, column: "vital_status", value: "emigrated"),
-                                row: 1, column: "last_contact_date", value: "2018-07-01")
+        let p = Fixture.replace(Fixture.patients, row: 1, ["emigration_date": "2018-07-01", "vital_status": "emigrated",
+                                                           "last_contact_date": "2018-07-01"])
         let store = try Fixture.store()
         #expect(try Fixture.load(store, ["patients": p]).exitCode == 0)
         #expect(try store.count("patients") == 2)
@@ -109,8 +104,7 @@ struct CrossRowRuleTests {
     @Test("a course starting after the child's 19th birthday is rejected")
     func courseAdultAge() throws {
         // P1 born 2001-03-04 is 19.2 years old on 2020-06-01 (before its last contact 2020-12-31).
-        let c = Fixture.replace(Fixture.replace(Fixture.courses, row: 1, column: "start_date", value: "2020-06-01"),
-                                row: 1, column: "end_date", value: "2020-07-10")
+        let c = Fixture.replace(Fixture.courses, row: 1, ["start_date": "2020-06-01", "end_date": "2020-07-10"])
         try expectRejected(["rt_courses": c], without: ["rt_imaging"],
                            table: "rt_courses", line: 2, field: "start_date", value: "2020-06-01", reason: "ages 0-18")
     }
@@ -124,8 +118,7 @@ struct CrossRowRuleTests {
     @Test("a course ending after the child's last contact is rejected")
     func courseEndAfterLastContact() throws {
         // P1 alive, last contact 2020-12-31; a course from 2019-12-01 (age 18.7) ending in 2021.
-        let c = Fixture.replace(Fixture.replace(Fixture.courses, row: 1, column: "start_date", value: "2019-12-01"),
-                                row: 1, column: "end_date", value: "2021-01-15")
+        let c = Fixture.replace(Fixture.courses, row: 1, ["start_date": "2019-12-01", "end_date": "2021-01-15"])
         try expectRejected(["rt_courses": c], without: ["rt_imaging"],
                            table: "rt_courses", line: 2, field: "end_date", value: "2021-01-15", reason: "after the child's last contact date")
     }
@@ -139,8 +132,7 @@ struct CrossRowRuleTests {
 
     @Test("imaging dated before the child's birth is rejected")
     func imagingBeforeBirth() throws {
-        try expectRejected(["rt_imaging": Fixture.replace(Fixture.replace(Fixture.rtImaging, row: 1, column: "first_date", value: "2000-01-01"),
-                                                          row: 1, column: "last_date", value: "2000-02-01")],
+        try expectRejected(["rt_imaging": Fixture.replace(Fixture.rtImaging, row: 1, ["first_date": "2000-01-01", "last_date": "2000-02-01"])],
                            table: "rt_imaging", line: 2, field: "first_date", value: "2000-01-01", reason: "before the child's birth")
     }
 

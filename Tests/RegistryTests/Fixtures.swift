@@ -61,10 +61,15 @@ enum Fixture {
     static func procedures(setting column: String, to value: String) -> String { replace(procedures, row: 1, column: column, value: value) }
 
     static func replace(_ csv: String, row: Int, column: String, value: String) -> String {
+        replace(csv, row: row, [column: value])
+    }
+
+    /// The CSV with several fields of one data row (`row` 1 = the first after the header) replaced.
+    static func replace(_ csv: String, row: Int, _ values: [String: String]) -> String {
         var lines = csv.split(separator: "\n").map(String.init)
         let header = lines[0].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
         var fields = lines[row].split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-        fields[header.firstIndex(of: column)!] = value
+        for (column, value) in values { fields[header.firstIndex(of: column)!] = value }
         lines[row] = fields.joined(separator: ",")
         return lines.joined(separator: "\n")
     }

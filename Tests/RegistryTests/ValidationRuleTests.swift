@@ -49,7 +49,7 @@ struct ValidationRuleTests {
     @Test("without a weight, KAP is bounded by a heavy child's weight for the age at the procedure")
     func kapWithoutWeightUsesAge() throws {
         // C1: child of 3.85 years; ICRP 89 reference weight 16.4 kg, × 1.5 = 24.6 kg, × 20 Gy·cm²/kg = 492 Gy·cm².
-        let spoilt = Fixture.replace(Fixture.procedures(setting: "weight_kg", to: ""), row: 1, column: "kap_gycm2", value: "600")
+        let spoilt = Fixture.replace(Fixture.procedures, row: 1, ["weight_kg": "", "kap_gycm2": "600"])
         let store = try Fixture.store()
         try Fixture.load(store, ["patients": Fixture.patients, "cardiac_procedures": spoilt])
         let q = try #require(try store.quarantine().first)
