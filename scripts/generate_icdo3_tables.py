@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the Swift ICD-O-3 code tables of the Registry from the committed data tables:
-Sources/Registry/ICDO3Topography.swift from scripts/data/icdo3-topography.tsv and
-Sources/Registry/ICDO3Histology.swift from scripts/data/icdo3-histology.tsv (sources in their headers).
+Sources/Registry/Codes/ICDO3Topography.swift from scripts/data/icdo3-topography.tsv and
+Sources/Registry/Codes/ICDO3Histology.swift from scripts/data/icdo3-histology.tsv (sources in their headers).
 Run from the repository root:  python3 scripts/generate_icdo3_tables.py
 A test (ICDO3Tests) checks that the Swift tables equal the TSVs.
 """
@@ -43,7 +43,7 @@ enum ICDO3Topography {{
     ]
 }}
 """
-(root / "Sources/Registry/ICDO3Topography.swift").write_text(out, encoding="utf-8")
+(root / "Sources/Registry/Codes/ICDO3Topography.swift").write_text(out, encoding="utf-8")
 print(f"wrote {sum(1 for r in rows if r[1] == '3')} sites and {sum(1 for r in rows if r[1] == '4')} codes")
 
 histology = []
@@ -80,5 +80,5 @@ enum ICDO3Histology {{
     static let all: Set<Int> = revision32.union(deletedAfterEdition3)
 }}
 """
-(root / "Sources/Registry/ICDO3Histology.swift").write_text(out, encoding="utf-8")
+(root / "Sources/Registry/Codes/ICDO3Histology.swift").write_text(out, encoding="utf-8")
 print(f"wrote {len(histology)} histology codes")
