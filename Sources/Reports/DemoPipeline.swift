@@ -103,6 +103,9 @@ public struct DemoPipeline: Sendable {
         if dose != nil { OrganDoseSection.append(to: &report, summary: try OrganDoseSummary.read(from: analyst),
                                 truth: try? DoseTruthComparison.compute(store: analyst, truthCSV: extract.appendingPathComponent("truth/organ_doses.csv"))) }
         doseResponse.append(to: &report)
+        do { ReferenceLevelSection.append(to: &report, try ReferenceLevelSection.compute(store: analyst)) } catch {
+            report.section("Reference levels and hospital benchmarking"); report.paragraph("Not computed: \(error)"); report.endSection()
+        }
         let reportURL = outputDirectory.appendingPathComponent("report.html")
         try report.write(to: reportURL)
         var result = Result(reportURL: reportURL, storePath: storePath, synthesis: summary)
