@@ -24,7 +24,7 @@ extension SVGChart {
         let n = max(1, categories.count)
         let band = (frame.plotRight - frame.left) / Double(n)
         let barWidth = band * 0.75
-        let labelEvery = max(1, Int((Double(n) * 30 / (frame.plotRight - frame.left)).rounded(.up)))
+        let labelEvery = max(1, Int((Double(n) * 44 / (frame.plotRight - frame.left)).rounded(.up)))   // ~44 px per label
         for (i, c) in categories.enumerated() where i < values.count {
             let v = max(0, values[i])
             let x0 = frame.left + band * Double(i) + (band - barWidth) / 2

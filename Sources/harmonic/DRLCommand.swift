@@ -97,7 +97,8 @@ struct DRLCommand: ParsableCommand {
         print("group                           band        n  hosp   DRL(P75)  achievable  median  KAP/kg  above DRL")
         for g in t.groups {
             let name = "\(g.grouping.rawValue) \(g.procedure)".padding(toLength: 30, withPad: " ", startingAt: 0)
-            let above = g.hospitals.filter(\.aboveDRL).map(\.hospital).joined(separator: " ")
+            let aboveList = g.hospitals.filter(\.aboveDRL).map(\.hospital)
+            let above = aboveList.isEmpty ? "0" : "\(aboveList.count): " + aboveList.prefix(3).joined(separator: " ") + (aboveList.count > 3 ? " …" : "")
             print(name + " " + g.bandLabel.padding(toLength: 9, withPad: " ", startingAt: 0)
                   + String(format: " %6d %4d ", g.procedures, g.hospitalsUsed) + pad(fmt(g.localDRLGyCm2), 10) + " "
                   + pad(fmt(g.achievableDoseGyCm2), 11) + String(format: " %7.2f ", g.medianKAPGyCm2)
