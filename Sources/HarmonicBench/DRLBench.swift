@@ -10,7 +10,7 @@ import Synthesis
 struct DRLBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "drl",
-        abstract: "DRL tables, alerts and KAP factor model over the synthetic registry: seconds and peak memory.",
+        abstract: "DRL tables, alerts, KAP factor model and follow-up plans over the synthetic registry: seconds and peak memory.",
         discussion: "Example: swift run -c release harmonic-bench drl --children 70000")
 
     @Option(help: "Children of the synthetic cardiac cohort.") var children = 70_000
@@ -35,12 +35,14 @@ struct DRLBench: ParsableCommand {
             let model = try KAPFactorModel.fit(procedures, procedure: "interventional", grouping: .procedureClass,
                                                band: PatientBand.ageBands[1], table: table)
             let t4 = Date()
+            let plans = try store.treatmentSummaries().map(SurveillanceRules.plan)
+            let t5 = Date()
             var me = rusage(); getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &me)
             print(String(format: "round %d: %d procedures, %d groups, %d procedure alerts, %d cumulative alerts, factor model on %d procedures; "
-                         + "read %.2f s, tables %.2f s, alerts %.2f s, factor model %.2f s, total %.2f s; peak RSS %.0f MiB",
+                         + "read %.2f s, tables %.2f s, alerts %.2f s, factor model %.2f s, total %.2f s; follow-up plans for %d RT children %.3f s; peak RSS %.0f MiB",
                          round, procedures.count, table.groups.count, alerts.procedureAlerts.count, alerts.cumulativeAlerts.count, model.procedures,
                          t1.timeIntervalSince(t0), t2.timeIntervalSince(t1), t3.timeIntervalSince(t2), t4.timeIntervalSince(t3),
-                         t4.timeIntervalSince(t0), Double(me.ru_maxrss) / 1024))
+                         t4.timeIntervalSince(t0), plans.count, t5.timeIntervalSince(t4), Double(me.ru_maxrss) / 1024))
         }
     }
 
@@ -50,12 +52,13 @@ struct DRLBench: ParsableCommand {
         try fm.createDirectory(atPath: workDir, withIntermediateDirectories: true)
         let t = Date()
         let extract = URL(fileURLWithPath: workDir + "/extract")
-        let summary = try CohortSynthesizer.run(SynthesisConfiguration(seed: 1, cardiacChildren: children, radiotherapyChildren: 0), to: extract)
+        let summary = try CohortSynthesizer.run(SynthesisConfiguration(seed: 1, cardiacChildren: children), to: extract)
         var accepted = 0
         for folder in summary.siteFolders {
             let country = String(folder.prefix(2))
             let store = try RegistryStore(path: storePath, role: .dataManager(site: country))
-            let files = ["patients", "cardiac_procedures"].map { extract.appendingPathComponent(folder).appendingPathComponent("\($0).csv").path }
+            let files = ["patients", "cardiac_procedures", "rt_courses"].map { extract.appendingPathComponent(folder).appendingPathComponent("\($0).csv").path }
+                .filter { fm.fileExists(atPath: $0) }
             let key = try Pseudonymiser(keyBytes: Array(repeating: UInt8(folder.utf8.first!), count: 32))
             accepted += try store.ingest(files: files, site: country, pseudonymiser: key, user: "bench").accepted
         }

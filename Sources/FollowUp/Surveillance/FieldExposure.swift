@@ -1,0 +1,51 @@
+import Foundation
+import HarmonicCore
+
+/// Which organs a radiotherapy field exposes when only its target site is known: the fallback
+/// of the surveillance rules when the store holds no organ doses for a course. The lists follow
+/// the "potentially impacted" radiation fields of the COG Long-Term Follow-Up Guidelines
+/// (version 6.0, 2023: sections on breast cancer, cardiac toxicity and thyroid) and the PanCare
+/// follow-up recommendations ("a volume exposing the heart / breasts / thyroid gland").
+public enum FieldExposure {
+    /// Target-site words (lower case, any of `_`, `-`, space as separators) whose field exposes each organ.
+    public static let fieldsExposing: [Organ: Set<String>] = [
+        .heart: ["chest", "thorax", "thoracic", "mediastinum", "mediastinal", "mantle", "lung", "whole_lung", "craniospinal",
+                 "spine", "spinal", "tbi", "total_body", "upper_abdomen", "breast"],
+        .breast: ["chest", "thorax", "thoracic", "mediastinum", "mediastinal", "mantle", "lung", "whole_lung", "axilla",
+                  "axillary", "breast", "tbi", "total_body"],
+        .thyroid: ["neck", "head_and_neck", "cervical", "nasopharynx", "supraclavicular", "mantle", "mediastinum", "mediastinal",
+                   "craniospinal", "spine", "spinal", "tbi", "total_body"],
+        .lungs: ["chest", "thorax", "thoracic", "mediastinum", "mediastinal", "mantle", "lung", "whole_lung", "craniospinal",
+                 "spine", "spinal", "tbi", "total_body", "breast", "upper_abdomen"],
+    ]
+
+    /// True when a field with this target site exposes `organ` (by the lists above).
+    public static func exposes(targetSite: String, _ organ: Organ) -> Bool {
+        guard let words = fieldsExposing[organ] else { return false }
+        let normalised = targetSite.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
+        let text = String(normalised)
+        let tokens = Set(text.split(separator: "_").map(String.init))
+        return words.contains { w in w.contains("_") ? text.contains(w) : tokens.contains(w) }
+    }
+}
+
+/// Doxorubicin-isotoxic equivalents of anthracyclines (and the anthraquinone mitoxantrone) for
+/// cardiomyopathy risk, as the IGHG 2023 cardiomyopathy update and the PanCare follow-up
+/// recommendations apply them: doxorubicin × 1, daunorubicin × 0.6, epirubicin × 0.8,
+/// mitoxantrone × 10 (Feijen et al., JAMA Oncol 5 (2019) 864), idarubicin × 5 (COG guideline).
+public enum AnthracyclineEquivalence {
+    public static let factors: [String: Double] = [
+        "doxorubicin": 1, "adriamycin": 1, "daunorubicin": 0.6, "daunomycin": 0.6, "epirubicin": 0.8,
+        "idarubicin": 5, "mitoxantrone": 10,
+    ]
+
+    /// The factor of an agent name (case-insensitive), or nil when it is not an anthracycline.
+    public static func factor(_ agent: String) -> Double? {
+        factors[agent.lowercased().trimmingCharacters(in: .whitespaces)]
+    }
+
+    /// Cumulative doxorubicin-equivalent dose (mg/m²) of a child's chemotherapy.
+    public static func doxorubicinEquivalent(_ chemotherapy: [TreatmentSummary.Chemotherapy]) -> Double {
+        chemotherapy.reduce(0) { $0 + (factor($1.agent) ?? 0) * $1.cumulativeDoseMgPerM2 }
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import HarmonicCore
+
+/// One late-effect surveillance a child qualifies for.
+public struct SurveillanceItem: Sendable, Codable, Hashable {
+    /// Stable identifier of the rule (`breast_cancer`, `cardiomyopathy`, `thyroid_cancer`, `thyroid_function`).
+    public var rule: String
+    public var lateEffect: String
+    /// The exposure that triggers it, with the dose, e.g. "breast 24.0 Gy (organ dose)".
+    public var trigger: String
+    /// Where the dose came from: organ doses of the RT reconstruction, or the fallback to the
+    /// prescribed dose of fields that expose the organ.
+    public var doseBasis: String
+    /// Risk group where the guideline defines one (e.g. cardiomyopathy high / moderate).
+    public var riskGroup: String?
+    /// The guideline's strength of recommendation (`recommended`, `reasonable`, `may be reasonable`).
+    public var strength: String
+    public var modality: String
+    public var frequency: String
+    /// Age and date at which surveillance starts.
+    public var startAgeYears: Double
+    public var startDate: String
+    public var sources: [String]
+}
+
+/// A child's surveillance plan under the dose- and field-dependent IGHG / PanCare guidelines.
+public struct SurveillancePlan: Sendable, Codable {
+    public var child: String
+    public var sex: String
+    public var items: [SurveillanceItem]
+    /// What was used and what was missing, e.g. "course 1 (mediastinum): no organ doses, prescribed dose used".
+    public var notes: [String]
+}
+
+/// The rules. Each cites its guideline; thresholds are the guideline's (lower bound inclusive).
+///
+/// - Breast cancer (female): breast dose ≥ 20 Gy recommended, 10 to < 20 Gy reasonable, 1 to < 10 Gy
+///   may be reasonable (IGHG: Mulder et al., Lancet Oncol 14 (2013) e621, updated J Clin Oncol 38
+///   (2020) 4194); yearly mammography and breast MRI (and clinical breast examination, PanCare)
+///   from age 25 or 8 years after radiotherapy, whichever is later.
+/// - Cardiomyopathy: heart dose (mean heart dose preferred over the prescribed dose) and the
+///   doxorubicin-equivalent anthracycline dose (IGHG 2023 update: Ehrhardt et al., Lancet Oncol 24
+///   (2023) e108; PanCare cardiac problems): echocardiography every 2 years for radiotherapy ≥ 30 Gy,
+///   anthracyclines ≥ 250 mg/m², or anthracyclines ≥ 100 mg/m² with radiotherapy ≥ 15 Gy (high risk);
+///   every 5 years for radiotherapy 15 to < 30 Gy or anthracyclines 100 to < 250 mg/m² (moderate);
+///   starting no later than 2 years after the cardiotoxic therapy.
+/// - Thyroid cancer: radiotherapy to a volume exposing the thyroid, including TBI (IGHG: Clement et
+///   al., Cancer Treat Rev 63 (2018) 28; PanCare): counselling at least every 5 years; where
+///   surveillance is chosen, neck palpation every 1-2 years or thyroid ultrasound every 3-5 years,
+///   starting 5 years after radiotherapy. "Exposing" is taken as a thyroid mean dose ≥ 1 Gy when
+///   organ doses exist (beyond the scatter of distant fields), else a field that includes the thyroid.
+/// - Thyroid function (hypothyroidism): the same exposure; TSH and free T4 every year (COG
+///   Long-Term Follow-Up Guidelines v6.0, 2023, section 56; PanCare thyroid function problems).
+public enum SurveillanceRules {
+    /// Thyroid mean dose (Gy) from which the thyroid counts as exposed when organ doses are known.
+    public static let thyroidExposedGy = 1.0
+
+    struct OrganExposure {
+        var doseGy: Double
+        var basis: [String]
+        var firstEnd: CalendarDate?
+        var lastEnd: CalendarDate?
+    }
+
+    /// Dose to `organ` summed over the courses: the organ mean dose where known, else the prescribed
+    /// dose of a field exposing the organ; courses exposing it set the first and last end dates.
+    static func exposure(_ s: TreatmentSummary, _ organ: Organ, minimumGy: Double = 0) -> OrganExposure {
+        var e = OrganExposure(doseGy: 0, basis: [], firstEnd: nil, lastEnd: nil)
+        for (i, c) in s.radiotherapy.enumerated() {
+            let end = CalendarDate(iso: c.endDate)
+            var dose = 0.0
+            if let d = c.organMeanDoseGy?[organ.rawValue] {
+                dose = d
+                if d > 0 { e.basis.append("course \(i + 1) (\(c.targetSite)): \(organ.rawValue) mean dose \(format(d)) Gy from the RT organ doses") }
+            } else if FieldExposure.exposes(targetSite: c.targetSite, organ) {
+                dose = c.prescribedDoseGy
+                e.basis.append("course \(i + 1) (\(c.targetSite)): no organ dose; prescribed dose \(format(dose)) Gy of a field exposing the \(organ.rawValue)")
+            }
+            if dose > minimumGy, let end {
+                e.doseGy += dose
+                e.firstEnd = min(e.firstEnd ?? end, end)
+                e.lastEnd = max(e.lastEnd ?? end, end)
+            }
+        }
+        return e
+    }
+
+    static func format(_ v: Double) -> String { String(format: "%.1f", v) }
+
+    /// The plan of one child.
+    public static func plan(for s: TreatmentSummary) -> SurveillancePlan {
+        guard let birth = CalendarDate(iso: s.birthDate) else {
+            return SurveillancePlan(child: s.child, sex: s.sex, items: [], notes: ["birth date '\(s.birthDate)' unreadable: no plan"])
+        }
+        func age(_ d: CalendarDate) -> Double { (birth.years(to: d) * 10).rounded() / 10 }
+        var items: [SurveillanceItem] = []
+        var notes: [String] = []
+        for (i, c) in s.radiotherapy.enumerated() where c.organMeanDoseGy?.isEmpty ?? true {
+            notes.append("course \(i + 1) (\(c.targetSite)): no organ doses in the store; rules use the prescribed dose of fields that expose each organ (FieldExposure)")
+        }
+
+        // Breast cancer (female).
+        if s.sex.uppercased() == "F" {
+            let b = exposure(s, .breast)
+            if b.doseGy >= 1, let firstEnd = b.firstEnd {
+                let strength = b.doseGy >= 20 ? "recommended" : b.doseGy >= 10 ? "reasonable" : "may be reasonable"
+                let start = max(birth.adding(years: 25), firstEnd.adding(years: 8))
+                items.append(SurveillanceItem(
+                    rule: "breast_cancer", lateEffect: "Subsequent breast cancer",
+                    trigger: "radiotherapy exposing the breasts: breast \(format(b.doseGy)) Gy", doseBasis: b.basis.joined(separator: "; "),
+                    riskGroup: b.doseGy >= 20 ? "≥ 20 Gy" : b.doseGy >= 10 ? "10 to < 20 Gy" : "1 to < 10 Gy", strength: strength,
+                    modality: "mammography and breast MRI, with clinical breast examination", frequency: "every year",
+                    startAgeYears: age(start), startDate: start.description,
+                    sources: ["IGHG breast cancer surveillance: Mulder RL et al., Lancet Oncol 14 (2013) e621-e629; update J Clin Oncol 38 (2020) 4194-4207",
+                              "PanCare follow-up recommendations: subsequent breast cancer"]))
+            }
+        }
+
+        // Cardiomyopathy.
+        let h = exposure(s, .heart)
+        let anthracycline = AnthracyclineEquivalence.doxorubicinEquivalent(s.chemotherapy)
+        let rt = h.doseGy
+        let high = rt >= 30 || anthracycline >= 250 || (anthracycline >= 100 && rt >= 15)
+        let moderate = !high && (rt >= 15 || anthracycline >= 100)
+        if high || moderate {
+            var ends = [h.lastEnd].compactMap { $0 }
+            for c in s.chemotherapy where AnthracyclineEquivalence.factor(c.agent) != nil {
+                if let d = c.endDate.flatMap({ CalendarDate(iso: $0) }) { ends.append(d) }
+            }
+            if ends.isEmpty { notes.append("cardiomyopathy: no end date of the cardiotoxic therapy; start given from birth + 2 years of the first course") }
+            let therapyEnd = ends.max() ?? (s.radiotherapy.compactMap { CalendarDate(iso: $0.endDate) }.max() ?? birth)
+            let start = therapyEnd.adding(years: 2)
+            var trigger: [String] = []
+            if rt > 0 { trigger.append("heart \(format(rt)) Gy") }
+            if anthracycline > 0 { trigger.append("anthracyclines \(format(anthracycline)) mg/m² doxorubicin-equivalent") }
+            items.append(SurveillanceItem(
+                rule: "cardiomyopathy", lateEffect: "Cardiomyopathy",
+                trigger: trigger.joined(separator: " + "),
+                doseBasis: (h.basis + (anthracycline > 0 ? ["anthracyclines: " + s.chemotherapy.filter { AnthracyclineEquivalence.factor($0.agent) != nil }
+                    .map { "\($0.agent) \(format($0.cumulativeDoseMgPerM2)) mg/m² × \(AnthracyclineEquivalence.factor($0.agent)!)" }.joined(separator: ", ")] : []))
+                    .joined(separator: "; "),
+                riskGroup: high ? "high" : "moderate", strength: high ? "recommended" : "reasonable",
+                modality: "echocardiography (2D or 3D) with left-ventricular systolic function; ECG once at entry into long-term follow-up",
+                frequency: high ? "every 2 years" : "every 5 years",
+                startAgeYears: age(start), startDate: start.description,
+                sources: ["IGHG cardiomyopathy surveillance, 2023 update: Ehrhardt MJ et al., Lancet Oncol 24 (2023) e108-e120",
+                          "PanCare follow-up recommendations: cardiac problems (mean heart dose preferred over prescribed dose; doxorubicin equivalents)"]))
+        }
+
+        // Thyroid: cancer and function.
+        let t = exposure(s, .thyroid, minimumGy: 0)
+        let exposedCourses = s.radiotherapy.enumerated().filter { _, c in
+            if let d = c.organMeanDoseGy?[Organ.thyroid.rawValue] { return d >= thyroidExposedGy }
+            return FieldExposure.exposes(targetSite: c.targetSite, .thyroid)
+        }
+        if let firstEnd = exposedCourses.compactMap({ CalendarDate(iso: $0.element.endDate) }).min() {
+            let start = firstEnd.adding(years: 5)
+            items.append(SurveillanceItem(
+                rule: "thyroid_cancer", lateEffect: "Subsequent differentiated thyroid cancer",
+                trigger: "radiotherapy to a volume exposing the thyroid: thyroid \(format(t.doseGy)) Gy", doseBasis: t.basis.joined(separator: "; "),
+                riskGroup: nil, strength: "recommended (counselling); surveillance by shared decision",
+                modality: "counselling at least every 5 years; if surveillance is chosen, neck palpation every 1-2 years or thyroid ultrasound every 3-5 years",
+                frequency: "counselling every 5 years; palpation every 1-2 years or ultrasound every 3-5 years",
+                startAgeYears: age(start), startDate: start.description,
+                sources: ["IGHG thyroid cancer surveillance: Clement SC et al., Cancer Treat Rev 63 (2018) 28-39", "PanCare follow-up recommendations: subsequent thyroid cancer"]))
+            let fnStart = exposedCourses.compactMap({ CalendarDate(iso: $0.element.endDate) }).min()!
+            items.append(SurveillanceItem(
+                rule: "thyroid_function", lateEffect: "Hypothyroidism (primary)",
+                trigger: "radiotherapy to a volume exposing the thyroid: thyroid \(format(t.doseGy)) Gy", doseBasis: t.basis.joined(separator: "; "),
+                riskGroup: nil, strength: "recommended",
+                modality: "TSH and free T4", frequency: "every year",
+                startAgeYears: age(fnStart), startDate: fnStart.description,
+                sources: ["COG Long-Term Follow-Up Guidelines v6.0 (2023): thyroid (radiation to the neck, spine, TBI, mantle)", "PanCare follow-up recommendations: thyroid function problems"]))
+        }
+        return SurveillancePlan(child: s.child, sex: s.sex, items: items, notes: notes)
+    }
+}

@@ -1,0 +1,45 @@
+import FollowUp
+import GRDB
+import HarmonicCore
+
+/// Treatment summaries of the radiotherapy registry's children for their follow-up plans
+/// (`harmonic followup --store`): sex, birth date and every course of `rt_courses` (target site,
+/// prescribed dose, fractions, modality). The store holds no chemotherapy table and no RT organ
+/// doses yet, so courses carry no organ doses and the rules fall back to the prescribed dose of
+/// fields that expose each organ; the plan says so. An analyst reads all sites, a data manager
+/// only their own, an auditor none.
+extension RegistryStore {
+    /// Summaries of `children` (`SITE/pseudonym` or a bare pseudonym), or of every child with a
+    /// radiotherapy course when `children` is nil.
+    public func treatmentSummaries(children: [String]? = nil) throws -> [TreatmentSummary] {
+        let site: String?
+        switch role {
+        case .auditor: throw AccessDenied(role: role, action: "read treatment summaries (data rows)")
+        case .dataManager(let s): site = s.uppercased()
+        case .analyst: site = nil
+        }
+        let wanted: Set<String>? = children.map { Set($0.map { $0.contains("/") ? $0.split(separator: "/").last.map(String.init)! : $0 }) }
+        return try writer.read { db in
+            var summaries: [String: TreatmentSummary] = [:]
+            var order: [String] = []
+            let sql = """
+                SELECT r.site, r.patient_pseudonym, p.sex, p.birth_date, r.start_date, r.end_date, r.target_site,
+                       r.prescribed_dose_gy, r.fractions, r.modality
+                FROM rt_courses r JOIN patients p ON p.site = r.site AND p.patient_pseudonym = r.patient_pseudonym
+                """ + (site == nil ? "" : " WHERE r.site = ?") + " ORDER BY r.site, r.patient_pseudonym, r.start_date"
+            let cursor = try Row.fetchCursor(db, sql: sql, arguments: site.map { [$0] } ?? [])
+            while let r = try cursor.next() {
+                let pseudonym: String = r[1]
+                if let wanted, !wanted.contains(pseudonym) { continue }
+                let key = "\(r[0] as String)/\(pseudonym)"
+                if summaries[key] == nil {
+                    summaries[key] = TreatmentSummary(child: key, sex: (r[2] as String).uppercased(), birthDate: r[3])
+                    order.append(key)
+                }
+                summaries[key]!.radiotherapy.append(.init(startDate: r[4], endDate: r[5], targetSite: r[6], prescribedDoseGy: r[7],
+                                                          fractions: r[8], modality: r[9], organMeanDoseGy: nil))
+            }
+            return order.map { summaries[$0]! }
+        }
+    }
+}

@@ -1,0 +1,101 @@
+import ArgumentParser
+import FollowUp
+import Foundation
+import HarmonicCore
+import Registry
+
+/// `harmonic followup`: a child's late-effect surveillance plan under the IGHG / PanCare guidelines.
+struct FollowUpCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "followup",
+        abstract: "Surveillance plan of a child (or summary for the registry) under the dose-dependent IGHG / PanCare guidelines.",
+        discussion: """
+        For each late effect the child qualifies for: the exposure that triggers it (with the dose and where the dose \
+        came from), the start age and date, the modality and frequency, the strength of the recommendation and the \
+        source. Rules: breast cancer (IGHG 2013/2020), cardiomyopathy (IGHG 2023 update, doxorubicin equivalents), \
+        thyroid cancer (IGHG 2018) and thyroid function (COG v6.0); thresholds in docs/follow-up.md.
+
+        Organ mean doses are used where they are known (a treatment summary with organMeanDoseGy; RT organ doses in the \
+        store once the RT dose reconstruction writes them); otherwise the prescribed dose of each field that exposes \
+        the organ, and the plan says so. The store holds no chemotherapy yet: from a store, anthracycline rules see none.
+
+        Examples:
+          harmonic followup --treatment child.json            # a treatment summary (docs/follow-up.md)
+          harmonic followup --store harmonic.sqlite --child DE/3f9c…   # a child of the radiotherapy registry
+          harmonic followup --store harmonic.sqlite --all --json
+        """
+    )
+
+    @Option(help: "Treatment summary JSON file of one child (docs/follow-up.md).") var treatment: String?
+    @Option(help: "Registry store (SQLite).") var store: String?
+    @Option(help: "Open the store as the data manager of this site (default: analyst, all sites).") var site: String?
+    @Option(help: "The child, SITE/pseudonym or pseudonym (with --store).") var child: String?
+    @Flag(help: "Plans for every child of the radiotherapy registry, summarised.") var all = false
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() throws {
+        let summaries: [TreatmentSummary]
+        if let treatment {
+            summaries = [try TreatmentSummary.load(path: treatment)]
+        } else if let store {
+            guard FileManager.default.fileExists(atPath: store) else { throw ValidationError("--store: no file at \(store)") }
+            guard all || child != nil else { throw ValidationError("with --store, give --child SITE/PSEUDONYM or --all") }
+            let registry = try RegistryStore(path: store, role: site.map { .dataManager(site: $0.uppercased()) } ?? .analyst)
+            summaries = try registry.treatmentSummaries(children: all ? nil : [child!])
+            if !all && summaries.isEmpty {
+                throw ValidationError("\(child!): no radiotherapy course for this child in \(store) (give SITE/pseudonym as `harmonic analyze` and the report print them)")
+            }
+        } else {
+            throw ValidationError("give --treatment FILE, or --store S with --child or --all")
+        }
+        let t0 = Date()
+        let plans = summaries.map(SurveillanceRules.plan)
+        note(String(format: "followup: %d plans in %.3f s", plans.count, Date().timeIntervalSince(t0)))
+        let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
+        if all {
+            let summary = SurveillanceSummary(plans: plans)
+            if json { print(String(decoding: try enc.encode(summary), as: UTF8.self)); return }
+            print("\(summary.children) children; \(summary.withAnyItem) qualify for at least one surveillance")
+            for row in summary.byRule { print("  \(row.rule) (\(row.strength)): \(row.children)") }
+            return
+        }
+        if json { print(String(decoding: try enc.encode(plans.count == 1 ? AnyEncodable(plans[0]) : AnyEncodable(plans)), as: UTF8.self)); return }
+        for plan in plans {
+            print("Surveillance plan for \(plan.child) (\(plan.sex)):")
+            if plan.items.isEmpty { print("  no dose- or field-dependent surveillance applies") }
+            for i in plan.items {
+                print("- \(i.lateEffect) [\(i.strength)\(i.riskGroup.map { ", \($0)" } ?? "")]")
+                print("    trigger: \(i.trigger)")
+                print("    \(i.modality), \(i.frequency), from \(i.startDate) (age \(i.startAgeYears))")
+                print("    dose: \(i.doseBasis)")
+                print("    source: \(i.sources.joined(separator: "; "))")
+            }
+            for n in plan.notes { print("  note: \(n)") }
+        }
+    }
+}
+
+/// Plans of a whole registry, counted by rule and strength (`harmonic followup --all`).
+struct SurveillanceSummary: Encodable {
+    struct Row: Encodable { var rule: String; var strength: String; var children: Int }
+    var children: Int
+    var withAnyItem: Int
+    var byRule: [Row]
+    init(plans: [SurveillancePlan]) {
+        children = plans.count
+        withAnyItem = plans.filter { !$0.items.isEmpty }.count
+        var counts: [String: Int] = [:]
+        for p in plans { for i in p.items { counts["\(i.rule)\u{1F}\(i.strength)", default: 0] += 1 } }
+        byRule = counts.keys.sorted().map { k in
+            let parts = k.split(separator: "\u{1F}").map(String.init)
+            return Row(rule: parts[0], strength: parts[1], children: counts[k]!)
+        }
+    }
+}
+
+/// Type-erased `Encodable` for printing one plan or several.
+struct AnyEncodable: Encodable {
+    let encodeTo: (Encoder) throws -> Void
+    init(_ value: some Encodable) { encodeTo = value.encode }
+    func encode(to encoder: Encoder) throws { try encodeTo(encoder) }
+}
