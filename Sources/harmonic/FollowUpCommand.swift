@@ -32,6 +32,9 @@ struct FollowUpCommand: ParsableCommand {
     @Option(help: "The child, SITE/pseudonym or pseudonym (with --store).") var child: String?
     @Flag(help: "Plans for every child of the radiotherapy registry, summarised.") var all = false
     @Flag(help: "Print JSON.") var json = false
+    @Option(help: "Write the child's survivorship passport (HL7 FHIR R4 Bundle, PanCare SurPass IG) to this file.") var fhir: String?
+    @Option(help: "With --fhir from a store: the site's own patient id; with --site-key-file it finds the child and is written into the passport.") var siteId: String?
+    @Option(help: "The site's pseudonymisation key file (with --site-id): only the site holding the key can export its own id.") var siteKeyFile: String?
 
     func run() throws {
         let summaries: [TreatmentSummary]
@@ -39,17 +42,30 @@ struct FollowUpCommand: ParsableCommand {
             summaries = [try TreatmentSummary.load(path: treatment)]
         } else if let store {
             guard FileManager.default.fileExists(atPath: store) else { throw ValidationError("--store: no file at \(store)") }
-            guard all || child != nil else { throw ValidationError("with --store, give --child SITE/PSEUDONYM or --all") }
+            var wanted = child
+            if let siteId {
+                guard let siteKeyFile, let site else { throw ValidationError("--site-id needs --site and --site-key-file (the site's key turns its id into the pseudonym)") }
+                wanted = "\(site.uppercased())/" + (try Pseudonymiser(keyFile: siteKeyFile)).pseudonym(for: siteId)
+            }
+            guard all || wanted != nil else { throw ValidationError("with --store, give --child SITE/PSEUDONYM (or --site-id with the site key) or --all") }
             let registry = try RegistryStore(path: store, role: site.map { .dataManager(site: $0.uppercased()) } ?? .analyst)
-            summaries = try registry.treatmentSummaries(children: all ? nil : [child!])
+            summaries = try registry.treatmentSummaries(children: all ? nil : [wanted!])
             if !all && summaries.isEmpty {
-                throw ValidationError("\(child!): no radiotherapy course for this child in \(store) (give SITE/pseudonym as `harmonic analyze` and the report print them)")
+                throw ValidationError("\(wanted!): no radiotherapy course for this child in \(store) (give SITE/pseudonym as `harmonic analyze` and the report print them)")
             }
         } else {
             throw ValidationError("give --treatment FILE, or --store S with --child or --all")
         }
         let t0 = Date()
         let plans = summaries.map(SurveillanceRules.plan)
+        if let fhir {
+            guard plans.count == 1 else { throw ValidationError("--fhir writes one child's passport: give --treatment, --child or --site-id, not --all") }
+            let siteCode = site?.uppercased() ?? String(summaries[0].child.split(separator: "/").first ?? "XX")
+            let bundle = SurvivorshipPassport.bundle(summary: summaries[0], plan: plans[0],
+                                                     options: .init(site: siteCode, siteIdentifier: siteKeyFile == nil ? nil : siteId))
+            try SurvivorshipPassport.json(bundle).write(to: URL(fileURLWithPath: fhir))
+            note("followup: survivorship passport (FHIR R4 document Bundle, \((bundle["entry"] as? [Any])?.count ?? 0) resources) written to \(fhir)")
+        }
         note(String(format: "followup: %d plans in %.3f s", plans.count, Date().timeIntervalSince(t0)))
         let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         if all {
