@@ -26,6 +26,7 @@ struct Harmonic: AsyncParsableCommand {
             DoseCommand.self,
             LibraryCommand.self,
             ExportTablesCommand.self,
+            PoolCommand.self,
         ]
     )
 }
