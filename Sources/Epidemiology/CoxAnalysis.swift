@@ -49,10 +49,24 @@ public struct CoxAnalysis: Sendable {
             if let v = values { return [(term, log ? v.map { Foundation.log(max($0, 1e-12)) } : v)] }
             return try design.columns(for: term).map { (name, cells) in (name, cellOf.map { cells[$0] }) }
         }
+        let strata: [Int32]? = q.model.strata.isEmpty ? nil : try { let s = try design.strata(q.model.strata); return cellOf.map { s[$0] } }()
+        let (fit, test) = try fit(spec: q.model, level: q.level, start: iv.start, stop: iv.stop, event: iv.event, dose: iv.dose,
+                                  columns: columns, strata: strata)
+        return CoxAnalysis(fit: fit, intervals: iv.count, events: iv.event.reduce(0) { $0 + ($1 ? 1 : 0) },
+                           children: Set(iv.member).count, doseTest: test, caseLevel: iv)
+    }
+
+    /// Fits `spec` by partial likelihood on intervals (start, stop] whose term columns
+    /// `columns(term)` gives, then the likelihood-ratio test of the dose terms.
+    static func fit(spec: ModelSpecification, level: Double, start: [Double], stop: [Double], event: [Bool], dose: [Double],
+                    columns: (String) throws -> [(String, [Double])], strata: [Int32]?) throws
+        -> (RiskModelFit, (statistic: Double, df: Int, pValue: Double)?) {
+        guard spec.form != .absolute else { throw CoxError.unsupported("ear: has no partial-likelihood form; use err: or loglinear:") }
+        guard spec.shape == .linear else { throw CoxError.unsupported("only the linear ERR dose term (err: dose ...) is available") }
+        let q = (model: spec, level: level), iv = (start: start, stop: stop, event: event, dose: dose)
         var cov: [[Double]] = [], covNames: [String] = [], mods: [[Double]] = [], modNames: [String] = []
         for t in q.model.background { for (n, c) in try columns(t) { covNames.append(n); cov.append(c) } }
         for t in q.model.modifiers { for (n, c) in try columns(t) { modNames.append(n); mods.append(c) } }
-        let strata: [Int32]? = q.model.strata.isEmpty ? nil : try { let s = try design.strata(q.model.strata); return cellOf.map { s[$0] } }()
         let model = CoxModel(form: q.model.form, start: iv.start, stop: iv.stop, event: iv.event, dose: iv.dose,
                              covariates: cov, covariateNames: covNames, modifiers: mods, modifierNames: modNames, strata: strata)
         let fit = try model.fit(level: q.level)
@@ -70,8 +84,7 @@ public struct CoxAnalysis: Sendable {
                 if let nf = try? null.fit(level: q.level) { test = RiskModelFitter.likelihoodRatioTest(null: nf, alternative: fit) }
             }
         }
-        return CoxAnalysis(fit: fit, intervals: iv.count, events: iv.event.reduce(0) { $0 + ($1 ? 1 : 0) },
-                           children: Set(iv.member).count, doseTest: test, caseLevel: iv)
+        return (fit, test)
     }
 
     /// Plain-text table like the Poisson path's.

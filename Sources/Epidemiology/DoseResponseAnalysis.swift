@@ -75,12 +75,20 @@ public struct DoseResponseAnalysis: Sendable {
     /// Splits person-years, fits the model and the categorical dose model.
     public static func run(members: [CohortMember], request q: Request) throws -> DoseResponseAnalysis {
         let table = try PersonYearSplitter.split(members, options: personYearOptions(members: members, request: q)).table
+        return try run(table: table, model: q.model, level: q.level)
+    }
+
+    /// Fits `spec` to a cell table (built from records, or read from a grouped table by
+    /// `GroupedTable`), then the categorical dose model when the table has a `dose` factor,
+    /// the fitted curve and the likelihood-ratio test of the dose term.
+    public static func run(table: PersonYearTable, model spec: ModelSpecification, level: Double = 0.95) throws -> DoseResponseAnalysis {
+        let q = (model: spec, level: level)
         let design = ModelDesign(table: table)
         let model = try design.model(q.model)
         let fit = try model.fit(level: q.level)
         // Categorical dose model: same background, log-linear in dose category.
         var categories: [CategoryEstimate] = []
-        let df = table.factorIndex("dose")!
+        if let df = table.factorIndex("dose") {
         var catSpec = q.model; catSpec.form = .none; catSpec.background.append("factor(dose)")
         let catModel = try design.model(catSpec)
         let catFit = try? RiskModelFitter.fit(catModel, start: catModel.startingValues(), level: q.level,
@@ -98,6 +106,7 @@ public struct DoseResponseAnalysis: Sendable {
                 est.lower = lo.value.map { exp($0) - 1 } ?? (lo == .notReached ? -1 : nil); est.upper = hi.value.map { exp($0) - 1 }
             }
             categories.append(est)
+        }
         }
         // Curve.
         var curve: [CurvePoint] = []

@@ -21,11 +21,16 @@ public struct ModelDesign: Sendable {
     }
 
     public static let continuousNames = ["dose", "attained_age", "age_at_exposure", "time_since_exposure", "calendar_year"]
-    public var knownTerms: [String] { table.factorNames + Self.continuousNames + Self.continuousNames.map { "log_" + $0 } }
+    public var knownTerms: [String] {
+        let continuous = Array(Set(table.numericColumns.keys).union(table.hasStandardMeans ? Self.continuousNames : ["dose"])).sorted()
+        return Array(Set(table.factorNames)).sorted() + continuous + continuous.map { "log_" + $0 }
+    }
 
     func continuous(_ name: String) -> [Double]? {
-        switch name {
-        case "dose": table.meanDose
+        if let c = table.numericColumns[name] { return c }
+        if name == "dose" { return table.meanDose }
+        guard table.hasStandardMeans else { return nil }
+        return switch name {
         case "attained_age": table.meanAttainedAge
         case "age_at_exposure": table.meanAgeAtExposure
         case "time_since_exposure": table.meanTimeSinceExposure

@@ -58,6 +58,12 @@ public struct PersonYearTable: Sendable {
     public var meanAgeAtExposure: [Double]
     public var meanTimeSinceExposure: [Double]
     public var meanCalendarYear: [Double]
+    /// Further continuous columns by name (a grouped table's numeric columns, read by
+    /// `GroupedTable`); a model term of that name uses them.
+    public var numericColumns: [String: [Double]] = [:]
+    /// False for a table read from a file: the standard cell means (attained_age, ...) exist only
+    /// as `numericColumns` the file gave, never as placeholder values.
+    public var hasStandardMeans = true
     public var count: Int { personYears.count }
 
     /// Index of a factor by name.

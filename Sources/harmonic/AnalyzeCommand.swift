@@ -43,14 +43,38 @@ struct AnalyzeCommand: ParsableCommand {
             --dose prescribed --lag 2 --method cox --model "err: dose; background: strata(sex)"
           harmonic analyze --cohort extract/ --outcome leukaemia --dose red_marrow --lag 2 \\
             --model "err: dose * exp(sex); background: strata(country, sex, attained_age)"
+          harmonic analyze --table NO.table.csv --cases cases --person-years pyr --dose mean_dose \\
+            --model "err: dose; background: strata(country, sex, attained_age)"
+          harmonic analyze --intervals intervals.csv --start start --stop stop --event event --dose dose \\
+            --model "err: dose; background: strata(sex)"
         """)
 
     @Option(name: .long, help: "Registry store (SQLite) with organ doses in procedure_organ_dose.")
     var store: String?
     @Option(name: .long, help: "With --store: the study cohort, cardiac (default) or radiotherapy. Without --store: an analysis extract folder (children.csv, exposures.csv, outcomes.csv).")
     var cohort: String?
-    @Option(name: .long, help: "Outcome: with --store an ICD-O-3 group (leukaemia, lymphoma, cns, thyroid, breast, lung, oesophagus); with --cohort a name in outcomes.csv.")
-    var outcome: String
+    @Option(name: .long, help: "Outcome: with --store an ICD-O-3 group (leukaemia, lymphoma, cns, thyroid, breast, lung, oesophagus); with --cohort a name in outcomes.csv. Not used with --table or --intervals (the file holds one outcome).")
+    var outcome: String?
+    @Option(name: .long, help: ArgumentHelp("A grouped person-year table (CSV, one row per cell) to fit AMFIT-style instead of a store or extract.",
+                                            discussion: "Needs --cases, --person-years and --dose (the cell's mean dose in Gy); strata, covariates and modifiers in --model are the table's column names. docs/grouped-tables-and-pooling.md.",
+                                            valueName: "file"))
+    var table: String?
+    @Option(name: .long, help: "With --table: column of cases (whole numbers) per cell.")
+    var cases: String = "cases"
+    @Option(name: .long, help: "With --table: column of person-years per cell.")
+    var personYears: String = "pyr"
+    @Option(name: .long, help: "With --table: column of dose categories for the categorical estimates (default: dose_category when present).")
+    var doseCategory: String?
+    @Option(name: .long, help: ArgumentHelp("Case-level intervals (CSV, one row per at-risk interval (start, stop]) for a counting-process Cox fit, PECAN/coxph-style.",
+                                            discussion: "Needs --start, --stop, --event (1/0) and --dose (Gy over the interval); other columns are covariates the model can name. Same file as --case-level-csv writes.",
+                                            valueName: "file"))
+    var intervals: String?
+    @Option(name: .long, help: "With --intervals: column of interval start (time scale of the risk sets, e.g. attained age in years).")
+    var start: String = "start"
+    @Option(name: .long, help: "With --intervals: column of interval stop.")
+    var stop: String = "stop"
+    @Option(name: .long, help: "With --intervals: column of the event indicator (1 at stop, else 0).")
+    var event: String = "event"
     @Option(name: .long, help: "poisson (person-year cells) or cox (case-level partial likelihood).")
     var method: String = "poisson"
     @Option(name: .long, help: "With --store: procedures the reconstruction flagged (no dose): censor (end follow-up there; default), exclude (drop the child) or zero.")
@@ -109,7 +133,9 @@ struct AnalyzeCommand: ParsableCommand {
     }
 
     func run() throws {
-        guard store != nil || cohort != nil else { throw usage("give an input: --store PATH (optionally with --cohort cardiac|radiotherapy) or --cohort DIR") }
+        if table != nil || intervals != nil { return try runFileInput() }
+        guard let outcome else { throw usage("give --outcome (the outcome analysed)") }
+        guard store != nil || cohort != nil else { throw usage("give an input: --store PATH (optionally with --cohort cardiac|radiotherapy), --cohort DIR, --table FILE or --intervals FILE") }
         if store == nil, let c = cohort, StudyCohort(rawValue: c) != nil, !FileManager.default.fileExists(atPath: c) {
             throw usage("--cohort \(c) names a study cohort of the registry store: give --store PATH too (without --store, --cohort is an analysis extract folder)")
         }

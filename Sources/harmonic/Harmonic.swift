@@ -27,6 +27,8 @@ struct Harmonic: AsyncParsableCommand {
             LibraryCommand.self,
             DRLCommand.self,
             FollowUpCommand.self,
+            ExportTablesCommand.self,
+            PoolCommand.self,
         ]
     )
 }
