@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Reports", targets: ["Reports"]),
         .library(name: "Synthesis", targets: ["Synthesis"]),
         .library(name: "Dosimetry", targets: ["Dosimetry"]),
+        .library(name: "RiskProjection", targets: ["RiskProjection"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -55,6 +56,10 @@ let package = Package(
         // Person-years, SIR, excess-risk regression, Cox, uncertainty-aware fits.
         .target(name: "Epidemiology", dependencies: ["HarmonicCore"], swiftSettings: fastMath),
 
+        // Lifetime attributable risk (BEIR VII / RadRAT) and second-cancer risk of RT plans (Schneider OED).
+        .target(name: "RiskProjection", dependencies: ["HarmonicCore"],
+                resources: [.copy("Resources")], swiftSettings: fastMath),
+
         // Store, data dictionary, validated ingest, pseudonymisation, audit, synthetic cohort.
         .target(name: "Registry", dependencies: [
             "HarmonicCore", "DICOM", "Dosimetry",
@@ -68,20 +73,20 @@ let package = Package(
         .target(name: "Synthesis", dependencies: ["HarmonicCore"], swiftSettings: fastMath),
 
         // HTML report with SVG plots, CSV/JSON export.
-        .target(name: "Reports", dependencies: ["HarmonicCore", "Registry", "Epidemiology", "Synthesis", "Dosimetry",
+        .target(name: "Reports", dependencies: ["HarmonicCore", "Registry", "Epidemiology", "Synthesis", "Dosimetry", "RiskProjection",
                                                .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The command-line tool.
         .executableTarget(name: "harmonic", dependencies: [
             "HarmonicCore", "DICOM", "XRayPhysics", "Phantoms", "Transport",
-            "Epidemiology", "Registry", "Reports", "Synthesis", "Dosimetry",
+            "Epidemiology", "Registry", "Reports", "Synthesis", "Dosimetry", "RiskProjection",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Benchmarks: `swift run -c release harmonic-bench <name>` (see BENCHMARKS.md).
         .executableTarget(name: "HarmonicBench", dependencies: [
             "HarmonicCore", "DICOM", "XRayPhysics", "Phantoms", "Transport",
-            "Epidemiology", "Registry", "Reports", "Synthesis", "Dosimetry",
+            "Epidemiology", "Registry", "Reports", "Synthesis", "Dosimetry", "RiskProjection",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
 
@@ -98,6 +103,7 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Epidemiology", "HarmonicTestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Synthesis", "HarmonicTestSupport", "Dosimetry"]),
         .testTarget(name: "DosimetryTests", dependencies: ["Dosimetry", "HarmonicTestSupport"]),
+        .testTarget(name: "RiskProjectionTests", dependencies: ["RiskProjection", "Reports", "HarmonicTestSupport"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Registry", "Reports", "HarmonicTestSupport"]),
     ]
 )
