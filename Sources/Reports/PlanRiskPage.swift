@@ -11,6 +11,9 @@ public enum PlanRiskPage {
                            c.ageYears, c.sex == .female ? "female" : "male", c.draws, c.baseline))
         r.table(header: ["", c.labels[0], c.labels[1], "ratio B/A (paired 95% interval)"],
                 rows: [["Total", per100k(c.total[0]), per100k(c.total[1]), ratio(c.totalRatio)]])
+        for k in 0..<2 where !c.notComputed[k].isEmpty {
+            r.paragraph("Left out of \(c.labels[k]): " + c.notComputed[k].joined(separator: ", ") + " (in field beyond \(formatNumber(PlanComparison.linearLimitGy)) Gy without a cell-killing alpha; give --oed-alpha ORGAN=A).")
+        }
         r.paragraph("Method: " + c.method + ". The ratio interval pairs the model uncertainty the two plans share, so it is narrower than either plan's own interval.")
         let order = c.sites.sorted { max($0.lar[0]?.estimate ?? 0, $0.lar[1]?.estimate ?? 0) > max($1.lar[0]?.estimate ?? 0, $1.lar[1]?.estimate ?? 0) }
         r.section("Sites by risk")

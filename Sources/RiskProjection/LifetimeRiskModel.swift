@@ -27,6 +27,8 @@ public struct LifetimeRiskModel: Sendable {
 
     /// Per-Gy coefficients: `[outcome][sex][site]`, each nil (not computable) or a table.
     let tables: [[[RiskSite: CoefficientTable]]]
+    /// Whole ages at exposure whose coefficients were computed.
+    let computedAges: [Bool]
     /// Why a site cannot be projected, by outcome, sex, site.
     public let unavailable: [RiskOutcome: [Sex: [RiskSite: String]]]
 
@@ -37,16 +39,27 @@ public struct LifetimeRiskModel: Sendable {
         var draws: [Double]
     }
 
-    public init(models: Beir7Models, baseline: Baseline, draws: ParameterDraws, latency: Latency = .radratSigmoid, ddref: Bool = true) {
+    /// Tables for every sex and age at exposure 0-99, or, to save time when only a few are needed, for
+    /// `sexes` and the whole years around `agesAtExposure` (other ages then give no coefficient: asking
+    /// for one is a programming error caught by a precondition).
+    public init(models: Beir7Models, baseline: Baseline, draws: ParameterDraws, latency: Latency = .radratSigmoid, ddref: Bool = true,
+                sexes: [Sex] = Sex.allCases, agesAtExposure: [Double]? = nil) {
         self.models = models; self.baseline = baseline; self.draws = draws; self.latency = latency; self.applyDDREF = ddref
-        let jobs = RiskOutcome.allCases.flatMap { o in Sex.allCases.map { (o, $0) } }
+        var needed = [Bool](repeating: agesAtExposure == nil, count: LifetimeRiskModel.ages)
+        for a in agesAtExposure ?? [] {
+            let (i, _) = LifetimeRiskModel.interpolationIndex(a)
+            needed[i] = true; needed[min(i + 1, LifetimeRiskModel.ages - 1)] = true
+        }
+        self.computedAges = needed
+        let agesNeeded = needed
+        let jobs = RiskOutcome.allCases.flatMap { o in sexes.map { (o, $0) } }
         let results = ConcurrentResults<([RiskSite: CoefficientTable], [RiskSite: String])>(count: jobs.count)
         DispatchQueue.concurrentPerform(iterations: jobs.count) { j in
             let (o, sex) = jobs[j]
             var t: [RiskSite: CoefficientTable] = [:], why: [RiskSite: String] = [:]
             for site in RiskSite.allCases where site.applies(to: sex) {
                 switch LifetimeRiskModel.table(site: site, sex: sex, outcome: o, models: models, baseline: baseline,
-                                               draws: draws, latency: latency, ddref: ddref) {
+                                               draws: draws, latency: latency, ddref: ddref, ages: agesNeeded) {
                 case .success(let table): t[site] = table
                 case .failure(let reason): why[site] = reason.message
                 }
@@ -56,8 +69,9 @@ public struct LifetimeRiskModel: Sendable {
         var tables: [[[RiskSite: CoefficientTable]]] = [], unavailable: [RiskOutcome: [Sex: [RiskSite: String]]] = [:]
         for (oi, o) in RiskOutcome.allCases.enumerated() {
             var bySex: [[RiskSite: CoefficientTable]] = []
-            for (si, sex) in Sex.allCases.enumerated() {
-                let r = results.value(oi * Sex.allCases.count + si)
+            for sex in Sex.allCases {
+                guard let si = sexes.firstIndex(of: sex) else { bySex.append([:]); continue }
+                let r = results.value(oi * sexes.count + si)
                 bySex.append(r.0); unavailable[o, default: [:]][sex] = r.1
             }
             tables.append(bySex)
@@ -89,7 +103,7 @@ public struct LifetimeRiskModel: Sendable {
     }
 
     static func table(site: RiskSite, sex: Sex, outcome: RiskOutcome, models: Beir7Models, baseline: Baseline,
-                      draws: ParameterDraws, latency: Latency, ddref: Bool) -> Result<CoefficientTable, Reason> {
+                      draws: ParameterDraws, latency: Latency, ddref: Bool, ages needed: [Bool]) -> Result<CoefficientTable, Reason> {
         // Incidence rates are needed except for the EAR-only breast incidence model; mortality needs both.
         let earOnly = site.isSolid && models.solid[sex]?[site]?.err == nil
         let incidenceRates = baseline.incidence[sex]?[site]
@@ -131,7 +145,7 @@ public struct LifetimeRiskModel: Sendable {
         var perDraw = [Double](repeating: 0, count: n * ages)
         var partsCentral = [Double](repeating: 0, count: scales.count)
         var parts = [[Double]](repeating: [Double](repeating: 0, count: n), count: scales.count)
-        for e in 0..<ages {
+        for e in 0..<ages where needed[e] {
             for (k, (scale, solid, leuk, betaC, betas)) in scales.enumerated() {
                 let s = summands(site: site, sex: sex, scale: scale, outcome: outcome, e: e, solid: solid, leukaemia: leuk,
                                  baseline: baseline, incidence: incidence, mortality: mortality, survival: survival, q: q)
@@ -174,6 +188,7 @@ public struct LifetimeRiskModel: Sendable {
     public func centralCoefficient(site: RiskSite, sex: Sex, outcome: RiskOutcome, ageAtExposure e: Double) -> Double? {
         guard let t = table(site, sex, outcome) else { return nil }
         let (i, f) = LifetimeRiskModel.interpolationIndex(e)
+        precondition(computedAges[i], "age at exposure \(e) was not among the ages this model was built for")
         return (1 - f) * t.central[i] + f * t.central[min(i + 1, LifetimeRiskModel.ages - 1)]
     }
 

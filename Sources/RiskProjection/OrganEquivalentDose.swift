@@ -92,7 +92,10 @@ public enum OEDModel: Sendable, Hashable {
 
 /// The committed OED parameter table (`schneider_oed_parameters.csv`).
 public struct OEDParameters: Sendable {
-    public struct Entry: Sendable, Hashable { public var value: Double; public var source: String }
+    public struct Entry: Sendable, Hashable {
+        public var value: Double; public var source: String
+        public init(value: Double, source: String) { self.value = value; self.source = source }
+    }
     /// Keyed by organ raw value, model column, parameter.
     public var entries: [String: Entry]
 

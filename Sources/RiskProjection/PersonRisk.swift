@@ -86,6 +86,7 @@ extension LifetimeRiskModel {
             guard let dose = x.doses[site], dose.value != 0 else { continue }
             let f = doseFactor(site: site, sex: sex, dose: dose)
             let (i, w) = LifetimeRiskModel.interpolationIndex(x.ageYears)
+            precondition(computedAges[i], "age at exposure \(x.ageYears) was not among the ages this model was built for")
             let j = min(i + 1, ages - 1)
             est += f * ((1 - w) * t.central[i] + w * t.central[j])
             t.draws.withUnsafeBufferPointer { p in

@@ -41,7 +41,7 @@ struct RiskModelOptions: ParsableArguments {
         if country != nil && baseline != nil { throw ValidationError("give --country or --baseline, not both") }
     }
 
-    func model() throws -> LifetimeRiskModel {
+    func model(sexes: [Sex] = Sex.allCases, agesAtExposure: [Double]? = nil) throws -> LifetimeRiskModel {
         let b: Baseline
         if let country {
             guard let c = Country(code: country) else { throw ValidationError("--country: '\(country)' is not one of BE, DE, DK, ES, FR, IT, NO, UK") }
@@ -51,7 +51,8 @@ struct RiskModelOptions: ParsableArguments {
         }
         let models = try Beir7Models.beir7()
         return LifetimeRiskModel(models: models, baseline: b,
-                                 draws: ParameterDraws(models: models, count: draws, seed: seed, ddref: !noDDREF), ddref: !noDDREF)
+                                 draws: ParameterDraws(models: models, count: draws, seed: seed, ddref: !noDDREF), ddref: !noDDREF,
+                                 sexes: sexes, agesAtExposure: agesAtExposure)
     }
 }
 
@@ -176,7 +177,7 @@ struct RiskLARCommand: ParsableCommand {
             xs = [Exposure(ageYears: ageAtExposure!, organDoses: try Self.parseDoses(doses!, source: "--doses", sex: fs), sex: fs,
                            otherDose: Self.otherDose(doses!))]
         }
-        let m = try model.model()
+        let m = try model.model(sexes: [s], agesAtExposure: xs.map(\.ageYears))
         let r = m.risk(sex: s, exposures: xs)
         if json { print(try jsonString(r)); return }
         print("Lifetime attributable risk, \(s == .female ? "female" : "male"), \(xs.count) exposure(s) at age \(xs.map { String(format: "%.1f", $0.ageYears) }.joined(separator: ", ")) y")

@@ -14,7 +14,7 @@ struct RiskCompareCommand: ParsableCommand {
         with a shipped alpha, mean dose for out-of-field organs), which drives the BEIR VII lifetime attributable risk \
         of its cancer site. Both plans use the same Monte Carlo draws, so the ratio B/A has an interval that cancels \
         the shared model uncertainty and is narrower than either plan's own.
-        Output: LAR of cancer incidence per 100,000 children treated, estimate (95% interval), per site and in total, \
+        Output: LAR of cancer incidence in percent, estimate (95% interval), per site and in total, \
         and B/A; with --html a page with a chart of sites by risk, plans side by side.
         Examples:
           harmonic risk compare imrt.json pbs.json
@@ -27,6 +27,8 @@ struct RiskCompareCommand: ParsableCommand {
     @Option(help: "Age at treatment in years (default: the plans' patient.ageYears).") var age: Double?
     @Option(help: "Sex M or F (default: the plans' patient.sex).") var sex: String?
     @Option(help: "Write an HTML page with the comparison and its chart to this path.") var html: String?
+    @Option(help: "Linear-exponential alpha (Gy^-1) for an in-field organ the shipped table lacks, e.g. brain=0.1 (repeatable).")
+    var oedAlpha: [String] = []
     @OptionGroup var model: RiskModelOptions
     @Flag(help: "Print JSON.") var json = false
 
@@ -46,7 +48,16 @@ struct RiskCompareCommand: ParsableCommand {
             }
             ageYears = a.patient.ageYears
         }
-        let c = try PlanComparison(planA: a, planB: b, model: try model.model(), ageYears: ageYears, sex: s, parameters: try OEDParameters.shipped())
+        var parameters = try OEDParameters.shipped()
+        for item in oedAlpha {
+            let kv = item.split(separator: "=", maxSplits: 1).map(String.init)
+            guard kv.count == 2, let organ = Organ(rawValue: kv[0]), let alpha = Double(kv[1]), alpha >= 0 else {
+                throw ValidationError("--oed-alpha: '\(item)' is not organ=alpha (alpha in Gy^-1, organ a Harmonic organ name)")
+            }
+            parameters.entries["\(organ.rawValue)/linear_exponential/alpha"] = .init(value: alpha, source: "command line")
+        }
+        let c = try PlanComparison(planA: a, planB: b, model: try model.model(sexes: [s], agesAtExposure: [ageYears]), ageYears: ageYears, sex: s,
+                                   parameters: parameters)
         if let html {
             do { try PlanRiskPage.html(c).write(toFile: html, atomically: true, encoding: .utf8) } catch {
                 throw InputError(.file(html), expected: "a writable path for the HTML page (\(error.localizedDescription))")
@@ -54,16 +65,25 @@ struct RiskCompareCommand: ParsableCommand {
         }
         if json { print(try jsonString(c)); return }
         let pad = { (s: String, n: Int) in s.padding(toLength: n, withPad: " ", startingAt: 0) }
-        print("Second-cancer LAR of incidence per 100,000, age \(ageYears) y, \(s == .female ? "female" : "male"); \(c.draws) paired draws, baseline \(c.baseline)")
+        print("Second-cancer LAR of incidence in percent, age \(ageYears) y, \(s == .female ? "female" : "male"); \(c.draws) paired draws, baseline \(c.baseline)")
         print(pad("site", 14) + pad("A: \(c.labels[0])", 28) + pad("B: \(c.labels[1])", 28) + "B/A")
         for r in c.sites.sorted(by: { ($0.lar[0]?.estimate ?? 0) > ($1.lar[0]?.estimate ?? 0) }) {
-            print(pad(r.site.displayName, 14) + pad(per100k(r.lar[0]), 28) + pad(per100k(r.lar[1]), 28)
+            print(pad(r.site.displayName, 14) + pad(percent(r.lar[0]), 28) + pad(percent(r.lar[1]), 28)
                   + (r.ratio.map { String(format: "%.2f (%.2f-%.2f)", $0.estimate, $0.lower95, $0.upper95) } ?? (r.note ?? "-")))
         }
-        print(pad("Total", 14) + pad(per100k(c.total[0]), 28) + pad(per100k(c.total[1]), 28)
+        print(pad("Total", 14) + pad(percent(c.total[0]), 28) + pad(percent(c.total[1]), 28)
               + String(format: "%.2f (%.2f-%.2f)", c.totalRatio.estimate, c.totalRatio.lower95, c.totalRatio.upper95))
+        for k in 0..<2 where !c.notComputed[k].isEmpty {
+            print("Left out of \(c.labels[k]): \(c.notComputed[k].joined(separator: ", ")) (in field above \(PlanComparison.linearLimitGy) Gy with no cell-killing alpha; give --oed-alpha ORGAN=A)")
+        }
         if let html { note("risk compare: wrote \(html)") }
     }
+}
+
+/// "1.23 (0.45-3.01)" in percent.
+func percent(_ s: RiskSummary?) -> String {
+    guard let s else { return "-" }
+    return String(format: "%.3g (%.3g-%.3g)", s.estimate * 100, s.lower95 * 100, s.upper95 * 100)
 }
 
 struct RiskCohortCommand: ParsableCommand {

@@ -38,7 +38,8 @@ enum PlanFixture {
              Organ(name: "lung", source: "outOfField", doses: [0.3 * scatter], volumes: [900]),
              Organ(name: "breast", source: "outOfField", doses: [0.15 * scatter], volumes: [150]),
              Organ(name: "red_marrow", source: "phantom", doses: [0.2 * scatter * 5, 20], volumes: [500, 60]),
-             Organ(name: "colon", source: "outOfField", doses: [0.05 * scatter], volumes: [400])]
+             Organ(name: "colon", source: "outOfField", doses: [0.05 * scatter], volumes: [400]),
+             Organ(name: "heart", source: "outOfField", doses: [0.5 * scatter], volumes: [300])]
         }
         let a = try PlanDose.read(write(json(label: "IMRT brain", organs: organs(1.0))))
         let b = try PlanDose.read(write(json(label: "PBS brain", radiation: "proton", organs: organs(0.2))))
@@ -88,11 +89,26 @@ struct PlanComparisonTests {
         #expect(lung.model[0].hasPrefix("linear (mean dose)"))
     }
 
-    @Test("organs without a BEIR VII site of their own (brain) form 'other solid'")
+    @Test("organs without a BEIR VII site of their own (heart) form 'other solid' through their OED")
     func otherSite() throws {
         let (a, b) = try PlanFixture.pair()
+        let m = try PlanFixture.model(draws: 50)
+        let c = try PlanComparison(planA: a, planB: b, model: m, ageYears: 8, sex: .female, parameters: try OEDParameters.shipped())
+        let other = c.sites.first { $0.site == .other }!.lar[0]!.estimate
+        #expect(abs(other / (m.centralCoefficient(site: .other, sex: .female, outcome: .incidence, ageAtExposure: 8)! * 0.5) - 1) < 1e-12)
+    }
+
+    @Test("an in-field organ above the linear range without an alpha (brain at 54 Gy) is left out and listed, not extrapolated")
+    func inFieldWithoutAlpha() throws {
+        let (a, b) = try PlanFixture.pair()
         let c = try PlanComparison(planA: a, planB: b, model: try PlanFixture.model(draws: 50), ageYears: 8, sex: .female, parameters: try OEDParameters.shipped())
-        #expect(c.sites.contains { $0.site == .other && $0.lar[0] != nil })
+        #expect(c.notComputed[0] == ["brain"])
+        #expect(c.organs.first { $0.organ == "brain" }!.oedGy[0] == nil)
+        var p = try OEDParameters.shipped()
+        p.entries["brain/linear_exponential/alpha"] = .init(value: 0.1, source: "test")
+        let c2 = try PlanComparison(planA: a, planB: b, model: try PlanFixture.model(draws: 50), ageYears: 8, sex: .female, parameters: p)
+        #expect(c2.notComputed[0].isEmpty)
+        #expect(c2.organs.first { $0.organ == "brain" }!.oedGy[0]! < 10)
     }
 
     @Test("a file of another schema is rejected naming the field and the expected schema")
