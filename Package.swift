@@ -24,6 +24,7 @@ let package = Package(
         .library(name: "Synthesis", targets: ["Synthesis"]),
         .library(name: "Dosimetry", targets: ["Dosimetry"]),
         .library(name: "FollowUp", targets: ["FollowUp"]),
+        .library(name: "RiskProjection", targets: ["RiskProjection"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -59,6 +60,10 @@ let package = Package(
         // Follow-up and radiation protection: reference levels, benchmarking, alerts, KAP factors.
         .target(name: "FollowUp", dependencies: ["HarmonicCore"], resources: [.copy("Resources")]),
 
+        // Lifetime attributable risk (BEIR VII / RadRAT) and second-cancer risk of RT plans (Schneider OED).
+        .target(name: "RiskProjection", dependencies: ["HarmonicCore"],
+                resources: [.copy("Resources")], swiftSettings: fastMath),
+
         // Store, data dictionary, validated ingest, pseudonymisation, audit, synthetic cohort.
         .target(name: "Registry", dependencies: [
             "HarmonicCore", "DICOM", "Dosimetry",
@@ -72,20 +77,20 @@ let package = Package(
         .target(name: "Synthesis", dependencies: ["HarmonicCore"], swiftSettings: fastMath),
 
         // HTML report with SVG plots, CSV/JSON export.
-        .target(name: "Reports", dependencies: ["HarmonicCore", "Registry", "Epidemiology", "Synthesis", "Dosimetry", "FollowUp",
+        .target(name: "Reports", dependencies: ["HarmonicCore", "Registry", "Epidemiology", "Synthesis", "Dosimetry", "FollowUp", "RiskProjection",
                                                .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The command-line tool.
         .executableTarget(name: "harmonic", dependencies: [
             "HarmonicCore", "DICOM", "XRayPhysics", "Phantoms", "Transport",
-            "Epidemiology", "Registry", "Reports", "Synthesis", "Dosimetry", "FollowUp",
+            "Epidemiology", "Registry", "Reports", "Synthesis", "Dosimetry", "FollowUp", "RiskProjection",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
         // Benchmarks: `swift run -c release harmonic-bench <name>` (see BENCHMARKS.md).
         .executableTarget(name: "HarmonicBench", dependencies: [
             "HarmonicCore", "DICOM", "XRayPhysics", "Phantoms", "Transport",
-            "Epidemiology", "Registry", "Reports", "Synthesis", "Dosimetry", "FollowUp",
+            "Epidemiology", "Registry", "Reports", "Synthesis", "Dosimetry", "FollowUp", "RiskProjection",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
 
@@ -103,6 +108,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Synthesis", "HarmonicTestSupport", "Dosimetry"]),
         .testTarget(name: "DosimetryTests", dependencies: ["Dosimetry", "HarmonicTestSupport"]),
         .testTarget(name: "FollowUpTests", dependencies: ["FollowUp", "Registry", "Synthesis", "Reports", "HarmonicTestSupport"]),
+        .testTarget(name: "RiskProjectionTests", dependencies: ["RiskProjection", "Reports", "HarmonicTestSupport"]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Registry", "Reports", "HarmonicTestSupport"]),
     ]
 )

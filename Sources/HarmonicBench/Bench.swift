@@ -18,6 +18,7 @@ struct HarmonicBench: AsyncParsableCommand {
             DoseBench.self,
             LibraryBench.self,
             DRLBench.self,
+            RiskBench.self, RiskCompareBench.self,
         ]
     )
 }

@@ -29,6 +29,7 @@ struct Harmonic: AsyncParsableCommand {
             FollowUpCommand.self,
             ExportTablesCommand.self,
             PoolCommand.self,
+            RiskCommand.self,
         ]
     )
 }
