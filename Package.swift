@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "Reports", targets: ["Reports"]),
         .library(name: "Synthesis", targets: ["Synthesis"]),
         .library(name: "Dosimetry", targets: ["Dosimetry"]),
+        .library(name: "RTDose", targets: ["RTDose"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,6 +53,11 @@ let package = Package(
         .target(name: "Dosimetry", dependencies: ["HarmonicCore", "XRayPhysics", "Phantoms", "Transport"],
                 resources: [.copy("Resources")], swiftSettings: fastMath),
 
+        // Radiotherapy organ doses: in-field from the DICOM-RT dose grid, out-of-field models
+        // (photon scatter and leakage, proton secondary neutrons), placement on the phantom.
+        .target(name: "RTDose", dependencies: ["HarmonicCore", "DICOM", "Phantoms"],
+                resources: [.copy("Resources")], swiftSettings: fastMath),
+
         // Person-years, SIR, excess-risk regression, Cox, uncertainty-aware fits.
         .target(name: "Epidemiology", dependencies: ["HarmonicCore"], swiftSettings: fastMath),
 
@@ -75,6 +81,7 @@ let package = Package(
         .executableTarget(name: "harmonic", dependencies: [
             "HarmonicCore", "DICOM", "XRayPhysics", "Phantoms", "Transport",
             "Epidemiology", "Registry", "Reports", "Synthesis", "Dosimetry",
+            "RTDose",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -82,6 +89,7 @@ let package = Package(
         .executableTarget(name: "HarmonicBench", dependencies: [
             "HarmonicCore", "DICOM", "XRayPhysics", "Phantoms", "Transport",
             "Epidemiology", "Registry", "Reports", "Synthesis", "Dosimetry",
+            "RTDose",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
 
@@ -98,6 +106,8 @@ let package = Package(
         .testTarget(name: "RegistryTests", dependencies: ["Registry", "Epidemiology", "HarmonicTestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Synthesis", "HarmonicTestSupport", "Dosimetry"]),
         .testTarget(name: "DosimetryTests", dependencies: ["Dosimetry", "HarmonicTestSupport"]),
+        .testTarget(name: "RTDoseTests", dependencies: ["RTDose", "DICOM", "Phantoms", "HarmonicTestSupport"],
+                    resources: [.copy("Resources")]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Registry", "Reports", "HarmonicTestSupport"]),
     ]
 )

@@ -25,6 +25,7 @@ struct Harmonic: AsyncParsableCommand {
             AnalyzeCommand.self,
             DoseCommand.self,
             LibraryCommand.self,
+            RTCommand.self,
         ]
     )
 }
