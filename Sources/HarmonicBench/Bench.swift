@@ -17,7 +17,7 @@ struct HarmonicBench: AsyncParsableCommand {
             CoverageBench.self,
             DoseBench.self,
             LibraryBench.self,
-            RTPlanBench.self,
+            RTPlanBench.self, RTRegistryBench.self,
         ]
     )
 }
