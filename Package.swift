@@ -25,6 +25,7 @@ let package = Package(
         .library(name: "Dosimetry", targets: ["Dosimetry"]),
         .library(name: "FollowUp", targets: ["FollowUp"]),
         .library(name: "RiskProjection", targets: ["RiskProjection"]),
+        .library(name: "RTDose", targets: ["RTDose"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -52,6 +53,11 @@ let package = Package(
 
         // Coefficient library, dose reconstruction by record tier, uncertainty realisations.
         .target(name: "Dosimetry", dependencies: ["HarmonicCore", "XRayPhysics", "Phantoms", "Transport"],
+                resources: [.copy("Resources")], swiftSettings: fastMath),
+
+        // Radiotherapy organ doses: in-field from the DICOM-RT dose grid, out-of-field models
+        // (photon scatter and leakage, proton secondary neutrons), placement on the phantom.
+        .target(name: "RTDose", dependencies: ["HarmonicCore", "DICOM", "Phantoms"],
                 resources: [.copy("Resources")], swiftSettings: fastMath),
 
         // Person-years, SIR, excess-risk regression, Cox, uncertainty-aware fits.
@@ -84,6 +90,7 @@ let package = Package(
         .executableTarget(name: "harmonic", dependencies: [
             "HarmonicCore", "DICOM", "XRayPhysics", "Phantoms", "Transport",
             "Epidemiology", "Registry", "Reports", "Synthesis", "Dosimetry", "FollowUp", "RiskProjection",
+            "RTDose",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -91,6 +98,7 @@ let package = Package(
         .executableTarget(name: "HarmonicBench", dependencies: [
             "HarmonicCore", "DICOM", "XRayPhysics", "Phantoms", "Transport",
             "Epidemiology", "Registry", "Reports", "Synthesis", "Dosimetry", "FollowUp", "RiskProjection",
+            "RTDose",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
 
@@ -109,6 +117,8 @@ let package = Package(
         .testTarget(name: "DosimetryTests", dependencies: ["Dosimetry", "HarmonicTestSupport"]),
         .testTarget(name: "FollowUpTests", dependencies: ["FollowUp", "Registry", "Synthesis", "Reports", "HarmonicTestSupport"]),
         .testTarget(name: "RiskProjectionTests", dependencies: ["RiskProjection", "Reports", "HarmonicTestSupport"]),
+        .testTarget(name: "RTDoseTests", dependencies: ["RTDose", "DICOM", "Phantoms", "HarmonicTestSupport"],
+                    resources: [.copy("Resources")]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Registry", "Reports", "HarmonicTestSupport"]),
     ]
 )

@@ -14,6 +14,19 @@ public struct RTBeam: Sendable {
     public var isocentreMillimetres: [Double]?
     public var meterset: Double?
     public var controlPoints: Int
+    /// TREATMENT, SETUP, VERIFICATION... (300A,00CE).
+    public var deliveryType: String? = nil
+    /// Gantry rotation of the first control point (300A,011F): NONE, CW or CC (arcs).
+    public var gantryRotation: String? = nil
+    /// Collimator jaw opening at the isocentre plane, mm: x1, x2, y1, y2 (300A,011C of the
+    /// ASYMX/X and ASYMY/Y devices of the first control point); nil where the plan gives none.
+    public var jawsMillimetres: [Double]? = nil
+    /// True when any control point carries MLC leaf positions (MLCX/MLCY).
+    public var hasMLC: Bool = false
+    /// Source-axis distance (300A,00B4), mm.
+    public var sourceAxisDistanceMillimetres: Double? = nil
+    /// Scan mode of an ion beam (300A,0308): NONE (passive), UNIFORM, MODULATED (PBS), MODULATED_SPEC.
+    public var scanMode: String? = nil
 }
 
 /// An RT Plan reduced to beams, meterset and fractions.
@@ -21,25 +34,68 @@ public struct RTPlan: Sendable {
     public var label: String?
     public var fractionsPlanned: Int?
     public var beams: [RTBeam]
+    /// Frame of Reference UID of the plan (0020,0052), when the plan carries one.
+    public var frameOfReferenceUID: String?
+    /// Largest Target Prescription Dose (300A,0026) of the Dose Reference Sequence, Gy.
+    public var prescribedDoseGy: Double?
+    /// Number of Brachy Application Setups (300A,00A0) of the first fraction group, and whether
+    /// the plan carries a Brachy Application Setup Sequence (300A,0230): a brachytherapy plan.
+    public var brachyApplicationSetups: Int
+    /// True when the beams come from the Ion Beam Sequence (300A,03A2) of an RT Ion Plan.
+    public var isIonPlan: Bool
+
+    /// A plan built in memory (benchmarks, synthetic courses).
+    public init(label: String?, fractionsPlanned: Int?, prescribedDoseGy: Double?, beams: [RTBeam] = []) {
+        self.label = label; self.fractionsPlanned = fractionsPlanned; self.prescribedDoseGy = prescribedDoseGy
+        self.beams = beams; frameOfReferenceUID = nil; brachyApplicationSetups = 0; isIonPlan = false
+    }
 
     public init(_ ds: DataSet) throws {
         label = ds.string(Tag(0x300A_0002))
+        frameOfReferenceUID = ds.string(Tag(0x0020_0052))
         let fg = ds.sequence(Tag(0x300A_0070)).first
         fractionsPlanned = try fg?.integers(Tag(0x300A_0078)).first
+        brachyApplicationSetups = max(try fg?.integers(Tag(0x300A_00A0)).first ?? 0, ds.sequence(Tag(0x300A_0230)).count)
+        prescribedDoseGy = try ds.sequence(Tag(0x300A_0010)).compactMap { try $0.decimals(Tag(0x300A_0026)).first }.max()
         var meterset: [Int: Double] = [:]
         for r in fg?.sequence(Tag(0x300C_0004)) ?? [] {
             if let n = try r.integers(Tag(0x300C_0006)).first { meterset[n] = try r.decimals(Tag(0x300A_0086)).first }
         }
-        beams = try ds.sequence(Tag(0x300A_00B0)).map { b in
-            let cp = b.sequence(Tag(0x300A_0111)).first
+        let ionBeams = ds.sequence(Tag(0x300A_03A2))
+        isIonPlan = !ionBeams.isEmpty
+        // Ion beams keep their control points in (300A,03A8) and the SAD is per axis (300A,00B4 absent).
+        let beamItems = isIonPlan ? ionBeams : ds.sequence(Tag(0x300A_00B0))
+        let cpTag = isIonPlan ? Tag(0x300A_03A8) : Tag(0x300A_0111)
+        beams = try beamItems.map { b in
+            let cps = b.sequence(cpTag)
+            let cp = cps.first
             let n = try b.integers(Tag(0x300A_00C0)).first ?? 0
-            return RTBeam(number: n, name: b.string(Tag(0x300A_00C2)), radiationType: b.string(Tag(0x300A_00C6)),
-                          machine: b.string(Tag(0x300A_00B2)),
-                          nominalEnergyMeV: try cp?.decimals(Tag(0x300A_0114)).first,
-                          gantryAngleDegrees: try cp?.decimals(Tag(0x300A_011E)).first,
-                          couchAngleDegrees: try cp?.decimals(Tag(0x300A_0122)).first,
-                          isocentreMillimetres: try cp?.decimals(Tag(0x300A_012C)),
-                          meterset: meterset[n], controlPoints: b.sequence(Tag(0x300A_0111)).count)
+            var jaws: [Double]? = nil
+            var x: [Double] = [], y: [Double] = []
+            for d in cp?.sequence(Tag(0x300A_011A)) ?? [] {
+                let type = d.string(Tag(0x300A_00B8)) ?? ""
+                let pos = try d.decimals(Tag(0x300A_011C))
+                if (type == "X" || type == "ASYMX"), pos.count == 2 { x = pos }
+                if (type == "Y" || type == "ASYMY"), pos.count == 2 { y = pos }
+            }
+            if x.count == 2, y.count == 2 { jaws = x + y }
+            let mlc = cps.contains { c in
+                c.sequence(Tag(0x300A_011A)).contains { ($0.string(Tag(0x300A_00B8)) ?? "").hasPrefix("MLC") }
+            }
+            var beam = RTBeam(number: n, name: b.string(Tag(0x300A_00C2)), radiationType: b.string(Tag(0x300A_00C6)),
+                              machine: b.string(Tag(0x300A_00B2)),
+                              nominalEnergyMeV: try cp?.decimals(Tag(0x300A_0114)).first,
+                              gantryAngleDegrees: try cp?.decimals(Tag(0x300A_011E)).first,
+                              couchAngleDegrees: try cp?.decimals(Tag(0x300A_0122)).first,
+                              isocentreMillimetres: try cp?.decimals(Tag(0x300A_012C)),
+                              meterset: meterset[n], controlPoints: cps.count)
+            beam.deliveryType = b.string(Tag(0x300A_00CE))
+            beam.gantryRotation = cp?.string(Tag(0x300A_011F))
+            beam.jawsMillimetres = jaws
+            beam.hasMLC = mlc
+            beam.sourceAxisDistanceMillimetres = try b.decimals(Tag(0x300A_00B4)).first
+            beam.scanMode = b.string(Tag(0x300A_0308))
+            return beam
         }
     }
 }
@@ -111,10 +167,18 @@ public struct RTStructure: Sendable {
     /// Closed planar contours: each a list of (x, y) points at one z.
     public var contours: [(z: Double, points: [(x: Double, y: Double)])]
     public var pointCount: Int
+
+    /// A structure built in memory (benchmarks, synthetic courses).
+    public init(number: Int, name: String, contours: [(z: Double, points: [(x: Double, y: Double)])], pointCount: Int? = nil) {
+        self.number = number; self.name = name; self.contours = contours
+        self.pointCount = pointCount ?? contours.reduce(0) { $0 + $1.points.count }
+    }
 }
 
 public struct RTStructureSet: Sendable {
     public var structures: [RTStructure]
+
+    public init(structures: [RTStructure]) { self.structures = structures }
 
     public init(_ ds: DataSet) throws {
         var byNumber: [Int: RTStructure] = [:]

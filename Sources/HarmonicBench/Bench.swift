@@ -19,6 +19,7 @@ struct HarmonicBench: AsyncParsableCommand {
             LibraryBench.self,
             DRLBench.self,
             RiskBench.self, RiskCompareBench.self,
+            RTPlanBench.self, RTRegistryBench.self,
         ]
     )
 }

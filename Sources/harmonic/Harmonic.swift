@@ -30,6 +30,7 @@ struct Harmonic: AsyncParsableCommand {
             ExportTablesCommand.self,
             PoolCommand.self,
             RiskCommand.self,
+            RTCommand.self,
         ]
     )
 }

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+import HarmonicCore
+@testable import RTDose
+
+/// One row of a published measurement set.
+struct Measurement { let distanceMm: Double, component: String, value: Double }
+
+func measurements(_ name: String) throws -> [Measurement] {
+    let url = Bundle.module.bundleURL.appendingPathComponent("Resources/validation/\(name)")
+    return try String(contentsOf: url, encoding: .utf8).split(separator: "\n")
+        .filter { !$0.hasPrefix("#") && !$0.hasPrefix("distance") }
+        .map { line in
+            let f = line.split(separator: ",")
+            return Measurement(distanceMm: Double(f[0])!, component: String(f[1]), value: Double(f[2])!)
+        }
+}
+
+@Suite("Out-of-field models: behaviour and validation against published measurements")
+struct OutOfFieldModelTests {
+    func photonModel(square: Double = 10, mu: Double? = nil) throws -> PhotonOutOfFieldModel {
+        try PhotonOutOfFieldModel(parameters: .resource(ModelParameters.photonFile), equivalentSquareCm: square, monitorUnitsPerGy: mu)
+    }
+
+    @Test("photon out-of-field dose falls with distance from the field edge, every component")
+    func photonFalls() throws {
+        let m = try photonModel()
+        var last = m.dose(distanceFromEdgeCm: 0)
+        for d in stride(from: 2.0, through: 80, by: 2) {
+            let now = m.dose(distanceFromEdgeCm: d)
+            #expect(now.patientScatter < last.patientScatter)
+            #expect(now.headScatterLeakage < last.headScatterLeakage)
+            last = now
+        }
+    }
+
+    @Test("leakage scales with monitor units: an IMRT plan at 3x the MU gets 3x the leakage, the same patient scatter")
+    func leakageScalesWithMU() throws {
+        let crt = try photonModel(mu: 100), imrt = try photonModel(mu: 300)
+        let far = 200.0   // cm: head scatter has died out, leakage remains
+        #expect(abs(imrt.dose(distanceFromEdgeCm: far).headScatterLeakage / crt.dose(distanceFromEdgeCm: far).headScatterLeakage - 3) < 0.01)
+        #expect(imrt.dose(distanceFromEdgeCm: 10).patientScatter == crt.dose(distanceFromEdgeCm: 10).patientScatter)
+    }
+
+    @Test("patient scatter grows with field size")
+    func fieldSize() throws {
+        #expect(try photonModel(square: 20).dose(distanceFromEdgeCm: 10).patientScatter
+                > photonModel(square: 5).dose(distanceFromEdgeCm: 10).patientScatter)
+    }
+
+    @Test("passive scattering adds nozzle neutrons to the in-patient neutrons of scanning")
+    func passiveVersusScanning() throws {
+        let p = try ModelParameters.resource(ModelParameters.protonFile)
+        let pbs = try ProtonSecondaryModel(parameters: p, targetVolumeCm3: 1000, technique: .pencilBeamScanning)
+        let ps = try ProtonSecondaryModel(parameters: p, targetVolumeCm3: 1000, technique: .passiveScattering)
+        #expect(ps.dose(distanceFromEdgeCm: 20).neutronEquivalent > 2 * pbs.dose(distanceFromEdgeCm: 20).neutronEquivalent)
+    }
+
+    /// Stolarczyk et al. 2018 (EURADOS WG9, PBS, 10 x 10 x 10 cm target in water): the proton
+    /// model, not fitted to these values, reproduces the neutron dose equivalent within a factor
+    /// of 2. The paper's abstract gives the values as approximate ("about", "~") without a
+    /// tolerance; a factor of 2 is the spread of the neutron detectors compared in that exercise
+    /// and of the H/D data reviewed by Schneider, Newhauser & Farah (2015). Ratios in docs/rt-dose.md.
+    @Test("proton PBS neutron dose equivalent vs Stolarczyk et al. 2018 within a factor of 2")
+    func protonNeutronsVsStolarczyk() throws {
+        let model = try ProtonSecondaryModel(parameters: .resource(ModelParameters.protonFile), targetVolumeCm3: 1000,
+                                             technique: .pencilBeamScanning)
+        for m in try measurements("stolarczyk2018_pbs_water.csv") where m.component == "neutron_equivalent" {
+            let d = (m.distanceMm - 50) / 10     // the target's face is 50 mm from its centre
+            let ratio = model.dose(distanceFromEdgeCm: d).neutronEquivalent * 1000 / m.value
+            #expect(ratio > 0.5 && ratio < 2, "at \(m.distanceMm) mm: model/measured \(ratio)")
+        }
+    }
+
+    @Test("the model/measurement ratios of docs/rt-dose.md are those the models give now")
+    func ratiosRecorded() throws {
+        let model = try ProtonSecondaryModel(parameters: .resource(ModelParameters.protonFile), targetVolumeCm3: 1000,
+                                             technique: .pencilBeamScanning)
+        var lines: [String] = []
+        for m in try measurements("stolarczyk2018_pbs_water.csv") {
+            let o = model.dose(distanceFromEdgeCm: (m.distanceMm - 50) / 10)
+            let v = m.component == "neutron_equivalent" ? o.neutronEquivalent : o.patientScatter
+            lines.append(String(format: "| %.0f | %@ | %.3g | %.3g | %.2f |", m.distanceMm, m.component, v * 1000, m.value, v * 1000 / m.value))
+        }
+        let doc = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+            .appendingPathComponent("../../docs/rt-dose.md"), encoding: .utf8)
+        for l in lines { #expect(doc.contains(l), "docs/rt-dose.md lacks: \(l)") }
+    }
+}
