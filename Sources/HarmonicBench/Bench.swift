@@ -17,6 +17,7 @@ struct HarmonicBench: AsyncParsableCommand {
             CoverageBench.self,
             DoseBench.self,
             LibraryBench.self,
+            PoolBench.self,
         ]
     )
 }
