@@ -118,7 +118,9 @@ struct PoolBench: ParsableCommand {
         // Midpoint of each dose category; the open top category [c, ∞) at 1.5·c.
         let cuts = q.doseCuts
         let mid = (0...cuts.count).map { k -> Double in k == 0 ? cuts[0] / 2 : k == cuts.count ? 1.5 * cuts[k - 1] : (cuts[k - 1] + cuts[k]) / 2 }
-        let rules: [(String, DisclosureRules)] = [("default rules (3 cases, 3 children)", DisclosureRules()),
+        let rules: [(String, DisclosureRules)] = [("children rule only (3 children; no case rule)", DisclosureRules(minCases: 1, minPersonYears: 0, minPersons: 3)),
+                                                  ("case rule only (3 cases)", DisclosureRules(minCases: 3, minPersonYears: 0, minPersons: 1)),
+                                                  ("default rules (3 cases, 3 children)", DisclosureRules()),
                                                   ("strict rules (5 cases, 50 PY, 5 children)", DisclosureRules(minCases: 5, minPersonYears: 50, minPersons: 5))]
         var est = [[Double]](repeating: [], count: 2 + rules.count), merged = [Double](repeating: 0, count: rules.count)
         let t0 = DispatchTime.now().uptimeNanoseconds
