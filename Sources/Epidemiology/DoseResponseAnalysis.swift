@@ -166,7 +166,7 @@ public struct DoseResponseAnalysis: Sendable {
         s += String(format: "log-likelihood %.4f   deviance %.4f   AIC %.4f   cells %d   person-years %.1f   events %.0f\n",
                     fit.logLikelihood, fit.deviance, fit.aic, table.count, table.personYears.reduce(0, +), table.events.reduce(0, +))
         if let t = doseTest { s += String(format: "likelihood-ratio test of dose: χ² = %.4g on %d df, p = %.3g\n", t.statistic, t.df, t.pValue) }
-        s += "\ncategorical estimates (ERR vs lowest category)\n"
+        if !categories.isEmpty { s += "\ncategorical estimates (ERR vs lowest category)\n" }
         for c in categories {
             s += c.label.padding(toLength: 12, withPad: " ", startingAt: 0)
                 + String(format: " mean dose %8.4f Gy  PY %10.1f  cases %5.0f  ERR %8.3f  [%@, %@]\n", c.meanDose, c.personYears, c.events,

@@ -146,6 +146,10 @@ public struct PooledAnalysis: Sendable {
             guard let f = table.factorIndex(name) else { continue }
             var sitesOf = [Set<Int>](repeating: [], count: table.factorLevels[f].count)
             for c in 0..<table.count where table.personYears[c] > 0 { sitesOf[table.levels[f][c]].insert(table.levels[siteF][c]) }
+            // A factor constant within every site (e.g. country, one per site) is the site itself: nothing to note.
+            var levelsOfSite = [Set<Int>](repeating: [], count: sites.count)
+            for c in 0..<table.count where table.personYears[c] > 0 { levelsOfSite[table.levels[siteF][c]].insert(table.levels[f][c]) }
+            if levelsOfSite.allSatisfy({ $0.count <= 1 }) { continue }
             let only = sitesOf.enumerated().filter { $0.element.count == 1 && sites.count > 1 }
             for (lv, s) in only {
                 notes.append("\(name)=\(table.factorLevels[f][lv]) appears in \(sites[s.first!].site)'s table only: "
@@ -162,6 +166,8 @@ public struct PooledAnalysis: Sendable {
         public var sites: [SiteEstimate]
         public var heterogeneity: Heterogeneity?
         public var notes: [String]
+        /// Pooled Monte Carlo ML estimates over dose realisations (`pool --realisations`).
+        public var monteCarlo: [ParameterEstimate]? = nil
     }
     public func jsonReport(modelText: String) -> JSONReport {
         JSONReport(model: modelText, fit: pooled.jsonReport, sites: sites, heterogeneity: heterogeneity, notes: notes)
@@ -183,5 +189,24 @@ public struct PooledAnalysis: Sendable {
         }
         for n in notes { s += "note: \(n)\n" }
         return s
+    }
+}
+
+extension PooledAnalysis {
+    /// Pooled Monte Carlo maximum likelihood (Stayner et al., Radiat Res 2007) from the sites'
+    /// realisation tables (`export-tables --realisations`): `doses[s][r]` are site s's cell doses
+    /// under realisation r, in the cell order of `sites[s].table`. Same model as `run` (site-
+    /// specific baselines), started at the mean-dose fit, with the profile interval of the dose
+    /// coefficient.
+    public static func monteCarlo(sites: [SiteTable], doses: [[[Double]]], model spec: ModelSpecification, start: [Double]? = nil,
+                                  level: Double = 0.95) throws -> RiskModelFit {
+        let table = try combine(sites)
+        let model = try ModelDesign(table: table).model(siteSpecific(spec))
+        guard let k = model.doseParameterIndex else { throw ModelDesign.DesignError.unknownTerm("dose", known: []) }
+        let R = doses.first?.count ?? 0
+        var cellDoses = [Float](); cellDoses.reserveCapacity(R * table.count)
+        for r in 0..<R { for s in sites.indices { cellDoses += doses[s][r].map { Float($0) } } }
+        let mc = MonteCarloLikelihood(model: model, cellDoses: cellDoses, realisationCount: R)
+        return try RiskModelFitter.fit(mc, start: start ?? model.fit(level: level).theta, profile: [k], level: level)
     }
 }

@@ -65,7 +65,7 @@ public enum TableDisclosure {
         struct Block { var cells: [Int]; var ranges: [ClosedRange<Int>]; var persons: [Int32] }
         func safe(_ b: Block) -> (Bool, String) {
             let cases = b.cells.reduce(0) { $0 + t.events[$1] }, py = b.cells.reduce(0) { $0 + t.personYears[$1] }
-            if cases > 0 && cases < Double(rules.minCases) { return (false, "\(Int(cases)) cases (1 to \(rules.minCases - 1) are not released)") }
+            if cases > 0 && cases < Double(rules.minCases) { return (false, "\(Int(cases)) case\(cases == 1 ? "" : "s") (1 to \(rules.minCases - 1) are not released)") }
             if py < rules.minPersonYears { return (false, String(format: "%.2f person-years (at least %g required)", py, rules.minPersonYears)) }
             if !b.persons.isEmpty && b.persons.count < rules.minPersons { return (false, "\(b.persons.count) children (1 to \(rules.minPersons - 1) are not released)") }
             return (true, "")

@@ -20,6 +20,7 @@ struct HarmonicBench: AsyncParsableCommand {
             DRLBench.self,
             RiskBench.self, RiskCompareBench.self,
             RTPlanBench.self, RTRegistryBench.self,
+            PoolBench.self,
         ]
     )
 }

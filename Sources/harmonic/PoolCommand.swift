@@ -17,7 +17,8 @@ struct PoolCommand: ParsableCommand {
 
         Output: the pooled estimates (SE, Wald and profile-likelihood intervals, deviance, likelihood-ratio test \
         of dose, categorical dose estimates), each site's own fit of the model, and a likelihood-ratio test of \
-        heterogeneity (site-specific models against the pooled one). With --html, a report with a forest plot.
+        heterogeneity (site-specific models against the pooled one). With --html, a report with a forest plot. \
+        With --realisations N, also the pooled Monte Carlo maximum-likelihood fit over the sites' realisation tables.
 
         Where no site merged cells (the manifests say exact: true) the pooled fit equals the fit on the union of \
         the sites' individual records: cell tables are sufficient statistics for these Poisson models.
@@ -47,6 +48,8 @@ struct PoolCommand: ParsableCommand {
     var doseCategory: String = "dose_category"
     @Option(name: .long, help: "Write an HTML report with the forest plot of site-specific ERRs to this file.")
     var html: String?
+    @Option(name: .long, help: ArgumentHelp("Also fit by pooled Monte Carlo maximum likelihood over N dose realisations: each SITE.table.csv needs SITE.table.r0001.csv ... from export-tables --realisations.", valueName: "N"))
+    var realisations: Int?
     @Flag(name: .long, help: "Print the results as JSON.")
     var json = false
 
@@ -74,6 +77,21 @@ struct PoolCommand: ParsableCommand {
                                                doseCategory: first.header.contains(doseCategory) ? doseCategory : nil)
             let siteTables = try zip(names, parsed).map { SiteTable(site: $0, table: try GroupedTable.table($1, columns: columns, model: spec)) }
             let a = try PooledAnalysis.run(sites: siteTables, model: spec)
+            var mcml: RiskModelFit? = nil
+            if let n = realisations {
+                guard n >= 1 else { throw usage("--realisations must be ≥ 1") }
+                let doses: [[[Double]]] = try zip(tables, siteTables).map { path, site in
+                    try (1...n).map { r in
+                        let url = URL(fileURLWithPath: path).deletingPathExtension().appendingPathExtension(String(format: "r%04d", r)).appendingPathExtension("csv")
+                        let t = try GroupedTable.table(try DelimitedTable.read(url), columns: columns)
+                        guard t.count == site.table.count, t.personYears == site.table.personYears, t.events == site.table.events else {
+                            throw InputError(.file(url.path), expected: "the cells of \(path) (same rows, cases and person-years; only mean_dose differs)")
+                        }
+                        return t.meanDose
+                    }
+                }
+                mcml = try PooledAnalysis.monteCarlo(sites: siteTables, doses: doses, model: spec, start: a.pooled.fit.theta)
+            }
             if let h = html {
                 do { try PooledReport.html(a, modelText: model, files: tables).write(toFile: h, atomically: true, encoding: .utf8) }
                 catch { throw InputError(.file(h), expected: "a writable file for --html (\(error.localizedDescription))") }
@@ -81,11 +99,17 @@ struct PoolCommand: ParsableCommand {
             if json {
                 let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
                 enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-                print(String(decoding: try enc.encode(a.jsonReport(modelText: model)), as: UTF8.self))
+                var report = a.jsonReport(modelText: model); report.monteCarlo = mcml?.parameters
+                print(String(decoding: try enc.encode(report), as: UTF8.self))
             } else {
                 print("model: \(model)\nfitted with site-specific baselines: \(a.model.strata.contains("site") ? "strata(..., site)" : "factor(site) in the background")")
                 print("sites: \(names.joined(separator: ", "))\n")
                 print(a.textTable())
+                if let m = mcml, let k = a.pooled.model.doseParameterIndex {
+                    let p = m.parameters[k]
+                    print(String(format: "pooled MCML over %d realisations: %@ %.4g  profile [%@, %@]", realisations ?? 0, p.name, p.estimate,
+                                 p.profileLower?.text ?? "-", p.profileUpper?.text ?? "-"))
+                }
                 if let h = html { print("report: \(h)") }
             }
         } catch let e as ExitCode { throw e } catch {

@@ -112,6 +112,19 @@ struct PooledAnalysisTests {
         #expect(main.meanDose != r2.meanDose)
     }
 
+    @Test("pooled MCML over realisation tables that all equal the mean doses gives the mean-dose pooled fit")
+    func pooledMonteCarloReducesToMeanDose() throws {
+        let files = try exportSites(rules: DisclosureRules())
+        let sites = try siteTables(files)
+        let spec = try ModelSpecification.parse("err: dose; background: strata(sex, attained_age)")
+        let a = try PooledAnalysis.run(sites: sites, model: spec)
+        let mc = try PooledAnalysis.monteCarlo(sites: sites, doses: sites.map { s in [s.table.meanDose, s.table.meanDose, s.table.meanDose] }, model: spec)
+        let k = a.pooled.model.doseParameterIndex!
+        // Cell doses pass through Float in MCML: agreement to Float precision.
+        #expect(abs(mc.theta[k] - a.pooled.fit.theta[k]) <= 1e-5 * abs(a.pooled.fit.theta[k]))
+        #expect(abs((mc.parameters[k].profileUpper?.value ?? 0) - (a.pooled.fit.parameters[k].profileUpper?.value ?? 1)) <= 1e-4 * abs(a.pooled.fit.theta[k]))
+    }
+
     @Test("tables with different columns are refused, naming the file and the columns")
     func mismatchedColumns() throws {
         let a = try DelimitedTable.parse("country,sex,cases,pyr,mean_dose\nNO,F,1,10,0.1\n", file: "NO.table.csv")
