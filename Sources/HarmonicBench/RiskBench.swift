@@ -91,7 +91,8 @@ struct RiskCompareBench: ParsableCommand {
             let pa = try PlanDose.read(a), pb = try PlanDose.read(b)
             let models = try Beir7Models.beir7()
             let model = LifetimeRiskModel(models: models, baseline: try Baseline.load("who-region1"),
-                                          draws: ParameterDraws(models: models, count: 1000, seed: 1))
+                                          draws: ParameterDraws(models: models, count: 1000, seed: 1),
+                                          sexes: [.female], agesAtExposure: [8])   // as `harmonic risk compare` builds it
             let c = try PlanComparison(planA: pa, planB: pb, model: model, ageYears: 8, sex: .female, parameters: try OEDParameters.shipped())
             _ = PlanRiskPage.html(c)
             times.append(Date().timeIntervalSince(t0)); last = c

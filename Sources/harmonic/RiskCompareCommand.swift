@@ -131,7 +131,7 @@ struct RiskCohortCommand: ParsableCommand {
         let out = Output(children: risks.count, baseline: m.baseline.name, draws: m.draws.count, percentilesPer100000: pct,
                          bands: Dictionary(uniqueKeysWithValues: bands.map { ($0.label, $0.children) }))
         if json { print(try jsonString(out)); return }
-        print("LAR of cancer incidence (total) for \(risks.count) children; baseline \(m.baseline.name), \(m.draws.count) draws")
+        print("LAR of cancer incidence, summed over the dosed sites (leukaemia, breast, lung, thyroid, other solid), for \(risks.count) children; baseline \(m.baseline.name), \(m.draws.count) draws")
         print("Per 100,000: " + ["p5", "p25", "p50", "p75", "p95", "p99"].map { String(format: "%@ %.2f", $0, pct[$0]!) }.joined(separator: ", "))
         for b in bands { print("  \(b.label.padding(toLength: 28, withPad: " ", startingAt: 0)) \(b.children)") }
     }
