@@ -86,6 +86,8 @@ public struct DemoPipeline: Sendable {
         // Dose-response (runs after the dose stage; says so in the report when the store has no organ doses).
         stage("[4/5] dose-response: leukaemia vs red-marrow dose, breast cancer vs breast dose")
         let doseResponse = DoseResponseSection.analyse(storePath: storePath, truthFile: extract.appendingPathComponent("truth/truth.json"))
+        // Seven site exports and the pooled fit next to the individual-level fit (docs/grouped-tables-and-pooling.md).
+        let pooling = dose == nil ? nil : PooledDemoSection.analyse(storePath: storePath, folder: outputDirectory.appendingPathComponent("site-tables"))
 
         stage("[5/5] report")
         let t2 = Date()
@@ -103,6 +105,7 @@ public struct DemoPipeline: Sendable {
         if dose != nil { OrganDoseSection.append(to: &report, summary: try OrganDoseSummary.read(from: analyst),
                                 truth: try? DoseTruthComparison.compute(store: analyst, truthCSV: extract.appendingPathComponent("truth/organ_doses.csv"))) }
         doseResponse.append(to: &report)
+        pooling?.append(to: &report)
         let reportURL = outputDirectory.appendingPathComponent("report.html")
         try report.write(to: reportURL)
         var result = Result(reportURL: reportURL, storePath: storePath, synthesis: summary)
