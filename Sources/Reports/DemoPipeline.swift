@@ -86,6 +86,8 @@ public struct DemoPipeline: Sendable {
         // Dose-response (runs after the dose stage; says so in the report when the store has no organ doses).
         stage("[4/5] dose-response: leukaemia vs red-marrow dose, breast cancer vs breast dose")
         let doseResponse = DoseResponseSection.analyse(storePath: storePath, truthFile: extract.appendingPathComponent("truth/truth.json"))
+        // Seven site exports and the pooled fit next to the individual-level fit (docs/grouped-tables-and-pooling.md).
+        let pooling = dose == nil ? nil : PooledDemoSection.analyse(storePath: storePath, folder: outputDirectory.appendingPathComponent("site-tables"))
 
         stage("[5/5] report")
         let t2 = Date()
@@ -106,6 +108,7 @@ public struct DemoPipeline: Sendable {
         do { ReferenceLevelSection.append(to: &report, try ReferenceLevelSection.compute(store: analyst)) } catch {
             report.section("Reference levels and hospital benchmarking"); report.paragraph("Not computed: \(error)"); report.endSection()
         }
+        pooling?.append(to: &report)
         let reportURL = outputDirectory.appendingPathComponent("report.html")
         try report.write(to: reportURL)
         var result = Result(reportURL: reportURL, storePath: storePath, synthesis: summary)

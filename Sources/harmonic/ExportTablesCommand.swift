@@ -111,7 +111,7 @@ struct ExportTablesCommand: ParsableCommand {
                 let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
                 print(String(decoding: try enc.encode(m), as: UTF8.self))
             } else {
-                print("wrote \(out): \(m.cells) cells (\(m.cellsBeforeDisclosureControl) before disclosure control), \(Int(m.cases)) cases, "
+                print("wrote \(out): \(m.cells) cells (\(m.cellsBeforeDisclosureControl) before disclosure control), \(Int(m.cases)) case\(m.cases == 1 ? "" : "s"), "
                       + String(format: "%.1f person-years, %d children", m.personYears, m.children))
                 print("rules: min cases \(m.rules.minCases), min person-years \(m.rules.minPersonYears), min children \(m.rules.minPersons); "
                       + "merged cells by outermost axis: " + (m.mergedCells.isEmpty ? "none" : m.mergedCells.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
