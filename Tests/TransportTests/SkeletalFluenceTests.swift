@@ -40,6 +40,22 @@ struct SkeletalFluenceTests {
         #expect(abs(ribs.boneVolume - 8.0) < 1e-9 && abs(ribs.marrowPerAirKerma / expected - 1) < 0.017)
     }
 
+    @Test("the red-marrow dose is the marrow-weighted sum of the 22 site doses, and the mc table lists the sites that carry it")
+    func siteBreakdown() throws {
+        let phantom = StylisedPhantom.reference(age: .one, sex: .male)
+        let config = TransportConfiguration(phantom: phantom, beam: .cArm(projection: .pa, fieldWidth: 7, fieldHeight: 7, distance: .focusToSkin(60), target: .heart),
+                                            spectrum: .monoenergetic(50), histories: 20_000, seed: 3, batches: 8)
+        let r = try TransportSimulation.run(config, physics: ToyPhysics())
+        let sites = try #require(r.skeletalSites)
+        #expect(sites.count == 22)
+        let sum = sites.reduce(0) { $0 + $1.activeMarrowFraction * $1.marrowPerAirKerma }
+        #expect(abs(sum / r.dose(.redMarrow)!.perAirKerma - 1) < 1e-9)
+        // A chest field: the thoracic vertebrae get far more than the feet.
+        #expect(sites[SkeletalSite.thoracicVertebrae.rawValue].marrowPerAirKerma > 20 * sites[SkeletalSite.anklesAndFeet.rawValue].marrowPerAirKerma)
+        let table = OrganDoseTable.render(r, title: "t")
+        #expect(table.contains("red marrow by skeletal site") && table.contains("thoracic vertebrae") && !table.contains("ankles and feet"))
+    }
+
     @Test("the fold is exact for a response linear within each 1 keV bin")
     func foldExact() {
         // Tally: weight 2 at E = 30.25 keV and 1 at 30.75 keV (bin 30), response R(E) = 3E + 1.
