@@ -12,6 +12,7 @@ struct HarmonicBench: AsyncParsableCommand {
             SynthBench.self,
             DicomBench.self, DicomFuzzBench.self, DicomIngestBench.self,
             PhantomFitBench.self, TransportBench.self, Chang2017Bench.self, CardiacTrendBench.self,
+            SkeletonTablesBench.self, MarrowSitesBench.self,
             XRayPhysicsBench.self,
             EpidemiologyBench.self,
             CoverageBench.self,

@@ -100,27 +100,3 @@ public enum ICRP89 {
         }
     }
 }
-
-/// Skeletal sites of the stylised skeleton and the fraction of the body's active marrow in
-/// each, by age: Cristy M, "Active bone marrow distribution as a function of age in humans",
-/// Phys Med Biol 26:389-400 (1981), Table 6, grouped to the phantom's bones (cranium and
-/// mandible -> skull; cervical, thoracic, lumbar vertebrae and sacrum -> spine; ribs and
-/// sternum -> ribs; humeri, radii, ulnae, hands -> arm bones; femora, tibiae, fibulae,
-/// patellae, feet -> leg bones). Each age column sums to 1.
-public enum SkeletalSite: Int, CaseIterable, Sendable {
-    case skull, spine, ribs, pelvis, clavicles, scapulae, armBones, legBones
-
-    /// [newborn, 1, 5, 10, 15, adult]
-    public var redMarrowFraction: [Double] {
-        switch self {
-        case .skull:     [0.287, 0.288, 0.161, 0.122, 0.092, 0.084]
-        case .spine:     [0.156, 0.172, 0.282, 0.356, 0.398, 0.422]
-        case .ribs:      [0.095, 0.105, 0.150, 0.177, 0.193, 0.192]
-        case .pelvis:    [0.101, 0.102, 0.134, 0.163, 0.178, 0.175]
-        case .clavicles: [0.007, 0.007, 0.009, 0.010, 0.009, 0.008]
-        case .scapulae:  [0.028, 0.029, 0.035, 0.036, 0.038, 0.028]
-        case .armBones:  [0.097, 0.092, 0.061, 0.035, 0.027, 0.023]
-        case .legBones:  [0.229, 0.205, 0.168, 0.101, 0.065, 0.068]
-        }
-    }
-}

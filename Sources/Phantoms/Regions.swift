@@ -27,8 +27,14 @@ public enum RegionRole: Sendable, Hashable {
     case organ(Organ)
     /// Contents of a hollow organ (blood in the heart, stomach contents...): scored, not reported.
     case contents(Organ)
-    /// A skeletal site: bone and marrow mixture (red marrow and bone surface dose come from it).
+    /// Bone of one ICRP 143 skeletal site: the bone and marrow mixture in which the photon
+    /// fluence of the site's spongiosa is scored (red marrow and endosteum doses come from it).
+    /// A template bone solid holds several sites (`BoneGeometry`); its role names the first,
+    /// and voxelisation splits it into one region per site.
     case bone(SkeletalSite)
+
+    /// The role of a template bone solid: its first site (see `BoneGeometry.sites`).
+    static func bone(_ geometry: BoneGeometry) -> RegionRole { .bone(geometry.sites[0]) }
     /// Soft tissue not assigned to an organ, inside the trunk (lymph node proxy) or elsewhere.
     case residualTrunk, residualOther
     /// The outer voxel layer of the body.

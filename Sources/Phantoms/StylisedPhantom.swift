@@ -44,6 +44,9 @@ public struct StylisedPhantom: Sendable {
     public internal(set) var skeletonDensity: Double
     /// Voxel size (cm) of the fit and the default voxelisation: height / 300.
     public internal(set) var defaultSpacing: Double
+    /// Active marrow and endosteum by skeletal site, for the phantom's age and sex (ICRP 143 /
+    /// ICRP 89; an individual phantom takes the child's own age and body mass).
+    public internal(set) var skeleton: SkeletonComposition
 
     public func density(of tissue: Tissue) -> Double {
         tissue == .skeleton ? skeletonDensity : tissue.nominalDensity
@@ -85,7 +88,9 @@ public struct StylisedPhantom: Sendable {
 
     /// A phantom for an individual child, as PCXMC does: the nearest reference age, its lengths
     /// scaled by height / reference height and its widths by sqrt(mass ratio / height ratio)
-    /// (Tapiovaara & Siiskonen, PCXMC 2.0 user's guide, STUK-TR 7, 2008, section 2.2).
+    /// (Tapiovaara & Siiskonen, PCXMC 2.0 user's guide, STUK-TR 7, 2008, section 2.2). The
+    /// marrow distribution is that of the child's own age, interpolated between the ICRP 143
+    /// reference ages, with the marrow mass scaled to the body mass (`SkeletonComposition`).
     public static func individual(ageYears: Double, sex: Sex, heightCm: Double, massKg: Double) -> StylisedPhantom {
         let base = reference(age: .nearest(to: ageYears), sex: sex)
         let h = heightCm / ICRP89.height(base.age, sex)
@@ -96,6 +101,7 @@ public struct StylisedPhantom: Sendable {
         d.trunkHeight *= h; d.neckHeight *= h; d.headHeight *= h; d.legLength *= h
         p.dimensions = d
         p.defaultSpacing *= h
+        p.skeleton = .individual(ageYears: ageYears, sex: sex, massKg: massKg)
         return p
     }
 
@@ -113,7 +119,8 @@ public struct StylisedPhantom: Sendable {
         }
         return StylisedPhantom(age: age, sex: sex, dimensions: .initial(age, sex), regions: regions,
                                skeletonDensity: Tissue.skeleton.nominalDensity,
-                               defaultSpacing: ICRP89.height(age, sex) / 300)
+                               defaultSpacing: ICRP89.height(age, sex) / 300,
+                               skeleton: .reference(ageYears: Double(age.rawValue), sex: sex))
     }
 
     /// Fits trunk width (to the ICRP 89 body mass, on a coarse voxelisation), every organ's size

@@ -130,13 +130,30 @@ extension StylisedPhantom {
             forEachVoxel(in: part.bounds(d)) { i, p in if !inBody[i] && part.contains(p, d) { inBody[i] = true } }
         }
         var out: [VoxelRegion] = []
-        for (r, region) in regions.enumerated() {
-            let label = UInt8(r + 1)
-            forEachVoxel(in: region.bounds(d)) { i, p in
-                if inBody[i] && labels[i] == 0 && region.contains(p, d) { labels[i] = label }
+        for region in regions {
+            let base = out.count + 1
+            precondition(base + 8 < 255, "too many regions for UInt8 labels")
+            if let bone = region.boneGeometry {
+                // One region per skeletal site the solid holds (see BoneGeometry).
+                let sites = bone.sites
+                forEachVoxel(in: region.bounds(d)) { i, p in
+                    if inBody[i] && labels[i] == 0 && region.contains(p, d) {
+                        let site = bone.site(at: d.toTemplate(p, region.frame))
+                        labels[i] = UInt8(base + sites.firstIndex(of: site)!)
+                    }
+                }
+                for site in sites {
+                    out.append(VoxelRegion(name: "\(region.name): \(site.displayName)", role: .bone(site), tissue: region.tissue,
+                                           density: density(of: region.tissue), voxelCount: 0, positionSum: Vec3(0, 0, 0)))
+                }
+            } else {
+                let label = UInt8(base)
+                forEachVoxel(in: region.bounds(d)) { i, p in
+                    if inBody[i] && labels[i] == 0 && region.contains(p, d) { labels[i] = label }
+                }
+                out.append(VoxelRegion(name: region.name, role: region.role, tissue: region.tissue,
+                                       density: density(of: region.tissue), voxelCount: 0, positionSum: Vec3(0, 0, 0)))
             }
-            out.append(VoxelRegion(name: region.name, role: region.role, tissue: region.tissue,
-                                   density: density(of: region.tissue), voxelCount: 0, positionSum: Vec3(0, 0, 0)))
         }
         let trunkLabel = UInt8(out.count + 1), otherLabel = UInt8(out.count + 2), skinLabel = UInt8(out.count + 3)
         out.append(VoxelRegion(name: "residual soft tissue (trunk)", role: .residualTrunk, tissue: .softTissue,

@@ -103,7 +103,8 @@ public struct DemoPipeline: Sendable {
         var report = CohortReport.build(overview: overview, loads: loads, notes: notes, injectedCorruptions: summary.corruptedRows)
         let analyst = try RegistryStore(path: storePath, role: .analyst)
         if dose != nil { OrganDoseSection.append(to: &report, summary: try OrganDoseSummary.read(from: analyst),
-                                truth: try? DoseTruthComparison.compute(store: analyst, truthCSV: extract.appendingPathComponent("truth/organ_doses.csv"))) }
+                                truth: try? DoseTruthComparison.compute(store: analyst, truthCSV: extract.appendingPathComponent("truth/organ_doses.csv")))
+                          RedMarrowSection.append(to: &report) }
         doseResponse.append(to: &report)
         do { ReferenceLevelSection.append(to: &report, try ReferenceLevelSection.compute(store: analyst)) } catch {
             report.section("Reference levels and hospital benchmarking"); report.paragraph("Not computed: \(error)"); report.endSection()

@@ -42,6 +42,9 @@ public struct Chang2017Reference: Sendable {
         self.values = values
     }
 
+    /// The phantom ages (years) the file holds.
+    public var ages: [Int] { Array(Set(values.keys.map(\.age))).sorted() }
+
     public func value(age: Int, sex: Sex, organ: Organ, keV: Double, geometry: String) -> Double? {
         values[Key(age: age, sex: sex, organ: organ, keV: keV, geometry: geometry)]
     }

@@ -3,24 +3,29 @@ import Phantoms
 
 extension TransportSimulation {
     /// Per-batch organ doses (Gy per tally-unit) → normalised doses, uncertainties, effective doses.
-    static func reduce<S>(raw: [Double], batches: Int, problem: Prepared<S>, voxels: VoxelPhantom,
-                          config: TransportConfiguration, seconds: Double) -> OrganDoseResult {
+    /// Red marrow and bone surface (endosteum): each site's spongiosa fluence spectrum folded with
+    /// the response functions (`SkeletalResponse`), weighted by the site's share of the active
+    /// marrow or endosteum (`SkeletonComposition`, ICRP 143).
+    static func reduce<S, P: PhysicsModel>(raw: [Double], batches: Int, problem: Prepared<S>, voxels: VoxelPhantom,
+                                           config: TransportConfiguration, physics: P, seconds: Double) -> OrganDoseResult {
         let p = problem.problem
         let nL = p.labelCount
         let per = p.talliesPerBatch
         let phantom = config.phantom
         let sex = phantom.sex
-        let ageIndex = ReferenceAge.allCases.firstIndex(of: phantom.age)!
+        let bk = p.bookkeeping
+        let skeleton = phantom.skeleton
+        let response = SkeletalResponse(physics: physics, composition: skeleton)
         // Labels → organs.
         var organLabels: [Organ: [Int]] = [:]
-        var siteLabels: [SkeletalSite: [Int]] = [:]
-        var boneLabels: [Int] = []
+        // Per site: (fluence tally index, voxel volume cm³) of its bone regions.
+        var siteTallies = [[(tally: Int, volume: Double)]](repeating: [], count: SkeletalSite.allCases.count)
         var residualTrunk: [Int] = [], residualAll: [Int] = []
         for (i, r) in voxels.regions.enumerated() {
             let label = i + 1
             switch r.role {
             case let .organ(o): organLabels[o, default: []].append(label)
-            case .bone(let s): siteLabels[s, default: []].append(label); boneLabels.append(label)
+            case .bone(let s): siteTallies[s.rawValue].append((p.labelBone[label], Double(r.voxelCount) * voxels.voxelVolume))
             case .residualTrunk: residualTrunk.append(label); residualAll.append(label)
             case .residualOther: residualAll.append(label)
             case .skin: organLabels[.skin, default: []].append(label)
@@ -33,32 +38,52 @@ extension TransportSimulation {
         func mass(_ labels: [Int]) -> Double { labels.reduce(0) { $0 + labelMass[$1] } }
         let gray = joulesPerKeV * 1000   // keV per gram → Gy
 
+        // A site the voxelisation left without voxels (none at the default voxel sizes) takes the
+        // fluence of the other sites of its bone solid, else of the whole skeleton.
+        let allTallies = siteTallies.flatMap { $0 }
+        let scoredTallies: [[(tally: Int, volume: Double)]] = SkeletalSite.allCases.map { site in
+            let own = siteTallies[site.rawValue]
+            if own.reduce(0, { $0 + $1.volume }) > 0 { return own }
+            let solid = site.geometry.sites.flatMap { siteTallies[$0.rawValue] }
+            return solid.reduce(0, { $0 + $1.volume }) > 0 ? solid : allTallies
+        }
+        let bins = skeletalFluenceBins
+        /// Active marrow and endosteum dose (Gy per tally unit) of every site.
+        func siteDoses(_ t: ArraySlice<Double>) -> (marrow: [Double], endosteum: [Double]) {
+            let o = t.startIndex + nL
+            var marrow = [Double](repeating: 0, count: scoredTallies.count), endosteum = marrow
+            for (s, tallies) in scoredTallies.enumerated() {
+                let volume = tallies.reduce(0) { $0 + $1.volume }
+                guard volume > 0 else { continue }
+                for (tally, _) in tallies {
+                    marrow[s] += SkeletalResponse.fold(t, start: o + 2 * bins * tally, response.activeMarrow)
+                    endosteum[s] += SkeletalResponse.fold(t, start: o + 2 * bins * tally, response.endosteum[s])
+                }
+                marrow[s] *= gray / volume; endosteum[s] *= gray / volume
+            }
+            return (marrow, endosteum)
+        }
+
         let organs = Organ.allCases.filter { $0.exists(in: sex) }
         // Per batch: organ dose (Gy), KAP (Gy cm²), air kerma (Gy).
         func batchDoses(_ t: ArraySlice<Double>) -> (doses: [Organ: Double], kap: Double, kerma: Double) {
             let o = t.startIndex
             var d: [Organ: Double] = [:]
+            let skeletal: (marrow: [Double], endosteum: [Double]) = siteDoses(t)
             for organ in organs {
                 switch organ {
                 case .redMarrow:
-                    var sum = 0.0
-                    for site in SkeletalSite.allCases {
-                        let labels = siteLabels[site] ?? []
-                        let m = mass(labels)
-                        guard m > 0 else { continue }
-                        sum += site.redMarrowFraction[ageIndex] * labels.reduce(0) { $0 + t[o + nL + $1] } / m
-                    }
-                    d[organ] = sum * gray
+                    d[organ] = zip(skeleton.activeMarrowFraction, skeletal.marrow).reduce(0.0) { $0 + $1.0 * $1.1 }
                 case .boneSurface:
-                    d[organ] = boneLabels.reduce(0) { $0 + t[o + 2 * nL + $1] } / mass(boneLabels) * gray
+                    d[organ] = zip(skeleton.endosteumFraction, skeletal.endosteum).reduce(0.0) { $0 + $1.0 * $1.1 }
                 default:
                     let labels = organLabels[organ] ?? []
                     let m = mass(labels)
                     d[organ] = m > 0 ? labels.reduce(0) { $0 + t[o + $1] } / m * gray : 0
                 }
             }
-            let kap = t[o + 3 * nL + 2] * joulesPerKeV * 1000
-            let kerma = t[o + 3 * nL + 3] * joulesPerKeV * 1000 / problem.airKermaDivisor
+            let kap = t[o + bk + 2] * joulesPerKeV * 1000
+            let kerma = t[o + bk + 3] * joulesPerKeV * 1000 / problem.airKermaDivisor
             return (d, kap, kerma)
         }
         let perBatch = (0..<batches).map { b in batchDoses(raw[(b * per)..<((b + 1) * per)]) }
@@ -94,8 +119,16 @@ extension TransportSimulation {
                       perKAP: point ? all.doses[organ]! / all.kap * 1000 : nil,
                       perAirKerma: all.doses[organ]! / all.kerma,
                       relativeUncertainty: relativeUncertainty { $0.doses[organ]! },
-                      massGrams: organ == .redMarrow ? ICRP89.redMarrowMass(phantom.age, sex)
-                                 : organ == .boneSurface ? mass(boneLabels) : mass(organLabels[organ] ?? []))
+                      massGrams: organ == .redMarrow ? skeleton.activeMarrowMass
+                                 : organ == .boneSurface ? skeleton.endosteumMass : mass(organLabels[organ] ?? []))
+        }
+        let sites = siteDoses(total[...])
+        let siteResults = SkeletalSite.allCases.map { site in
+            SkeletalSiteDose(site: site, activeMarrowFraction: skeleton.activeMarrowFraction[site.rawValue],
+                             endosteumFraction: skeleton.endosteumFraction[site.rawValue],
+                             marrowPerAirKerma: sites.marrow[site.rawValue] / all.kerma,
+                             marrowPerKAP: point ? sites.marrow[site.rawValue] / all.kap * 1000 : nil,
+                             boneVolume: siteTallies[site.rawValue].reduce(0) { $0 + $1.volume })
         }
         let e103 = effective(TissueWeights.icrp103, remainder: r103, all.doses)
         let e60 = effective(TissueWeights.icrp60, remainder: r60, all.doses)
@@ -108,8 +141,8 @@ extension TransportSimulation {
             effectiveDose60RelativeUncertainty: relativeUncertainty { effective(TissueWeights.icrp60, remainder: r60, $0.doses) },
             kapPerHistory: point ? all.kap / Double(config.histories) : nil,
             airKermaPerHistory: all.kerma / Double(config.histories),
-            emittedEnergy: total[3 * nL], depositedEnergy: deposited, escapedEnergy: total[3 * nL + 1],
-            uncollidedFraction: total[3 * nL + 5] / total[3 * nL + 4],
+            emittedEnergy: total[bk], depositedEnergy: deposited, escapedEnergy: total[bk + 1],
+            uncollidedFraction: total[bk + 5] / total[bk + 4], skeletalSites: siteResults,
             focusToSkin: problem.focusToSkin, wallSeconds: seconds)
     }
 }

@@ -38,11 +38,27 @@ public struct OrganDoseResult: Sendable, Codable {
     public let emittedEnergy: Double, depositedEnergy: Double, escapedEnergy: Double
     /// Fraction of photons that crossed the geometry without a real interaction.
     public let uncollidedFraction: Double
+    /// Active marrow dose by skeletal site and each site's share of the marrow (what a
+    /// surprising red-marrow dose is made of); nil in results stored before it existed.
+    public var skeletalSites: [SkeletalSiteDose]? = nil
     /// Focus-to-skin distance along the central ray (cm), for C-arm beams.
     public let focusToSkin: Double?
     public let wallSeconds: Double
 
     public func dose(_ organ: Organ) -> OrganDose? { organs.first { $0.organ == organ } }
+}
+
+/// Active marrow dose in one skeletal site.
+public struct SkeletalSiteDose: Sendable, Codable, Equatable {
+    public let site: SkeletalSite
+    /// The site's share of the body's active marrow and endosteum (ICRP 143 / ICRP 89).
+    public let activeMarrowFraction: Double, endosteumFraction: Double
+    /// Active marrow dose in the site, Gy per Gy of air kerma and mGy per Gy·cm² (C-arm beams).
+    public let marrowPerAirKerma: Double
+    public let marrowPerKAP: Double?
+    /// Volume (cm³) of the phantom's bone standing for the site (0: the site took the fluence
+    /// of its bone solid or skeleton).
+    public let boneVolume: Double
 }
 
 extension OrganDoseResult {

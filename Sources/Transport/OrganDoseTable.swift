@@ -27,6 +27,17 @@ public enum OrganDoseTable {
                             r.effectiveDose60PerKAP.map { String(format: "%.4g", $0) } ?? "-", r.effectiveDose60PerAirKerma,
                             100 * r.effectiveDose60RelativeUncertainty))
         lines.append("ESAK: incident air kerma free in air at the skin entrance on the central ray, without backscatter.")
+        if let sites = r.skeletalSites, let marrow = r.dose(.redMarrow), marrow.perAirKerma > 0 {
+            // Where the red-marrow dose comes from: sites carrying at least 1% of it.
+            lines.append("")
+            lines.append("red marrow by skeletal site (ICRP 143)   % of marrow   % of marrow dose   site marrow mGy/mGy ESAK")
+            for s in sites.sorted(by: { $0.activeMarrowFraction * $0.marrowPerAirKerma > $1.activeMarrowFraction * $1.marrowPerAirKerma }) {
+                let share = s.activeMarrowFraction * s.marrowPerAirKerma / marrow.perAirKerma
+                guard share >= 0.01 else { continue }
+                lines.append(pad(s.site.displayName, 40, left: true) + pad(String(format: "%.1f", 100 * s.activeMarrowFraction), 12)
+                             + pad(String(format: "%.1f", 100 * share), 19) + pad(String(format: "%.4g", s.marrowPerAirKerma), 27))
+            }
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -22,6 +22,13 @@ import Darwin
 /// 4.1 keV, is absorbed locally) or an incoherent scatter (E − E') is deposited in the voxel where
 /// it happens; secondary electrons are not transported (their ranges, < 0.1 mm below 150 keV, are
 /// far below the voxel size). Photons below 1 keV are absorbed.
+///
+/// Skeletal scoring: in the bone regions of each skeletal site the photon fluence is scored as
+/// track length per 1 keV energy bin (with Woodcock tracking every tentative collision point,
+/// real or virtual, stands for a track length of 1/μ_max: its expected count per cm is μ_max),
+/// keeping Σ 1/μ_max and Σ (E − bin)/μ_max per bin so that folding with a response function
+/// linear within the bin is exact. `DoseReduction` folds the site spectra with the marrow and
+/// endosteum response functions (`SkeletalResponse`).
 struct TrackingProblem<S: ScatterSampler>: Sendable {
     let nx: Int, ny: Int, nz: Int
     let origin: Vec3
@@ -29,12 +36,11 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
     let labels: [UInt8]
     /// Per label (index 0 = outside): material index into the tables (0 = vacuum).
     let labelMaterial: [Int]
-    /// Per label: true for skeletal regions (red marrow and bone surface are scored there).
-    let labelIsBone: [Bool]
+    /// Per label: index of its skeletal fluence tally (bone regions), or -1.
+    let labelBone: [Int]
+    /// Number of skeletal fluence tallies (bone labels).
+    let boneCount: Int
     let tables: InteractionTables
-    /// (μen/ρ) red marrow / skeleton and soft tissue / skeleton (Cristy & Eckerman 1987, sec. 4).
-    let marrowRatio: EnergyTable
-    let boneSurfaceRatio: EnergyTable
     /// (μen/ρ) of air (cm²/g), for KAP and air kerma.
     let airMuEn: EnergyTable
     /// Scatter samplers, index = material - 1.
@@ -46,14 +52,20 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
     let exponential = ZigguratExponential.shared
 
     var labelCount: Int { labelMaterial.count }
-    /// Tally layout per batch: deposit, marrow-weighted, bone-surface-weighted (each labelCount),
-    /// then emitted energy, escaped energy, Σ E·μen_air/cos θ, Σ E·μen_air, photons, photons
-    /// that left the grid without a real interaction (uncollided transmission).
-    var talliesPerBatch: Int { 3 * labelCount + 6 }
+    /// Energy bins (1 keV wide, from 0 keV) of the skeletal fluence tallies.
+    static var fluenceBins: Int { skeletalFluenceBins }
+    /// Tally layout per batch: deposit (labelCount); skeletal fluence, per bone tally and 1 keV
+    /// bin, Σ 1/μ_max and Σ (E − bin)/μ_max (cm); then (from `bookkeeping`) emitted energy,
+    /// escaped energy, Σ E·μen_air/cos θ, Σ E·μen_air, photons, photons that left the grid
+    /// without a real interaction (uncollided transmission).
+    var talliesPerBatch: Int { bookkeeping + 6 }
+    var bookkeeping: Int { labelCount + 2 * boneCount * Self.fluenceBins }
 
     /// Runs `histories` photons with `rng`, adding into `out` (talliesPerBatch values).
     func run(histories: Int, rng: inout RandomStream, out: UnsafeMutableBufferPointer<Double>) {
         let nL = labelCount
+        let bk = bookkeeping
+        let bins = Self.fluenceBins
         let invH = 1 / spacing
         let sizeX = Double(nx) * spacing, sizeY = Double(ny) * spacing, sizeZ = Double(nz) * spacing
         let nE = tables.count, step = tables.step, invStep = 1 / step
@@ -61,7 +73,7 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
         var emitted = 0.0, escaped = 0.0, kap = 0.0, kerma = 0.0, uncollided = 0.0
         labels.withUnsafeBufferPointer { grid in
         labelMaterial.withUnsafeBufferPointer { labelMat in
-        labelIsBone.withUnsafeBufferPointer { isBone in
+        labelBone.withUnsafeBufferPointer { boneOf in
         airDistance.withUnsafeBufferPointer { airDistance in
         exponential.k.withUnsafeBufferPointer { zk in
         exponential.w.withUnsafeBufferPointer { zw in
@@ -96,11 +108,13 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                 var collided = false
                 // Energy-dependent quantities are refreshed only when the energy changes
                 // (at incoherent scatters), not at every Woodcock step.
-                var ie = 0, fe = 0.0, invMuMax = 0.0
+                var ie = 0, fe = 0.0, invMuMax = 0.0, ib = 0, fb = 0.0
                 func refresh(_ e: Double) {
                     let xe = e * invStep
                     ie = min(Int(xe), nE - 2)
                     fe = xe - Double(ie)
+                    ib = min(Int(e), bins - 1)
+                    fb = e - Double(ib)
                     invMuMax = 1 / (major[ie] + fe * (major[ie + 1] - major[ie]))
                     for m in 1..<nM {
                         let k = m * nE + ie
@@ -128,6 +142,12 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                         }
                         continue
                     }
+                    let b = boneOf[label]
+                    if b >= 0 {
+                        let f = nL + 2 * (b * bins + ib)
+                        out[f] += invMuMax
+                        out[f + 1] += invMuMax * fb
+                    }
                     let k = m * nE + ie
                     if rng.uniform() >= muLocal[m] * invMuMax { continue }   // virtual collision
                     collided = true
@@ -142,10 +162,6 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                         rotate(&dx, &dy, &dz, cosTheta: c, &rng)
                         if e1 < 1 { deposit = e; alive = false }
                         out[label] += deposit
-                        if isBone[label] {
-                            out[nL + label] += deposit * marrowRatio(e)
-                            out[2 * nL + label] += deposit * boneSurfaceRatio(e)
-                        }
                         e = e1
                         if !alive { break }
                         refresh(e)
@@ -156,20 +172,16 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                         continue
                     }
                     out[label] += deposit
-                    if isBone[label] {
-                        out[nL + label] += deposit * marrowRatio(e)
-                        out[2 * nL + label] += deposit * boneSurfaceRatio(e)
-                    }
                     if !alive { break }
                 }
             }
         } } } } } } } } } } } } }
-        out[3 * nL] += emitted
-        out[3 * nL + 1] += escaped
-        out[3 * nL + 2] += kap
-        out[3 * nL + 3] += kerma
-        out[3 * nL + 4] += Double(histories)
-        out[3 * nL + 5] += uncollided
+        out[bk] += emitted
+        out[bk + 1] += escaped
+        out[bk + 2] += kap
+        out[bk + 3] += kerma
+        out[bk + 4] += Double(histories)
+        out[bk + 5] += uncollided
     }
 }
 

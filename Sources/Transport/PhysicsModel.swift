@@ -3,7 +3,7 @@ import Phantoms
 
 /// Absorbers whose mass energy-absorption coefficient the dosimetry needs.
 public enum Absorber: Sendable {
-    case air, redMarrow, softTissue, skeleton
+    case air, redMarrow, yellowMarrow, softTissue, skeleton
 }
 
 /// The photon physics the transport needs, per phantom tissue. The product uses

@@ -42,7 +42,7 @@ public enum TransportSimulation {
                 }
             }
         }
-        return reduce(raw: raw, batches: batches, problem: problem, voxels: voxels, config: config,
+        return reduce(raw: raw, batches: batches, problem: problem, voxels: voxels, config: config, physics: physics,
                       seconds: Date().timeIntervalSince(start))
     }
 
@@ -67,9 +67,10 @@ public enum TransportSimulation {
             }
         })
         let labelMaterial = [0] + voxels.regions.map { $0.tissue.rawValue + 1 }
-        let labelIsBone = [false] + voxels.regions.map { if case .bone = $0.role { true } else { false } }
-        let marrow = EnergyTable { physics.muEnOverRho(.redMarrow, keV: $0) / physics.muEnOverRho(.skeleton, keV: $0) }
-        let surface = EnergyTable { physics.muEnOverRho(.softTissue, keV: $0) / physics.muEnOverRho(.skeleton, keV: $0) }
+        var labelBone = [-1], boneCount = 0
+        for r in voxels.regions {
+            if case .bone = r.role { labelBone.append(boneCount); boneCount += 1 } else { labelBone.append(-1) }
+        }
         let air = EnergyTable { physics.muEnOverRho(.air, keV: $0) }
         let source: BeamSource
         var divisor: Double
@@ -114,8 +115,8 @@ public enum TransportSimulation {
             divisor = source.fieldArea
         }
         let problem = TrackingProblem(nx: voxels.nx, ny: voxels.ny, nz: voxels.nz, origin: voxels.origin, spacing: voxels.spacing,
-                                      labels: voxels.labels, labelMaterial: labelMaterial, labelIsBone: labelIsBone,
-                                      tables: tables, marrowRatio: marrow, boneSurfaceRatio: surface, airMuEn: air,
+                                      labels: voxels.labels, labelMaterial: labelMaterial, labelBone: labelBone, boneCount: boneCount,
+                                      tables: tables, airMuEn: air,
                                       samplers: tissues.map { physics.sampler($0) }, source: source, spectrum: config.spectrum,
                                       airDistance: chessboardAirDistance(labels: voxels.labels, nx: voxels.nx, ny: voxels.ny, nz: voxels.nz))
         return Prepared(problem: problem, isPointSource: source.kind == .point, airKermaDivisor: divisor, focusToSkin: fsd)

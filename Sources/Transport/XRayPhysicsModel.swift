@@ -12,7 +12,7 @@ extension PhotonCrossSections: ScatterSampler {}
 public struct XRayPhysicsModel: PhysicsModel {
     let crossSections: [PhotonCrossSections]   // index = Tissue.rawValue
     let densities: [Double]
-    let air: PhotonCrossSections, redMarrow: PhotonCrossSections, softTissue: PhotonCrossSections, skeleton: PhotonCrossSections
+    let air: PhotonCrossSections, redMarrow: PhotonCrossSections, yellowMarrow: PhotonCrossSections, softTissue: PhotonCrossSections, skeleton: PhotonCrossSections
 
     public init() {
         let materials: [Material] = Tissue.allCases.map {
@@ -29,6 +29,7 @@ public struct XRayPhysicsModel: PhysicsModel {
         densities = materials.map { $0.density }
         air = PhotonCrossSections(material: .air)
         redMarrow = PhotonCrossSections(material: .redMarrow)
+        yellowMarrow = PhotonCrossSections(material: .yellowMarrow)
         softTissue = crossSections[Tissue.softTissue.rawValue]
         skeleton = crossSections[Tissue.skeleton.rawValue]
     }
@@ -43,6 +44,7 @@ public struct XRayPhysicsModel: PhysicsModel {
         switch absorber {
         case .air: air.muEnOverRho(keV)
         case .redMarrow: redMarrow.muEnOverRho(keV)
+        case .yellowMarrow: yellowMarrow.muEnOverRho(keV)
         case .softTissue: softTissue.muEnOverRho(keV)
         case .skeleton: skeleton.muEnOverRho(keV)
         }

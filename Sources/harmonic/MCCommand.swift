@@ -29,6 +29,12 @@ struct MCCommand: ParsableCommand {
         valid below 150 keV). Entrance air kerma is free-in-air on the central ray at the skin, \
         WITHOUT backscatter.
 
+        Red marrow: photon fluence in each of the 22 ICRP 143 skeletal sites, folded with the \
+        marrow kerma response and weighted by the site's share of the active marrow at the \
+        child's age (docs/red-marrow.md). The table ends with the sites that carry at least 1% \
+        of the marrow dose: their share of the marrow, their share of the dose and the marrow \
+        dose in the site (mGy per mGy entrance air kerma); --json gives every site.
+
         Example:
           harmonic mc --age 5 --sex F --kvp 70 --filter 3.5mmAl+0.1mmCu --projection LAO30/CRA20 \\
                       --field 10x10 --fsd 60 --histories 1e6

@@ -1,0 +1,86 @@
+import HarmonicCore
+
+/// Where each ICRP 143 skeletal site sits in the stylised skeleton.
+///
+/// The MIRD / Cristy-Eckerman bones are few solids (skull, spine, rib cage, clavicles,
+/// scapulae, arm bones hanging at the sides inside the trunk envelope, pelvis, one bone per
+/// leg), so each solid is divided among the sites it stands for, by position in the adult
+/// template (cm; z up from the trunk base, y posterior, x to the phantom's left), i.e.
+/// relative to the body, not to the bone solid (whose fitted size factor, 1.00-1.17, lets the
+/// trunk surface clip its ends). The boundaries are anatomical proportions, not fitted to any
+/// dose table:
+/// - skull: the mandible is its antero-inferior part (template y < -4 cm and z < 84 cm; the
+///   stylised head has no jaw below the cranium); the rest is craniofacial.
+/// - spine (trunk): sacrum below the top of the pelvis (z < 22 cm), lumbar vertebrae up to the
+///   base of the rib cage (z < 35.1 cm), thoracic vertebrae above; the neck spine is cervical.
+/// - rib cage: the sternum is the anterior part within 8 cm of the midline (y < 0, z > 47 cm,
+///   the manubrium to the xiphoid over ~20 cm of the adult chest); the rest is ribs. From 1 y
+///   on, the fitted rib-cage shell (size factor 1.02-1.17) lies outside the elliptic trunk on
+///   the anterior and posterior midline, so the sternum's marrow sits in the most anterior rib
+///   voxels, 6-8 cm from the midline (see docs/red-marrow.md).
+/// - arm bone (z 0-70 cm): adult segment lengths humerus 36, forearm 27, hand 19 cm (ICRP 23
+///   proportions) mapped onto the 70 cm of the template arm: humerus above z = 39 cm (upper
+///   half above 54.5 cm), radius (anterior half) and ulna (posterior half) from 16 to 39 cm,
+///   wrist and hand below 16 cm.
+/// - leg bone (z -2 to -78 cm): femur down to -42 cm (upper half above -22 cm), the patella
+///   the anterior part (y < -0.8 cm) of -40 to -44 cm, tibia (medial) and fibula (lateral
+///   0.6 cm of the bone) down to -74 cm, ankle and foot below.
+public enum BoneGeometry: Sendable, Hashable {
+    case skull, cervicalSpine, trunkSpine, ribCage, clavicle, scapula, arm, pelvis, leg
+
+    /// The sites this solid holds, in label order.
+    public var sites: [SkeletalSite] {
+        switch self {
+        case .skull: [.craniofacial, .mandible]
+        case .cervicalSpine: [.cervicalVertebrae]
+        case .trunkSpine: [.thoracicVertebrae, .lumbarVertebrae, .sacrum]
+        case .ribCage: [.ribs, .sternum]
+        case .clavicle: [.clavicles]
+        case .scapula: [.scapulae]
+        case .arm: [.humeriUpper, .humeriLower, .radii, .ulnae, .wristsAndHands]
+        case .pelvis: [.osCoxae]
+        case .leg: [.femoraUpper, .femoraLower, .patellae, .tibiae, .fibulae, .anklesAndFeet]
+        }
+    }
+
+    /// The site of a point of this solid, `q` in adult template coordinates (cm).
+    public func site(at q: Vec3) -> SkeletalSite {
+        switch self {
+        case .skull: return q.y < -4 && q.z < 84 ? .mandible : .craniofacial
+        case .cervicalSpine: return .cervicalVertebrae
+        case .trunkSpine: return q.z < 22 ? .sacrum : q.z < 35.1 ? .lumbarVertebrae : .thoracicVertebrae
+        case .ribCage: return abs(q.x) < 8 && q.y < 0 && q.z > 47 ? .sternum : .ribs
+        case .clavicle: return .clavicles
+        case .scapula: return .scapulae
+        case .arm:
+            if q.z >= 54.5 { return .humeriUpper }
+            if q.z >= 39 { return .humeriLower }
+            if q.z >= 16 { return q.y < 0 ? .radii : .ulnae }
+            return .wristsAndHands
+        case .pelvis: return .osCoxae
+        case .leg:
+            if q.z >= -22 { return .femoraUpper }
+            if q.z <= -40 && q.z >= -44 && q.y < -0.8 { return .patellae }
+            if q.z >= -42 { return .femoraLower }
+            if q.z >= -74 { return abs(q.x) > 10.6 ? .fibulae : .tibiae }
+            return .anklesAndFeet
+        }
+    }
+}
+
+extension BoneGeometry {
+    /// The solid whose first site is `site` (template bone roles name their first site).
+    init?(firstSite site: SkeletalSite) {
+        let all: [BoneGeometry] = [.skull, .cervicalSpine, .trunkSpine, .ribCage, .clavicle, .scapula, .arm, .pelvis, .leg]
+        guard let g = all.first(where: { $0.sites[0] == site }) else { return nil }
+        self = g
+    }
+}
+
+extension PhantomRegion {
+    /// The bone solid of a skeletal region (nil for soft tissue).
+    public var boneGeometry: BoneGeometry? {
+        if case let .bone(site) = role { return BoneGeometry(firstSite: site) }
+        return nil
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+import HarmonicCore
+import Phantoms
+
+/// The red-marrow part of the report: how the active marrow is distributed over the skeleton at
+/// each age (ICRP Publication 143 phantoms' tables; ICRP 89 for the adult), and which sites a
+/// cardiac field irradiates. When a marrow dose surprises a user, the distribution by site is
+/// the first question (docs/red-marrow.md).
+public enum RedMarrowSection {
+    /// Ages (years) shown: the ICRP 143 reference ages and the adult.
+    static let ages: [Double] = [0, 1, 5, 10, 15, 30]
+
+    public static func append(to r: inout HTMLReport, sex: Sex = .female) {
+        r.section("Red bone marrow by skeletal site")
+        r.paragraph("Share of the body's active (red) marrow in each skeletal site, % (\(sex == .female ? "female" : "male") reference phantoms: ICRP Publication 143 at 0-15 years, ICRP Publication 89 for the adult). Red-marrow doses are the marrow-weighted mean of the doses of these sites, each from the photon fluence in the site's bone. A cardiac field on the heart irradiates the thoracic vertebrae, the scapulae and the ribs (and the sternum in AP and oblique views); the skull, which holds about a third of the marrow at 1 and 5 years, the pelvis and the limbs lie outside it, so a child's mean marrow dose per KAP is far below the dose to the marrow in the field. `harmonic mc` lists, for any projection, the sites that carry the marrow dose.")
+        let compositions = ages.map { SkeletonComposition.reference(ageYears: $0, sex: sex) }
+        r.table(caption: "Active marrow by skeletal site, % of the total",
+                header: ["Site"] + ages.map { $0 == 30 ? "Adult" : $0 == 0 ? "Newborn" : "\(Int($0)) y" },
+                rows: SkeletalSite.allCases.map { site in
+                    [site.displayName] + compositions.map { formatNumber(100 * $0.activeMarrowFraction[site.rawValue]) }
+                } + [["Active marrow, g"] + compositions.map { formatNumber($0.activeMarrowMass) }])
+        r.endSection()
+    }
+}

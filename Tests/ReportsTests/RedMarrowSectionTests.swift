@@ -1,0 +1,21 @@
+import Foundation
+import HarmonicCore
+import Testing
+@testable import Reports
+
+@Suite("Report: red bone marrow by skeletal site")
+struct RedMarrowSectionTests {
+    @Test("the section tabulates the ICRP 143 marrow share of every site by age: craniofacial 32.7% at 1 y, none in the adult feet")
+    func distribution() {
+        var r = HTMLReport(title: "t")
+        RedMarrowSection.append(to: &r)
+        let html = r.html()
+        #expect(html.contains("Red bone marrow by skeletal site"))
+        // 01F_skeleton.dat: craniofacial AM 50.46 of 154.13 g = 32.7%; 05F: 119.85 of 367.32 g = 32.6%.
+        let row = html.components(separatedBy: "<tr>").first { $0.contains(">craniofacial<") } ?? ""
+        #expect(row.contains("32.7") && row.contains("32.6"))
+        let feet = html.components(separatedBy: "<tr>").first { $0.contains(">ankles and feet<") } ?? ""
+        // The adult column (last) is 0: ICRP 89 has no active marrow distal to the proximal femora.
+        #expect(feet.hasSuffix("<td class=\"num\">0</td></tr>\n"), "\(feet)")
+    }
+}
