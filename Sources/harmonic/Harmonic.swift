@@ -25,6 +25,8 @@ struct Harmonic: AsyncParsableCommand {
             AnalyzeCommand.self,
             DoseCommand.self,
             LibraryCommand.self,
+            UsersCommand.self,
+            ServeCommand.self,
         ]
     )
 }
