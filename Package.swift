@@ -31,6 +31,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.0.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth", from: "2.5.0"),
     ],
     targets: [
         // Value types shared by every layer: units, organs, dates, identifiers, errors.
@@ -77,6 +80,21 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+        ]),
+
+        // The registry's PostgreSQL store (postgres-nio), apart so that the embedded SQLite path
+        // (Reports, Synthesis, their tests) does not build or link NIO and PostgreSQL.
+        .target(name: "RegistryPostgres", dependencies: [
+            "Registry", .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+
+        // `harmonic serve`: the consortium's HTTP API on Hummingbird 2 (docs/server.md).
+        .target(name: "HarmonicServer", dependencies: [
+            "HarmonicCore", "Registry", "RegistryPostgres", "Dosimetry",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         ]),
 
         // Seeded synthetic cohorts in the CSV layout of a site extract, with the true risks on the side.
@@ -90,7 +108,7 @@ let package = Package(
         .executableTarget(name: "harmonic", dependencies: [
             "HarmonicCore", "DICOM", "XRayPhysics", "Phantoms", "Transport",
             "Epidemiology", "Registry", "Reports", "Synthesis", "Dosimetry", "FollowUp", "RiskProjection",
-            "RTDose",
+            "RTDose", "RegistryPostgres", "HarmonicServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -98,7 +116,7 @@ let package = Package(
         .executableTarget(name: "HarmonicBench", dependencies: [
             "HarmonicCore", "DICOM", "XRayPhysics", "Phantoms", "Transport",
             "Epidemiology", "Registry", "Reports", "Synthesis", "Dosimetry", "FollowUp", "RiskProjection",
-            "RTDose",
+            "RTDose", "RegistryPostgres",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], swiftSettings: fastMath),
 
@@ -112,13 +130,15 @@ let package = Package(
         .testTarget(name: "TransportTests", dependencies: ["Transport", "HarmonicTestSupport"]),
         .testTarget(name: "EpidemiologyTests", dependencies: ["Epidemiology", "HarmonicTestSupport",
                                                               "Registry", "Synthesis", "Reports"]),
-        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Epidemiology", "HarmonicTestSupport"]),
+        .testTarget(name: "RegistryTests", dependencies: ["Registry", "Epidemiology", "HarmonicTestSupport", "RegistryPostgres"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Synthesis", "HarmonicTestSupport", "Dosimetry"]),
         .testTarget(name: "DosimetryTests", dependencies: ["Dosimetry", "HarmonicTestSupport"]),
         .testTarget(name: "FollowUpTests", dependencies: ["FollowUp", "Registry", "Synthesis", "Reports", "HarmonicTestSupport"]),
         .testTarget(name: "RiskProjectionTests", dependencies: ["RiskProjection", "Reports", "HarmonicTestSupport"]),
         .testTarget(name: "RTDoseTests", dependencies: ["RTDose", "DICOM", "Phantoms", "HarmonicTestSupport"],
                     resources: [.copy("Resources")]),
+        .testTarget(name: "HarmonicServerTests", dependencies: ["HarmonicServer", "Registry", "HarmonicTestSupport",
+                                                                .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Registry", "Reports", "HarmonicTestSupport"]),
     ]
 )

@@ -9,6 +9,7 @@ struct HarmonicBench: AsyncParsableCommand {
         abstract: "Benchmarks for Harmonic (figures in BENCHMARKS.md). Build with -c release.",
         subcommands: [
             IngestBench.self,
+            StoreIngestBench.self,
             SynthBench.self,
             DicomBench.self, DicomFuzzBench.self, DicomIngestBench.self,
             PhantomFitBench.self, TransportBench.self, Chang2017Bench.self, CardiacTrendBench.self,

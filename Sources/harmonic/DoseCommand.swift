@@ -84,6 +84,7 @@ struct DoseEstimateCommand: ParsableCommand {
         size (wider without --weight) and projection mix (none when --projections is given).
         Example:
           harmonic dose estimate --age 3 --weight 14 --kap 4.2 --procedure "ASD closure" --sex F --projections "PA:0.6,LAT:0.4"
+          harmonic dose estimate --age 3 --kap 4.2 --json     (quantities: central, mean, low95, high95; mGy, effective mSv)
         """
     )
 
@@ -98,24 +99,27 @@ struct DoseEstimateCommand: ParsableCommand {
     @Option(help: "Calendar year of the procedure (sets the KAP-meter uncertainty and era beam quality).") var year: Double = 2020
     @Option(help: "Realisations for the intervals.") var realisations: Int = 2000
 
+    @Flag(help: "Print the estimate as JSON (the same document as GET /api/dose/estimate of harmonic serve).") var json = false
+
     func run() throws {
-        guard let sexValue = Sex(code: sex) else { throw ValidationError("--sex must be M or F, got '\(sex)'") }
         let t0 = Date()
         let (source, identity) = try DefaultCoefficientSource.load()
         let loaded = Date()
-        let calculator = DoseCalculator(source: source, realisations: realisations, sourceIdentity: identity)
-        let request = DoseCalculator.Request(
-            age: age, sex: sexValue, weightKg: weight, kapGyCm2: kap,
-            procedureType: procedure.lowercased().replacingOccurrences(of: " ", with: "_"),
-            kVp: kvp, copperMillimetres: copper, projections: try projections.map(DoseCalculator.parseProjections), year: year)
-        let values: [DoseCalculator.Value]
-        do { values = try calculator.estimate(request) } catch let e as DoseModelError { throw ValidationError(e.description) }
+        let report: DoseEstimateReport
+        do {
+            report = try DoseEstimateReport.estimate(source: source, identity: identity, age: age, sex: sex, weightKg: weight, kapGyCm2: kap,
+                                                     procedure: procedure, kVp: kvp, copperMm: copper, projections: projections, year: year,
+                                                     realisations: realisations)
+        } catch let e as DoseModelError { throw ValidationError(e.description) }
         let done = Date()
-        print("Quantity               central      mean   95% interval")
-        for v in values {
-            let name = v.quantity == .effective ? "Effective dose (mSv)" : DoseQuantity.organs[v.quantity.rawValue].displayName + " (mGy)"
-            print(name.padding(toLength: 22, withPad: " ", startingAt: 0)
-                  + String(format: " %9.3g %9.3g   %.3g - %.3g", v.central, v.mean, v.low, v.high))
+        if json {
+            print(String(decoding: try report.json(), as: UTF8.self))
+        } else {
+            print("Quantity               central      mean   95% interval")
+            for v in report.quantities {
+                print("\(v.name) (\(v.unit))".padding(toLength: 22, withPad: " ", startingAt: 0)
+                      + String(format: " %9.3g %9.3g   %.3g - %.3g", v.central, v.mean, v.low95, v.high95))
+            }
         }
         note(String(format: "estimate in %.2f ms (coefficient source %@ loaded in %.0f ms)", done.timeIntervalSince(loaded) * 1000,
                     identity, loaded.timeIntervalSince(t0) * 1000))

@@ -31,6 +31,8 @@ struct Harmonic: AsyncParsableCommand {
             PoolCommand.self,
             RiskCommand.self,
             RTCommand.self,
+            UsersCommand.self,
+            ServeCommand.self,
         ]
     )
 }

@@ -31,133 +31,133 @@ struct CrossRowRuleTests {
         return entry
     }
 
-    @Test("the clean radiotherapy extract loads every row with exit code 0")
-    func cleanRadiotherapyExtract() throws {
+    @Test("the clean radiotherapy extract loads every row with exit code 0", arguments: StoreKind.all)
+    func cleanRadiotherapyExtract(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()
         let report = try Fixture.load(store, Fixture.radiotherapyExtract)
         #expect(report.exitCode == 0)
         #expect(report.accepted == 14)
         #expect(try store.quarantine().isEmpty)
-    }
+    } }
 
     // MARK: Patients
 
     /// Every table that points at a child: loaded without them, a rejected child is the only rejection.
     static let childTables = ["rt_courses", "rt_imaging", "biobank_samples", "biomarker_measurements", "pro_scores", "cancer_outcomes"]
 
-    @Test("a last contact before the birth date is rejected")
-    func lastContactBeforeBirth() throws {
+    @Test("a last contact before the birth date is rejected", arguments: StoreKind.all)
+    func lastContactBeforeBirth(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         try expectRejected(["patients": Fixture.replace(Fixture.patients, row: 1, column: "last_contact_date", value: "2000-12-31")], without: Self.childTables,
                            table: "patients", line: 2, field: "last_contact_date", value: "2000-12-31", reason: "before the birth date")
-    }
+    } }
 
-    @Test("a death date before the birth date is rejected")
-    func deathBeforeBirth() throws {
+    @Test("a death date before the birth date is rejected", arguments: StoreKind.all)
+    func deathBeforeBirth(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         try expectRejected(["patients": Fixture.replace(Fixture.patients, row: 2, column: "death_date", value: "1995-01-15")], without: Self.childTables,
                            table: "patients", line: 3, field: "death_date", value: "1995-01-15", reason: "before the birth date")
-    }
+    } }
 
-    @Test("a death date while vital status is not dead is rejected")
-    func deathDateButAlive() throws {
+    @Test("a death date while vital status is not dead is rejected", arguments: StoreKind.all)
+    func deathDateButAlive(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         try expectRejected(["patients": Fixture.replace(Fixture.patients, row: 1, column: "death_date", value: "2020-12-31")], without: Self.childTables,
                            table: "patients", line: 2, field: "vital_status", value: "alive", reason: "vital_status is not dead")
-    }
+    } }
 
-    @Test("an emigration date before the birth date is rejected")
-    func emigrationBeforeBirth() throws {
+    @Test("an emigration date before the birth date is rejected", arguments: StoreKind.all)
+    func emigrationBeforeBirth(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let p = Fixture.replace(Fixture.patients, row: 1, ["emigration_date": "2000-01-01", "vital_status": "emigrated"])
         try expectRejected(["patients": p], without: Self.childTables, table: "patients", line: 2, field: "emigration_date", value: "2000-01-01", reason: "before the birth date")
-    }
+    } }
 
-    @Test("a last contact after emigration is rejected (emigration ends follow-up)")
-    func contactAfterEmigration() throws {
+    @Test("a last contact after emigration is rejected (emigration ends follow-up)", arguments: StoreKind.all)
+    func contactAfterEmigration(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let p = Fixture.replace(Fixture.patients, row: 1, ["emigration_date": "2018-07-01", "vital_status": "emigrated"])
         try expectRejected(["patients": p], without: Self.childTables, table: "patients", line: 2, field: "last_contact_date", value: "2020-12-31",
                            reason: "after the emigration date")
-    }
+    } }
 
-    @Test("an emigration date after the death date is rejected")
-    func emigrationAfterDeath() throws {
+    @Test("an emigration date after the death date is rejected", arguments: StoreKind.all)
+    func emigrationAfterDeath(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let p = Fixture.replace(Fixture.patients, row: 1, ["vital_status": "dead", "death_date": "2015-01-01",
                                                            "last_contact_date": "2015-01-01", "emigration_date": "2016-01-01"])
         try expectRejected(["patients": p], without: Self.childTables, table: "patients", line: 2, field: "emigration_date", value: "2016-01-01",
                            reason: "after the death date")
-    }
+    } }
 
-    @Test("an emigrated child last seen on the day of emigration is accepted")
-    func contactOnEmigrationDay() throws {
+    @Test("an emigrated child last seen on the day of emigration is accepted", arguments: StoreKind.all)
+    func contactOnEmigrationDay(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let p = Fixture.replace(Fixture.patients, row: 1, ["emigration_date": "2018-07-01", "vital_status": "emigrated",
                                                            "last_contact_date": "2018-07-01"])
         let store = try Fixture.store()
         #expect(try Fixture.load(store, ["patients": p]).exitCode == 0)
         #expect(try store.count("patients") == 2)
-    }
+    } }
 
     // MARK: Radiotherapy courses and imaging
 
-    @Test("a course ending before it starts is rejected")
-    func courseEndBeforeStart() throws {
+    @Test("a course ending before it starts is rejected", arguments: StoreKind.all)
+    func courseEndBeforeStart(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         try expectRejected(["rt_courses": Fixture.replace(Fixture.courses, row: 1, column: "end_date", value: "2009-12-01")], without: ["rt_imaging"],
                            table: "rt_courses", line: 2, field: "end_date", value: "2009-12-01", reason: "before start_date")
-    }
+    } }
 
-    @Test("a course starting after the child's 19th birthday is rejected")
-    func courseAdultAge() throws {
+    @Test("a course starting after the child's 19th birthday is rejected", arguments: StoreKind.all)
+    func courseAdultAge(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         // P1 born 2001-03-04 is 19.2 years old on 2020-06-01 (before its last contact 2020-12-31).
         let c = Fixture.replace(Fixture.courses, row: 1, ["start_date": "2020-06-01", "end_date": "2020-07-10"])
         try expectRejected(["rt_courses": c], without: ["rt_imaging"],
                            table: "rt_courses", line: 2, field: "start_date", value: "2020-06-01", reason: "ages 0-18")
-    }
+    } }
 
-    @Test("a course ending after the child's death is rejected")
-    func courseEndAfterDeath() throws {
+    @Test("a course ending after the child's death is rejected", arguments: StoreKind.all)
+    func courseEndAfterDeath(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         try expectRejected(["rt_courses": Fixture.replace(Fixture.courses, row: 2, column: "end_date", value: "2010-06-01")], without: ["rt_imaging"],
                            table: "rt_courses", line: 3, field: "end_date", value: "2010-06-01", reason: "after the child's death")
-    }
+    } }
 
-    @Test("a course ending after the child's last contact is rejected")
-    func courseEndAfterLastContact() throws {
+    @Test("a course ending after the child's last contact is rejected", arguments: StoreKind.all)
+    func courseEndAfterLastContact(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         // P1 alive, last contact 2020-12-31; a course from 2019-12-01 (age 18.7) ending in 2021.
         let c = Fixture.replace(Fixture.courses, row: 1, ["start_date": "2019-12-01", "end_date": "2021-01-15"])
         try expectRejected(["rt_courses": c], without: ["rt_imaging"],
                            table: "rt_courses", line: 2, field: "end_date", value: "2021-01-15", reason: "after the child's last contact date")
-    }
+    } }
 
-    @Test("imaging of a course dated after the child's death is rejected")
-    func imagingAfterDeath() throws {
+    @Test("imaging of a course dated after the child's death is rejected", arguments: StoreKind.all)
+    func imagingAfterDeath(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         // I2 belongs to course R2 of P2, who died on 2010-05-01.
         try expectRejected(["rt_imaging": Fixture.replace(Fixture.rtImaging, row: 2, column: "first_date", value: "2010-06-01")],
                            table: "rt_imaging", line: 3, field: "first_date", value: "2010-06-01", reason: "after the child's death")
-    }
+    } }
 
-    @Test("imaging dated before the child's birth is rejected")
-    func imagingBeforeBirth() throws {
+    @Test("imaging dated before the child's birth is rejected", arguments: StoreKind.all)
+    func imagingBeforeBirth(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         try expectRejected(["rt_imaging": Fixture.replace(Fixture.rtImaging, row: 1, ["first_date": "2000-01-01", "last_date": "2000-02-01"])],
                            table: "rt_imaging", line: 2, field: "first_date", value: "2000-01-01", reason: "before the child's birth")
-    }
+    } }
 
-    @Test("imaging whose last session is before its first is rejected")
-    func imagingLastBeforeFirst() throws {
+    @Test("imaging whose last session is before its first is rejected", arguments: StoreKind.all)
+    func imagingLastBeforeFirst(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         try expectRejected(["rt_imaging": Fixture.replace(Fixture.rtImaging, row: 1, column: "last_date", value: "2009-12-01")],
                            table: "rt_imaging", line: 2, field: "last_date", value: "2009-12-01", reason: "before first_date")
-    }
+    } }
 
-    @Test("imaging of an unknown course is rejected")
-    func imagingUnknownCourse() throws {
+    @Test("imaging of an unknown course is rejected", arguments: StoreKind.all)
+    func imagingUnknownCourse(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         try expectRejected(["rt_imaging": Fixture.replace(Fixture.rtImaging, row: 2, column: "course_id", value: "R9")],
                            table: "rt_imaging", line: 3, field: "course_id", value: "R9", reason: "unknown rt_courses key")
-    }
+    } }
 
     // MARK: Samples, measurements, scores and outcomes
 
-    @Test("a biomarker measurement of an unknown sample is rejected")
-    func measurementUnknownSample() throws {
+    @Test("a biomarker measurement of an unknown sample is rejected", arguments: StoreKind.all)
+    func measurementUnknownSample(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         try expectRejected(["biomarker_measurements": Fixture.replace(Fixture.biomarkers, row: 1, column: "sample_id", value: "S9")],
                            table: "biomarker_measurements", line: 2, field: "sample_id", value: "S9", reason: "unknown biobank_samples key")
-    }
+    } }
 
-    @Test("a measurement of a quarantined sample is rejected with it, not stored unlinked")
-    func measurementOfQuarantinedSample() throws {
+    @Test("a measurement of a quarantined sample is rejected with it, not stored unlinked", arguments: StoreKind.all)
+    func measurementOfQuarantinedSample(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()
         let files = Fixture.radiotherapyExtract.merging(["biobank_samples": Fixture.replace(Fixture.samples, row: 2, column: "collection_date", value: "2010-06-01")]) { _, new in new }
         try Fixture.load(store, files)
@@ -165,32 +165,32 @@ struct CrossRowRuleTests {
         #expect(q.map(\.table) == ["biobank_samples", "biomarker_measurements"])
         #expect(q.last?.value == "S2" && q.last?.line == 3)
         #expect(try store.count("biomarker_measurements") == 1)
-    }
+    } }
 
-    @Test("a biobank sample collected after the child's death is rejected")
-    func sampleAfterDeath() throws {
+    @Test("a biobank sample collected after the child's death is rejected", arguments: StoreKind.all)
+    func sampleAfterDeath(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         try expectRejected(["biobank_samples": Fixture.replace(Fixture.samples, row: 2, column: "collection_date", value: "2010-06-01")],
                            without: ["biomarker_measurements"],
                            table: "biobank_samples", line: 3, field: "collection_date", value: "2010-06-01", reason: "after the child's death")
-    }
+    } }
 
-    @Test("a patient-reported score dated after the child's death is rejected")
-    func scoreAfterDeath() throws {
+    @Test("a patient-reported score dated after the child's death is rejected", arguments: StoreKind.all)
+    func scoreAfterDeath(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         try expectRejected(["pro_scores": Fixture.replace(Fixture.proScores, row: 2, column: "score_date", value: "2010-06-01")],
                            table: "pro_scores", line: 3, field: "score_date", value: "2010-06-01", reason: "after the child's death")
-    }
+    } }
 
-    @Test("a cancer diagnosed after the child's death is rejected")
-    func diagnosisAfterDeath() throws {
+    @Test("a cancer diagnosed after the child's death is rejected", arguments: StoreKind.all)
+    func diagnosisAfterDeath(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         try expectRejected(["cancer_outcomes": Fixture.replace(Fixture.outcomesBothChildren, row: 2, column: "diagnosis_date", value: "2010-06-01")],
                            table: "cancer_outcomes", line: 3, field: "diagnosis_date", value: "2010-06-01", reason: "after the child's death")
-    }
+    } }
 
-    @Test("a cancer diagnosed on the day of death (death certificate) is accepted")
-    func diagnosisOnDeathDay() throws {
+    @Test("a cancer diagnosed on the day of death (death certificate) is accepted", arguments: StoreKind.all)
+    func diagnosisOnDeathDay(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()
         let o = Fixture.replace(Fixture.outcomesBothChildren, row: 2, column: "diagnosis_date", value: "2010-05-01")
         #expect(try Fixture.load(store, ["patients": Fixture.patients, "cancer_outcomes": o]).exitCode == 0)
         #expect(try store.count("cancer_outcomes") == 2)
-    }
+    } }
 }

@@ -49,7 +49,7 @@ enum DICOMFolder {
     static func ingest(_ folder: URL, store: RegistryStore? = nil,
                        ingest: DICOMIngest = DICOMIngest(procedureClassIfMissing: "interventional")) throws -> (RegistryStore, DICOMIngest.Summary) {
         let store = try store ?? {
-            let s = try RegistryStore.inMemory(role: .dataManager(site: "NO"))
+            let s = try Fixture.store()
             let files = try Fixture.write(["patients": patients])
             _ = try s.ingest(files: files, site: "NO", pseudonymiser: Fixture.keyNO, user: "test")
             return s
@@ -75,8 +75,8 @@ struct RandomNumberGeneratorWithSeed: RandomNumberGenerator {
 
 @Suite("ingest-dicom: dose reports and RT objects of a folder into the registry")
 struct DICOMIngestTests {
-    @Test("dose reports become procedures with totals and their irradiation events; the rest is listed with a reason")
-    func loadsAndLists() throws {
+    @Test("dose reports become procedures with totals and their irradiation events; the rest is listed with a reason", arguments: StoreKind.all)
+    func loadsAndLists(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let (store, s) = try DICOMFolder.ingest(try DICOMFolder.make())
         // Real: GE, Canon, Siemens Zee, Philips Allura, no-kVp; generated: 4 vendors. u104 is inconsistent,
         // siemens_axiom_artis belongs to a child not in patients.csv.
@@ -93,63 +93,63 @@ struct DICOMIngestTests {
         #expect(reason("siemens_axiom_artis.dcm")?.contains("child not in the registry") == true)
         #expect(reason("general/test-SR.dcm")?.contains("not an X-ray radiation dose report") == true)
         #expect(s.exitCode == 3)
-    }
+    } }
 
-    @Test("a report whose events add up to 16 % less KAP than its stated total (real Philips Allura Clarity) is listed as inconsistent")
-    func inconsistentTotals() throws {
+    @Test("a report whose events add up to 16 % less KAP than its stated total (real Philips Allura Clarity) is listed as inconsistent", arguments: StoreKind.all)
+    func inconsistentTotals(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let (store, s) = try DICOMFolder.ingest(try DICOMFolder.make())
         let r = try #require(s.problems.first { $0.file.hasSuffix("philips_allura_clarity_u104.dcm") })
         // Values from pydicom on the same file: events 6.59055e-6 Gy·m², total 7.83913e-6 Gy·m².
         #expect(r.reason.contains("inconsistent"))
         #expect(r.reason.contains("0.0659055") && r.reason.contains("0.0783913"))
         // Nothing of it is stored: the dose reports kept are exactly the procedures loaded.
-        let n = try store.writer.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM dicom_objects WHERE kind = 'dose_report'") }
+        let n = try store.backend.read { db in try db.scalar("SELECT COUNT(*) FROM dicom_objects WHERE kind = 'dose_report'").flatMap { Int.fromDatabaseValue($0) } }
         #expect(n == s.proceduresInserted)
-    }
+    } }
 
-    @Test("the DICOM Patient ID and the CSV site id of the same child give the same pseudonym, so the report links to the child")
-    func sameChildLinks() throws {
+    @Test("the DICOM Patient ID and the CSV site id of the same child give the same pseudonym, so the report links to the child", arguments: StoreKind.all)
+    func sameChildLinks(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let (store, _) = try DICOMFolder.ingest(try DICOMFolder.make())
         let pseudonym = Fixture.keyNO.pseudonym(for: "abc123def")  // Patient ID of RF-RDSR-Philips_Allura.dcm
-        let linked = try store.writer.read { db in
-            try Row.fetchOne(db, sql: """
+        let linked = try store.backend.read { db in
+            try db.fetch("""
                 SELECT p.patient_pseudonym, c.kap_gycm2, c.procedure_date, c.equipment, c.weight_kg,
                        (SELECT COUNT(*) FROM irradiation_events e WHERE e.site_procedure_id = c.site_procedure_id)
                 FROM cardiac_procedures c JOIN patients p ON p.patient_pseudonym = c.patient_pseudonym AND p.site = c.site
                 WHERE p.patient_pseudonym = ?
-                """, arguments: [pseudonym])
+                """, [pseudonym.databaseValue]).first
         }
         let row = try #require(linked)
         // Dose (RP) and DAP totals of the report (dsrdump: DAP total 0.00015356864017 Gy·m² = 1.5356864017 Gy·cm²), 3 events, 86.2 kg.
-        #expect(abs((row[1] as Double) - 1.5356864017) < 1e-9)  // exact decimal copy: tolerance is float rounding only
-        #expect(row[2] as String == "2016-03-15")
-        #expect((row[3] as String).contains("Allura"))
-        #expect(row[4] as Double == 86.2)
-        #expect(row[5] as Int == 3)
-    }
+        #expect(abs(try #require(row.double(1)) - 1.5356864017) < 1e-9)  // exact decimal copy: tolerance is float rounding only
+        #expect(row.string(2) == "2016-03-15")
+        #expect(row.string(3)?.contains("Allura") == true)
+        #expect(row.double(4) == 86.2)
+        #expect(row.int(5) == 3)
+    } }
 
-    @Test("a report without a Has Intent modifier is listed unless a procedure class is given for such reports")
-    func missingIntent() throws {
+    @Test("a report without a Has Intent modifier is listed unless a procedure class is given for such reports", arguments: StoreKind.all)
+    func missingIntent(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let (_, s) = try DICOMFolder.ingest(try DICOMFolder.make(), ingest: DICOMIngest())
         let generated = s.problems.filter { $0.file.contains("/generated/") }
         #expect(generated.count == 4)
         #expect(generated.allSatisfy { $0.reason.contains("no Has Intent") })
         #expect(s.proceduresInserted == 5)
-    }
+    } }
 
-    @Test("a table position outside the dictionary range (Philips lateral 1818.6 mm, a vendor reference) is left empty and the event kept")
-    func offScaleTablePosition() throws {
+    @Test("a table position outside the dictionary range (Philips lateral 1818.6 mm, a vendor reference) is left empty and the event kept", arguments: StoreKind.all)
+    func offScaleTablePosition(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let (store, s) = try DICOMFolder.ingest(try DICOMFolder.make())
         #expect(s.notes.contains { $0.file.hasSuffix("RF-RDSR-Philips_Allura.dcm") && $0.reason.contains("table_lateral_mm") })
         #expect(!s.problems.contains { $0.file.hasSuffix("RF-RDSR-Philips_Allura.dcm") })
-        let events = try store.writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM irradiation_events WHERE table_lateral_mm IS NULL AND field_area_cm2 IS NOT NULL")
+        let events = try store.backend.read { db in
+            try db.scalar("SELECT COUNT(*) FROM irradiation_events WHERE table_lateral_mm IS NULL AND field_area_cm2 IS NOT NULL").flatMap { Int.fromDatabaseValue($0) }
         }
         #expect((events ?? 0) >= 3)
-    }
+    } }
 
-    @Test("loading the same folder again changes nothing: rows are keyed by SOP Instance UID and event UID")
-    func idempotent() throws {
+    @Test("loading the same folder again changes nothing: rows are keyed by SOP Instance UID and event UID", arguments: StoreKind.all)
+    func idempotent(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let folder = try DICOMFolder.make()
         let (store, first) = try DICOMFolder.ingest(folder)
         let (_, second) = try DICOMFolder.ingest(folder, store: store)
@@ -158,27 +158,29 @@ struct DICOMIngestTests {
         #expect(second.eventsInserted == 0 && second.eventsUpdated == 0 && second.eventsUnchanged == first.eventsInserted)
         let stored = try store.count("cardiac_procedures")
         #expect(stored == first.proceduresInserted)
-    }
+    } }
 
-    @Test("RT plan, dose and structure set objects are recorded in dicom_objects for the radiotherapy courses")
-    func rtObjectsKept() throws {
+    @Test("RT plan, dose and structure set objects are recorded in dicom_objects for the radiotherapy courses", arguments: StoreKind.all)
+    func rtObjectsKept(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let (store, s) = try DICOMFolder.ingest(try DICOMFolder.make())
-        let kinds = try store.writer.read { db in try String.fetchAll(db, sql: "SELECT kind FROM dicom_objects WHERE kind LIKE 'rt_%' ORDER BY kind") }
+        let kinds = try store.backend.read { db in try db.strings("SELECT kind FROM dicom_objects WHERE kind LIKE 'rt_%' ORDER BY kind") }
         // rtplan, rtstruct, and rtdose/rtdose_expb/badVR: three encodings of one SOP instance (pydicom's
         // README), kept once because rows are keyed by SOP Instance UID.
         #expect(kinds == ["rt_dose", "rt_plan", "rt_structure_set"])
         #expect(s.rtObjects == 5)
-    }
+    } }
 
-    @Test("no Patient Name, raw Patient ID or file path is stored anywhere in the database")
-    func noDirectIdentifiers() throws {
+    @Test("no Patient Name, raw Patient ID or file path is stored anywhere in the database", arguments: StoreKind.all)
+    func noDirectIdentifiers(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let folder = try DICOMFolder.make()
         let (store, _) = try DICOMFolder.ingest(folder)
-        let everything = try store.writer.read { db -> String in
+        let everything = try store.backend.read { db -> String in
             var text = ""
-            for t in try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'") {
-                for r in try Row.fetchAll(db, sql: "SELECT * FROM \"\(t)\"") {
-                    for v in r.databaseValues { if case .string(let s) = v.storage { text += s + "\n" } }
+            let tables = db.dialect == .sqlite ? "SELECT name FROM sqlite_master WHERE type = 'table'"
+                : "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()"
+            for t in try db.strings(tables) {
+                for r in try db.fetch("SELECT * FROM \"\(t)\"") {
+                    for v in r { if case .string(let s) = v.storage { text += s + "\n" } }
                 }
             }
             return text
@@ -198,5 +200,5 @@ struct DICOMIngestTests {
             """, arguments: [folder.path]).split(separator: "\n").map(String.init)
         #expect(!names.isEmpty)
         for n in Set(names) { #expect(!everything.contains(n), "patient name part \(n) stored") }
-    }
+    } }
 }

@@ -20,33 +20,37 @@ struct DoseRunTests {
     func loadedStore() throws -> (RegistryStore, String) {
         let dir = try SharedData.temporaryDirectory("dose-run")
         let path = dir.appendingPathComponent("store.sqlite").path
-        let manager = try RegistryStore(path: path, role: .dataManager(site: "NO"))
+        // SQLite: a store file; PostgreSQL: a schema, with the realisation side file at `path`.
+        let manager = StoreKind.current == .sqlite ? try RegistryStore(path: path, role: .dataManager(site: "NO")) : try Fixture.store()
         try Fixture.load(manager, ["patients": Fixture.patients, "cardiac_procedures": Fixture.procedures, "irradiation_events": Fixture.events])
         return (try manager.opened(as: .analyst), path)
     }
 
-    @Test("procedure_organ_dose has the columns the epidemiology layer reads, one row per procedure with its tier")
-    func tableHasTheAgreedColumns() throws {
+    @Test("procedure_organ_dose has the columns the epidemiology layer reads, one row per procedure with its tier", arguments: StoreKind.all)
+    func tableHasTheAgreedColumns(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let (store, path) = try loadedStore()
         let summary = try DoseRun.run(store: store, storePath: path, source: ConstantCoefficients(), settings: ReconstructionSettings(realisations: 16))
         #expect(summary.procedures == 2 && summary.events == 2)
-        let columns = try store.read { db in try db.columns(in: "procedure_organ_dose").map(\.name) }
+        let columns = try store.backend.read { db in
+            try db.strings(db.dialect == .sqlite ? "SELECT name FROM pragma_table_info('procedure_organ_dose')"
+                           : "SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'procedure_organ_dose'")
+        }
         for c in ["site", "site_procedure_id", "patient_pseudonym", "procedure_date", "tier", "flag_reason", "kap_gycm2_used",
                   "red_marrow_mgy", "breast_mgy", "lung_mgy", "heart_mgy", "thyroid_mgy", "oesophagus_mgy", "brain_mgy",
                   "effective_dose_msv", "input_hash", "run_id"] {
             #expect(columns.contains(c), "missing column \(c)")
         }
-        let tiers = try store.read { db in try Row.fetchAll(db, sql: "SELECT site_procedure_id, tier, kap_gycm2_used FROM procedure_organ_dose ORDER BY 1") }
-        #expect(tiers.map { $0[1] as String } == ["event", "totals"])
+        let tiers = try store.backend.read { db in try db.fetch("SELECT site_procedure_id, tier, kap_gycm2_used FROM procedure_organ_dose ORDER BY 1") }
+        #expect(tiers.map { $0.string(1) } == ["event", "totals"])
         // C1's events sum to 1.5 + 2.7 = 4.2 Gy·cm² (Fixture.events); C2 recorded 2.5.
-        #expect(abs((tiers[0][2] as Double) - 4.2) < 1e-9 && (tiers[1][2] as Double) == 2.5)
+        #expect(abs((tiers[0].double(2) ?? 0) - 4.2) < 1e-9 && tiers[1].double(2) == 2.5)
         let reader = try RealisationReader(path: summary.realisationFile)
         #expect(reader.rows == 2 && reader.realisations == 16)
         #expect(try RealisationIndex.read(DoseRun.indexPath(realisationFile: summary.realisationFile)).map(\.procedureID) == ["C1", "C2"].sorted())
-    }
+    } }
 
-    @Test("an incremental run recomputes only the procedures whose inputs changed")
-    func incrementalRecomputesOnlyChanged() throws {
+    @Test("an incremental run recomputes only the procedures whose inputs changed", arguments: StoreKind.all)
+    func incrementalRecomputesOnlyChanged(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let (store, path) = try loadedStore()
         let settings = ReconstructionSettings(realisations: 16)
         let first = try DoseRun.run(store: store, storePath: path, source: ConstantCoefficients(), settings: settings)
@@ -62,16 +66,16 @@ struct DoseRunTests {
         let third = try DoseRun.run(store: store, storePath: path, source: ConstantCoefficients(), settings: settings)
         #expect(third.computed == 1 && third.reused == 1)
         #expect(try RealisationReader(path: third.realisationFile).values(row: rowC1, quantity: 0) == c1Before)
-        let runs = try store.read { db in try Row.fetchAll(db, sql: "SELECT site_procedure_id, run_id FROM procedure_organ_dose ORDER BY 1") }
-        #expect(runs.map { $0[1] as Int64 } == [first.runID, third.runID])
-    }
+        let runs = try store.backend.read { db in try db.fetch("SELECT site_procedure_id, run_id FROM procedure_organ_dose ORDER BY 1") }
+        #expect(runs.map { $0.int64(1) } == [first.runID, third.runID])
+    } }
 
-    @Test("harmonic analyze reads the reconstruction's realisation file: each procedure's realisations average to its stored mean dose")
-    func analysisReadsTheReconstructionsRealisations() throws {
+    @Test("harmonic analyze reads the reconstruction's realisation file: each procedure's realisations average to its stored mean dose", arguments: StoreKind.all)
+    func analysisReadsTheReconstructionsRealisations(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let (store, path) = try loadedStore()
         let summary = try DoseRun.run(store: store, storePath: path, source: ConstantCoefficients(), settings: ReconstructionSettings(realisations: 64))
         #expect(StoreDoseRealisations.recognises(path: summary.realisationFile))
-        #expect(!StoreDoseRealisations.recognises(path: path), "a SQLite file is not a realisation file")
+        if StoreKind.current == .sqlite { #expect(!StoreDoseRealisations.recognises(path: path), "a SQLite file is not a realisation file") }
         let cohort = try store.analysisCohort(storePath: path)
         let source = try StoreDoseRealisations(path: summary.realisationFile)
         let matrix = try source.realisations(of: .redMarrow, for: cohort.members)
@@ -83,14 +87,14 @@ struct DoseRunTests {
             // float16 keeps 11 significant bits (relative rounding <= 0.05 %, docs/dose-realisations.md).
             #expect(abs(mean / stored - 1) < 0.002, "exposure \(x.key ?? "?"): realisation mean \(mean) Gy, stored \(stored) Gy")
         }
-    }
+    } }
 
-    @Test("only the analyst role may compute doses for the pooled registry")
-    func dataManagerMayNotRun() throws {
+    @Test("only the analyst role may compute doses for the pooled registry", arguments: StoreKind.all)
+    func dataManagerMayNotRun(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let (store, path) = try loadedStore()
         #expect(throws: AccessDenied.self) {
             try DoseRun.run(store: try store.opened(as: .dataManager(site: "NO")), storePath: path, source: ConstantCoefficients(),
                             settings: ReconstructionSettings(realisations: 4))
         }
-    }
+    } }
 }

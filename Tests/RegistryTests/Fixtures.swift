@@ -38,7 +38,8 @@ enum Fixture {
         }
     }
 
-    static func store() throws -> RegistryStore { try RegistryStore.inMemory(role: .dataManager(site: "NO")) }
+    /// A fresh store of the kind the running test case was given (`StoreKind.current`).
+    static func store(role: Role = .dataManager(site: "NO")) throws -> RegistryStore { try StoreKind.current.makeStore(role: role) }
 
     @discardableResult
     static func load(_ store: RegistryStore, _ files: [String: String], key: Pseudonymiser = keyNO, site: String = "NO") throws -> LoadReport {
@@ -47,13 +48,27 @@ enum Fixture {
 
     /// Every data row and quarantine entry of the store, as text, for before/after comparisons.
     static func snapshot(_ store: RegistryStore) throws -> [String] {
-        try store.writer.read { db in
+        try store.backend.read { db in
             var out: [String] = []
             for t in DataDictionary.tables {
-                out += try Row.fetchAll(db, sql: "SELECT * FROM \(t.name) ORDER BY 1, 2").map { "\(t.name) " + $0.description.replacingOccurrences(of: "load_id:[0-9]+", with: "", options: .regularExpression) }
+                let columns = ["site"] + t.columns.map { RegistrySchema.storeColumn($0.name) }
+                out += try db.fetch("SELECT \(columns.map(SQLDialect.quote).joined(separator: ", ")) FROM \(t.name) ORDER BY 1, 2").map { row in
+                    "\(t.name) " + zip(columns, row).map { "\($0):\(text($1))" }.joined(separator: " ")
+                }
             }
-            out += try Row.fetchAll(db, sql: "SELECT site, table_name, row_key, field, value, reason FROM quarantine ORDER BY 1,2,3,4").map(\.description)
+            out += try db.fetch("SELECT site, table_name, row_key, field, value, reason FROM quarantine ORDER BY 1,2,3,4").map { $0.map(text).joined(separator: " ") }
             return out
+        }
+    }
+
+    /// A stored value as text, the same on both stores (integers without a decimal point).
+    static func text(_ v: DatabaseValue) -> String {
+        switch v.storage {
+        case .null: "NULL"
+        case .int64(let i): String(i)
+        case .double(let d): String(d)
+        case .string(let s): "'\(s)'"
+        case .blob(let b): "blob(\(b.count))"
         }
     }
 

@@ -8,8 +8,8 @@ struct LoadBehaviourTests {
     let all = ["patients": Fixture.patients, "cardiac_procedures": Fixture.procedures,
                "irradiation_events": Fixture.events, "cancer_outcomes": Fixture.outcomes]
 
-    @Test("loading the same extract twice changes nothing the second time")
-    func idempotentReload() throws {
+    @Test("loading the same extract twice changes nothing the second time", arguments: StoreKind.all)
+    func idempotentReload(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()
         let files = try Fixture.write(all.merging(["cardiac_procedures": Fixture.procedures(setting: "kap_gycm2", to: "-3")]) { $1 })
         _ = try store.ingest(files: files, site: "NO", pseudonymiser: Fixture.keyNO, user: "t")
@@ -17,20 +17,20 @@ struct LoadBehaviourTests {
         let second = try store.ingest(files: files, site: "NO", pseudonymiser: Fixture.keyNO, user: "t")
         #expect(try Fixture.snapshot(store) == before)
         #expect(second.files.allSatisfy { $0.inserted == 0 && $0.updated == 0 })
-    }
+    } }
 
-    @Test("blank lines and lines of only separators (a spreadsheet's trailing rows) are skipped, not quarantined")
-    func blankLinesAreNoRows() throws {
+    @Test("blank lines and lines of only separators (a spreadsheet's trailing rows) are skipped, not quarantined", arguments: StoreKind.all)
+    func blankLinesAreNoRows(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()
         let separators = String(repeating: ",", count: Fixture.patients.split(separator: "\n")[0].split(separator: ",").count - 1)
         let r = try Fixture.load(store, ["patients": Fixture.patients + "\n\n" + separators + "\n  \n"])
         #expect(r.files[0].rejected == 0)
         #expect(try store.quarantine().isEmpty)
         #expect(try store.count("patients") == Fixture.patients.split(separator: "\n").count - 1)
-    }
+    } }
 
-    @Test("a corrected row loaded later replaces its quarantined twin")
-    func correctionReplacesQuarantine() throws {
+    @Test("a corrected row loaded later replaces its quarantined twin", arguments: StoreKind.all)
+    func correctionReplacesQuarantine(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()
         try Fixture.load(store, ["patients": Fixture.patients, "cardiac_procedures": Fixture.procedures(setting: "kap_gycm2", to: "-3")])
         #expect(try store.quarantine().count == 1)
@@ -39,20 +39,20 @@ struct LoadBehaviourTests {
         #expect(r.files[0].replaced == 1)
         #expect(try store.count("cardiac_procedures") == 2)
         #expect(try store.auditChanges().contains { $0.action == "quarantine_resolved" && $0.rowKey == "C1" })
-    }
+    } }
 
-    @Test("a changed row replaces the stored one and is recorded as an update in the audit")
-    func updateRecorded() throws {
+    @Test("a changed row replaces the stored one and is recorded as an update in the audit", arguments: StoreKind.all)
+    func updateRecorded(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()
         try Fixture.load(store, ["patients": Fixture.patients, "cardiac_procedures": Fixture.procedures])
         let r = try Fixture.load(store, ["cardiac_procedures": Fixture.procedures(setting: "hospital", to: "HUS")])
         #expect(r.files[0].updated == 1 && r.files[0].unchanged == 1)
         #expect(try store.rows(of: "cardiac_procedures", site: "NO", where: "site_procedure_id", equals: "C1").first?["hospital"] == "HUS".databaseValue)
         #expect(try store.auditChanges().map(\.action) == ["updated"])
-    }
+    } }
 
-    @Test("a file with a column of names is refused whole, naming file and column, and nothing is stored")
-    func nameColumnRefused() throws {
+    @Test("a file with a column of names is refused whole, naming file and column, and nothing is stored", arguments: StoreKind.all)
+    func nameColumnRefused(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()
         let withNames = Fixture.patients.replacingOccurrences(of: "site_patient_id,", with: "site_patient_id,patient_name,")
             .replacingOccurrences(of: "P1,", with: "P1,Kari Nordmann,").replacingOccurrences(of: "P2,", with: "P2,Ola Nordmann,")
@@ -61,10 +61,10 @@ struct LoadBehaviourTests {
         #expect(r.files[0].message.contains("patient_name") && r.files[0].message.contains("patients.csv"))
         #expect(try store.count("patients") == 0)
         #expect(try Fixture.snapshot(store).allSatisfy { !$0.contains("Nordmann") })
-    }
+    } }
 
-    @Test("a file of random bytes is refused and changes nothing")
-    func randomBytes() throws {
+    @Test("a file of random bytes is refused and changes nothing", arguments: StoreKind.all)
+    func randomBytes(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()
         try Fixture.load(store, ["patients": Fixture.patients])
         let before = try Fixture.snapshot(store)
@@ -75,10 +75,10 @@ struct LoadBehaviourTests {
         let r = try store.ingest(files: [path.path], site: "NO", pseudonymiser: Fixture.keyNO, user: "t")
         #expect(r.exitCode == 1)
         #expect(try Fixture.snapshot(store) == before)
-    }
+    } }
 
-    @Test("a truncated file (ending inside a quoted field) is refused and changes nothing")
-    func truncatedFile() throws {
+    @Test("a truncated file (ending inside a quoted field) is refused and changes nothing", arguments: StoreKind.all)
+    func truncatedFile(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()
         try Fixture.load(store, ["patients": Fixture.patients])
         let before = try Fixture.snapshot(store)
@@ -86,19 +86,19 @@ struct LoadBehaviourTests {
         let r = try Fixture.load(store, ["cardiac_procedures": cut])
         #expect(r.refusedFiles.first?.message.contains("closing quote") == true)
         #expect(try Fixture.snapshot(store) == before)
-    }
+    } }
 
-    @Test("a missing file is refused and the other files still load")
-    func unreadableFile() throws {
+    @Test("a missing file is refused and the other files still load", arguments: StoreKind.all)
+    func unreadableFile(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()
         let files = try Fixture.write(["patients": Fixture.patients]) + ["/nonexistent/cardiac_procedures.csv"]
         let r = try store.ingest(files: files, site: "NO", pseudonymiser: Fixture.keyNO, user: "t")
         #expect(r.refusedFiles.count == 1 && r.exitCode == 1)
         #expect(try store.count("patients") == 2)
-    }
+    } }
 
-    @Test("a load interrupted midway through a file leaves the store as before that file")
-    func interruptedLoadRollsBack() throws {
+    @Test("a load interrupted midway through a file leaves the store as before that file", arguments: StoreKind.all)
+    func interruptedLoadRollsBack(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()
         try Fixture.load(store, ["patients": Fixture.patients])
         let before = try Fixture.snapshot(store)
@@ -109,17 +109,17 @@ struct LoadBehaviourTests {
         #expect(try Fixture.snapshot(store) == before)
         // and the cache was restored too: the same file now loads completely
         #expect(try store.ingest(files: files, site: "NO", pseudonymiser: Fixture.keyNO, user: "t").exitCode == 0)
-    }
+    } }
 
-    @Test("files load in dependency order whatever order they are given in")
-    func dependencyOrder() throws {
+    @Test("files load in dependency order whatever order they are given in", arguments: StoreKind.all)
+    func dependencyOrder(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()
         let files = try Fixture.write(all).sorted().reversed()
         #expect(try store.ingest(files: Array(files), site: "NO", pseudonymiser: Fixture.keyNO, user: "t").exitCode == 0)
-    }
+    } }
 
-    @Test("the audit records who loaded, each file's SHA-256 and its counts")
-    func auditRecordsLoad() throws {
+    @Test("the audit records who loaded, each file's SHA-256 and its counts", arguments: StoreKind.all)
+    func auditRecordsLoad(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()
         let files = try Fixture.write(["patients": Fixture.patients])
         try store.ingest(files: files, site: "NO", pseudonymiser: Fixture.keyNO, user: "alice")
@@ -128,5 +128,5 @@ struct LoadBehaviourTests {
         let sha = try PeerTool.run("sha256sum", [files[0]]).split(separator: " ")[0]
         #expect(load.files.first?.sha256 == String(sha))
         #expect(load.files.first?.inserted == 2)
-    }
+    } }
 }

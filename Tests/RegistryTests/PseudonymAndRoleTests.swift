@@ -35,22 +35,22 @@ struct PseudonymAndRoleTests {
         #expect(throws: InputError.self) { try Pseudonymiser.writeNewKey(to: path) }
     }
 
-    @Test("no site patient id reaches the store: patients are keyed by pseudonym")
-    func noSiteIdStored() throws {
+    @Test("no site patient id reaches the store: patients are keyed by pseudonym", arguments: StoreKind.all)
+    func noSiteIdStored(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()
         try Fixture.load(store, ["patients": Fixture.patients, "cardiac_procedures": Fixture.procedures])
-        let keys = try store.opened(as: .analyst).read { db in try String.fetchAll(db, sql: "SELECT patient_pseudonym FROM patients UNION SELECT patient_pseudonym FROM cardiac_procedures") }
+        let keys = try store.backend.read { db in try db.strings("SELECT patient_pseudonym FROM patients UNION SELECT patient_pseudonym FROM cardiac_procedures") }
         #expect(Set(keys) == [Fixture.keyNO.pseudonym(for: "P1"), Fixture.keyNO.pseudonym(for: "P2")])
-    }
+    } }
 
-    @Test("a data manager may not load another site's data")
-    func dataManagerOwnSiteOnly() throws {
+    @Test("a data manager may not load another site's data", arguments: StoreKind.all)
+    func dataManagerOwnSiteOnly(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()
         #expect(throws: AccessDenied.self) { try Fixture.load(store, ["patients": Fixture.patients], key: Fixture.keyBE, site: "BE") }
-    }
+    } }
 
-    @Test("an analyst may read pooled data but not load, nor read quarantine or audit")
-    func analystLimits() throws {
+    @Test("an analyst may read pooled data but not load, nor read quarantine or audit", arguments: StoreKind.all)
+    func analystLimits(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let dm = try Fixture.store()
         try Fixture.load(dm, ["patients": Fixture.patients])
         let analyst = try dm.opened(as: .analyst)
@@ -58,7 +58,7 @@ struct PseudonymAndRoleTests {
         #expect(throws: AccessDenied.self) { try Fixture.load(analyst, ["patients": Fixture.patients]) }
         #expect(throws: AccessDenied.self) { try analyst.quarantine() }
         #expect(throws: AccessDenied.self) { try analyst.auditLoads() }
-    }
+    } }
 
     @Test("an analyst's raw SQL cannot write: the connection is read-only")
     func analystCannotWrite() throws {
@@ -90,30 +90,30 @@ struct PseudonymAndRoleTests {
         #expect(reasons == ["patients.last_contact_date=1"])
     }
 
-    @Test("raw SQL is refused to data managers and auditors (they use the typed queries)")
-    func rawSQLAnalystsOnly() throws {
+    @Test("raw SQL is refused to data managers and auditors (they use the typed queries)", arguments: StoreKind.all)
+    func rawSQLAnalystsOnly(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let dm = try Fixture.store()
         #expect(throws: AccessDenied.self) { try dm.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM patients") } }
         #expect(throws: AccessDenied.self) { try dm.opened(as: .auditor).read { db in try Int.fetchOne(db, sql: "SELECT 1") } }
-    }
+    } }
 
-    @Test("an auditor may read the audit but neither data rows nor load")
-    func auditorLimits() throws {
+    @Test("an auditor may read the audit but neither data rows nor load", arguments: StoreKind.all)
+    func auditorLimits(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let dm = try Fixture.store()
         try Fixture.load(dm, ["patients": Fixture.patients])
         let auditor = try dm.opened(as: .auditor)
         #expect(try auditor.auditLoads().count == 1)
         #expect(throws: AccessDenied.self) { try auditor.count("patients") }
         #expect(throws: AccessDenied.self) { try Fixture.load(auditor, ["patients": Fixture.patients]) }
-    }
+    } }
 
-    @Test("a data manager sees only their own site's rows")
-    func dataManagerSeesOwnSite() throws {
+    @Test("a data manager sees only their own site's rows", arguments: StoreKind.all)
+    func dataManagerSeesOwnSite(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let no = try Fixture.store()
         try Fixture.load(no, ["patients": Fixture.patients])
         let be = try no.opened(as: .dataManager(site: "BE"))
         try Fixture.load(be, ["patients": Fixture.patients.replacingOccurrences(of: ",NO,", with: ",BE,")], key: Fixture.keyBE, site: "BE")
         #expect(try be.count("patients") == 2)
         #expect(try no.opened(as: .analyst).count("patients") == 4)
-    }
+    } }
 }

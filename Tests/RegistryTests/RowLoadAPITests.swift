@@ -4,8 +4,8 @@ import GRDB
 
 @Suite("Loading rows built in memory (DICOM RDSR path)")
 struct RowLoadAPITests {
-    @Test("irradiation events given as dictionaries go through the same checks, quarantine and lookup")
-    func eventsFromDictionaries() throws {
+    @Test("irradiation events given as dictionaries go through the same checks, quarantine and lookup", arguments: StoreKind.all)
+    func eventsFromDictionaries(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()
         try Fixture.load(store, ["patients": Fixture.patients, "cardiac_procedures": Fixture.procedures])
         let good = ["event_uid": "9.9.1", "site_procedure_id": "C1", "event_datetime": "2005-01-10T11:00:00",
@@ -16,5 +16,5 @@ struct RowLoadAPITests {
         #expect(r.accepted == 1 && r.rejected == 1)
         #expect(try store.rows(of: "irradiation_events", site: "NO", where: "site_procedure_id", equals: "C1").count == 1)
         #expect(try store.quarantine().first?.file == "RF-RDSR-GE.dcm")
-    }
+    } }
 }

@@ -42,13 +42,13 @@ extension RegistryStore {
     ]
 
     /// The table exists from the store's "dose 1.0.0" migration on; it holds rows once `harmonic dose` has run.
-    static func hasOrganDoseRows(_ db: Database) throws -> Bool {
-        try db.tableExists("procedure_organ_dose") && (try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM procedure_organ_dose)") ?? false)
+    static func hasOrganDoseRows(_ db: any SQLSession) throws -> Bool {
+        try db.scalar("SELECT COUNT(*) FROM (SELECT 1 FROM procedure_organ_dose LIMIT 1) AS any_row").flatMap { Int.fromDatabaseValue($0) } == 1
     }
 
     /// True when the store holds reconstructed organ doses.
     public func hasOrganDoses() throws -> Bool {
-        try read { db in try Self.hasOrganDoseRows(db) }
+        try analystRead("read the organ doses") { db in try Self.hasOrganDoseRows(db) }
     }
 
     /// What the dose of a radiotherapy-registry analysis is (printed with the cohort summary).
@@ -65,11 +65,11 @@ extension RegistryStore {
     /// `storePath` only names the store in error messages.
     public func analysisCohort(policy: FlaggedDosePolicy = .censor, storePath: String = "registry store",
                                cohort study: StudyCohort = .cardiac) throws -> AnalysisCohort {
-        try read { db in
+        try analystRead("read the pooled analysis cohort") { db in
             switch study {
             case .cardiac: guard try Self.hasOrganDoseRows(db) else { throw OrganDosesMissing(storePath: storePath) }
             case .radiotherapy:
-                guard try db.tableExists("rt_courses"), try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM rt_courses)") ?? false else {
+                guard try db.scalar("SELECT COUNT(*) FROM (SELECT 1 FROM rt_courses LIMIT 1) AS any_row").flatMap({ Int.fromDatabaseValue($0) }) == 1 else {
                     throw RadiotherapyCoursesMissing(storePath: storePath)
                 }
             }
@@ -96,10 +96,10 @@ extension RegistryStore {
                 return d
             }
             var patients: [PatientRecord] = []
-            for r in try Row.fetchAll(db, sql: """
+            for r in try db.fetch("""
                 SELECT site, patient_pseudonym, sex, country, birth_date, predisposing_condition, vital_status,
                        emigration_date, last_contact_date, death_date FROM patients WHERE cohort = ? ORDER BY site, patient_pseudonym
-                """, arguments: [study.rawValue]) {
+                """, [study.rawValue.databaseValue]) {
                 let key = "\(text(r[0]))/\(text(r[1]))"
                 guard let sex = Sex(code: text(r[2])), let country = Country(code: text(r[3])) else {
                     throw InputError(.file("\(storePath), table patients, row \(key)"), field: "sex/country", value: "\(text(r[2]))/\(text(r[3]))", expected: "M or F and a country code")
@@ -111,7 +111,7 @@ extension RegistryStore {
             }
             let cohortKeys = Set(patients.map(\.key))
             var diagnoses: [DiagnosisRecord] = []
-            for r in try Row.fetchAll(db, sql: "SELECT site, patient_pseudonym, diagnosis_date, topography, morphology, behaviour, outcome_id FROM cancer_outcomes") {
+            for r in try db.fetch("SELECT site, patient_pseudonym, diagnosis_date, topography, morphology, behaviour, outcome_id FROM cancer_outcomes") {
                 let key = "\(text(r[0]))/\(text(r[1]))"
                 guard cohortKeys.contains(key) else { continue } // a child of the other study cohort
                 diagnoses.append(DiagnosisRecord(patientKey: key, date: try date(r[2], table: "cancer_outcomes", key: "\(text(r[0]))/\(text(r[6]))", field: "diagnosis_date"),
@@ -119,7 +119,7 @@ extension RegistryStore {
             }
             if study == .radiotherapy {
                 var courses: [ProcedureDoseRecord] = []
-                for r in try Row.fetchAll(db, sql: "SELECT site, course_id, patient_pseudonym, start_date, prescribed_dose_gy FROM rt_courses ORDER BY site, course_id") {
+                for r in try db.fetch("SELECT site, course_id, patient_pseudonym, start_date, prescribed_dose_gy FROM rt_courses ORDER BY site, course_id") {
                     let site = text(r[0]), courseKey = "\(site)/\(text(r[1]))"
                     guard let gy = number(r[4]), gy.isFinite, gy >= 0 else {
                         throw InputError(.file("\(storePath), table rt_courses, row \(courseKey)"), field: "prescribed_dose_gy", value: text(r[4]), expected: "a dose in Gy ≥ 0")
@@ -134,15 +134,11 @@ extension RegistryStore {
                 c.doseDescription = Self.radiotherapyDoseDescription
                 return c
             }
-            let columns = Set(try db.columns(in: "procedure_organ_dose").map(\.name))
-            for needed in ["site", "site_procedure_id", "patient_pseudonym", "procedure_date", "tier"] + Self.organDoseColumns.map(\.column)
-            where !columns.contains(needed) {
-                throw InputError(.file("\(storePath), table procedure_organ_dose"), field: needed, expected: "a column \(needed) (written by the dose reconstruction)")
-            }
-            let order = columns.contains("run_id") ? " ORDER BY run_id" : ""
+            // The columns are those of migration "dose 1.0.0" (DoseSchema), present in every store.
+            let order = " ORDER BY run_id"
             let organSQL = Self.organDoseColumns.map { "\"\($0.column)\"" }.joined(separator: ", ")
             var latest: [String: ProcedureDoseRecord] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT site, site_procedure_id, patient_pseudonym, procedure_date, tier, \(organSQL) FROM procedure_organ_dose\(order)") {
+            for r in try db.fetch("SELECT site, site_procedure_id, patient_pseudonym, procedure_date, tier, \(organSQL) FROM procedure_organ_dose\(order)") {
                 let site = text(r[0]), procKey = "\(site)/\(text(r[1]))"
                 let tier = text(r[4])
                 var doses: [Organ: Gray] = [:]

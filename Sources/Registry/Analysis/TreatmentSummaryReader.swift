@@ -7,19 +7,19 @@ import HarmonicCore
 /// prescribed dose, fractions, modality). The store holds no chemotherapy table and no RT organ
 /// doses yet, so courses carry no organ doses and the rules fall back to the prescribed dose of
 /// fields that expose each organ; the plan says so. An analyst reads all sites, a data manager
-/// only their own, an auditor none.
+/// or clinician only their own, an auditor or admin none.
 extension RegistryStore {
     /// Summaries of `children` (`SITE/pseudonym` or a bare pseudonym), or of every child with a
     /// radiotherapy course when `children` is nil.
     public func treatmentSummaries(children: [String]? = nil) throws -> [TreatmentSummary] {
         let site: String?
         switch role {
-        case .auditor: throw AccessDenied(role: role, action: "read treatment summaries (data rows)")
-        case .dataManager(let s): site = s.uppercased()
+        case .dataManager(let s), .clinician(let s): site = s.uppercased()
         case .analyst: site = nil
+        default: throw AccessDenied(role: role, action: "read treatment summaries (data rows)")
         }
         let wanted: Set<String>? = children.map { Set($0.map { $0.contains("/") ? $0.split(separator: "/").last.map(String.init)! : $0 }) }
-        return try writer.read { db in
+        return try backend.read { db in
             var summaries: [String: TreatmentSummary] = [:]
             var order: [String] = []
             let sql = """
@@ -27,17 +27,17 @@ extension RegistryStore {
                        r.prescribed_dose_gy, r.fractions, r.modality
                 FROM rt_courses r JOIN patients p ON p.site = r.site AND p.patient_pseudonym = r.patient_pseudonym
                 """ + (site == nil ? "" : " WHERE r.site = ?") + " ORDER BY r.site, r.patient_pseudonym, r.start_date"
-            let cursor = try Row.fetchCursor(db, sql: sql, arguments: site.map { [$0] } ?? [])
-            while let r = try cursor.next() {
-                let pseudonym: String = r[1]
-                if let wanted, !wanted.contains(pseudonym) { continue }
-                let key = "\(r[0] as String)/\(pseudonym)"
+            try db.forEach(sql, site.map { [$0.databaseValue] } ?? []) { r in
+                guard let siteCode = r.string(0), let pseudonym = r.string(1) else { return }
+                if let wanted, !wanted.contains(pseudonym) { return }
+                let key = "\(siteCode)/\(pseudonym)"
                 if summaries[key] == nil {
-                    summaries[key] = TreatmentSummary(child: key, sex: (r[2] as String).uppercased(), birthDate: r[3])
+                    summaries[key] = TreatmentSummary(child: key, sex: (r.string(2) ?? "").uppercased(), birthDate: r.string(3) ?? "")
                     order.append(key)
                 }
-                summaries[key]!.radiotherapy.append(.init(startDate: r[4], endDate: r[5], targetSite: r[6], prescribedDoseGy: r[7],
-                                                          fractions: r[8], modality: r[9], organMeanDoseGy: nil))
+                summaries[key]!.radiotherapy.append(.init(startDate: r.string(4) ?? "", endDate: r.string(5) ?? "", targetSite: r.string(6) ?? "",
+                                                          prescribedDoseGy: r.double(7) ?? 0, fractions: r.int(8), modality: r.string(9),
+                                                          organMeanDoseGy: nil))
             }
             return order.map { summaries[$0]! }
         }

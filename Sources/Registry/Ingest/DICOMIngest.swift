@@ -207,9 +207,9 @@ public struct DICOMIngest: Sendable {
                     progress: ((Int, Int) -> Void)? = nil) throws -> Summary {
         let site = site.uppercased()
         try store.require(store.role == .dataManager(site: site), "load data for site \(site)")
-        try store.writer.write { db in try db.execute(sql: Self.objectTableSQL) }
-        var known = Set(try store.writer.read { db in
-            try String.fetchAll(db, sql: "SELECT patient_pseudonym FROM patients WHERE site = ?", arguments: [site])
+        try store.backend.write { db in try db.executeScript(Self.objectTableSQL) }
+        var known = Set(try store.backend.read { db in
+            try db.strings("SELECT patient_pseudonym FROM patients WHERE site = ?", [site.databaseValue])
         })
         var summary = Summary()
         summary.files = urls.count
@@ -288,9 +288,11 @@ public struct DICOMIngest: Sendable {
             }
         }
         let loadID = summary.loadIDs.last ?? 0
-        try store.writer.write { db in
-            let st = try db.makeStatement(sql: "INSERT OR REPLACE INTO dicom_objects (site, sop_instance_uid, sop_class_uid, kind, patient_pseudonym, study_instance_uid, study_date, summary, load_id) VALUES (?,?,?,?,?,?,?,?,?)")
-            for o in objects { try st.execute(arguments: StatementArguments(o + [loadID.databaseValue])) }
+        try store.backend.write { db in
+            let st = try db.prepare(db.dialect.insertOrReplace("dicom_objects", columns: ["site", "sop_instance_uid", "sop_class_uid", "kind", "patient_pseudonym",
+                                                                                          "study_instance_uid", "study_date", "summary", "load_id"],
+                                                               key: ["site", "sop_instance_uid"]))
+            for o in objects { try st.run(o + [loadID.databaseValue]) }
         }
     }
 

@@ -17,7 +17,7 @@ public struct InjectedFailure: Error, Sendable {}
 
 /// Loads the rows of one source into one table, inside the caller's transaction.
 struct TableLoader {
-    let db: Database
+    let db: any SQLSession
     let table: TableSpec
     let site: String
     let loadID: Int64
@@ -31,12 +31,12 @@ struct TableLoader {
         guard !cache.loadedTables.contains(name) else { return }
         cache.loadedTables.insert(name)
         if name == "patients" {
-            let rows = try Row.fetchCursor(db, sql: "SELECT patient_pseudonym, birth_date, last_contact_date, death_date, emigration_date FROM patients WHERE site = ?", arguments: [site])
-            while let r = try rows.next() {
-                guard let b = CalendarDate(iso: r[1] as String), let l = CalendarDate(iso: r[2] as String) else { continue }
-                cache.patients[r[0]] = PatientFacts(birth: b.dayNumber, lastContact: l.dayNumber,
-                                                    death: (r[3] as String?).flatMap { CalendarDate(iso: $0)?.dayNumber },
-                                                    emigration: (r[4] as String?).flatMap { CalendarDate(iso: $0)?.dayNumber })
+            try db.forEach("SELECT patient_pseudonym, birth_date, last_contact_date, death_date, emigration_date FROM patients WHERE site = ?", [site.databaseValue]) { r in
+                guard let key = r.string(0), let b = r.string(1).flatMap({ CalendarDate(iso: $0) }),
+                      let l = r.string(2).flatMap({ CalendarDate(iso: $0) }) else { return }
+                cache.patients[key] = PatientFacts(birth: b.dayNumber, lastContact: l.dayNumber,
+                                                   death: r.string(3).flatMap { CalendarDate(iso: $0)?.dayNumber },
+                                                   emigration: r.string(4).flatMap { CalendarDate(iso: $0)?.dayNumber })
             }
         } else if Self.cachedParents.contains(name) {
             let (key, patientCol, dateCol): (String, String, String) = switch name {
@@ -45,9 +45,8 @@ struct TableLoader {
             default: ("sample_id", "patient_pseudonym", "collection_date")
             }
             var map: [String: ParentFacts] = [:]
-            let rows = try Row.fetchCursor(db, sql: "SELECT \(key), \(patientCol), \(dateCol) FROM \(name) WHERE site = ?", arguments: [site])
-            while let r = try rows.next() {
-                map[r[0]] = ParentFacts(patient: r[1], date: (r[2] as String?).flatMap { CalendarDate(iso: $0)?.dayNumber })
+            try db.forEach("SELECT \(key), \(patientCol), \(dateCol) FROM \(name) WHERE site = ?", [site.databaseValue]) { r in
+                map[r.string(0) ?? ""] = ParentFacts(patient: r.string(1) ?? "", date: r.string(2).flatMap { CalendarDate(iso: $0)?.dayNumber })
             }
             cache.parents[name] = map
         }
@@ -78,15 +77,16 @@ struct TableLoader {
 
         let storeCols = table.columns.map { RegistrySchema.storeColumn($0.name) }
         let keyPos = table.columns.firstIndex { $0.name == table.key }!
-        let colList = (["site"] + storeCols + ["load_id"]).map { "\"\($0)\"" }.joined(separator: ", ")
-        let insert = try db.makeStatement(sql: "INSERT OR IGNORE INTO \"\(table.name)\" (\(colList)) VALUES (\(Array(repeating: "?", count: storeCols.count + 2).joined(separator: ", ")))")
+        let insert = try db.prepare(db.dialect.insertOrIgnore(table.name, columns: ["site"] + storeCols + ["load_id"]))
         let nonKey = storeCols.enumerated().filter { $0.offset != keyPos }
-        let update = try db.makeStatement(sql: "UPDATE \"\(table.name)\" SET " + nonKey.map { "\"\($0.element)\" = ?" }.joined(separator: ", ")
-            + ", load_id = ? WHERE site = ? AND \"\(storeCols[keyPos])\" = ? AND (" + nonKey.map { "\"\($0.element)\" IS NOT ?" }.joined(separator: " OR ") + ")")
-        let quarantineInsert = try db.makeStatement(sql: "INSERT INTO quarantine (site, table_name, row_key, file, line, field, value, reason, load_id) VALUES (?,?,?,?,?,?,?,?,?)")
-        let quarantineDeleteOld = try db.makeStatement(sql: "DELETE FROM quarantine WHERE site = ? AND table_name = ? AND row_key = ? AND load_id <> ?")
-        let change = try db.makeStatement(sql: "INSERT INTO audit_changes (load_id, site, table_name, row_key, action) VALUES (?,?,?,?,?)")
-        var quarantined = Set(try String.fetchAll(db, sql: "SELECT DISTINCT row_key FROM quarantine WHERE site = ? AND table_name = ?", arguments: [site, table.name]))
+        let update = try db.prepare("UPDATE \"\(table.name)\" SET " + nonKey.map { "\"\($0.element)\" = ?" }.joined(separator: ", ")
+            + ", load_id = ? WHERE site = ? AND \"\(storeCols[keyPos])\" = ? AND ("
+            + nonKey.map { "\"\($0.element)\" \(db.dialect.isDistinctFrom) ?" }.joined(separator: " OR ") + ")")
+        let quarantineInsert = try db.prepare("INSERT INTO quarantine (site, table_name, row_key, file, line, field, value, reason, load_id) VALUES (?,?,?,?,?,?,?,?,?)")
+        let quarantineDeleteOld = try db.prepare("DELETE FROM quarantine WHERE site = ? AND table_name = ? AND row_key = ? AND load_id <> ?")
+        let change = try db.prepare("INSERT INTO audit_changes (load_id, site, table_name, row_key, action) VALUES (?,?,?,?,?)")
+        var quarantined = Set(try db.strings("SELECT DISTINCT row_key FROM quarantine WHERE site = ? AND table_name = ?", [site.databaseValue, table.name.databaseValue]))
+        let siteValue = site.databaseValue, tableValue = table.name.databaseValue, loadValue = loadID.databaseValue
 
         // Rows are parsed and checked on another core (RowValidator) while this thread writes.
         let validator = RowValidator(table: table, site: site, pseudonymiser: pseudonymiser, index: index, headerCount: header.count,
@@ -110,32 +110,32 @@ struct TableLoader {
                 if let entry = batch.problems[r] {
                     result.rejected += 1
                     if quarantined.contains(rowKey) {
-                        try quarantineDeleteOld.execute(arguments: [site, table.name, rowKey, loadID])
+                        try quarantineDeleteOld.run([siteValue, tableValue, rowKey.databaseValue, loadValue])
                     }
                     quarantined.insert(rowKey)
-                    try quarantineInsert.execute(arguments: [site, table.name, rowKey, entry.file, entry.line, entry.field, entry.value, entry.reason, loadID])
+                    try quarantineInsert.run([siteValue, tableValue, rowKey.databaseValue, entry.file.databaseValue, entry.line.databaseValue,
+                                              entry.field.databaseValue, entry.value.databaseValue, entry.reason.databaseValue, loadValue])
                     problems.append(entry)
                     continue
                 }
                 let values = batch.values[(good * n)..<(good * n + n)]
                 good += 1
                 var changed = true
-                if try SQLiteBinding.run(insert, db, site: site, values: values, loadID: loadID) == 1 { result.inserted += 1 } else {
+                if try insert.run(site: site, values: values, loadID: loadID) == 1 { result.inserted += 1 } else {
                     u.removeAll(keepingCapacity: true)
                     for (i, _) in nonKey { u.append(values[values.startIndex + i]) }
                     u.append(loadID.databaseValue); u.append(site.databaseValue); u.append(values[values.startIndex + keyPos])
                     for (i, _) in nonKey { u.append(values[values.startIndex + i]) }
-                    if try SQLiteBinding.run(update, db, u) == 1 {
+                    if try update.run(u) == 1 {
                         result.updated += 1
-                        try change.execute(arguments: [loadID, site, table.name, rowKey, "updated"])
+                        try change.run([loadValue, siteValue, tableValue, rowKey.databaseValue, "updated".databaseValue])
                     } else { result.unchanged += 1; changed = false }
                 }
                 if remembers { remember(Array(values), key: rowKey, cache: &cache) }
                 if changed, quarantined.contains(rowKey) {
-                    try quarantineDeleteOld.execute(arguments: [site, table.name, rowKey, loadID])
-                    if db.changesCount > 0 {
+                    if try quarantineDeleteOld.run([siteValue, tableValue, rowKey.databaseValue, loadValue]) > 0 {
                         result.replaced += 1
-                        try change.execute(arguments: [loadID, site, table.name, rowKey, "quarantine_resolved"])
+                        try change.run([loadValue, siteValue, tableValue, rowKey.databaseValue, "quarantine_resolved".databaseValue])
                     }
                 }
             }

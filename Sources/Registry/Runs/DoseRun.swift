@@ -31,10 +31,10 @@ public struct DoseRun: Sendable {
         guard case .analyst = store.role else { throw AccessDenied(role: store.role, action: "compute organ doses for the pooled registry") }
         var summary = Summary()
         let started = ISO8601DateFormatter().string(from: Date())
-        summary.runID = try store.writer.write { db in
-            try db.execute(sql: "INSERT INTO dose_runs (user, started_at, seed, realisations, coefficient_source, status) VALUES (?,?,?,?,?, 'running')",
-                           arguments: [user, started, String(settings.seed), settings.realisations, settings.sourceIdentity])
-            return db.lastInsertedRowID
+        summary.runID = try store.backend.write { db in
+            try db.insertReturningID("INSERT INTO dose_runs (\"user\", started_at, seed, realisations, coefficient_source, status) VALUES (?,?,?,?,?, 'running')",
+                                     [user.databaseValue, started.databaseValue, String(settings.seed).databaseValue, settings.realisations.databaseValue,
+                                      settings.sourceIdentity.databaseValue], idColumn: "run_id")
         }
         var t = Date()
         stage("reading procedures and irradiation events")
@@ -47,10 +47,10 @@ public struct DoseRun: Sendable {
         let hashes = (0..<procedures.count).map { engine.inputHash($0) }
         // Previous results: hashes in the table, rows in the previous realisation file.
         let realisationPath = realisationPath(store: storePath)
-        let previous: [String: (hash: String, row: Int?)] = try store.writer.read { db in
+        let previous: [String: (hash: String, row: Int?)] = try store.backend.read { db in
             var out: [String: (String, Int?)] = [:]
-            for r in try Row.fetchAll(db, sql: "SELECT site, site_procedure_id, input_hash, realisation_row FROM procedure_organ_dose") {
-                out[(r[0] as String) + "\u{1F}" + (r[1] as String)] = (r[2], r[3])
+            try db.forEach("SELECT site, site_procedure_id, input_hash, realisation_row FROM procedure_organ_dose", []) { r in
+                out[(r.string(0) ?? "") + "\u{1F}" + (r.string(1) ?? "")] = (r.string(2) ?? "", r.int(3))
             }
             return out
         }
@@ -101,19 +101,17 @@ public struct DoseRun: Sendable {
         let runID = summary.runID
         var index: [RealisationIndexEntry] = []
         index.reserveCapacity(procedures.count)
-        try store.writer.write { db in
+        try store.backend.write { db in
             let keep = Set(procedures.map { $0.site + "\u{1F}" + $0.procedureID })
             for key in previous.keys where !keep.contains(key) {
                 let parts = key.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
-                try db.execute(sql: "DELETE FROM procedure_organ_dose WHERE site = ? AND site_procedure_id = ?", arguments: [parts[0], parts[1]])
+                try db.execute("DELETE FROM procedure_organ_dose WHERE site = ? AND site_procedure_id = ?", [parts[0].databaseValue, parts[1].databaseValue])
                 summary.removed += 1
             }
-            let insert = try db.makeStatement(sql: """
-                INSERT OR REPLACE INTO procedure_organ_dose (site, site_procedure_id, patient_pseudonym, procedure_date, tier, flag_reason,
-                  kap_gycm2_used, \(DoseQuantity.columnNames.joined(separator: ", ")), input_hash, run_id, realisation_row, mix_source)
-                VALUES (\(Array(repeating: "?", count: 19).joined(separator: ",")))
-                """)
-            let moveRow = try db.makeStatement(sql: "UPDATE procedure_organ_dose SET realisation_row = ?, patient_pseudonym = ?, procedure_date = ? WHERE site = ? AND site_procedure_id = ?")
+            let insert = try db.prepare(db.dialect.insertOrReplace("procedure_organ_dose", columns: [
+                "site", "site_procedure_id", "patient_pseudonym", "procedure_date", "tier", "flag_reason", "kap_gycm2_used"]
+                + DoseQuantity.columnNames + ["input_hash", "run_id", "realisation_row", "mix_source"], key: ["site", "site_procedure_id"]))
+            let moveRow = try db.prepare("UPDATE procedure_organ_dose SET realisation_row = ?, patient_pseudonym = ?, procedure_date = ? WHERE site = ? AND site_procedure_id = ?")
             for (i, p) in procedures.enumerated() {
                 let tier: DoseTier
                 if let dose = doses[i] {
@@ -123,11 +121,11 @@ public struct DoseRun: Sendable {
                                                              finite(dose.kapUsed)]
                     args += dose.mean.map(finite)
                     args += [hex(hashes[i]), runID, i, dose.mixSource]
-                    try insert.execute(arguments: StatementArguments(args.map { $0?.databaseValue ?? .null }))
+                    try insert.run(args.map { $0?.databaseValue ?? .null })
                     summary.computed += 1
                 } else {
                     tier = engine.tiers[i]
-                    try moveRow.execute(arguments: [i, p.patient, dates[i], p.site, p.procedureID])
+                    try moveRow.run([i.databaseValue, p.patient.databaseValue, dates[i].databaseValue, p.site.databaseValue, p.procedureID.databaseValue])
                     if !keepFile { summary.reused += 1 }
                 }
                 summary.byTier[tier, default: 0] += 1
@@ -135,11 +133,11 @@ public struct DoseRun: Sendable {
                                                    date: dates[i], tier: tier, inputHash: hashes[i]))
             }
             let sums = DoseQuantity.columnNames.map { "SUM(\($0))" }.joined(separator: ", ")
-            try db.execute(sql: "DELETE FROM child_organ_dose")
-            try db.execute(sql: """
+            try db.execute("DELETE FROM child_organ_dose")
+            try db.execute("""
                 INSERT INTO child_organ_dose (site, patient_pseudonym, procedures, flagged_procedures, \(DoseQuantity.columnNames.joined(separator: ", ")), run_id)
-                SELECT site, patient_pseudonym, COUNT(*), SUM(tier = 'flagged'), \(sums), ? FROM procedure_organ_dose GROUP BY site, patient_pseudonym
-                """, arguments: [runID])
+                SELECT site, patient_pseudonym, COUNT(*), SUM(CASE WHEN tier = 'flagged' THEN 1 ELSE 0 END), \(sums), ? FROM procedure_organ_dose GROUP BY site, patient_pseudonym
+                """, [runID.databaseValue])
         }
         if !keepFile {
             try? FileManager.default.removeItem(atPath: realisationPath)
@@ -147,12 +145,13 @@ public struct DoseRun: Sendable {
         }
         try RealisationIndex.write(index, to: indexPath(realisationFile: realisationPath))
         summary.realisationFile = realisationPath
-        try store.writer.write { db in
-            try db.execute(sql: """
+        try store.backend.write { db in
+            let values: [any DatabaseValueConvertible] = [ISO8601DateFormatter().string(from: Date()), summary.procedures, summary.computed, summary.reused,
+                                                          summary.byTier[.flagged] ?? 0, realisationPath, runID]
+            try db.execute("""
                 UPDATE dose_runs SET finished_at = ?, procedures = ?, computed = ?, reused = ?, flagged = ?, realisation_file = ?, status = 'finished'
                 WHERE run_id = ?
-                """, arguments: [ISO8601DateFormatter().string(from: Date()), summary.procedures, summary.computed, summary.reused,
-                                 summary.byTier[.flagged] ?? 0, realisationPath, runID])
+                """, values.map(\.databaseValue))
         }
         summary.writeSeconds = Date().timeIntervalSince(t)
         return summary
@@ -161,8 +160,9 @@ public struct DoseRun: Sendable {
     /// Forgets every computed dose (tables and side files) so that the next run recomputes all.
     public static func clear(store: RegistryStore, storePath: String) throws {
         guard case .analyst = store.role else { throw AccessDenied(role: store.role, action: "clear the organ doses") }
-        try store.writer.write { db in
-            try db.execute(sql: "DELETE FROM procedure_organ_dose; DELETE FROM child_organ_dose")
+        try store.backend.write { db in
+            try db.execute("DELETE FROM procedure_organ_dose")
+            try db.execute("DELETE FROM child_organ_dose")
         }
         let path = realisationPath(store: storePath)
         for f in [path, indexPath(realisationFile: path)] { try? FileManager.default.removeItem(atPath: f) }
@@ -175,49 +175,47 @@ public struct DoseRun: Sendable {
 /// order child by child, by date; events in one contiguous array in the same order.
 public enum DoseInputs {
     public static func read(_ store: RegistryStore) throws -> (procedures: [ProcedureInput], events: [EventInput], dates: [String]) {
-        try store.read { db in
+        try store.analystRead("read the pooled procedures") { db in
             var procedures: [ProcedureInput] = [], dates: [String] = []
             var position: [String: Int] = [:]
-            let rows = try Row.fetchCursor(db, sql: """
+            try db.forEach("""
                 SELECT c.site, c.site_procedure_id, c.patient_pseudonym, c.procedure_date, p.birth_date, p.sex, p.country,
                        c.weight_kg, c.height_cm, c.hospital, c.procedure_type, c.kap_gycm2, c.fluoro_time_s, c.cine_frames
                 FROM cardiac_procedures c JOIN patients p ON p.site = c.site AND p.patient_pseudonym = c.patient_pseudonym
                 ORDER BY c.site, c.patient_pseudonym, c.procedure_date, c.site_procedure_id
-                """)
-            while let r = try rows.next() {
-                let site: String = r[0], id: String = r[1], date: String = r[3], birthText: String = r[4]
+                """, []) { r in
+                let site = r.string(0) ?? "", id = r.string(1) ?? "", date = r.string(3) ?? "", birthText = r.string(4) ?? ""
                 let day = CalendarDate(iso: date)?.dayNumber ?? Int.min
                 let birth = CalendarDate(iso: birthText)?.dayNumber ?? Int.max
                 let age = day == Int.min || birth == Int.max ? Double.nan : Double(day - birth) / 365.25
                 position[site + "\u{1F}" + id] = procedures.count
                 procedures.append(ProcedureInput(
-                    site: site, procedureID: id, patient: r[2], day: day == Int.min ? 0 : day, ageYears: age,
-                    sex: Sex(code: r[5] as String? ?? "") ?? .female, weightKg: (r[7] as Double?) ?? .nan, heightCm: (r[8] as Double?) ?? .nan,
-                    hospital: r[9], country: (r[6] as String).uppercased(), procedureType: r[10], totalKAP: (r[11] as Double?) ?? .nan,
-                    fluoroSeconds: (r[12] as Double?) ?? .nan, cineFrames: (r[13] as Double?) ?? .nan))
+                    site: site, procedureID: id, patient: r.string(2) ?? "", day: day == Int.min ? 0 : day, ageYears: age,
+                    sex: Sex(code: r.string(5) ?? "") ?? .female, weightKg: r.double(7) ?? .nan, heightCm: r.double(8) ?? .nan,
+                    hospital: r.string(9) ?? "", country: (r.string(6) ?? "").uppercased(), procedureType: r.string(10) ?? "", totalKAP: r.double(11) ?? .nan,
+                    fluoroSeconds: r.double(12) ?? .nan, cineFrames: r.double(13) ?? .nan))
                 dates.append(date)
             }
             // Events in table order, with their procedure's position; then a counting sort by position.
             var owner: [Int32] = [], unsorted: [EventInput] = []
-            let events = try Row.fetchCursor(db, sql: """
+            var lastKey = "", lastPosition = -1
+            try db.forEach("""
                 SELECT site, site_procedure_id, kap_gycm2, primary_angle_deg, secondary_angle_deg, kvp, filter_material,
                        filter_thickness_mm, field_area_cm2 FROM irradiation_events
-                """)
-            var lastKey = "", lastPosition = -1
-            while let r = try events.next() {
-                let key = (r[0] as String) + "\u{1F}" + (r[1] as String)
+                """, []) { r in
+                let key = (r.string(0) ?? "") + "\u{1F}" + (r.string(1) ?? "")
                 if key != lastKey { lastKey = key; lastPosition = position[key] ?? -1 }
-                guard lastPosition >= 0 else { continue }
-                let material: String? = r[6]
-                let thickness: Double? = r[7]
+                guard lastPosition >= 0 else { return }
+                let material: String? = r.string(6)
+                let thickness: Double? = r.double(7)
                 let copper: Double = switch material {
                 case "copper": thickness ?? .nan
                 case "none", "aluminum": 0
                 default: .nan
                 }
                 owner.append(Int32(lastPosition))
-                unsorted.append(EventInput(kapGyCm2: r[2], primaryDegrees: (r[3] as Double?) ?? .nan, secondaryDegrees: (r[4] as Double?) ?? .nan,
-                                           kVp: (r[5] as Double?) ?? .nan, copperMillimetres: copper, fieldAreaCm2: (r[8] as Double?) ?? .nan))
+                unsorted.append(EventInput(kapGyCm2: r.double(2) ?? .nan, primaryDegrees: r.double(3) ?? .nan, secondaryDegrees: r.double(4) ?? .nan,
+                                           kVp: r.double(5) ?? .nan, copperMillimetres: copper, fieldAreaCm2: r.double(8) ?? .nan))
             }
             var counts = [Int](repeating: 0, count: procedures.count + 1)
             for o in owner { counts[Int(o) + 1] += 1 }

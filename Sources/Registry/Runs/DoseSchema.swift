@@ -8,19 +8,20 @@ import GRDB
 /// - `child_organ_dose`: per child, the sums of the procedure means (cumulative mean dose).
 /// - `dose_runs`: one row per run (seed, realisations, coefficient source, counts, realisation file).
 enum DoseSchema {
-    static func create(_ db: Database) throws {
-        let doses = DoseQuantity.columnNames.map { "\($0) REAL" }.joined(separator: ", ")
-        try db.execute(sql: """
+    static func create(_ s: any SQLSession) throws {
+        let d = s.dialect
+        let doses = DoseQuantity.columnNames.map { "\($0) \(d.real)" }.joined(separator: ", ")
+        try s.executeScript("""
             CREATE TABLE procedure_organ_dose (site TEXT NOT NULL, site_procedure_id TEXT NOT NULL,
               patient_pseudonym TEXT NOT NULL, procedure_date TEXT NOT NULL, tier TEXT NOT NULL, flag_reason TEXT,
-              kap_gycm2_used REAL, \(doses), input_hash TEXT NOT NULL, run_id INTEGER NOT NULL,
-              realisation_row INTEGER, mix_source TEXT, PRIMARY KEY (site, site_procedure_id));
+              kap_gycm2_used \(d.real), \(doses), input_hash TEXT NOT NULL, run_id \(d.integer) NOT NULL,
+              realisation_row \(d.integer), mix_source TEXT, PRIMARY KEY (site, site_procedure_id));
             CREATE INDEX procedure_organ_dose_child ON procedure_organ_dose (site, patient_pseudonym, procedure_date);
-            CREATE TABLE child_organ_dose (site TEXT NOT NULL, patient_pseudonym TEXT NOT NULL, procedures INTEGER NOT NULL,
-              flagged_procedures INTEGER NOT NULL, \(doses), run_id INTEGER NOT NULL, PRIMARY KEY (site, patient_pseudonym));
-            CREATE TABLE dose_runs (run_id INTEGER PRIMARY KEY, user TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
-              seed TEXT NOT NULL, realisations INTEGER NOT NULL, coefficient_source TEXT NOT NULL, procedures INTEGER,
-              computed INTEGER, reused INTEGER, flagged INTEGER, realisation_file TEXT, status TEXT NOT NULL);
+            CREATE TABLE child_organ_dose (site TEXT NOT NULL, patient_pseudonym TEXT NOT NULL, procedures \(d.integer) NOT NULL,
+              flagged_procedures \(d.integer) NOT NULL, \(doses), run_id \(d.integer) NOT NULL, PRIMARY KEY (site, patient_pseudonym));
+            CREATE TABLE dose_runs (run_id \(d.autoIncrementKey), "user" TEXT NOT NULL, started_at TEXT NOT NULL, finished_at TEXT,
+              seed TEXT NOT NULL, realisations \(d.integer) NOT NULL, coefficient_source TEXT NOT NULL, procedures \(d.integer),
+              computed \(d.integer), reused \(d.integer), flagged \(d.integer), realisation_file TEXT, status TEXT NOT NULL);
             """)
     }
 }

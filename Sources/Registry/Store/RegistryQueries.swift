@@ -23,16 +23,19 @@ public struct AuditFile: Sendable, Hashable {
 }
 
 extension RegistryStore {
-    private var canReadData: Bool { if case .auditor = role { false } else { true } }
-    private var siteFilter: String? { if case .dataManager(let s) = role { s } else { nil } }
+    /// Data rows: analysts (all sites), data managers and clinicians (own site).
+    private var canReadData: Bool { switch role { case .analyst, .dataManager, .clinician: true; default: false } }
+    /// Quarantine and audit trail: auditors (all sites), data managers (own site).
+    private var canReadAudit: Bool { switch role { case .auditor, .dataManager: true; default: false } }
+    private var siteFilter: String? { role.site }
+    private var siteArguments: [DatabaseValue] { siteFilter.map { [$0.databaseValue] } ?? [] }
 
     /// Number of rows of a dictionary table (a data manager sees their own site only).
     public func count(_ table: String) throws -> Int {
         try require(canReadData, "read data rows")
         guard DataDictionary.table(named: table) != nil else { throw AccessDenied(role: role, action: "read unknown table \(table)") }
-        return try writer.read { db in
-            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \"\(table)\"" + (siteFilter == nil ? "" : " WHERE site = ?"),
-                             arguments: siteFilter.map { [$0] } ?? [])!
+        return try backend.read { db in
+            try db.scalar("SELECT COUNT(*) FROM \"\(table)\"" + (siteFilter == nil ? "" : " WHERE site = ?"), siteArguments).flatMap { Int.fromDatabaseValue($0) } ?? 0
         }
     }
 
@@ -43,10 +46,10 @@ extension RegistryStore {
               column == "site" || spec.column(column) != nil, column != "site_patient_id" else {
             throw AccessDenied(role: role, action: "group \(table) by \(column)")
         }
-        return try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT CAST(\"\(column)\" AS TEXT), COUNT(*) FROM \"\(table)\"" + (siteFilter == nil ? "" : " WHERE site = ?")
-                             + " GROUP BY 1 ORDER BY 1", arguments: siteFilter.map { [$0] } ?? [])
-                .map { (($0[0] as String?) ?? "", $0[1] as Int) }
+        return try backend.read { db in
+            try db.fetch("SELECT CAST(\"\(column)\" AS TEXT), COUNT(*) FROM \"\(table)\"" + (siteFilter == nil ? "" : " WHERE site = ?")
+                         + " GROUP BY 1 ORDER BY 1", siteArguments)
+                .map { ($0.string(0) ?? "", $0.int(1) ?? 0) }
         }
     }
 
@@ -54,11 +57,23 @@ extension RegistryStore {
     /// only. The connection is read-only and refuses the audit tables and the raw quarantine
     /// columns (`value`, `row_key`, `file`, `line`); a refused statement throws `DatabaseError`
     /// (SQLITE_AUTH). Data managers and auditors use the typed queries (docs/registry-roles.md).
+    /// SQLite stores only (the PostgreSQL store throws `AccessDenied`: its analysts use the typed
+    /// queries and the analysis extraction, which run on both stores).
     public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        guard role == .analyst, let analystReader else {
+        guard role == .analyst else {
             throw AccessDenied(role: role, action: "run raw SQL (analysts only; use count, counts, rows, quarantine or auditLoads)")
         }
+        guard let analystReader else {
+            throw AccessDenied(role: role, action: "run raw SQLite SQL on a \(backend.dialect.rawValue) store (use the typed queries)")
+        }
         return try analystReader.read(body)
+    }
+
+    /// The pooled data of all sites through the store interface, for the analysis extraction and
+    /// dose runs (analysts only; both stores).
+    func analystRead<T>(_ action: String, _ body: (any SQLSession) throws -> T) throws -> T {
+        guard role == .analyst else { throw AccessDenied(role: role, action: action) }
+        return try backend.read(body)
     }
 
     /// Rows of `table` for a site and key value of `column` (e.g. events of a procedure), as column -> value.
@@ -67,46 +82,52 @@ extension RegistryStore {
         guard let spec = DataDictionary.table(named: table), spec.column(column) != nil || column == "patient_pseudonym" else {
             throw AccessDenied(role: role, action: "query \(table).\(column)")
         }
-        return try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM \"\(table)\" WHERE site = ? AND \"\(RegistrySchema.storeColumn(column))\" = ?",
-                             arguments: [site.uppercased(), value])
-                .map { row in Dictionary(uniqueKeysWithValues: row.columnNames.map { ($0, row[$0] as DatabaseValue) }) }
+        let names = ["site"] + spec.columns.map { RegistrySchema.storeColumn($0.name) } + ["load_id"]
+        return try backend.read { db in
+            try db.fetch("SELECT " + names.map(SQLDialect.quote).joined(separator: ", ") + " FROM \"\(table)\" WHERE site = ? AND \"\(RegistrySchema.storeColumn(column))\" = ?",
+                         [site.uppercased().databaseValue, value.databaseValue])
+                .map { row in Dictionary(uniqueKeysWithValues: zip(names, row).map { ($0, $1) }) }
         }
     }
 
     /// Rejected rows still waiting for a correction (data manager: own site; auditor: all).
     public func quarantine() throws -> [QuarantineEntry] {
-        if case .analyst = role { throw AccessDenied(role: role, action: "read the quarantine") }
-        return try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT site, table_name, row_key, file, line, field, value, reason FROM quarantine"
-                             + (siteFilter == nil ? "" : " WHERE site = ?") + " ORDER BY id", arguments: siteFilter.map { [$0] } ?? [])
-                .map { QuarantineEntry(site: $0[0], table: $0[1], rowKey: $0[2], file: $0[3], line: $0[4], field: $0[5], value: $0[6], reason: $0[7]) }
+        try require(canReadAudit, "read the quarantine")
+        return try backend.read { db in
+            try db.fetch("SELECT site, table_name, row_key, file, line, field, value, reason FROM quarantine"
+                         + (siteFilter == nil ? "" : " WHERE site = ?") + " ORDER BY id", siteArguments)
+                .map { QuarantineEntry(site: $0.string(0) ?? "", table: $0.string(1) ?? "", rowKey: $0.string(2) ?? "", file: $0.string(3) ?? "",
+                                       line: $0.int(4) ?? 0, field: $0.string(5) ?? "", value: $0.string(6) ?? "", reason: $0.string(7) ?? "") }
         }
     }
 
     /// The audit trail of loads (auditor: all sites; data manager: own site).
     public func auditLoads() throws -> [AuditLoad] {
-        if case .analyst = role { throw AccessDenied(role: role, action: "read the audit trail") }
-        return try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM audit_loads" + (siteFilter == nil ? "" : " WHERE site = ?") + " ORDER BY load_id",
-                             arguments: siteFilter.map { [$0] } ?? []).map { r in
-                let files = try Row.fetchAll(db, sql: "SELECT * FROM audit_files WHERE load_id = ?", arguments: [r["load_id"] as Int64]).map {
-                    AuditFile(file: $0["file"], sha256: $0["sha256"], table: $0["table_name"], status: $0["status"], message: $0["message"],
-                              inserted: $0["inserted"], updated: $0["updated"], unchanged: $0["unchanged"], rejected: $0["rejected"], replaced: $0["replaced"])
+        try require(canReadAudit, "read the audit trail")
+        return try backend.read { db in
+            try db.fetch("SELECT load_id, \"user\", role, site, started_at, finished_at, status FROM audit_loads"
+                         + (siteFilter == nil ? "" : " WHERE site = ?") + " ORDER BY load_id", siteArguments).map { r in
+                let files = try db.fetch("""
+                    SELECT file, sha256, table_name, status, message, inserted, updated, unchanged, rejected, replaced
+                    FROM audit_files WHERE load_id = ?
+                    """, [r[0]]).map {
+                    AuditFile(file: $0.string(0) ?? "", sha256: $0.string(1) ?? "", table: $0.string(2) ?? "", status: $0.string(3) ?? "",
+                              message: $0.string(4) ?? "", inserted: $0.int(5) ?? 0, updated: $0.int(6) ?? 0, unchanged: $0.int(7) ?? 0,
+                              rejected: $0.int(8) ?? 0, replaced: $0.int(9) ?? 0)
                 }
-                return AuditLoad(loadID: r["load_id"], user: r["user"], role: r["role"], site: r["site"], startedAt: r["started_at"],
-                                 finishedAt: r["finished_at"], status: r["status"], files: files)
+                return AuditLoad(loadID: r.int64(0) ?? 0, user: r.string(1) ?? "", role: r.string(2) ?? "", site: r.string(3) ?? "",
+                                 startedAt: r.string(4) ?? "", finishedAt: r.string(5), status: r.string(6) ?? "", files: files)
             }
         }
     }
 
     /// Individual changes (updates of existing rows, quarantined rows resolved) recorded by loads.
     public func auditChanges() throws -> [(loadID: Int64, site: String, table: String, rowKey: String, action: String)] {
-        if case .analyst = role { throw AccessDenied(role: role, action: "read the audit trail") }
-        return try writer.read { db in
-            try Row.fetchAll(db, sql: "SELECT load_id, site, table_name, row_key, action FROM audit_changes"
-                             + (siteFilter == nil ? "" : " WHERE site = ?") + " ORDER BY id", arguments: siteFilter.map { [$0] } ?? [])
-                .map { ($0[0], $0[1], $0[2], $0[3], $0[4]) }
+        try require(canReadAudit, "read the audit trail")
+        return try backend.read { db in
+            try db.fetch("SELECT load_id, site, table_name, row_key, action FROM audit_changes"
+                         + (siteFilter == nil ? "" : " WHERE site = ?") + " ORDER BY id", siteArguments)
+                .map { ($0.int64(0) ?? 0, $0.string(1) ?? "", $0.string(2) ?? "", $0.string(3) ?? "", $0.string(4) ?? "") }
         }
     }
 }

@@ -3,17 +3,21 @@ import Foundation
 import GRDB
 import HarmonicCore
 
-/// The registry store: an SQLite database (WAL mode on disk) whose schema comes from the data
-/// dictionary. Every method checks the caller's `role`. Patients are keyed by pseudonym.
+/// The registry store, on either implementation of the store interface (`SQLBackend`): an
+/// SQLite database (WAL mode on disk; the embedded default) or a PostgreSQL database
+/// (`RegistryPostgres`). The schema comes from the data dictionary. Every method checks the
+/// caller's `role`. Patients are keyed by pseudonym.
 public final class RegistryStore: @unchecked Sendable {
     /// The caller's role; every method checks it.
     public let role: Role
-    let writer: any DatabaseWriter
-    let location: StoreLocation
-    /// The guarded read-only connection behind `read` (analysts only).
+    /// The database behind the store (SQLite or PostgreSQL).
+    public let backend: any SQLBackend
+    /// Where an SQLite store lives (nil on PostgreSQL).
+    let location: StoreLocation?
+    /// The guarded read-only connection behind `read` (analysts on SQLite only).
     let analystReader: DatabaseQueue?
 
-    /// Opens (creating and migrating if needed) the store at `path`.
+    /// Opens (creating and migrating if needed) the SQLite store at `path`.
     public init(path: String, role: Role) throws {
         self.role = role
         var config = Configuration()
@@ -21,17 +25,26 @@ public final class RegistryStore: @unchecked Sendable {
         // Another process (a second site's load, an analyst opening the store) may hold the write
         // lock for the length of one file's transaction: wait for it instead of failing at once.
         config.busyMode = .timeout(120)
+        let writer: DatabasePool
         do { writer = try DatabasePool(path: path, configuration: config) } catch {
             throw InputError(.file(path), expected: "an SQLite registry store that can be opened (\(error))")
         }
-        try RegistrySchema.migrator.migrate(writer)
+        backend = SQLiteBackend(writer: writer)
+        try backend.migrate(RegistrySchema.migrations)
         location = .file(path)
-        analystReader = role == .analyst ? try AnalystReader.open(location) : nil
+        analystReader = role == .analyst ? try AnalystReader.open(.file(path)) : nil
+    }
+
+    /// Opens a store on any backend (PostgreSQL: `RegistryStore.postgres` in `RegistryPostgres`),
+    /// creating and migrating its schema if needed.
+    public init(backend: any SQLBackend, role: Role) throws {
+        self.role = role; self.backend = backend; self.location = nil; self.analystReader = nil
+        try backend.migrate(RegistrySchema.migrations)
     }
 
     init(writer: any DatabaseWriter, role: Role, location: StoreLocation) throws {
-        self.role = role; self.writer = writer; self.location = location
-        try RegistrySchema.migrator.migrate(writer)
+        self.role = role; self.backend = SQLiteBackend(writer: writer); self.location = location
+        try backend.migrate(RegistrySchema.migrations)
         analystReader = role == .analyst ? try AnalystReader.open(location) : nil
     }
 
@@ -43,7 +56,13 @@ public final class RegistryStore: @unchecked Sendable {
     }
 
     /// The same database seen with another role (tests of role enforcement; tools that switch hats).
-    public func opened(as role: Role) throws -> RegistryStore { try RegistryStore(writer: writer, role: role, location: location) }
+    /// The schema is already migrated, so this is cheap (the server opens one per request).
+    public func opened(as role: Role) throws -> RegistryStore { try RegistryStore(sharing: self, role: role) }
+
+    private init(sharing other: RegistryStore, role: Role) throws {
+        self.role = role; backend = other.backend; location = other.location
+        analystReader = role == .analyst ? try other.analystReader ?? location.map { try AnalystReader.open($0) } : nil
+    }
 
     func require(_ allowed: Bool, _ action: String) throws {
         if !allowed { throw AccessDenied(role: role, action: action) }
@@ -82,14 +101,13 @@ public final class RegistryStore: @unchecked Sendable {
         let site = site.uppercased()
         try require(role == .dataManager(site: site), "load data for site \(site)")
         let started = ISO8601DateFormatter().string(from: Date())
-        let loadID: Int64 = try writer.write { db in
+        let loadID: Int64 = try backend.write { db in
             // A load of this site still marked running was killed before it could finish (its
-            // open file transaction was rolled back by SQLite): record it as interrupted.
+            // open file transaction was rolled back by the database): record it as interrupted.
             // Loads of one site are expected to run one at a time.
-            try db.execute(sql: "UPDATE audit_loads SET status = 'interrupted' WHERE site = ? AND status = 'running'", arguments: [site])
-            try db.execute(sql: "INSERT INTO audit_loads (user, role, site, started_at, schema_version, status) VALUES (?,?,?,?,?, 'running')",
-                           arguments: [user, role.description, site, started, DataDictionary.schemaVersion])
-            return db.lastInsertedRowID
+            try db.execute("UPDATE audit_loads SET status = 'interrupted' WHERE site = ? AND status = 'running'", [site.databaseValue])
+            return try db.insertReturningID("INSERT INTO audit_loads (\"user\", role, site, started_at, schema_version, status) VALUES (?,?,?,?,?, 'running')",
+                                            [user, role.description, site, started, DataDictionary.schemaVersion].map(\.databaseValue), idColumn: "load_id")
         }
         var report = LoadReport(loadID: loadID, site: site)
         var cache = LoadCache()
@@ -106,7 +124,7 @@ public final class RegistryStore: @unchecked Sendable {
                 }
                 let saved = cache
                 do {
-                    try writer.writeWithoutTransaction { db in try db.inTransaction {
+                    try backend.write { db in
                         var hasher = SHA256()
                         let source = try open()
                         (source as? CSVReader)?.onBytesOverride = { hasher.update(data: $0); counter?.read($0.count) }
@@ -114,8 +132,7 @@ public final class RegistryStore: @unchecked Sendable {
                         try loader.load(source, cache: &cache, result: &result, problems: &problems)
                         result.sha256 = Pseudonymiser.hex(Array(hasher.finalize()))
                         try Self.recordFile(db, loadID, result)
-                        return .commit
-                    } }
+                    }
                 } catch { cache = saved; throw error }
             } catch {
                 result = FileLoadResult(file: name, table: spec?.name ?? "?")
@@ -123,7 +140,7 @@ public final class RegistryStore: @unchecked Sendable {
                 result.message = (error as? InputError)?.description ?? (error is InjectedFailure ? "load interrupted" : "\(error)")
                 problems = []
                 result.sha256 = (try? Self.sha256(of: name)) ?? ""
-                try? writer.write { db in try Self.recordFile(db, loadID, result) }
+                try? backend.write { db in try Self.recordFile(db, loadID, result) }
                 if error is InjectedFailure { report.files.append(result); try finish(loadID, "interrupted"); throw error }
             }
             report.files.append(result)
@@ -134,15 +151,15 @@ public final class RegistryStore: @unchecked Sendable {
     }
 
     private func finish(_ loadID: Int64, _ status: String) throws {
-        try writer.write { db in
-            try db.execute(sql: "UPDATE audit_loads SET finished_at = ?, status = ? WHERE load_id = ?",
-                           arguments: [ISO8601DateFormatter().string(from: Date()), status, loadID])
+        try backend.write { db in
+            try db.execute("UPDATE audit_loads SET finished_at = ?, status = ? WHERE load_id = ?",
+                           [ISO8601DateFormatter().string(from: Date()).databaseValue, status.databaseValue, loadID.databaseValue])
         }
     }
 
-    static func recordFile(_ db: Database, _ loadID: Int64, _ r: FileLoadResult) throws {
-        try db.execute(sql: "INSERT INTO audit_files VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                       arguments: [loadID, r.file, r.sha256, r.table, r.status, r.message, r.inserted, r.updated, r.unchanged, r.rejected, r.replaced])
+    static func recordFile(_ db: any SQLSession, _ loadID: Int64, _ r: FileLoadResult) throws {
+        let values: [any DatabaseValueConvertible] = [loadID, r.file, r.sha256, r.table, r.status, r.message, r.inserted, r.updated, r.unchanged, r.rejected, r.replaced]
+        try db.execute("INSERT INTO audit_files VALUES (?,?,?,?,?,?,?,?,?,?,?)", values.map(\.databaseValue))
     }
 
     static func sha256(of path: String) throws -> String {

@@ -1,0 +1,64 @@
+import Dosimetry
+import Foundation
+import Hummingbird
+import Registry
+
+/// `harmonic serve`: the consortium's HTTP API (Hummingbird 2) over one registry store, SQLite
+/// or PostgreSQL (docs/server.md). Routes: `Routes/`; sessions, CSRF and login throttling:
+/// `Security/`. Registry calls block (GRDB, or postgres-nio waited on), so they run on a
+/// dispatch queue, off the server's event loops.
+public struct HarmonicServer: Sendable {
+    /// The store opened as admin: sign-in, and the parent of the per-request stores opened with
+    /// each caller's role (`RegistryStore.opened(as:)`), which enforce it.
+    public let store: RegistryStore
+    public let sessions: SessionStore
+    public let limiter: LoginLimiter
+    /// Largest JSON body accepted (sign-in): 16 KiB.
+    public static let maxJSONBody = 16 * 1024
+
+    public init(store: RegistryStore, sessions: SessionStore = SessionStore(), limiter: LoginLimiter = LoginLimiter()) throws {
+        self.store = try store.opened(as: .admin)
+        self.sessions = sessions
+        self.limiter = limiter
+    }
+
+    /// Every route of the API.
+    public func router() -> Router<ServerContext> {
+        let router = Router(context: ServerContext.self)
+        router.add(middleware: SessionMiddleware(sessions: sessions))
+        HealthRoute(server: self).register(router)
+        SessionRoutes(server: self).register(router)
+        DoseEstimateRoute().register(router)
+        SitePatientsRoute(server: self).register(router)
+        router.get("/openapi.yaml") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                     body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+        }
+        return router
+    }
+
+    /// The application on `host`:`port` (loopback by default: put a TLS-terminating proxy in front).
+    public func application(host: String = "127.0.0.1", port: Int = 8080) -> some ApplicationProtocol {
+        Application(router: router(), configuration: .init(address: .hostname(host, port: port), serverName: "harmonic"))
+    }
+
+    /// Runs `body` (a blocking registry call) off the event loops.
+    static func blocking<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { c in
+            DispatchQueue.global(qos: .userInitiated).async { c.resume(with: Result { try body() }) }
+        }
+    }
+
+    /// Records a request in the audit trail (who, what, when, outcome) with the caller's role.
+    func audit(_ session: Session?, _ request: Request, target: String, outcome: String) async {
+        let store = self.store
+        let action = "\(request.method.rawValue) \(request.uri.path)"
+        _ = try? await Self.blocking {
+            if let session {
+                try store.opened(as: session.role).audit(user: session.account.name, action: action, target: target, outcome: outcome)
+            } else {
+                try store.audit(user: "-", action: action, target: target, outcome: outcome, roleName: "anonymous")
+            }
+        }
+    }
+}

@@ -1,0 +1,205 @@
+/// The OpenAPI 3.0 description of the API, served at `GET /openapi.yaml` (schemathesis and
+/// client generators read it). Keep it in step with `Routes/`.
+enum OpenAPIDocument {
+    static let yaml = #"""
+openapi: 3.0.3
+info:
+  title: Harmonic consortium API
+  version: 0.1.0
+  description: |
+    Registry, organ dosimetry and radiation epidemiology for children exposed to medical radiation.
+    Sign in with POST /api/session; the session cookie it sets (Secure, HttpOnly, SameSite=Strict)
+    authenticates later requests, and every POST, PUT, PATCH and DELETE made with it carries the
+    csrfToken it returned in the X-CSRF-Token header. Errors are JSON {"error": …, "fix": …}.
+servers:
+  - url: /
+paths:
+  /api/health:
+    get:
+      summary: The server answers and its registry store can be read.
+      security: []
+      responses:
+        "200":
+          description: Healthy.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Health" }
+        "503": { $ref: "#/components/responses/Error" }
+  /api/session:
+    post:
+      summary: Sign in; sets the session cookie and returns the CSRF token. Throttled after 5 failures in 15 minutes.
+      security: []
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [user, password]
+              properties:
+                user: { type: string }
+                password: { type: string }
+      responses:
+        "200":
+          description: Signed in.
+          headers:
+            Set-Cookie: { schema: { type: string }, description: harmonic_session cookie (Secure; HttpOnly; SameSite=Strict) }
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Session" }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "413": { $ref: "#/components/responses/Error" }
+        "429": { $ref: "#/components/responses/Error" }
+    get:
+      summary: Who is signed in.
+      responses:
+        "200":
+          description: The session.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Session" }
+        "401": { $ref: "#/components/responses/Error" }
+    delete:
+      summary: Sign out (needs X-CSRF-Token).
+      parameters:
+        - { $ref: "#/components/parameters/CSRF" }
+      responses:
+        "204": { description: Signed out. }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+  /api/dose/estimate:
+    get:
+      summary: Organ and effective doses with 95% intervals for one cardiac procedure (the JSON of harmonic dose estimate --json).
+      parameters:
+        - { name: age, in: query, required: true, description: Age at the procedure, years (0-18), schema: { type: number, minimum: 0, maximum: 18.99 } }
+        - { name: kap, in: query, required: true, description: Total kerma-area product, Gy·cm², schema: { type: number, exclusiveMinimum: true, minimum: 0 } }
+        - { name: weight, in: query, description: Body weight, kg (default WHO median for age), schema: { type: number } }
+        - { name: procedure, in: query, description: Procedure type, e.g. asd_closure or "ASD closure", schema: { type: string } }
+        - { name: sex, in: query, description: M or F, schema: { type: string, enum: [M, F, m, f] } }
+        - { name: kvp, in: query, description: Tube voltage, kV, schema: { type: number } }
+        - { name: copper, in: query, description: Added copper filtration, mm, schema: { type: number } }
+        - { name: projections, in: query, description: KAP shares by projection, e.g. PA:0.6,LAT:0.4, schema: { type: string } }
+        - { name: year, in: query, description: Calendar year of the procedure, schema: { type: number } }
+        - { name: realisations, in: query, description: Realisations for the intervals (1-100000), schema: { type: integer } }
+      responses:
+        "200":
+          description: The estimate.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/DoseEstimate" }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+  /api/sites/{site}/patients:
+    get:
+      summary: Children of one site by pseudonym. Analysts any site; data managers and clinicians their own site only. Audited.
+      parameters:
+        - { name: site, in: path, required: true, description: Two-letter country code of the site, schema: { type: string, pattern: "^[A-Za-z]{2}$" } }
+        - { name: limit, in: query, schema: { type: integer, minimum: 1, maximum: 1000, default: 100 } }
+        - { name: offset, in: query, schema: { type: integer, minimum: 0, default: 0 } }
+      responses:
+        "200":
+          description: One page of patients.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/PatientPage" }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+  /openapi.yaml:
+    get:
+      summary: This document.
+      security: []
+      responses:
+        "200": { description: OpenAPI 3.0 YAML., content: { application/yaml: { schema: { type: string } } } }
+components:
+  securitySchemes:
+    session: { type: apiKey, in: cookie, name: harmonic_session }
+  parameters:
+    CSRF: { name: X-CSRF-Token, in: header, required: true, schema: { type: string } }
+  responses:
+    Error:
+      description: What went wrong and what to fix.
+      content:
+        application/json:
+          schema:
+            type: object
+            required: [error, fix]
+            properties:
+              error: { type: string }
+              fix: { type: string }
+  schemas:
+    Health:
+      type: object
+      required: [status, store, schemaVersion]
+      properties:
+        status: { type: string, enum: [ok] }
+        store: { type: string, enum: [sqlite, postgres] }
+        schemaVersion: { type: string }
+    Session:
+      type: object
+      required: [user, role, csrfToken, expires]
+      properties:
+        user: { type: string }
+        role: { type: string, enum: [admin, data_manager, analyst, clinician, auditor] }
+        site: { type: string, nullable: true }
+        csrfToken: { type: string }
+        expires: { type: string, format: date-time }
+    DoseEstimate:
+      type: object
+      required: [input, coefficientSource, quantities]
+      properties:
+        coefficientSource: { type: string }
+        input:
+          type: object
+          required: [ageYears, sex, kapGyCm2, procedureType, year, realisations]
+          properties:
+            ageYears: { type: number }
+            sex: { type: string }
+            weightKg: { type: number }
+            kapGyCm2: { type: number }
+            procedureType: { type: string }
+            kVp: { type: number }
+            copperMm: { type: number }
+            projections: { type: string }
+            year: { type: number }
+            realisations: { type: integer }
+        quantities:
+          type: array
+          items:
+            type: object
+            required: [quantity, name, unit, central, mean, low95, high95]
+            properties:
+              quantity: { type: string, description: Store column, e.g. red_marrow_mgy }
+              name: { type: string }
+              unit: { type: string, enum: [mGy, mSv] }
+              central: { type: number }
+              mean: { type: number }
+              low95: { type: number }
+              high95: { type: number }
+    PatientPage:
+      type: object
+      required: [site, limit, offset, patients]
+      properties:
+        site: { type: string }
+        limit: { type: integer }
+        offset: { type: integer }
+        patients:
+          type: array
+          items:
+            type: object
+            required: [site, pseudonym, country, sex, birthDate, cohort, vitalStatus, lastContactDate]
+            properties:
+              site: { type: string }
+              pseudonym: { type: string, description: HMAC-SHA-256 of the site patient id with the site key }
+              country: { type: string }
+              sex: { type: string }
+              birthDate: { type: string }
+              cohort: { type: string }
+              vitalStatus: { type: string }
+              lastContactDate: { type: string }
+              deathDate: { type: string, nullable: true }
+security:
+  - session: []
+"""#
+}

@@ -1,0 +1,43 @@
+import ArgumentParser
+import Foundation
+import HarmonicServer
+import Hummingbird
+import Registry
+import RegistryPostgres
+
+/// `harmonic serve`: the consortium's web API over a registry store (docs/server.md).
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the registry as a multi-user web API (SQLite file or PostgreSQL).",
+        discussion: """
+        Routes (GET /openapi.yaml describes them): GET /api/health; POST /api/session {"user","password"} \
+        (sets the session cookie, returns the CSRF token); GET /api/dose/estimate?age=&kap=&weight=&procedure= \
+        (the JSON of harmonic dose estimate --json); GET /api/sites/SITE/patients.
+        Accounts: harmonic users add. Listens on 127.0.0.1 by default: put a TLS proxy in front (the session \
+        cookie is Secure, so browsers send it over HTTPS or to localhost only).
+
+        Examples:
+          harmonic serve --store harmonic-out/harmonic.sqlite --port 8080
+          harmonic serve --postgres postgres://harmonic:PASSWORD@127.0.0.1:5432/harmonic
+          curl http://127.0.0.1:8080/api/health
+        """
+    )
+
+    @Option(help: "SQLite registry store (created if missing).") var store: String?
+    @Option(help: "PostgreSQL registry: postgres://USER:PASSWORD@HOST:PORT/DATABASE.") var postgres: String?
+    @Option(help: "TCP port.") var port: Int = 8080
+    @Option(help: "Address to listen on (0.0.0.0 for every interface).") var host: String = "127.0.0.1"
+
+    func validate() throws {
+        guard (store == nil) != (postgres == nil) else { throw ValidationError("give exactly one of --store FILE or --postgres URL") }
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535, got \(port)") }
+    }
+
+    func run() async throws {
+        let registry = try postgres.map { try RegistryStore.postgres(url: $0, role: .admin) } ?? RegistryStore(path: store!, role: .admin)
+        let server = try HarmonicServer(store: registry)
+        note("harmonic serve: \(registry.backend.dialect.rawValue) store, http://\(host):\(port)/api/health")
+        try await server.application(host: host, port: port).runService()
+    }
+}
