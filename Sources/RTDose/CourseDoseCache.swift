@@ -75,7 +75,7 @@ public final class CourseDoseCache: @unchecked Sendable {
         if let p = phantoms[key] { lock.unlock(); return p }
         lock.unlock()
         let stylised = StylisedPhantom.reference(age: key.age, sex: key.sex)
-        let placement = PhantomPlacement(phantom: stylised.voxelise(), age: key.age, offsetMillimetres: (0, 0, 0), method: "phantom frame")
+        let placement = PhantomPlacement(phantom: stylised.voxelise(), age: key.age, offsetMillimetres: (0, 0, 0), method: "phantom frame", skeleton: stylised.skeleton)
         let organs = Organ.allCases.filter { $0.exists(in: key.sex) }
         let voxels: [OrganVoxels?] = parallelMap(organs.count) { k in
             let v = placement.voxels(of: organs[k])

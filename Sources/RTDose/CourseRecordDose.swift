@@ -78,7 +78,7 @@ public enum SiteGeometry {
         switch site {
         case "brain": return [scaled(try b { $0 == .organ(.brain) }, SIMD3(0.5, 0.5, 0.5))]
         case "craniospinal":
-            let spine = try b { $0 == .bone(.spine) }
+            let spine = try b { if case let .bone(s) = $0 { return [.cervicalVertebrae, .thoracicVertebrae, .lumbarVertebrae, .sacrum].contains(s) }; return false }
             return [grown(try b { $0 == .organ(.brain) }, 10), grown(spine, 10)]
         case "head_neck": return [grown(try b { $0 == .organ(.salivaryGlands) || $0 == .organ(.thyroid) }, 10)]
         case "thorax":
@@ -93,7 +93,7 @@ public enum SiteGeometry {
             return [grown(FieldRegion.Box(lower: SIMD3(mid, kidneys.lower.y, kidneys.lower.z), upper: kidneys.upper), 10)]
         case "pelvis": return [grown(try b { $0 == .organ(.bladder) || $0 == .contents(.bladder) || $0 == .organ(.uterus) || $0 == .organ(.prostate) }, 20)]
         case "extremity":
-            let legs = try b { $0 == .bone(.legBones) }
+            let legs = try b { if case let .bone(s) = $0 { return [.femoraUpper, .femoraLower, .patellae, .tibiae, .fibulae, .anklesAndFeet].contains(s) }; return false }
             let mid = (legs.lower.x + legs.upper.x) / 2, zmid = (legs.lower.z + legs.upper.z) / 2
             return [FieldRegion.Box(lower: SIMD3(mid, legs.lower.y, legs.lower.z), upper: SIMD3(legs.upper.x, legs.upper.y, zmid))]
         default:
@@ -109,7 +109,7 @@ public enum CourseRecordDose {
     public static func run(_ course: CourseRecord, patient: PatientDescription) throws -> PlanDoseResult {
         let stylised = PhantomPlacement.phantom(for: patient)
         let placement = PhantomPlacement(phantom: stylised.voxelise(), age: stylised.age, offsetMillimetres: (0, 0, 0),
-                                         method: "phantom frame (course record: no patient outline)")
+                                         method: "phantom frame (course record: no patient outline)", skeleton: stylised.skeleton)
         let boxes = try SiteGeometry.boxes(site: course.targetSite, placement: placement)
         let target = boxes.reduce(0) { $0 + $1.volumeCm3 }
         let field = FieldRegion(boxes: boxes, highDoseVolumeCm3: target)

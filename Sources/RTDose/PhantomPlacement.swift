@@ -25,6 +25,13 @@ public struct PhantomPlacement: Sendable {
     public let offsetMillimetres: (x: Double, y: Double, z: Double)
     /// How z was found, for reports.
     public let method: String
+    /// The phantom's skeleton: active marrow by ICRP 143 site (weights of the red-marrow voxels).
+    public let skeleton: SkeletonComposition
+
+    public init(phantom: VoxelPhantom, age: ReferenceAge, offsetMillimetres: (x: Double, y: Double, z: Double), method: String,
+                skeleton: SkeletonComposition) {
+        self.phantom = phantom; self.age = age; self.offsetMillimetres = offsetMillimetres; self.method = method; self.skeleton = skeleton
+    }
 
     /// The phantom of a child (individual when height and mass are given, as PCXMC does),
     /// voxelised at its default spacing (height / 300).
@@ -69,17 +76,17 @@ public struct PhantomPlacement: Sendable {
             offsetZ = top - 10 * stylised.dimensions.standingHeight + 10 * stylised.dimensions.legLength
             method = "z from the top of the BODY outline matched to the top of the phantom's head (no contoured landmark organ)"
         }
-        return .success(PhantomPlacement(phantom: voxels, age: stylised.age, offsetMillimetres: (cx, cy, offsetZ), method: method))
+        return .success(PhantomPlacement(phantom: voxels, age: stylised.age, offsetMillimetres: (cx, cy, offsetZ), method: method,
+                                         skeleton: stylised.skeleton))
     }
 
     /// Voxels of an organ in patient coordinates (mm) with their weights (cm³; red marrow by the
-    /// age-dependent share of active marrow of each skeletal site, ICRP 89 / Cristy 1981 as in
-    /// `SkeletalSite.redMarrowFraction`). Empty when the phantom has no region for the organ.
+    /// share of active marrow of each skeletal site at the phantom's age, ICRP 143 / ICRP 89 as in
+    /// `SkeletonComposition.activeMarrowFraction`). Empty when the phantom has no region for the organ.
     public func voxels(of organ: Organ) -> (x: [Double], y: [Double], z: [Double], weight: [Double], regions: [String]) {
         let ph = phantom
         var labelWeight = [Double](repeating: 0, count: ph.regions.count + 1)
         var names: [String] = []
-        let ageIndex = ReferenceAge.allCases.firstIndex(of: age) ?? 0
         var siteVoxels: [SkeletalSite: Int] = [:]
         for r in ph.regions { if case let .bone(s) = r.role { siteVoxels[s, default: 0] += r.voxelCount } }
         let boneVolume = ph.regions.reduce(0.0) { if case .bone = $1.role { $0 + Double($1.voxelCount) * ph.voxelVolume } else { $0 } }
@@ -89,7 +96,7 @@ public struct PhantomPlacement: Sendable {
             case let (o, .organ(ro)) where ro == o: w = ph.voxelVolume
             case let (.redMarrow, .bone(site)):
                 let n = siteVoxels[site] ?? 0
-                w = n > 0 ? site.redMarrowFraction[ageIndex] * boneVolume / Double(n) : 0
+                w = n > 0 ? skeleton.activeMarrowFraction[site.rawValue] * boneVolume / Double(n) : 0
             case (.boneSurface, .bone): w = ph.voxelVolume
             case (.skin, .skin): w = ph.voxelVolume
             case (.lymphNodes, .residualTrunk): w = ph.voxelVolume
