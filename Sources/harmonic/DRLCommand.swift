@@ -85,10 +85,7 @@ struct DRLCommand: ParsableCommand {
         printTables(table)
     }
 
-    func jsonText(_ value: some Encodable) throws -> String {
-        let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try enc.encode(value), as: UTF8.self)
-    }
+    func jsonText(_ value: some Encodable) throws -> String { try jsonString(value) }
 
     func printTables(_ t: ReferenceLevelTable) {
         print("\(t.proceduresRead) procedures; \(t.withoutKAP) without KAP; \(t.outsideAgeBands) at 16 y or older; "

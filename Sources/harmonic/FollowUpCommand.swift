@@ -67,15 +67,14 @@ struct FollowUpCommand: ParsableCommand {
             note("followup: survivorship passport (FHIR R4 document Bundle, \((bundle["entry"] as? [Any])?.count ?? 0) resources) written to \(fhir)")
         }
         note(String(format: "followup: %d plans in %.3f s", plans.count, Date().timeIntervalSince(t0)))
-        let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
         if all {
             let summary = SurveillanceSummary(plans: plans)
-            if json { print(String(decoding: try enc.encode(summary), as: UTF8.self)); return }
+            if json { print(try jsonString(summary)); return }
             print("\(summary.children) children; \(summary.withAnyItem) qualify for at least one surveillance")
             for row in summary.byRule { print("  \(row.rule) (\(row.strength)): \(row.children)") }
             return
         }
-        if json { print(String(decoding: try enc.encode(plans.count == 1 ? AnyEncodable(plans[0]) : AnyEncodable(plans)), as: UTF8.self)); return }
+        if json { print(try jsonString(plans.count == 1 ? AnyEncodable(plans[0]) : AnyEncodable(plans))); return }
         for plan in plans {
             print("Surveillance plan for \(plan.child) (\(plan.sex)):")
             if plan.items.isEmpty { print("  no dose- or field-dependent surveillance applies") }
