@@ -118,6 +118,22 @@ struct LoadBehaviourTests {
         #expect(try store.ingest(files: Array(files), site: "NO", pseudonymiser: Fixture.keyNO, user: "t").exitCode == 0)
     } }
 
+    @Test("the audit lists a load's files in the order they loaded, the same whatever order they were given in", arguments: StoreKind.all)
+    func auditFileOrder(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        let files = try Fixture.write(all).sorted()
+        var orders: [[String]] = []
+        for given in [files, Array(files.reversed())] {
+            let store = try Fixture.store()
+            try store.ingest(files: given, site: "NO", pseudonymiser: Fixture.keyNO, user: "t")
+            orders.append(try #require(try store.auditLoads().first).files.map(\.table))
+        }
+        #expect(orders[0] == orders[1])
+        let rank = Dictionary(uniqueKeysWithValues: DataDictionary.tables.map { ($0.name, $0.loadOrder) })
+        let ranks = orders[0].map { rank[$0] ?? -1 }
+        #expect(ranks == ranks.sorted(), "referenced tables load first: \(orders[0])")
+        #expect(orders[0].count == files.count)
+    } }
+
     @Test("the audit records who loaded, each file's SHA-256 and its counts", arguments: StoreKind.all)
     func auditRecordsLoad(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let store = try Fixture.store()

@@ -109,7 +109,7 @@ extension RegistryStore {
                          + (siteFilter == nil ? "" : " WHERE site = ?") + " ORDER BY load_id", siteArguments).map { r in
                 let files = try db.fetch("""
                     SELECT file, sha256, table_name, status, message, inserted, updated, unchanged, rejected, replaced
-                    FROM audit_files WHERE load_id = ?
+                    FROM audit_files WHERE load_id = ? ORDER BY position
                     """, [r[0]]).map {
                     AuditFile(file: $0.string(0) ?? "", sha256: $0.string(1) ?? "", table: $0.string(2) ?? "", status: $0.string(3) ?? "",
                               message: $0.string(4) ?? "", inserted: $0.int(5) ?? 0, updated: $0.int(6) ?? 0, unchanged: $0.int(7) ?? 0,

@@ -50,5 +50,8 @@ public enum RegistrySchema {
         },
         SQLMigration("dose 1.0.0") { s in try DoseSchema.create(s) },
         SQLMigration("users 1.0.0") { s in try UserSchema.create(s) },
+        SQLMigration("audit file order 1.0.0") { s in
+            try s.execute("ALTER TABLE audit_files ADD COLUMN position \(s.dialect.integer) NOT NULL DEFAULT 0")
+        },
     ]
 }

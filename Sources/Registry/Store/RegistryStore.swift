@@ -111,7 +111,11 @@ public final class RegistryStore: @unchecked Sendable {
         }
         var report = LoadReport(loadID: loadID, site: site)
         var cache = LoadCache()
-        let ordered = sources.sorted { ($0.0?.loadOrder ?? -1) < ($1.0?.loadOrder ?? -1) }
+        // Referenced tables first; ties by table and file name, so a load's audit reads the same
+        // whatever order the files were given in.
+        let ordered = sources.sorted {
+            ($0.0?.loadOrder ?? -1, $0.0?.name ?? "", $0.2) < ($1.0?.loadOrder ?? -1, $1.0?.name ?? "", $1.2)
+        }
         for (spec, open, name) in ordered {
             var result = FileLoadResult(file: name, table: spec?.name ?? "?")
             var problems: [QuarantineEntry] = []
@@ -158,8 +162,13 @@ public final class RegistryStore: @unchecked Sendable {
     }
 
     static func recordFile(_ db: any SQLSession, _ loadID: Int64, _ r: FileLoadResult) throws {
-        let values: [any DatabaseValueConvertible] = [loadID, r.file, r.sha256, r.table, r.status, r.message, r.inserted, r.updated, r.unchanged, r.rejected, r.replaced]
-        try db.execute("INSERT INTO audit_files VALUES (?,?,?,?,?,?,?,?,?,?,?)", values.map(\.databaseValue))
+        // `position` keeps the files of a load in the order they were loaded: neither SQLite nor
+        // PostgreSQL promises any row order without ORDER BY.
+        let values: [any DatabaseValueConvertible] = [loadID, r.file, r.sha256, r.table, r.status, r.message, r.inserted, r.updated, r.unchanged, r.rejected, r.replaced, loadID]
+        try db.execute("""
+            INSERT INTO audit_files (load_id, file, sha256, table_name, status, message, inserted, updated, unchanged, rejected, replaced, position)
+            VALUES (?,?,?,?,?,?,?,?,?,?,?, (SELECT COUNT(*) FROM audit_files WHERE load_id = ?))
+            """, values.map(\.databaseValue))
     }
 
     static func sha256(of path: String) throws -> String {
