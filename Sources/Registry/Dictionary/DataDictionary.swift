@@ -1,9 +1,26 @@
+import Foundation
+
 /// The Harmonic data dictionary: the single source of truth for the CSV layout of a site
 /// extract, the store's schema and the ingest checks. `docs/data-dictionary.md` is generated
 /// from it (`harmonic ingest --print-dictionary`); a test keeps the two equal.
 public enum DataDictionary {
     /// Bumped whenever a table or column changes; recorded in the store and in every audit entry.
-    public static let schemaVersion = "1.0.0"
+    /// The newest version a table or column was added in (`addedIn`).
+    public static var schemaVersion: String { versions.last ?? firstVersion }
+
+    /// The version of the first released dictionary.
+    public static let firstVersion = "1.0.0"
+
+    /// Every dictionary version that added tables or columns, oldest first (`firstVersion` included).
+    public static var versions: [String] {
+        let all = Set([firstVersion] + tables.map(\.addedIn) + tables.flatMap { $0.columns.map(\.addedIn) })
+        return all.sorted { versionOrder($0, $1) }
+    }
+
+    /// Whether version `a` comes before `b` (numeric by component: 1.10.0 after 1.9.0).
+    public static func versionOrder(_ a: String, _ b: String) -> Bool {
+        a.compare(b, options: .numeric) == .orderedAscending
+    }
 
     /// All tables in loading order.
     public static let tables: [TableSpec] = [

@@ -31,13 +31,16 @@ public struct ColumnSpec: Sendable {
     public let monthPrecision: Bool
     /// Text for data managers: what the value means and where it comes from.
     public let description: String
+    /// The dictionary version that added the column: a store made before it gets the column
+    /// by migration (`RegistrySchema`), empty in its old rows. Later columns are never required.
+    public let addedIn: String
 
     public init(_ name: String, _ type: ColumnType, unit: String? = nil, required: Bool = false,
                 range: ClosedRange<Double>? = nil, codes: [String] = [], monthPrecision: Bool = false,
-                _ description: String) {
+                addedIn: String = DataDictionary.firstVersion, _ description: String) {
         self.name = name; self.type = type; self.unit = unit; self.required = required
         self.range = range; self.codes = codes; self.monthPrecision = monthPrecision
-        self.description = description
+        self.description = description; self.addedIn = addedIn
     }
 }
 
@@ -58,6 +61,8 @@ public struct TableSpec: Sendable {
     public let references: [ReferenceSpec]
     /// Loading order: lower first (patients before procedures before events).
     public let loadOrder: Int
+    /// The dictionary version that added the table (a store made before it gets it by migration).
+    public var addedIn: String = DataDictionary.firstVersion
 
     public func column(_ name: String) -> ColumnSpec? { columns.first { $0.name == name } }
 }

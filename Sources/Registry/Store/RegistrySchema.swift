@@ -16,9 +16,11 @@ public enum RegistrySchema {
         }
     }
 
-    /// `CREATE TABLE` for a dictionary table in the store.
-    public static func createTableSQL(_ table: TableSpec, dialect d: SQLDialect = .sqlite) -> String {
-        let cols = table.columns.map { c in
+    /// `CREATE TABLE` for a dictionary table in the store, with the columns of dictionary
+    /// `version` (all of today's columns by default).
+    public static func createTableSQL(_ table: TableSpec, dialect d: SQLDialect = .sqlite,
+                                      version: String = DataDictionary.schemaVersion) -> String {
+        let cols = table.columns.filter { !DataDictionary.versionOrder(version, $0.addedIn) }.map { c in
             "\"\(storeColumn(c.name))\" \(sqlType(c.type, d))\(c.required ? " NOT NULL" : "")"
         }
         return "CREATE TABLE \"\(table.name)\" (site TEXT NOT NULL, " + cols.joined(separator: ", ")
@@ -26,11 +28,37 @@ public enum RegistrySchema {
     }
 
     /// Every migration, in order. Identifiers are never changed once released (stores record them).
-    static let migrations: [SQLMigration] = [
+    static var migrations: [SQLMigration] { baseMigrations + dictionaryMigrations }
+
+    /// One migration per dictionary version after the first ("schema 1.1.0", ...): creates the
+    /// tables that version added and adds its new columns to older tables (empty in old rows).
+    static var dictionaryMigrations: [SQLMigration] {
+        DataDictionary.versions.dropFirst().map { version in
+            SQLMigration("schema \(version)") { s in
+                for t in DataDictionary.tables {
+                    if t.addedIn == version {
+                        try s.executeScript(createTableSQL(t, dialect: s.dialect, version: version))
+                    } else if !DataDictionary.versionOrder(version, t.addedIn) {
+                        for c in t.columns where c.addedIn == version {
+                            try s.execute("ALTER TABLE \"\(t.name)\" ADD COLUMN \"\(storeColumn(c.name))\" \(sqlType(c.type, s.dialect))", [])
+                        }
+                    }
+                }
+                try s.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", [version.databaseValue])
+            }
+        }
+    }
+
+    /// The migrations that do not come from the dictionary's versions.
+    static let baseMigrations: [SQLMigration] = [
         SQLMigration("schema 1.0.0") { s in
             let d = s.dialect
             try s.executeScript("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
-            for t in DataDictionary.tables { try s.executeScript(createTableSQL(t, dialect: d)) }
+            // The tables and columns of the first dictionary; later ones come by `dictionaryMigrations`.
+            let first = DataDictionary.firstVersion
+            for t in DataDictionary.tables where t.addedIn == first {
+                try s.executeScript(createTableSQL(t, dialect: d, version: first))
+            }
             try s.executeScript("""
                 CREATE TABLE quarantine (id \(d.autoIncrementKey), site TEXT NOT NULL, table_name TEXT NOT NULL,
                   row_key TEXT NOT NULL, file TEXT NOT NULL, line \(d.integer) NOT NULL, field TEXT NOT NULL,
@@ -46,7 +74,7 @@ public enum RegistrySchema {
                 CREATE TABLE audit_changes (id \(d.autoIncrementKey), load_id \(d.integer) NOT NULL, site TEXT NOT NULL,
                   table_name TEXT NOT NULL, row_key TEXT NOT NULL, action TEXT NOT NULL);
                 """)
-            try s.execute("INSERT INTO meta VALUES ('schema_version', ?)", [DataDictionary.schemaVersion.databaseValue])
+            try s.execute("INSERT INTO meta VALUES ('schema_version', ?)", [first.databaseValue])
         },
         SQLMigration("dose 1.0.0") { s in try DoseSchema.create(s) },
         SQLMigration("users 1.0.0") { s in try UserSchema.create(s) },
