@@ -82,6 +82,16 @@ struct RadiotherapyChildSimulator {
             out[.rtImaging].int(im.1); out[.rtImaging].decimal(im.4, 2); out[.rtImaging].endRow()
         }
 
+        // Chemotherapy, from a stream of its own so that adding it left every other table as before.
+        let countryIndex = UInt64(Country.allCases.firstIndex(of: country) ?? 0)
+        var chemoRNG = RandomStream(seed: config.seed ^ 0xC4E3_0000_0000_0000, stream: UInt64(number) &* 16 &+ countryIndex)
+        let chemoStart = diagnosisDay + 7, chemoEnd = max(endDay, startDay + 120 + Int(chemoRNG.uniform() * 120))
+        for (k, c) in ChemotherapyRegimens.draw(site: site.site, rng: &chemoRNG).enumerated() where chemoEnd <= exitDay {
+            out[.chemotherapy].id(pid, "-C", k + 1); out[.chemotherapy].text(pid); out[.chemotherapy].text(c.agent)
+            out[.chemotherapy].date(CalendarDate(dayNumber: chemoStart)); out[.chemotherapy].date(CalendarDate(dayNumber: chemoEnd))
+            out[.chemotherapy].decimal(c.doseMgPerM2, 1); out[.chemotherapy].endRow()
+        }
+
         // Biobank samples (before, end of RT, 1 year) and biomarkers.
         let points: [(String, Int)] = [("before_rt", startDay - 3), ("end_of_rt", endDay), ("follow_up", endDay + 365)]
         let analytes: [(String, String, Double, String)] = [

@@ -5,6 +5,7 @@ public enum SiteExtractTable: String, CaseIterable, Sendable {
     case patients, procedures = "cardiac_procedures", irradiationEvents = "irradiation_events", cancers = "cancer_outcomes"
     case rtCourses = "rt_courses", rtImaging = "rt_imaging"
     case biobankSamples = "biobank_samples", biomarkers = "biomarker_measurements", proScores = "pro_scores"
+    case chemotherapy
 
     /// Position in `allCases` (constant-time, for the hot loops).
     var index: Int {
@@ -18,6 +19,7 @@ public enum SiteExtractTable: String, CaseIterable, Sendable {
         case .biobankSamples: 6
         case .biomarkers: 7
         case .proScores: 8
+        case .chemotherapy: 9
         }
     }
     /// File name within a site folder.
@@ -51,12 +53,14 @@ public enum SiteExtractTable: String, CaseIterable, Sendable {
             ["measurement_id", "sample_id", "analyte", "value", "unit", "assay", "measurement_date"]
         case .proScores:
             ["score_id", "site_patient_id", "instrument", "score", "score_date"]
+        case .chemotherapy:
+            ["chemo_id", "site_patient_id", "agent", "start_date", "end_date", "cumulative_dose_mg_m2"]
         }
     }
     public var header: String { columns.joined(separator: ",") + "\n" }
 
     public static let cardiacTables: [SiteExtractTable] = [.patients, .procedures, .irradiationEvents, .cancers]
     public static let radiotherapyTables: [SiteExtractTable] = [
-        .patients, .rtCourses, .rtImaging, .cancers, .biobankSamples, .biomarkers, .proScores,
+        .patients, .rtCourses, .rtImaging, .cancers, .biobankSamples, .biomarkers, .proScores, .chemotherapy,
     ]
 }

@@ -36,14 +36,14 @@ struct CrossRowRuleTests {
         let store = try Fixture.store()
         let report = try Fixture.load(store, Fixture.radiotherapyExtract)
         #expect(report.exitCode == 0)
-        #expect(report.accepted == 14)
+        #expect(report.accepted == 17)
         #expect(try store.quarantine().isEmpty)
     } }
 
     // MARK: Patients
 
     /// Every table that points at a child: loaded without them, a rejected child is the only rejection.
-    static let childTables = ["rt_courses", "rt_imaging", "biobank_samples", "biomarker_measurements", "pro_scores", "cancer_outcomes"]
+    static let childTables = ["rt_courses", "rt_imaging", "biobank_samples", "biomarker_measurements", "pro_scores", "cancer_outcomes", "chemotherapy"]
 
     @Test("a last contact before the birth date is rejected", arguments: StoreKind.all)
     func lastContactBeforeBirth(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
@@ -192,5 +192,51 @@ struct CrossRowRuleTests {
         let o = Fixture.replace(Fixture.outcomesBothChildren, row: 2, column: "diagnosis_date", value: "2010-05-01")
         #expect(try Fixture.load(store, ["patients": Fixture.patients, "cancer_outcomes": o]).exitCode == 0)
         #expect(try store.count("cancer_outcomes") == 2)
+    } }
+
+    // MARK: Chemotherapy
+
+    @Test("chemotherapy ending before it starts is rejected", arguments: StoreKind.all)
+    func chemotherapyEndBeforeStart(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        try expectRejected(["chemotherapy": Fixture.replace(Fixture.chemotherapy, row: 3, column: "end_date", value: "2004-12-31")],
+                           table: "chemotherapy", line: 4, field: "end_date", value: "2004-12-31", reason: "before start_date")
+    } }
+
+    @Test("chemotherapy started after the child's 19th birthday is rejected", arguments: StoreKind.all)
+    func chemotherapyAdult(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        // P1 was born 2001-03-04: 19 years and 3 months on 2020-06-01.
+        try expectRejected(["chemotherapy": Fixture.replace(Fixture.chemotherapy, row: 1, ["start_date": "2020-06-01", "end_date": "2020-09-01"])],
+                           table: "chemotherapy", line: 2, field: "start_date", value: "2020-06-01", reason: "the cohorts cover ages 0-18")
+    } }
+
+    @Test("chemotherapy after the child's last contact (here its death) is rejected", arguments: StoreKind.all)
+    func chemotherapyAfterDeath(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        try expectRejected(["chemotherapy": Fixture.replace(Fixture.chemotherapy, row: 3, ["start_date": "2010-06-10", "end_date": "2010-07-10"])],
+                           table: "chemotherapy", line: 4, field: "start_date", value: "2010-06-10", reason: "after the child's last contact date")
+    } }
+
+    @Test("an anthracycline dose over 1,000 mg/m² doxorubicin-equivalent is rejected as a unit error, naming the equivalent", arguments: StoreKind.all)
+    func anthracyclineUnitError(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        // 250 mg/m² of idarubicin is 1,250 mg/m² doxorubicin-equivalent (factor 5).
+        let chemo = Fixture.replace(Fixture.chemotherapy, row: 1, ["agent": "idarubicin", "cumulative_dose_mg_m2": "250"])
+        let entry = try expectRejected(["chemotherapy": chemo], table: "chemotherapy", line: 2, field: "cumulative_dose_mg_m2",
+                                       value: "250", reason: "1250 mg/m² doxorubicin-equivalent, over 1000")
+        #expect(entry.reason.contains("unit error"))
+    } }
+
+    @Test("the same anthracycline dose just under the bound (200 mg/m² idarubicin, 1,000 equivalent) is accepted", arguments: StoreKind.all)
+    func anthracyclineAtBound(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        let store = try Fixture.store()
+        let chemo = Fixture.replace(Fixture.chemotherapy, row: 1, ["agent": "idarubicin", "cumulative_dose_mg_m2": "200"])
+        let report = try Fixture.load(store, Fixture.radiotherapyExtract.merging(["chemotherapy": chemo]) { _, new in new })
+        #expect(report.exitCode == 0)
+        #expect(try store.count("chemotherapy") == 3)
+    } }
+
+    @Test("a chemotherapy agent outside the dictionary's list is rejected, naming the list", arguments: StoreKind.all)
+    func unknownAgent(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        let entry = try expectRejected(["chemotherapy": Fixture.replace(Fixture.chemotherapy, row: 3, column: "agent", value: "adriamycin 50mg")],
+                                       table: "chemotherapy", line: 4, field: "agent", value: "adriamycin 50mg", reason: "doxorubicin")
+        #expect(entry.reason.contains("other"))
     } }
 }

@@ -30,12 +30,20 @@ extension Fixture {
     Q1,P1,pedsql_total,82.5,2015-06-01
     Q2,P2,pedsql_total,70,2008-01-15
     """
+    /// Chemotherapy: P1 an anthracycline and ifosfamide (month-precision dates), P2 vincristine.
+    static let chemotherapy = """
+    chemo_id,site_patient_id,agent,start_date,end_date,cumulative_dose_mg_m2
+    C1,P1,doxorubicin,2009-11-02,2010-03-01,240
+    C2,P1,ifosfamide,2009-11,2010-03,54000
+    C3,P2,vincristine,2005-01-10,2005-06-30,27
+    """
     /// Cancer outcomes with one row per child (P2's before its death).
     static let outcomesBothChildren = outcomes + "\nO2,P2,2008-03-01,C71.9,9470/3,3,7,Cancer Registry of Norway"
 
     /// Every table of the radiotherapy extract, clean.
     static var radiotherapyExtract: [String: String] {
         ["patients": patients, "rt_courses": courses, "rt_imaging": rtImaging, "biobank_samples": samples,
-         "biomarker_measurements": biomarkers, "pro_scores": proScores, "cancer_outcomes": outcomesBothChildren]
+         "biomarker_measurements": biomarkers, "pro_scores": proScores, "cancer_outcomes": outcomesBothChildren,
+         "chemotherapy": chemotherapy]
     }
 }

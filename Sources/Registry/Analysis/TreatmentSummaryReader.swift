@@ -4,13 +4,13 @@ import HarmonicCore
 
 /// Treatment summaries of the radiotherapy registry's children for their follow-up plans
 /// (`harmonic followup --store`): sex, birth date and every course of `rt_courses` (target site,
-/// prescribed dose, fractions, modality). The store holds no chemotherapy table and no RT organ
-/// doses yet, so courses carry no organ doses and the rules fall back to the prescribed dose of
-/// fields that expose each organ; the plan says so. An analyst reads all sites, a data manager
-/// or clinician only their own, an auditor or admin none.
+/// prescribed dose, fractions, modality) and every agent of `chemotherapy` (cumulative mg/m²).
+/// The store holds no RT organ doses yet, so courses carry no organ doses and the rules fall
+/// back to the prescribed dose of fields that expose each organ; the plan says so. An analyst
+/// reads all sites, a data manager or clinician only their own, an auditor or admin none.
 extension RegistryStore {
     /// Summaries of `children` (`SITE/pseudonym` or a bare pseudonym), or of every child with a
-    /// radiotherapy course when `children` is nil.
+    /// radiotherapy course or chemotherapy when `children` is nil.
     public func treatmentSummaries(children: [String]? = nil) throws -> [TreatmentSummary] {
         let site: String?
         switch role {
@@ -27,19 +27,33 @@ extension RegistryStore {
                        r.prescribed_dose_gy, r.fractions, r.modality
                 FROM rt_courses r JOIN patients p ON p.site = r.site AND p.patient_pseudonym = r.patient_pseudonym
                 """ + (site == nil ? "" : " WHERE r.site = ?") + " ORDER BY r.site, r.patient_pseudonym, r.start_date"
-            try db.forEach(sql, site.map { [$0.databaseValue] } ?? []) { r in
-                guard let siteCode = r.string(0), let pseudonym = r.string(1) else { return }
-                if let wanted, !wanted.contains(pseudonym) { return }
+            let arguments = site.map { [$0.databaseValue] } ?? []
+            func summary(_ siteCode: String, _ pseudonym: String, sex: String?, birth: String?) -> String? {
+                if let wanted, !wanted.contains(pseudonym) { return nil }
                 let key = "\(siteCode)/\(pseudonym)"
                 if summaries[key] == nil {
-                    summaries[key] = TreatmentSummary(child: key, sex: (r.string(2) ?? "").uppercased(), birthDate: r.string(3) ?? "")
+                    summaries[key] = TreatmentSummary(child: key, sex: (sex ?? "").uppercased(), birthDate: birth ?? "")
                     order.append(key)
                 }
+                return key
+            }
+            try db.forEach(sql, arguments) { r in
+                guard let siteCode = r.string(0), let pseudonym = r.string(1),
+                      let key = summary(siteCode, pseudonym, sex: r.string(2), birth: r.string(3)) else { return }
                 summaries[key]!.radiotherapy.append(.init(startDate: r.string(4) ?? "", endDate: r.string(5) ?? "", targetSite: r.string(6) ?? "",
                                                           prescribedDoseGy: r.double(7) ?? 0, fractions: r.int(8), modality: r.string(9),
                                                           organMeanDoseGy: nil))
             }
-            return order.map { summaries[$0]! }
+            let chemoSQL = """
+                SELECT c.site, c.patient_pseudonym, p.sex, p.birth_date, c.agent, c.cumulative_dose_mg_m2, c.end_date
+                FROM chemotherapy c JOIN patients p ON p.site = c.site AND p.patient_pseudonym = c.patient_pseudonym
+                """ + (site == nil ? "" : " WHERE c.site = ?") + " ORDER BY c.site, c.patient_pseudonym, c.start_date, c.chemo_id"
+            try db.forEach(chemoSQL, arguments) { r in
+                guard let siteCode = r.string(0), let pseudonym = r.string(1),
+                      let key = summary(siteCode, pseudonym, sex: r.string(2), birth: r.string(3)) else { return }
+                summaries[key]!.chemotherapy.append(.init(agent: r.string(4) ?? "", cumulativeDoseMgPerM2: r.double(5) ?? 0, endDate: r.string(6)))
+            }
+            return order.sorted().map { summaries[$0]! }
         }
     }
 }

@@ -25,7 +25,7 @@ public enum DataDictionary {
     /// All tables in loading order.
     public static let tables: [TableSpec] = [
         patients, cardiacProcedures, irradiationEvents, rtCourses, rtImaging, diagnosticImaging,
-        cancerOutcomes, biobankSamples, biomarkerMeasurements, proScores,
+        cancerOutcomes, biobankSamples, biomarkerMeasurements, proScores, chemotherapy,
     ].sorted { $0.loadOrder < $1.loadOrder }
 
     public static func table(named name: String) -> TableSpec? { tables.first { $0.name == name } }
@@ -279,4 +279,34 @@ extension DataDictionary {
             ColumnSpec("score_date", .date, required: true, "Date the questionnaire was completed."),
         ],
         references: [ReferenceSpec(column: "site_patient_id", table: "patients")], loadOrder: 1)
+
+    /// Agents of `chemotherapy.agent`: the agents the late-effects guidelines dose (IGHG/PanCare:
+    /// anthracyclines and mitoxantrone for cardiomyopathy, alkylating agents and platinum for
+    /// gonadal and hearing toxicity, epipodophyllotoxins for second leukaemia, bleomycin for the
+    /// lung) and the other common childhood-cancer agents; `other` for the rest.
+    public static let chemotherapyAgents = [
+        "doxorubicin", "daunorubicin", "epirubicin", "idarubicin", "mitoxantrone",
+        "cyclophosphamide", "ifosfamide", "busulfan", "carmustine", "lomustine", "melphalan", "procarbazine",
+        "chlorambucil", "thiotepa", "mechlorethamine", "dacarbazine", "temozolomide",
+        "cisplatin", "carboplatin", "etoposide", "teniposide", "bleomycin",
+        "vincristine", "vinblastine", "methotrexate", "cytarabine", "dactinomycin", "other",
+    ]
+
+    static let chemotherapy = TableSpec(
+        name: "chemotherapy",
+        description: "Chemotherapy of the radiotherapy registry's children: one row per agent with its cumulative dose (the cardiac and other follow-up rules need it).",
+        key: "chemo_id",
+        columns: [
+            ColumnSpec("chemo_id", .identifier, required: true, addedIn: "1.1.0", "Site's chemotherapy record identifier (one agent of one child)."),
+            ColumnSpec("site_patient_id", .identifier, required: true, addedIn: "1.1.0", "The child (patients.site_patient_id)."),
+            ColumnSpec("agent", .code, required: true, codes: chemotherapyAgents, addedIn: "1.1.0",
+                       "Agent, generic name in lower case (adriamycin is doxorubicin, daunomycin daunorubicin, actinomycin D dactinomycin)."),
+            ColumnSpec("start_date", .date, required: true, monthPrecision: true, addedIn: "1.1.0", "First dose; child aged 0-18."),
+            ColumnSpec("end_date", .date, monthPrecision: true, addedIn: "1.1.0", "Last dose; not before start_date."),
+            // 150 g/m²: above the highest cumulative ifosfamide doses of sarcoma protocols (about 100 g/m²),
+            // so that only unit errors fall outside; anthracyclines get a tighter check at ingest.
+            ColumnSpec("cumulative_dose_mg_m2", .real, unit: "mg/m2", required: true, range: 0...150_000, addedIn: "1.1.0",
+                       "Cumulative dose over the whole treatment, mg per m² of body surface (convert mg/kg by × 30 under 12 kg, per protocol)."),
+        ],
+        references: [ReferenceSpec(column: "site_patient_id", table: "patients")], loadOrder: 1, addedIn: "1.1.0")
 }

@@ -17,7 +17,8 @@ extension DataDictionary {
 
         """
         for table in tables {
-            out += "## `\(table.name)`\n\n\(table.description)\n\n"
+            let since = table.addedIn == firstVersion ? "" : " Added in dictionary \(table.addedIn) (older stores gain it when opened)."
+            out += "## `\(table.name)`\n\n\(table.description)\(since)\n\n"
             out += "Key: `\(table.key)` (unique within a site)."
             if !table.references.isEmpty {
                 out += " References: " + table.references.map { "`\($0.column)` → `\($0.table)`" }.joined(separator: ", ") + "."
@@ -28,7 +29,7 @@ extension DataDictionary {
                 if let r = c.range { allowed = "\(format(r.lowerBound)) – \(format(r.upperBound))" }
                 if !c.codes.isEmpty { allowed = c.codes.map { "`\($0)`" }.joined(separator: ", ") }
                 if c.monthPrecision { allowed = "YYYY-MM-DD or YYYY-MM" }
-                out += "| `\(c.name)` | \(c.type.rawValue) | \(c.unit ?? "") | \(c.required ? "yes" : "no") | \(allowed) | \(c.description) |\n"
+                out += "| `\(c.name)` | \(c.type.rawValue) | \(c.unit ?? "") | \(c.required ? "yes" : "no") | \(allowed) | \(c.description)\(c.addedIn != table.addedIn ? " (Added in \(c.addedIn).)" : "") |\n"
             }
             out += "\n"
         }

@@ -1,4 +1,5 @@
 import Foundation
+import FollowUp
 import GRDB
 import HarmonicCore
 
@@ -11,7 +12,7 @@ extension RowValidator {
         func day(_ name: String) -> Int? { IngestRules.day(v[i(name)]) }
         func text(_ name: String) -> String { IngestRules.dateText(v[i(name)]) }
         func real(_ name: String) -> Double? { Double.fromDatabaseValue(v[i(name)]) }
-        func fail(_ field: String, _ reason: String) -> RowProblem { RowProblem(field: field, value: text(field), reason: reason) }
+        func fail(_ field: String, _ reason: String) -> RowProblem { RowProblem(field: field, value: IngestRules.valueText(v[i(field)]), reason: reason) }
 
         func patient(_ field: String = "site_patient_id") throws(RowProblem) -> PatientFacts {
             guard let p = cache.patients[text(field)] else {
@@ -105,6 +106,15 @@ extension RowValidator {
             try withinLife("collection_date", try patient())
         case "biomarker_measurements":
             _ = try parent("sample_id", "biobank_samples")
+        case "chemotherapy":
+            let p = try patient()
+            try exposure("start_date", p)
+            if let s = day("start_date"), let e = day("end_date"), e < s { throw fail("end_date", "before start_date") }
+            try withinFollowUp("end_date", p)
+            if let dose = real("cumulative_dose_mg_m2"), let factor = AnthracyclineEquivalence.factor(text("agent")),
+               dose * factor > IngestRules.maxDoxorubicinEquivalentMgPerM2 {
+                throw fail("cumulative_dose_mg_m2", "\(dose) mg/m² of \(text("agent")) is \(Int(dose * factor)) mg/m² doxorubicin-equivalent, over \(Int(IngestRules.maxDoxorubicinEquivalentMgPerM2)): implausible (unit error? the dose must be cumulative mg per m², not mg)")
+            }
         case "pro_scores":
             try withinLife("score_date", try patient())
         default:

@@ -35,6 +35,7 @@ enum IngestRules {
         "Date order: birth ≤ exposure ≤ last contact; last contact ≤ death (death ends follow-up) and ≤ emigration; vital status `dead` needs a death date and a death date needs `dead`.",
         "Irradiation events within a day of their procedure's date; course end not before start; course end and radiotherapy imaging dates within the child's life and not after the last contact; imaging last date not before its first.",
         "ICD-O-3: topography one of the \(ICDO3Topography.codes.count) codes of the WHO ICD-O-3 topography list (sites C00-C80 that exist, each with its own fourth digits; table `scripts/data/icdo3-topography.tsv`, unchanged in ICD-O-3.1 and 3.2); morphology `dddd/b` with a histology code of ICD-O-3 (2000) or ICD-O-3.2 (\(ICDO3Histology.all.count) codes, `scripts/data/icdo3-histology.tsv`) and behaviour 0,1,2,3,6,9 matching `behaviour`.",
+        "Chemotherapy: start at ages 0-18 and not after the last contact or death; end not before start; one row's anthracycline dose at most \(Int(maxDoxorubicinEquivalentMgPerM2)) mg/m² doxorubicin-equivalent (IGHG factors: daunorubicin 0.6, epirubicin 0.8, idarubicin 5, mitoxantrone 10).",
         "References: the patient, procedure, course or sample must be known (in the store or earlier in the same load).",
         "Duplicates: a key seen twice in one file keeps the first row and quarantines the second.",
     ]
@@ -65,6 +66,13 @@ enum IngestRules {
         let t = (a - referenceAges[i - 1]) / (referenceAges[i] - referenceAges[i - 1])
         return heavyChildFactor * (referenceWeights[i - 1] + t * (referenceWeights[i] - referenceWeights[i - 1]))
     }
+    /// Upper bound on one chemotherapy row's anthracycline dose, in doxorubicin-equivalent mg/m²
+    /// (`AnthracyclineEquivalence`). Cumulative doxorubicin above 550 mg/m² was abandoned after
+    /// Von Hoff et al. (Ann Intern Med 91 (1979) 710) showed the steep rise of heart failure;
+    /// 1,000 mg/m², nearly twice that, is beyond any protocol and catches entry and unit errors
+    /// (mg/kg or µg/m² written as mg/m², a per-cycle dose multiplied twice).
+    static let maxDoxorubicinEquivalentMgPerM2 = 1000.0
+
     /// Cohort age limits at exposure (issue 2: children aged 0-18): before the 19th birthday.
     static let maxAgeYears = 19.0
 
@@ -203,5 +211,16 @@ enum IngestRules {
     static func dateText(_ v: DatabaseValue) -> String {
         if case .string(let s) = v.storage { return s }
         return ""
+    }
+
+    /// A parsed value as the site wrote it, near enough for a quarantine entry (numbers without
+    /// a trailing `.0`).
+    static func valueText(_ v: DatabaseValue) -> String {
+        switch v.storage {
+        case .string(let s): s
+        case .int64(let i): String(i)
+        case .double(let d): d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        default: ""
+        }
     }
 }
