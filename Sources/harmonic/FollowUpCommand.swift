@@ -13,7 +13,9 @@ struct FollowUpCommand: ParsableCommand {
         For each late effect the child qualifies for: the exposure that triggers it (with the dose and where the dose \
         came from), the start age and date, the modality and frequency, the strength of the recommendation and the \
         source. Rules: breast cancer (IGHG 2013/2020), cardiomyopathy (IGHG 2023 update, doxorubicin equivalents), \
-        thyroid cancer (IGHG 2018) and thyroid function (COG v6.0); thresholds in docs/follow-up.md.
+        thyroid cancer (IGHG 2018), thyroid function (COG v6.0), hearing loss (IGHG 2019: cisplatin or head RT ≥ 30 Gy) \
+        and premature ovarian insufficiency (IGHG 2016: alkylating agents or RT exposing the ovaries); thresholds in \
+        docs/follow-up.md. From a store, chemotherapy comes from its chemotherapy table (agent, cumulative mg/m²).
 
         Organ mean doses are used where they are known (a treatment summary with organMeanDoseGy; RT organ doses in the \
         store once the RT dose reconstruction writes them); otherwise the prescribed dose of each field that exposes \

@@ -53,7 +53,7 @@ struct StoreTreatmentSummaryTests {
         let treated = summaries.filter { AnthracyclineEquivalence.doxorubicinEquivalent($0.chemotherapy) >= 100 }
         try #require(!treated.isEmpty)
         for s in treated {
-            let item = SurveillancePlan.plan(for: s).items.first { $0.rule == "cardiomyopathy" }
+            let item = SurveillanceRules.plan(for: s).items.first { $0.rule == "cardiomyopathy" }
             #expect(item != nil, "\(s.child): \(s.chemotherapy)")
             #expect(item?.trigger.contains("mg/m² doxorubicin-equivalent") == true)
         }

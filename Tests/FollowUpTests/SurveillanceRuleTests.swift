@@ -103,11 +103,52 @@ struct SurveillanceRuleTests {
         #expect(item(child(target: "craniospinal", organs: nil), "thyroid_function") != nil)
     }
 
+    @Test("hearing: head or brain radiotherapy < 30 Gy none, ≥ 30 Gy recommended; any cisplatin recommended; carboplatin alone none (IGHG 2019)")
+    func hearingBoundaries() throws {
+        #expect(item(child(target: "brain", prescribed: 29.9, organs: nil), "hearing_loss") == nil)
+        let rt = try #require(item(child(target: "brain", prescribed: 30, organs: nil), "hearing_loss"))
+        #expect(rt.trigger == "head or brain radiotherapy 30.0 Gy" && rt.strength == "recommended")
+        #expect(item(child(target: "abdomen", prescribed: 45, organs: nil), "hearing_loss") == nil, "a field away from the head")
+        let cis = try #require(item(child(target: "abdomen", prescribed: 14.4, organs: nil,
+                                          chemo: [.init(agent: "Cisplatin", cumulativeDoseMgPerM2: 80, endDate: "2010-06-30")]), "hearing_loss"))
+        #expect(cis.trigger == "cisplatin 80.0 mg/m²")
+        #expect(item(child(target: "abdomen", prescribed: 14.4, organs: nil,
+                           chemo: [.init(agent: "carboplatin", cumulativeDoseMgPerM2: 2000)]), "hearing_loss") == nil)
+    }
+
+    @Test("hearing checks start at the end of the ototoxic treatment, yearly under 6, every 2 years to 12, every 5 years after")
+    func hearingSchedule() throws {
+        let h = try #require(item(child(target: "posterior fossa", prescribed: 54, organs: ["brain": 20],
+                                        chemo: [.init(agent: "cisplatin", cumulativeDoseMgPerM2: 420, endDate: "2010-09-30")]), "hearing_loss"))
+        #expect(h.startDate == "2010-09-30" && h.startAgeYears == 10.7)
+        #expect(h.frequency == "every year under 6 years of age; every 2 years from 6 to 12 years; every 5 years from 12 years")
+        #expect(h.doseBasis.contains("prescribed 54.0 Gy"), "the threshold is on the field's prescribed dose, not the brain mean dose")
+    }
+
+    @Test("ovarian insufficiency (girls): any alkylating agent, or ovaries ≥ 1 Gy (a pelvic field without organ doses); not boys, not vincristine (IGHG 2016)")
+    func ovarianBoundaries() throws {
+        #expect(item(child(target: "brain", organs: ["ovaries": 0.99]), "premature_ovarian_insufficiency") == nil)
+        let rt = try #require(item(child(target: "pelvis", organs: ["ovaries": 1.0]), "premature_ovarian_insufficiency"))
+        #expect(rt.frequency.contains("every 5 years") && rt.startDate == "2010-03-01")
+        #expect(item(child(target: "pelvis", organs: nil), "premature_ovarian_insufficiency") != nil)
+        #expect(item(child(target: "brain", organs: nil), "premature_ovarian_insufficiency") == nil)
+        let alk = try #require(item(child(target: "brain", organs: nil, chemo: [.init(agent: "ifosfamide", cumulativeDoseMgPerM2: 54000, endDate: "2010-08-01")]),
+                                    "premature_ovarian_insufficiency"))
+        #expect(alk.trigger == "alkylating agents (ifosfamide 54000.0 mg/m²)" && alk.startDate == "2010-08-01")
+        #expect(item(child(target: "brain", organs: nil, chemo: [.init(agent: "vincristine", cumulativeDoseMgPerM2: 27)]), "premature_ovarian_insufficiency") == nil)
+        #expect(item(child(sex: "M", target: "pelvis", organs: nil, chemo: [.init(agent: "cyclophosphamide", cumulativeDoseMgPerM2: 6000)]),
+                     "premature_ovarian_insufficiency") == nil)
+    }
+
     @Test("every item names its source guideline")
     func itemsCiteSources() {
         let plan = SurveillanceRules.plan(for: child(target: "mantle", prescribed: 36, organs: nil,
                                                      chemo: [.init(agent: "doxorubicin", cumulativeDoseMgPerM2: 300)]))
         #expect(Set(plan.items.map(\.rule)) == ["breast_cancer", "cardiomyopathy", "thyroid_cancer", "thyroid_function"])
+        let more = SurveillanceRules.plan(for: child(target: "craniospinal", prescribed: 36, organs: nil,
+                                                     chemo: [.init(agent: "cisplatin", cumulativeDoseMgPerM2: 420), .init(agent: "lomustine", cumulativeDoseMgPerM2: 600)]))
+        #expect(Set(more.items.map(\.rule)).isSuperset(of: ["hearing_loss", "premature_ovarian_insufficiency"]))
+        #expect(more.items.allSatisfy { !$0.sources.isEmpty && $0.sources.allSatisfy { $0.contains("IGHG") || $0.contains("PanCare") || $0.contains("COG") } })
         #expect(plan.items.allSatisfy { !$0.sources.isEmpty && $0.sources.allSatisfy { $0.contains("IGHG") || $0.contains("PanCare") || $0.contains("COG") } })
     }
 

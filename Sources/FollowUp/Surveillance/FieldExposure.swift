@@ -17,6 +17,14 @@ public enum FieldExposure {
                    "craniospinal", "spine", "spinal", "tbi", "total_body"],
         .lungs: ["chest", "thorax", "thoracic", "mediastinum", "mediastinal", "mantle", "lung", "whole_lung", "craniospinal",
                  "spine", "spinal", "tbi", "total_body", "breast", "upper_abdomen"],
+        // "Head or brain radiotherapy" of the IGHG ototoxicity guideline (fields that include the
+        // cochleae: cranial, head and neck, craniospinal, TBI).
+        .brain: ["brain", "cranial", "cranium", "craniospinal", "head", "head_and_neck", "nasopharynx", "orbit", "skull",
+                 "posterior_fossa", "tbi", "total_body"],
+        // "A volume exposing the ovaries" (IGHG POI guideline): abdominal and pelvic fields, the
+        // lumbar and sacral spine (craniospinal), TBI: the ovarian fields of COG v6.0.
+        .ovaries: ["abdomen", "abdominal", "whole_abdomen", "pelvis", "pelvic", "inguinal", "iliac", "lumbar", "sacral",
+                   "spine", "spinal", "craniospinal", "tbi", "total_body"],
     ]
 
     /// True when a field with this target site exposes `organ` (by the lists above).
@@ -43,6 +51,14 @@ public enum AnthracyclineEquivalence {
     public static func factor(_ agent: String) -> Double? {
         factors[agent.lowercased().trimmingCharacters(in: .whitespaces)]
     }
+
+    /// Alkylating agents ("alkylating agents in general" of the IGHG premature ovarian
+    /// insufficiency guideline): the agents of the cyclophosphamide equivalent dose (Green et al.,
+    /// Pediatr Blood Cancer 61 (2014) 53) and the non-classical alkylators dacarbazine and temozolomide.
+    public static let alkylatingAgents: Set<String> = [
+        "cyclophosphamide", "ifosfamide", "busulfan", "carmustine", "lomustine", "melphalan", "procarbazine",
+        "chlorambucil", "thiotepa", "mechlorethamine", "dacarbazine", "temozolomide",
+    ]
 
     /// Cumulative doxorubicin-equivalent dose (mg/m²) of a child's chemotherapy.
     public static func doxorubicinEquivalent(_ chemotherapy: [TreatmentSummary.Chemotherapy]) -> Double {

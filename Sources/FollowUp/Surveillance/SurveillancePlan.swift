@@ -51,6 +51,20 @@ public struct SurveillancePlan: Sendable, Codable {
 ///   organ doses exist (beyond the scatter of distant fields), else a field that includes the thyroid.
 /// - Thyroid function (hypothyroidism): the same exposure; TSH and free T4 every year (COG
 ///   Long-Term Follow-Up Guidelines v6.0, 2023, section 56; PanCare thyroid function problems).
+/// - Hearing loss and tinnitus: cisplatin (any dose, with or without carboplatin > 1,500 mg/m²)
+///   or head or brain radiotherapy ≥ 30 Gy (IGHG: Clemens et al., Lancet Oncol 20 (2019) e29;
+///   PanCare ear problems): from the end of treatment, extensive testing by an audiologist every
+///   year under 6 years of age, pure-tone audiometry 1-8 kHz (and > 8 kHz where available) every
+///   other year from 6 to 12 years and every 5 years from 12 years. The radiotherapy threshold is on
+///   the prescribed dose of head or brain fields (the guideline's own definition; the cochlea is
+///   not an organ of the shared list).
+/// - Premature ovarian insufficiency (female): alkylating agents or radiotherapy to a volume
+///   exposing the ovaries, TBI included (IGHG: van Dorp et al., J Clin Oncol 34 (2016) 3440;
+///   PanCare premature ovarian insufficiency): counselling at least every 5 years; growth and
+///   pubertal stage every year before and during puberty; after puberty, history and examination
+///   for amenorrhoea every 5 years; FSH and oestradiol when puberty fails (no signs at 13, primary
+///   amenorrhoea at 16) or the cycle is disturbed. "Exposing" as for the thyroid: an ovarian mean
+///   dose ≥ 1 Gy where organ doses exist, else a field that includes the ovaries.
 public enum SurveillanceRules {
     /// Thyroid mean dose (Gy) from which the thyroid counts as exposed when organ doses are known.
     public static let thyroidExposedGy = 1.0
@@ -172,6 +186,71 @@ public enum SurveillanceRules {
                 startAgeYears: age(fnStart), startDate: fnStart.description,
                 sources: ["COG Long-Term Follow-Up Guidelines v6.0 (2023): thyroid (radiation to the neck, spine, TBI, mantle)", "PanCare follow-up recommendations: thyroid function problems"]))
         }
+        if let hearing = hearingItem(s, age: age) { items.append(hearing) }
+        if s.sex.uppercased() == "F", let poi = ovarianItem(s, age: age) { items.append(poi) }
         return SurveillancePlan(child: s.child, sex: s.sex, items: items, notes: notes)
+    }
+
+    /// Prescribed dose (Gy) of head or brain fields from which hearing surveillance applies.
+    public static let headRadiotherapyOtotoxicGy = 30.0
+
+    static func hearingItem(_ s: TreatmentSummary, age: (CalendarDate) -> Double) -> SurveillanceItem? {
+        let headCourses = s.radiotherapy.filter { FieldExposure.exposes(targetSite: $0.targetSite, .brain) }
+        let headDose = headCourses.reduce(0) { $0 + $1.prescribedDoseGy }
+        let cisplatin = s.chemotherapy.filter { $0.agent.lowercased() == "cisplatin" && $0.cumulativeDoseMgPerM2 > 0 }
+        let byRadiotherapy = headDose >= headRadiotherapyOtotoxicGy
+        guard byRadiotherapy || !cisplatin.isEmpty else { return nil }
+        var trigger: [String] = [], basis: [String] = []
+        var ends: [CalendarDate] = []
+        if !cisplatin.isEmpty {
+            let total = cisplatin.reduce(0) { $0 + $1.cumulativeDoseMgPerM2 }
+            trigger.append("cisplatin \(format(total)) mg/m²")
+            ends += cisplatin.compactMap { $0.endDate.flatMap(CalendarDate.init(iso:)) }
+            let carboplatin = s.chemotherapy.filter { $0.agent.lowercased() == "carboplatin" }.reduce(0) { $0 + $1.cumulativeDoseMgPerM2 }
+            if carboplatin > 1500 { trigger.append("carboplatin \(format(carboplatin)) mg/m² (> 1,500)") }
+        }
+        if byRadiotherapy {
+            trigger.append("head or brain radiotherapy \(format(headDose)) Gy")
+            basis.append(contentsOf: headCourses.map { "\($0.targetSite): prescribed \(format($0.prescribedDoseGy)) Gy (the guideline's threshold is on the head or brain field dose)" })
+            ends += headCourses.compactMap { CalendarDate(iso: $0.endDate) }
+        }
+        let start = ends.max() ?? (s.radiotherapy.compactMap { CalendarDate(iso: $0.endDate) }.max() ?? CalendarDate(iso: s.birthDate)!)
+        return SurveillanceItem(
+            rule: "hearing_loss", lateEffect: "Hearing loss and tinnitus (ototoxicity)",
+            trigger: trigger.joined(separator: " + "), doseBasis: basis.joined(separator: "; "),
+            riskGroup: nil, strength: "recommended",
+            modality: "under 6 years: extensive testing by an audiologist; from 6 years: pure-tone audiometry 1-8 kHz, and > 8 kHz where available",
+            frequency: "every year under 6 years of age; every 2 years from 6 to 12 years; every 5 years from 12 years",
+            startAgeYears: age(start), startDate: start.description,
+            sources: ["IGHG ototoxicity surveillance: Clemens E et al., Lancet Oncol 20 (2019) e29-e41", "PanCare follow-up recommendations: ear problems"])
+    }
+
+    /// Ovarian mean dose (Gy) from which the ovaries count as exposed when organ doses are known.
+    public static let ovariesExposedGy = 1.0
+
+    static func ovarianItem(_ s: TreatmentSummary, age: (CalendarDate) -> Double) -> SurveillanceItem? {
+        let alkylators = s.chemotherapy.filter { AnthracyclineEquivalence.alkylatingAgents.contains($0.agent.lowercased()) && $0.cumulativeDoseMgPerM2 > 0 }
+        let exposed = s.radiotherapy.enumerated().filter { _, c in
+            if let d = c.organMeanDoseGy?[Organ.ovaries.rawValue] { return d >= ovariesExposedGy }
+            return FieldExposure.exposes(targetSite: c.targetSite, .ovaries)
+        }
+        guard !alkylators.isEmpty || !exposed.isEmpty else { return nil }
+        var trigger: [String] = [], basis: [String] = []
+        if !alkylators.isEmpty { trigger.append("alkylating agents (" + alkylators.map { "\($0.agent) \(format($0.cumulativeDoseMgPerM2)) mg/m²" }.joined(separator: ", ") + ")") }
+        if !exposed.isEmpty {
+            let o = exposure(s, .ovaries)
+            trigger.append("radiotherapy to a volume exposing the ovaries: ovaries \(format(o.doseGy)) Gy")
+            basis = o.basis
+        }
+        let ends = alkylators.compactMap { $0.endDate.flatMap(CalendarDate.init(iso:)) } + exposed.compactMap { CalendarDate(iso: $0.element.endDate) }
+        let start = ends.max() ?? CalendarDate(iso: s.birthDate)!
+        return SurveillanceItem(
+            rule: "premature_ovarian_insufficiency", lateEffect: "Premature ovarian insufficiency",
+            trigger: trigger.joined(separator: " + "), doseBasis: basis.joined(separator: "; "),
+            riskGroup: nil, strength: "recommended",
+            modality: "counselling on the risk and future fertility; before and during puberty, height and Tanner stage; after puberty, history and examination for amenorrhoea and irregular cycles; FSH and oestradiol if puberty fails (no signs at 13 years, primary amenorrhoea at 16) or the cycle is disturbed; AMH not as the primary test",
+            frequency: "counselling at least every 5 years; growth and puberty every year until puberty is complete; after puberty every 5 years",
+            startAgeYears: age(start), startDate: start.description,
+            sources: ["IGHG premature ovarian insufficiency surveillance: van Dorp W et al., J Clin Oncol 34 (2016) 3440-3450", "PanCare follow-up recommendations: premature ovarian insufficiency"])
     }
 }
