@@ -1,4 +1,5 @@
 import Foundation
+import HarmonicCore
 
 /// The realisation side file: N realisations of each `DoseQuantity` for every procedure row,
 /// float16, little endian, row-major [row][quantity][realisation], after a 64-byte header.
@@ -153,7 +154,7 @@ public enum RealisationIndex {
         var s = header + "\n"
         s.reserveCapacity(entries.count * 96)
         for e in entries {
-            s += "\(e.row),\(quote(e.site)),\(quote(e.procedureID)),\(quote(e.patient)),\(e.date),\(e.tier.rawValue),\(String(format: "%016llx", e.inputHash))\n"
+            s += "\(e.row),\(CSVLine.quoted(e.site)),\(CSVLine.quoted(e.procedureID)),\(CSVLine.quoted(e.patient)),\(e.date),\(e.tier.rawValue),\(String(format: "%016llx", e.inputHash))\n"
         }
         try s.write(toFile: path, atomically: true, encoding: .utf8)
     }
@@ -169,32 +170,12 @@ public enum RealisationIndex {
                 guard line == header else { throw DoseModelError("\(path) line 1: expected the header '\(header)'") }
                 continue
             }
-            let f = splitCSV(String(line))
+            let f = CSVLine.fields(line)
             guard f.count == 7, let row = Int(f[0]), let tier = DoseTier(rawValue: f[5]), let hash = UInt64(f[6], radix: 16) else {
                 throw DoseModelError("\(path) line \(n + 1): expected 7 fields (\(header)), found '\(line)'")
             }
             out.append(RealisationIndexEntry(row: row, site: f[1], procedureID: f[2], patient: f[3], date: f[4], tier: tier, inputHash: hash))
         }
         return out
-    }
-
-    static func quote(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : s
-    }
-
-    static func splitCSV(_ line: String) -> [String] {
-        var fields: [String] = [], cur = "", quoted = false
-        var it = Array(line), i = 0
-        while i < it.count {
-            let c = it[i]
-            if quoted {
-                if c == "\"" { if i + 1 < it.count && it[i + 1] == "\"" { cur.append("\""); i += 1 } else { quoted = false } }
-                else { cur.append(c) }
-            } else if c == "\"" { quoted = true } else if c == "," { fields.append(cur); cur = "" } else { cur.append(c) }
-            i += 1
-        }
-        fields.append(cur)
-        it.removeAll()
-        return fields
     }
 }

@@ -108,8 +108,7 @@ struct ExportTablesCommand: ParsableCommand {
             let source: (any DoseRealisationSource)? = try realisations.map { try StoreDoseRealisations(path: $0) }
             let m = try SiteTableExport.run(members: members, request: request, out: URL(fileURLWithPath: out), realisations: source)
             if json {
-                let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-                print(String(decoding: try enc.encode(m), as: UTF8.self))
+                print(try jsonString(m))
             } else {
                 print("wrote \(out): \(m.cells) cells (\(m.cellsBeforeDisclosureControl) before disclosure control), \(Int(m.cases)) case\(m.cases == 1 ? "" : "s"), "
                       + String(format: "%.1f person-years, %d children", m.personYears, m.children))

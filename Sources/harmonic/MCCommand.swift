@@ -101,10 +101,8 @@ struct MCCommand: ParsableCommand {
         do { result = try TransportSimulation.run(config) { done, total in bar.update(Double(done) / Double(total)) } }
         catch let e as TransportInputError { throw ValidationError(e.description) }
         if json {
-            let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-            // Organs with no deposit have an undefined relative uncertainty.
-            enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-            print(String(decoding: try enc.encode(result), as: UTF8.self))
+            // Organs with no deposit have an undefined relative uncertainty ("nan").
+            print(try jsonString(result))
         } else {
             print(OrganDoseTable.render(result, title: "\(phantom.age.label) \(sexValue == .female ? "female" : "male"), \(proj), field \(field) cm, " + (energy.map { "\($0) keV" } ?? "\(Int(kvp)) kVp \(filter)")))
         }

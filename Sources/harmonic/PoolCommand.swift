@@ -97,10 +97,8 @@ struct PoolCommand: ParsableCommand {
                 catch { throw InputError(.file(h), expected: "a writable file for --html (\(error.localizedDescription))") }
             }
             if json {
-                let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-                enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
                 var report = a.jsonReport(modelText: model); report.monteCarlo = mcml?.parameters
-                print(String(decoding: try enc.encode(report), as: UTF8.self))
+                print(try jsonString(report))
             } else {
                 print("model: \(model)\nfitted with site-specific baselines: \(a.model.strata.contains("site") ? "strata(..., site)" : "factor(site) in the background")")
                 print("sites: \(names.joined(separator: ", "))\n")

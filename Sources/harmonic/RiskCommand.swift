@@ -56,11 +56,7 @@ struct RiskModelOptions: ParsableArguments {
     }
 }
 
-func jsonString<T: Encodable>(_ value: T) throws -> String {
-    let enc = JSONEncoder(); enc.outputFormatting = [.prettyPrinted, .sortedKeys]
-    enc.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-    return String(decoding: try enc.encode(value), as: UTF8.self)
-}
+
 
 /// "12.3 (4.5-30.1)" per 100,000.
 func per100k(_ s: RiskSummary?) -> String {

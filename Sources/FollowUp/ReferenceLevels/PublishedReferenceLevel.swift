@@ -46,7 +46,7 @@ public struct PublishedReferenceLevel: Sendable, Hashable, Codable {
         for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
-            let fields = splitCSV(line)
+            let fields = CSVLine.fields(line)
             guard let names = header else { header = fields; continue }
             let at = InputLocation.row(file: file, line: i + 1)
             func field(_ name: String) throws -> String {
@@ -74,15 +74,5 @@ public struct PublishedReferenceLevel: Sendable, Hashable, Codable {
                                                 bandLabel: try field("band_label"), valueGyCm2: try number("value_gycm2")))
         }
         return rows
-    }
-
-    /// Splits one CSV line; double quotes enclose fields that hold commas.
-    static func splitCSV(_ line: String) -> [String] {
-        var out: [String] = [], cur = "", quoted = false
-        for c in line {
-            if c == "\"" { quoted.toggle() } else if c == ",", !quoted { out.append(cur); cur = "" } else { cur.append(c) }
-        }
-        out.append(cur)
-        return out
     }
 }
