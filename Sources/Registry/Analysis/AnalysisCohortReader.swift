@@ -76,7 +76,7 @@ extension RegistryStore {
 
     /// What the prescribed dose of a radiotherapy-registry analysis is (printed with the cohort summary).
     public static let radiotherapyDoseDescription = "prescribed target dose of each radiotherapy course (rt_courses.prescribed_dose_gy, Gy), "
-        + "cumulated over a child's courses. The store holds no organ doses for radiotherapy courses, so this is NOT an organ dose: "
+        + "cumulated over a child's courses (--dose prescribed). This is NOT an organ dose (organ doses: --dose ORGAN after harmonic rt dose --store): "
         + "it stands in for every organ and measures treatment intensity at the target, not the dose to the organ of the outcome."
 
     /// The analysis cohort. `cohort: .cardiac` (default): cardiac children with at least one
