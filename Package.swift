@@ -76,7 +76,7 @@ let package = Package(
         // Store, data dictionary, validated ingest, pseudonymisation, audit, synthetic cohort.
         .target(name: "Registry", dependencies: [
             "HarmonicCore", "DICOM", "Dosimetry",
-            "Epidemiology", "FollowUp",
+            "Epidemiology", "FollowUp", "RTDose",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),

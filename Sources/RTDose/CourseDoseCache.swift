@@ -41,13 +41,27 @@ public final class CourseDoseCache: @unchecked Sendable {
         lock.lock()
         if let d = perGy[key] { lock.unlock(); return d }
         lock.unlock()
-        let ph = phantom(PhantomKey(age: key.age, sex: sex))
-        let boxes = try SiteGeometry.boxes(site: course.targetSite, placement: ph.placement)
+        let doses = try compute(course, key: key, variation: nil)
+        lock.lock(); perGy[key] = doses; lock.unlock()
+        return doses
+    }
+
+    /// Organ components per Gy of one course whose fields differ from the site-typical ones by
+    /// `variation` (not cached): the synthetic registry's true doses (`SyntheticRTTruth`).
+    public func dosesPerGy(_ course: CourseRecord, ageYears: Double, sex: Sex, variation: FieldVariation) throws -> [OrganComponentsPerGy] {
+        let key = CourseKey(age: .nearest(to: ageYears), sex: sex, site: course.targetSite, radiation: course.radiation, technique: course.technique)
+        return try compute(course, key: key, variation: variation)
+    }
+
+    private func compute(_ course: CourseRecord, key: CourseKey, variation: FieldVariation?) throws -> [OrganComponentsPerGy] {
+        let ph = phantom(PhantomKey(age: key.age, sex: key.sex))
+        var boxes = try SiteGeometry.boxes(site: course.targetSite, placement: ph.placement)
+        if let v = variation { boxes = boxes.map(v.apply) }
         let field = FieldRegion(boxes: boxes, highDoseVolumeCm3: boxes.reduce(0) { $0 + $1.volumeCm3 })
         let model: OutOfFieldModel
         switch course.radiation {
         case .photon:
-            let mu = course.technique.isModulated ? try photon["mu_per_gy_modulated"] : try photon["mu_ref"]
+            let mu = try variation?.monitorUnitsPerGy ?? (course.technique.isModulated ? try photon["mu_per_gy_modulated"] : try photon["mu_ref"])
             model = try PhotonOutOfFieldModel(parameters: photon, equivalentSquareCm: field.equivalentSquareCm, monitorUnitsPerGy: mu)
         case .proton:
             model = try ProtonSecondaryModel(parameters: proton, targetVolumeCm3: field.highDoseVolumeCm3, technique: course.technique)
@@ -66,7 +80,6 @@ public final class CourseDoseCache: @unchecked Sendable {
             return OrganComponentsPerGy(organ: v.organ, inField: inField / wsum, outOfField: oof / wsum,
                                         neutronAbsorbed: nA / wsum, neutronEquivalent: nH / wsum)
         }
-        lock.lock(); perGy[key] = doses; lock.unlock()
         return doses
     }
 
@@ -84,5 +97,19 @@ public final class CourseDoseCache: @unchecked Sendable {
         let entry = (placement, voxels.compactMap { $0 })
         lock.lock(); phantoms[key] = entry; lock.unlock()
         return entry
+    }
+}
+
+/// How one course's real fields differ from the site-typical boxes: each box scaled about its
+/// centre by `scale` per axis and moved by `shiftMillimetres`; for photons, the monitor units per
+/// Gy actually delivered (nil: the technique's assumed value).
+public struct FieldVariation: Sendable, Equatable {
+    public var scale: SIMD3<Double>, shiftMillimetres: SIMD3<Double>, monitorUnitsPerGy: Double?
+    public init(scale: SIMD3<Double> = .one, shiftMillimetres: SIMD3<Double> = .zero, monitorUnitsPerGy: Double? = nil) {
+        self.scale = scale; self.shiftMillimetres = shiftMillimetres; self.monitorUnitsPerGy = monitorUnitsPerGy
+    }
+    func apply(_ b: FieldRegion.Box) -> FieldRegion.Box {
+        let c = (b.lower + b.upper) / 2 + shiftMillimetres, h = (b.upper - b.lower) / 2 * scale
+        return FieldRegion.Box(lower: c - h, upper: c + h)
     }
 }

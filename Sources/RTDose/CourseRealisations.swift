@@ -24,9 +24,12 @@ public struct CourseRealisationModel: Sendable {
 public enum CourseRealisations {
     /// Realisations of the total absorbed organ dose (Gy) of every course.
     /// - Parameters: `doses[c]`: components per Gy of course c's organs (same organ order for
-    ///   all courses); `prescribedGy[c]`; `group[c]`: index of the course's shared-error group.
+    ///   all courses); `prescribedGy[c]`; `group[c]`: index of the course's shared-error group;
+    ///   `streams[c]`: the random stream of course c's unshared error (default c + 1; the store run
+    ///   passes a hash of the course key, so a course draws the same realisations whichever other
+    ///   courses are computed with it).
     public static func generate(doses: [[OrganComponentsPerGy]], prescribedGy: [Double], group: [Int], realisations n: Int,
-                                model: CourseRealisationModel = .standard, seed: UInt64) -> [Float] {
+                                model: CourseRealisationModel = .standard, seed: UInt64, streams: [UInt64]? = nil) -> [Float] {
         let courses = doses.count
         guard courses > 0, n > 0 else { return [] }
         let organs = doses[0].count
@@ -46,7 +49,7 @@ public enum CourseRealisations {
         out.withUnsafeMutableBufferPointer { buf in
             let box = MutableBufferBox(buf)
             DispatchQueue.concurrentPerform(iterations: courses) { c in
-                var rng = RandomStream(seed: seed, stream: UInt64(c + 1))
+                var rng = RandomStream(seed: seed, stream: streams?[c] ?? UInt64(c + 1))
                 let g = group[c], dp = prescribedGy[c]
                 var u = [Float](repeating: 0, count: n)
                 for r in 0..<n { u[r] = Float(exp(s.3 * rng.normal() - s.3 * s.3 / 2)) }

@@ -1,6 +1,7 @@
 import Dosimetry
 import Foundation
 import Registry
+import RTDose
 import Synthesis
 
 /// The main job as one pipeline with named stages: synth → ingest → dose → dose-response → report.
@@ -30,6 +31,7 @@ public struct DemoPipeline: Sendable {
         public var synthSeconds = 0.0, ingestSeconds = 0.0, reportSeconds = 0.0
         public var doseSeconds = 0.0, doseResponseSeconds = 0.0
         public var dose: DoseRun.Summary?
+        public var rtDose: RTDoseRun.Summary?
     }
 
     /// Runs every stage. `stage` hears each stage's name when it starts; `progress` the
@@ -46,6 +48,7 @@ public struct DemoPipeline: Sendable {
         let config = SynthesisConfiguration(seed: seed, cardiacChildren: children, corruptFraction: corruptFraction)
         let t0 = Date()
         let summary = try CohortSynthesizer.run(config, to: extract, progress: progress)
+        if summary.radiotherapyChildren > 0 { try SyntheticRTTruth.write(extract: extract, seed: seed) }
         let synthSeconds = Date().timeIntervalSince(t0)
 
         stage("[2/5] ingest: \(summary.siteFolders.count) site folders -> \(storePath) (site keys in \(keys.path), outside the store)")
@@ -81,6 +84,16 @@ public struct DemoPipeline: Sendable {
             doseNote = "Organ doses: not computed (\(error.description))."
             stage("[3/5] dose: skipped: \(error.description)")
         }
+        // Radiotherapy courses: organ doses by tier with the same number of realisations (harmonic rt dose --store).
+        var rtDose: RTDoseRun.Summary?
+        if summary.radiotherapyChildren > 0 {
+            let t = Date()
+            let r = try RTDoseRun.run(store: RegistryStore(path: storePath, role: .analyst), storePath: storePath,
+                                      settings: RTDoseRun.Settings(seed: seed, realisations: doseRealisations), user: "harmonic-demo")
+            rtDose = r
+            doseNote += String(format: " Radiotherapy organ doses: %@ courses in %.1f s (%@).", formatNumber(Double(r.courses)), Date().timeIntervalSince(t),
+                               r.byTier.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
         let doseSeconds = Date().timeIntervalSince(t3)
 
         // Dose-response (runs after the dose stage; says so in the report when the store has no organ doses).
@@ -105,6 +118,10 @@ public struct DemoPipeline: Sendable {
         if dose != nil { OrganDoseSection.append(to: &report, summary: try OrganDoseSummary.read(from: analyst),
                                 truth: try? DoseTruthComparison.compute(store: analyst, truthCSV: extract.appendingPathComponent("truth/organ_doses.csv")))
                           RedMarrowSection.append(to: &report) }
+        if rtDose != nil {
+            try RTDoseSection.append(to: &report, store: analyst,
+                                     truth: try? RTDoseTruthComparison.compute(store: analyst, truthCSV: extract.appendingPathComponent("truth/\(SyntheticRTTruth.fileName)")))
+        }
         doseResponse.append(to: &report)
         do { ReferenceLevelSection.append(to: &report, try ReferenceLevelSection.compute(store: analyst)) } catch {
             report.section("Reference levels and hospital benchmarking"); report.paragraph("Not computed: \(error)"); report.endSection()
@@ -115,7 +132,7 @@ public struct DemoPipeline: Sendable {
         var result = Result(reportURL: reportURL, storePath: storePath, synthesis: summary)
         result.accepted = accepted; result.rejected = rejected
         result.synthSeconds = synthSeconds; result.ingestSeconds = ingestSeconds
-        result.doseSeconds = doseSeconds; result.dose = dose
+        result.doseSeconds = doseSeconds; result.dose = dose; result.rtDose = rtDose
         result.reportSeconds = Date().timeIntervalSince(t2)
         result.doseResponseSeconds = doseResponse.seconds
         return result

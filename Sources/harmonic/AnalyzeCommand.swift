@@ -16,10 +16,12 @@ struct AnalyzeCommand: ParsableCommand {
         by the dose reconstruction), or --cohort DIR (DIR/children.csv, exposures.csv, outcomes.csv; \
         docs/analysis-extract.md). With --store, --cohort radiotherapy analyses the radiotherapy registry instead \
         of the cardiac cohort (--cohort cardiac, the default): each course in rt_courses is an exposure on its \
-        start date. The store holds no organ doses for radiotherapy courses, only the prescribed (target) dose \
-        rt_courses.prescribed_dose_gy, so the dose is that prescribed dose, given as --dose prescribed; it is \
-        not the dose to the organ of the outcome. Diagnoses before a child's first course (the cancer treated) \
-        are not outcomes. Splits follow-up into person-years with lagged cumulative organ dose exact to \
+        start date, and --dose ORGAN reads the course's organ dose from rt_course_organ_dose (written by \
+        harmonic rt dose --store; flagged courses have no dose and follow --flagged), with --realisations \
+        STORE.rt-realisations for MCML over the RT realisations. --dose prescribed instead uses each course's \
+        prescribed target dose (rt_courses.prescribed_dose_gy) for every organ: a measure of treatment \
+        intensity at the target, not the dose to the organ of the outcome. Diagnoses before a child's first \
+        course (the cancer treated) are not outcomes. Splits follow-up into person-years with lagged cumulative organ dose exact to \
         the day, fits the model by maximum likelihood and prints estimates with SE, Wald and profile-likelihood \
         intervals and p-values, then ERR by dose category. --method cox fits the same model text by Cox partial \
         likelihood on the case-level intervals (time-dependent cumulative dose; strata give a stratified Cox \
@@ -39,6 +41,9 @@ struct AnalyzeCommand: ParsableCommand {
             --model "err: dose; background: strata(country, sex, attained_age) + predisposing_condition"
           harmonic analyze --store demo/harmonic.sqlite --outcome leukaemia --dose red_marrow --method cox \\
             --model "err: dose; background: strata(country, sex)" --case-level-csv intervals.csv
+          harmonic analyze --store demo/harmonic.sqlite --cohort radiotherapy --outcome leukaemia \\
+            --dose red_marrow --lag 2 --model "err: dose; background: strata(sex)" \\
+            --realisations demo/harmonic.sqlite.rt-realisations
           harmonic analyze --store demo/harmonic.sqlite --cohort radiotherapy --outcome leukaemia \\
             --dose prescribed --lag 2 --method cox --model "err: dose; background: strata(sex)"
           harmonic analyze --cohort extract/ --outcome leukaemia --dose red_marrow --lag 2 \\
@@ -81,7 +86,7 @@ struct AnalyzeCommand: ParsableCommand {
     var flagged: String = "censor"
     @Option(name: .long, help: "Dose realisations: STORE.realisations from harmonic dose, or a columnar float32 file of the --dose organ (FILE.keys.csv beside it). Adds MCML and model averaging.")
     var realisations: String?
-    @Option(name: .long, help: "Organ whose dose is analysed, e.g. red_marrow, breast, lung, thyroid; with --cohort radiotherapy: prescribed (the courses' prescribed target dose, the only dose the store holds for them).")
+    @Option(name: .long, help: "Organ whose dose is analysed, e.g. red_marrow, breast, lung, thyroid, heart; with --cohort radiotherapy also prescribed (the courses' prescribed target dose, not an organ dose).")
     var dose: String
     @Option(name: .long, help: "Dose lag in years (2 for leukaemia, 5 for solid cancers).")
     var lag: Double = 2
@@ -150,12 +155,11 @@ struct AnalyzeCommand: ParsableCommand {
             }
         }
         let organ: Organ
-        if study == .radiotherapy {
-            guard dose == "prescribed" else {
-                throw usage("--dose '\(dose)': the store holds no organ doses for radiotherapy courses (rt_courses has prescribed_dose_gy only; docs/data-dictionary.md); use --dose prescribed")
-            }
-            guard realisations == nil else { throw usage("--realisations: there are no dose realisations for radiotherapy courses") }
+        var rtDose = RadiotherapyDose.organ
+        if study == .radiotherapy && dose == "prescribed" {
+            guard realisations == nil else { throw usage("--realisations: the prescribed dose has no realisations; give an organ as --dose to use STORE.rt-realisations") }
             organ = .redMarrow // every organ slot of a course carries its prescribed dose (AnalysisCohortReader)
+            rtDose = .prescribed
         } else {
             if dose == "prescribed" { throw usage("--dose prescribed is the radiotherapy courses' prescribed dose: use it with --store PATH --cohort radiotherapy") }
             guard let o = Organ(rawValue: dose) else {
@@ -163,7 +167,7 @@ struct AnalyzeCommand: ParsableCommand {
             }
             organ = o
         }
-        let doseName = study == .radiotherapy ? "prescribed target dose of the radiotherapy courses (Gy; not an organ dose)" : organ.rawValue
+        let doseName = study == .radiotherapy && rtDose == .prescribed ? "prescribed target dose of the radiotherapy courses (Gy; not an organ dose)" : organ.rawValue
         let spec: ModelSpecification
         do { spec = try ModelSpecification.parse(model) } catch { throw usage("\(error)") }
         var end: CalendarDate? = nil
@@ -185,7 +189,7 @@ struct AnalyzeCommand: ParsableCommand {
             var cohortSummary: String? = nil
             if let store {
                 guard FileManager.default.fileExists(atPath: store) else { throw InputError(.file(store), expected: "an existing registry store (harmonic ingest or harmonic demo makes one)") }
-                let c = try RegistryStore(path: store, role: .analyst).analysisCohort(policy: policy, storePath: store, cohort: study ?? .cardiac)
+                let c = try RegistryStore(path: store, role: .analyst).analysisCohort(policy: policy, storePath: store, cohort: study ?? .cardiac, radiotherapyDose: rtDose)
                 members = c.members; cohortSummary = c.summary
             } else {
                 members = try AnalysisExtract.load(directory: URL(fileURLWithPath: cohort!))
@@ -210,8 +214,13 @@ struct AnalyzeCommand: ParsableCommand {
             let result = try DoseResponseAnalysis.run(members: members, request: request)
             var uncertainty: DoseUncertaintyReport? = nil
             if let path = realisations {
-                let source: any DoseRealisationSource = StoreDoseRealisations.recognises(path: path)
-                    ? try StoreDoseRealisations(path: path) : try ColumnarFloat32Realisations(url: URL(fileURLWithPath: path))
+                let source: any DoseRealisationSource
+                if StoreRTDoseRealisations.recognises(path: path) { source = try StoreRTDoseRealisations(path: path) }
+                else if StoreDoseRealisations.recognises(path: path) { source = try StoreDoseRealisations(path: path) }
+                else { source = try ColumnarFloat32Realisations(url: URL(fileURLWithPath: path)) }
+                if study == .radiotherapy && !(source is StoreRTDoseRealisations) {
+                    throw usage("--realisations \(path): for --cohort radiotherapy give the RT realisations written by harmonic rt dose --store (STORE.rt-realisations)")
+                }
                 uncertainty = try DoseUncertaintyReport.run(members: members, request: request, meanDoseFit: result, source: source)
             }
             if let c = cellsOut { try result.table.csv().write(toFile: c, atomically: true, encoding: .utf8) }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import RTDose
 import Synthesis
 
 /// `harmonic synth`: a seeded synthetic cohort in the CSV layout of real site extracts.
@@ -15,8 +16,10 @@ struct SynthCommand: ParsableCommand {
         procedures run 1976-2020 with era-dependent mixes and doses; irradiation events exist from \
         2005, procedure totals mostly from 1990. Cancers are drawn from baseline rates times \
         (1 + ERR/Gy x lagged organ dose); the truth lies in DIR/truth: truth.json (true ERR/Gy, \
-        baseline rates, model), organ_doses.csv (true organ doses per procedure) and \
-        corrupted_rows.csv (rows made bad on purpose with --corrupt).
+        baseline rates, model), organ_doses.csv (true organ doses per procedure), rt_organ_doses.csv \
+        (true organ doses per radiotherapy course, mGy: each course's fields differ from the site-typical \
+        ones by a drawn size, position and monitor units; docs/rt-dose.md) and corrupted_rows.csv (rows \
+        made bad on purpose with --corrupt).
         The same seed always gives byte-identical files, whatever the number of cores.
 
         Example:
@@ -66,6 +69,10 @@ struct SynthCommand: ParsableCommand {
         let start = Date()
         let bar = ProgressBar("synth")
         let summary = try CohortSynthesizer.run(config, to: URL(fileURLWithPath: out), progress: bar.update)
+        if summary.radiotherapyChildren > 0 {
+            note("synth: true organ doses of the radiotherapy courses (truth/\(SyntheticRTTruth.fileName))")
+            try SyntheticRTTruth.write(extract: URL(fileURLWithPath: out), seed: seed)
+        }
         let seconds = Date().timeIntervalSince(start)
         print(Self.describe(summary, seconds: seconds, out: out))
     }

@@ -17,6 +17,9 @@ struct DemoPipelineTests {
         #expect(html.components(separatedBy: "<svg").count - 1 >= 6)
         #expect(html.contains(">NO</td>") && html.contains(">radiotherapy</td>"))
         #expect(html.contains("Quarantined rows by reason"))
+        // The radiotherapy courses get organ doses, with their section (docs/rt-dose.md).
+        #expect((result.rtDose?.courses ?? 0) > 0 && html.contains(">Radiotherapy organ doses</h2>"))
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("extract/truth/rt_organ_doses.csv").path))
         // Every row synth made bad is rejected; nothing else (see SynthesisTests for the row-level check).
         #expect(result.rejected == result.synthesis.corruptedRows)
         #expect(result.accepted > 0)

@@ -13,6 +13,24 @@ public struct OrganDosesMissing: Error, CustomStringConvertible {
     }
 }
 
+/// The store's `rt_course_organ_dose` is empty: `harmonic rt dose --store` has not run on it.
+public struct RadiotherapyOrganDosesMissing: Error, CustomStringConvertible {
+    public var storePath: String
+    public init(storePath: String) { self.storePath = storePath }
+    public var description: String {
+        "\(storePath): no radiotherapy organ doses in this store (table rt_course_organ_dose is empty). Run "
+            + "`harmonic rt dose --store \(storePath)` first, or analyse the prescribed target dose with --dose prescribed."
+    }
+}
+
+/// Which dose a radiotherapy-registry analysis uses.
+public enum RadiotherapyDose: String, Sendable {
+    /// The organ doses of `rt_course_organ_dose` (`harmonic rt dose --store`), mGy → Gy.
+    case organ
+    /// The prescribed target dose of `rt_courses`, standing in for every organ (not an organ dose).
+    case prescribed
+}
+
 /// The store holds no radiotherapy courses (table rt_courses empty): nothing to analyse for that cohort.
 public struct RadiotherapyCoursesMissing: Error, CustomStringConvertible {
     public var storePath: String
@@ -51,9 +69,14 @@ extension RegistryStore {
         try analystRead("read the organ doses") { db in try Self.hasOrganDoseRows(db) }
     }
 
-    /// What the dose of a radiotherapy-registry analysis is (printed with the cohort summary).
+    /// What the organ dose of a radiotherapy-registry analysis is (printed with the cohort summary).
+    public static let radiotherapyOrganDoseDescription = "organ doses of each radiotherapy course from rt_course_organ_dose "
+        + "(harmonic rt dose --store: course-record tier, site-typical fields on the age-matched phantom plus out-of-field models; mGy → Gy), "
+        + "cumulated over a child's courses and lagged; flagged courses have no dose."
+
+    /// What the prescribed dose of a radiotherapy-registry analysis is (printed with the cohort summary).
     public static let radiotherapyDoseDescription = "prescribed target dose of each radiotherapy course (rt_courses.prescribed_dose_gy, Gy), "
-        + "cumulated over a child's courses. The store holds no organ doses for radiotherapy courses, so this is NOT an organ dose: "
+        + "cumulated over a child's courses (--dose prescribed). This is NOT an organ dose (organ doses: --dose ORGAN after harmonic rt dose --store): "
         + "it stands in for every organ and measures treatment intensity at the target, not the dose to the organ of the outcome."
 
     /// The analysis cohort. `cohort: .cardiac` (default): cardiac children with at least one
@@ -64,7 +87,7 @@ extension RegistryStore {
     /// diagnoses before the first course (the cancer treated) are not counted as outcomes.
     /// `storePath` only names the store in error messages.
     public func analysisCohort(policy: FlaggedDosePolicy = .censor, storePath: String = "registry store",
-                               cohort study: StudyCohort = .cardiac) throws -> AnalysisCohort {
+                               cohort study: StudyCohort = .cardiac, radiotherapyDose: RadiotherapyDose = .prescribed) throws -> AnalysisCohort {
         try analystRead("read the pooled analysis cohort") { db in
             switch study {
             case .cardiac: guard try Self.hasOrganDoseRows(db) else { throw OrganDosesMissing(storePath: storePath) }
@@ -116,6 +139,33 @@ extension RegistryStore {
                 guard cohortKeys.contains(key) else { continue } // a child of the other study cohort
                 diagnoses.append(DiagnosisRecord(patientKey: key, date: try date(r[2], table: "cancer_outcomes", key: "\(text(r[0]))/\(text(r[6]))", field: "diagnosis_date"),
                                                  topography: text(r[3]), morphology: text(r[4]), behaviour: text(r[5])))
+            }
+            if study == .radiotherapy && radiotherapyDose == .organ {
+                guard try db.scalar("SELECT COUNT(*) FROM (SELECT 1 FROM rt_course_organ_dose LIMIT 1) AS any_row").flatMap({ Int.fromDatabaseValue($0) }) == 1 else {
+                    throw RadiotherapyOrganDosesMissing(storePath: storePath)
+                }
+                let columns = RTDoseSchema.organColumns
+                var courses: [ProcedureDoseRecord] = []
+                for r in try db.fetch("SELECT site, course_id, patient_pseudonym, start_date, tier, \(columns.map { "\"\($0.column)\"" }.joined(separator: ", ")) "
+                                      + "FROM rt_course_organ_dose ORDER BY site, course_id") {
+                    let site = text(r[0]), courseKey = "\(site)/\(text(r[1]))"
+                    var doses: [Organ: Gray] = [:]
+                    for (k, c) in columns.enumerated() {
+                        guard let v = number(r[5 + k]) else { continue }
+                        guard v.isFinite, v >= 0 else {
+                            throw InputError(.file("\(storePath), table rt_course_organ_dose, row \(courseKey)"), field: c.column, value: text(r[5 + k]), expected: "a dose in mGy ≥ 0")
+                        }
+                        doses[c.organ] = Gray(v / 1000)
+                    }
+                    let tier = text(r[4])
+                    courses.append(ProcedureDoseRecord(patientKey: "\(site)/\(text(r[2]))", procedureKey: courseKey,
+                                                       date: try date(r[3], table: "rt_course_organ_dose", key: courseKey, field: "start_date"),
+                                                       tier: tier, doses: tier == "flagged" || doses.isEmpty ? nil : doses))
+                }
+                var c = AnalysisCohort.build(patients: patients, diagnoses: diagnoses, doses: courses, policy: policy,
+                                             study: .radiotherapy, dropDiagnosesBeforeEntry: true)
+                c.doseDescription = Self.radiotherapyOrganDoseDescription
+                return c
             }
             if study == .radiotherapy {
                 var courses: [ProcedureDoseRecord] = []

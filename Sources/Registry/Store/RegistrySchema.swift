@@ -81,5 +81,6 @@ public enum RegistrySchema {
         SQLMigration("audit file order 1.0.0") { s in
             try s.execute("ALTER TABLE audit_files ADD COLUMN position \(s.dialect.integer) NOT NULL DEFAULT 0")
         },
+        SQLMigration("rt dose 1.0.0") { s in try RTDoseSchema.create(s) },
     ]
 }
