@@ -1,0 +1,62 @@
+import Foundation
+import HarmonicServer
+import Hummingbird
+import HummingbirdTesting
+import Registry
+import Testing
+
+@Suite("Server: the audit trail route")
+struct AuditRouteTests {
+    @Test("GET /api/audit: auditors and data managers (own site) read it; admins, analysts and clinicians get 403",
+          arguments: [("aud", 200), ("kari", 200), ("ada", 403), ("ana", 403), ("nils", 403)])
+    func auditByRole(_ user: String, _ status: Int) async throws {
+        try await ServerFixture.app(try ServerFixture.server()).test(.router) { client in
+            let s = try await client.signIn(user)
+            try await client.execute(uri: "/api/audit?limit=50", method: .get, headers: s.headers) { r in
+                #expect(r.status.code == status, "\(user): \(String(buffer: r.body))")
+                let j = jsonObject(r.body)
+                if status == 200 {
+                    let events = try #require(j["events"] as? [[String: Any]])
+                    #expect(events.count <= 50)
+                    if user == "kari" { #expect(events.allSatisfy { $0["site"] as? String == "NO" }, "a data manager sees its own site's events only") }
+                    let loads = try #require(j["loads"] as? [[String: Any]])
+                    #expect(!loads.isEmpty)
+                    if user == "kari" { #expect(loads.allSatisfy { $0["site"] as? String == "NO" }) }
+                } else {
+                    #expect(j["events"] == nil && j["error"] is String)
+                }
+            }
+        }
+    }
+
+    @Test("a limit that is not 1-100000 gets 400", arguments: ["0", "x", "100001", "1;DROP TABLE audit_events"])
+    func badLimit(_ limit: String) async throws {
+        try await ServerFixture.app(try ServerFixture.server()).test(.router) { client in
+            let s = try await client.signIn("aud")
+            let q = limit.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? limit
+            try await client.execute(uri: "/api/audit?limit=\(q)", method: .get, headers: s.headers) { r in #expect(r.status == .badRequest) }
+        }
+    }
+
+    @Test("uploads, quarantine reads, refusals and audit reads are themselves audited with who, what and outcome")
+    func dataRequestsAudited() async throws {
+        let store = try ServerFixture.makeStore(accounts: [("kari", .dataManager(site: "NO")), ("aud", .auditor)])
+        try await ServerFixture.app(try UploadFixture.server(store: store)).test(.router) { client in
+            let kari = try await client.signIn("kari")
+            let r = try await client.upload(kari, site: "NO", body: ByteBuffer(string: UploadFixture.fixtureCSV("NO")))
+            _ = try await client.finishedJob(kari, try #require(r.job))
+            _ = try await client.upload(kari, site: "FR", body: ByteBuffer(string: UploadFixture.fixtureCSV("FR")))
+            try await client.execute(uri: "/api/sites/NO/quarantine", method: .get, headers: kari.headers) { _ in }
+            try await client.execute(uri: "/api/sites/FR/quarantine", method: .get, headers: kari.headers) { _ in }
+            let aud = try await client.signIn("aud")
+            try await client.execute(uri: "/api/audit", method: .get, headers: aud.headers) { _ in }
+        }
+        let events = try store.opened(as: .auditor).auditEvents(limit: 100_000)
+        let seen = events.map { "\($0.user) \($0.action) \($0.outcome)" }
+        for expected in ["kari POST /api/sites/NO/uploads ok", "kari POST /api/sites/FR/uploads denied",
+                         "kari GET /api/sites/NO/quarantine ok", "kari GET /api/sites/FR/quarantine denied", "aud GET /api/audit ok"] {
+            #expect(seen.contains(expected), "\(expected) missing from \(seen)")
+        }
+        #expect(events.contains { $0.user == "kari" && $0.action.hasPrefix("ingest job ") && $0.outcome == "ok" })
+    }
+}
