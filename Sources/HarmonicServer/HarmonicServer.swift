@@ -51,6 +51,7 @@ public struct HarmonicServer: Sendable {
         JobRoute(server: self).register(router)
         QuarantineRoute(server: self).register(router)
         AuditRoute(server: self).register(router)
+        PageRoutes(server: self).register(router)
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                      body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
