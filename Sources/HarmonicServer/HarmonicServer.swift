@@ -25,10 +25,13 @@ public struct HarmonicServer: Sendable {
     public let maxUploadBytes: Int64
     /// What a zip upload may hold (entries, expanded size, expansion ratio).
     public let zipLimits: ZipArchive.Limits
+    /// The path dose runs name their realisation file after (`DoseRun.realisationPath`): the SQLite
+    /// store's path, or `--dose-files` on PostgreSQL; nil refuses dose runs (409).
+    public let doseFilesPath: String?
 
     public init(store: RegistryStore, sessions: SessionStore = SessionStore(), limiter: LoginLimiter = LoginLimiter(),
                 siteKeys: SiteKeys = .none, uploadDirectory: URL? = nil, maxUploadBytes: Int64 = 2 << 30,
-                zipLimits: ZipArchive.Limits = ZipArchive.Limits(), jobs: JobStore = JobStore()) throws {
+                zipLimits: ZipArchive.Limits = ZipArchive.Limits(), jobs: JobStore = JobStore(), doseFilesPath: String? = nil) throws {
         self.store = try store.opened(as: .admin)
         self.sessions = sessions
         self.limiter = limiter
@@ -37,6 +40,7 @@ public struct HarmonicServer: Sendable {
         self.maxUploadBytes = maxUploadBytes
         self.zipLimits = zipLimits
         self.jobs = jobs
+        self.doseFilesPath = doseFilesPath
     }
 
     /// Every route of the API.
@@ -51,6 +55,7 @@ public struct HarmonicServer: Sendable {
         JobRoute(server: self).register(router)
         QuarantineRoute(server: self).register(router)
         AuditRoute(server: self).register(router)
+        DoseRunRoute(server: self).register(router)
         PageRoutes(server: self).register(router)
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],

@@ -15,7 +15,7 @@ struct ServeCommand: AsyncParsableCommand {
         (sets the session cookie, returns the CSRF token); GET /api/dose/estimate?age=&kap=&weight=&procedure= \
         (the JSON of harmonic dose estimate --json); GET /api/sites/SITE/patients; POST /api/sites/SITE/uploads \
         (a CSV file or a zipped extract folder, ingested as a background job: GET /api/jobs/ID); \
-        GET /api/sites/SITE/quarantine; GET /api/audit.
+        GET /api/sites/SITE/quarantine; GET /api/audit; POST /api/dose-runs (analysts, a background job).
         Accounts: harmonic users add. Listens on 127.0.0.1 by default: put a TLS proxy in front (the session \
         cookie is Secure, so browsers send it over HTTPS or to localhost only).
 
@@ -36,6 +36,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Folder where uploads are written and extracted while their ingest runs (default: a new temporary folder).")
     var uploadDir: String?
     @Option(help: "Largest upload accepted, MiB.") var maxUploadMib: Int = 2048
+    @Option(help: "With --postgres: the path dose runs (POST /api/dose-runs) name their realisation file after (PATH.realisations). With --store, the store's path is used.")
+    var doseFiles: String?
 
     func validate() throws {
         guard (store == nil) != (postgres == nil) else { throw ValidationError("give exactly one of --store FILE or --postgres URL") }
@@ -47,7 +49,7 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = try postgres.map { try RegistryStore.postgres(url: $0, role: .admin) } ?? RegistryStore(path: store!, role: .admin)
         let keys = try siteKeys.map { try SiteKeys(directory: $0) } ?? .none
         let server = try HarmonicServer(store: registry, siteKeys: keys, uploadDirectory: uploadDir.map { URL(fileURLWithPath: $0) },
-                                        maxUploadBytes: Int64(maxUploadMib) << 20)
+                                        maxUploadBytes: Int64(maxUploadMib) << 20, doseFilesPath: doseFiles ?? store)
         note("harmonic serve: \(registry.backend.dialect.rawValue) store, http://\(host):\(port)/api/health")
         try await server.application(host: host, port: port).runService()
     }

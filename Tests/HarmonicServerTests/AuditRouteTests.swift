@@ -1,4 +1,6 @@
 import Foundation
+import HarmonicTestSupport
+import HTTPTypes
 import HarmonicServer
 import Hummingbird
 import HummingbirdTesting
@@ -58,5 +60,45 @@ struct AuditRouteTests {
             #expect(seen.contains(expected), "\(expected) missing from \(seen)")
         }
         #expect(events.contains { $0.user == "kari" && $0.action.hasPrefix("ingest job ") && $0.outcome == "ok" })
+    }
+}
+
+@Suite("Server: dose runs as jobs")
+struct DoseRunRouteTests {
+    @Test("only analysts may start a dose run; every other role gets 403 and no job",
+          arguments: [("ada", 403), ("kari", 403), ("nils", 403), ("aud", 403)])
+    func doseRunByRole(_ user: String, _ status: Int) async throws {
+        try await ServerFixture.app(try ServerFixture.server()).test(.router) { client in
+            let s = try await client.signIn(user)
+            try await client.execute(uri: "/api/dose-runs", method: .post, headers: [.cookie: s.cookie, HTTPField.Name("X-CSRF-Token")!: s.csrf],
+                                     body: ByteBuffer(string: "{}")) { r in
+                #expect(r.status.code == status)
+                #expect(jsonObject(r.body)["id"] == nil)
+            }
+        }
+    }
+
+    @Test("an analyst's dose run runs as a job to its summary; bad settings get 400")
+    func analystDoseRun() async throws {
+        let store = try ServerFixture.makeStore(accounts: [("ana", .analyst)])
+        let dir = try HarmonicTestSupport.SharedData.temporaryDirectory("dose-run-job")
+        let server = try HarmonicServer(store: store, doseFilesPath: dir.appendingPathComponent("store").path)
+        try await ServerFixture.app(server).test(.router) { client in
+            let s = try await client.signIn("ana")
+            let headers: HTTPFields = [.cookie: s.cookie, HTTPField.Name("X-CSRF-Token")!: s.csrf, .contentType: "application/json"]
+            for bad in [#"{"realisations": 0}"#, #"{"seed": "x"}"#, "not json"] {
+                try await client.execute(uri: "/api/dose-runs", method: .post, headers: headers, body: ByteBuffer(string: bad)) { r in
+                    #expect(r.status == .badRequest, "\(bad)")
+                }
+            }
+            let id = try await client.execute(uri: "/api/dose-runs", method: .post, headers: headers, body: ByteBuffer(string: #"{"realisations": 50}"#)) { r in
+                #expect(r.status == .accepted, "\(String(buffer: r.body))")
+                return jsonObject(r.body)["id"] as? String
+            }
+            let job = try await client.finishedJob(s, try #require(id))
+            #expect(job["state"] as? String == "succeeded", "\(job)")
+            let result = (job["result"] as? [String: Any])?["doseRun"] as? [String: Any]
+            #expect(result?["procedures"] as? Int == 0, "the fixture has no procedures: \(job)")
+        }
     }
 }

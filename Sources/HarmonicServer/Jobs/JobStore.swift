@@ -23,7 +23,8 @@ public struct JobStatus: Sendable, Codable {
 /// The result of a finished job; the field of the job's kind is set.
 public struct JobResult: Sendable, Codable {
     public var ingest: IngestJobResult?
-    public init(ingest: IngestJobResult? = nil) { self.ingest = ingest }
+    public var doseRun: DoseRunJobResult?
+    public init(ingest: IngestJobResult? = nil, doseRun: DoseRunJobResult? = nil) { self.ingest = ingest; self.doseRun = doseRun }
 }
 
 /// The jobs of the server, in memory and keyed by a random id and the owner's account, so a page
@@ -49,6 +50,11 @@ public final class JobStore: @unchecked Sendable {
     /// The job `id` if `user` owns it (nil otherwise: another user's job id reveals nothing).
     public func status(_ id: String, user: String) -> JobStatus? {
         lock.withLock { jobs[id].flatMap { $0.user == user ? $0 : nil } }
+    }
+
+    /// Whether a job of `kind` is queued or running (dose runs go one at a time).
+    func isRunning(kind: String) -> Bool {
+        lock.withLock { jobs.values.contains { $0.kind == kind && ($0.state == .queued || $0.state == .running) } }
     }
 
     func update(_ id: String, _ change: (inout JobStatus) -> Void) {

@@ -132,6 +132,30 @@ paths:
         "409": { $ref: "#/components/responses/Error" }
         "413": { $ref: "#/components/responses/Error" }
         "415": { $ref: "#/components/responses/Error" }
+  /api/dose-runs:
+    post:
+      summary: Reconstruct the organ doses of the pooled registry (analysts; the engine of harmonic dose run) as a background job. One at a time. Audited.
+      parameters:
+        - { $ref: "#/components/parameters/CSRF" }
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                seed: { type: integer, minimum: 0 }
+                realisations: { type: integer, minimum: 1, maximum: 10000, default: 1000 }
+      responses:
+        "202":
+          description: Accepted; follow the job.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Job" }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "409": { $ref: "#/components/responses/Error" }
+        "413": { $ref: "#/components/responses/Error" }
   /api/jobs/{id}:
     get:
       summary: State, progress, messages and result of a background job the caller started.
@@ -238,7 +262,7 @@ components:
       required: [id, kind, user, state, progress, messages, createdAt]
       properties:
         id: { type: string }
-        kind: { type: string, enum: [ingest] }
+        kind: { type: string, enum: [ingest, dose-run] }
         user: { type: string }
         site: { type: string, nullable: true }
         state: { type: string, enum: [queued, running, succeeded, failed] }
@@ -260,6 +284,17 @@ components:
                 problems: { type: array, items: { $ref: "#/components/schemas/QuarantineEntry" } }
                 skipped: { type: array, items: { type: string } }
                 dicom: { type: object }
+            doseRun:
+              type: object
+              properties:
+                runID: { type: integer }
+                procedures: { type: integer }
+                events: { type: integer }
+                computed: { type: integer }
+                reused: { type: integer }
+                removed: { type: integer }
+                byTier: { type: object, additionalProperties: { type: integer } }
+                seconds: { type: number }
     QuarantineEntry:
       type: object
       required: [site, table, rowKey, file, line, field, value, reason]
