@@ -56,6 +56,7 @@ public struct HarmonicServer: Sendable {
         QuarantineRoute(server: self).register(router)
         AuditRoute(server: self).register(router)
         DoseRunRoute(server: self).register(router)
+        FollowUpRoute(server: self).register(router)
         PageRoutes(server: self).register(router)
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],

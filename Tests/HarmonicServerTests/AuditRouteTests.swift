@@ -102,3 +102,42 @@ struct DoseRunRouteTests {
         }
     }
 }
+
+@Suite("Server: a child's follow-up plan by the site's own id")
+struct FollowUpRouteTests {
+    static func post(_ client: some TestClientProtocol, _ s: SignedIn, site: String, body: String) async throws -> (Int, [String: Any]) {
+        try await client.execute(uri: "/api/sites/\(site)/followup", method: .post,
+                                 headers: [.cookie: s.cookie, HTTPField.Name("X-CSRF-Token")!: s.csrf, .contentType: "application/json"],
+                                 body: ByteBuffer(string: body)) { r in (Int(r.status.code), jsonObject(r.body)) }
+    }
+
+    @Test("a clinician of the site gets the plan of a child found by the site's id, pseudonymised on the server; the id is not audited")
+    func clinicianPlan() async throws {
+        let store = try ServerFixture.makeStore(accounts: [("kari", .dataManager(site: "NO")), ("nils", .clinician(site: "NO")),
+                                                           ("marie", .dataManager(site: "FR")), ("ana", .analyst)])
+        // P2 (girl, born 1995-06-01) had thorax radiotherapy, 20 Gy, at 9: breast surveillance applies (IGHG 2020: chest ≥ 10 Gy).
+        let courses = "course_id,site_patient_id,start_date,end_date,modality,technique,target_site,prescribed_dose_gy,fractions,energy_mev\n"
+            + "NO-C1,P2,2004-09-01,2004-10-01,photon,3d_crt,thorax,20,10,6\n"
+        try await ServerFixture.app(try UploadFixture.server(store: store)).test(.router) { client in
+            let kari = try await client.signIn("kari")
+            let r = try await client.upload(kari, site: "NO", body: ByteBuffer(string: courses), name: "rt_courses.csv")
+            let job = try await client.finishedJob(kari, try #require(r.job))
+            #expect(job.ingest["accepted"] as? Int == 1, "\(job)")
+            let nils = try await client.signIn("nils")
+            let (status, plan) = try await Self.post(client, nils, site: "NO", body: #"{"siteId":"P2"}"#)
+            #expect(status == 200, "\(plan)")
+            let items = plan["items"] as? [[String: Any]] ?? []
+            #expect(items.contains { ($0["lateEffect"] as? String ?? "").lowercased().contains("breast") }, "\(plan)")
+            #expect(try await Self.post(client, nils, site: "NO", body: #"{"siteId":"P1"}"#).0 == 404)
+            #expect(try await Self.post(client, nils, site: "NO", body: #"{"siteId":""}"#).0 == 400)
+            #expect(try await Self.post(client, nils, site: "NO", body: "P2").0 == 400)
+            for (user, site) in [("nils", "FR"), ("marie", "NO"), ("ana", "NO")] {
+                let s = try await client.signIn(user)
+                #expect(try await Self.post(client, s, site: site, body: #"{"siteId":"P2"}"#).0 == 403, "\(user) on \(site)")
+            }
+        }
+        let events = try store.opened(as: .auditor).auditEvents(limit: 100_000).filter { $0.action.hasSuffix("/followup") }
+        #expect(events.map(\.outcome).filter { $0 == "ok" }.count == 1)
+        #expect(!events.contains { $0.target.contains("P2") || $0.target.contains("P1") }, "the site's own id must not be audited")
+    }
+}

@@ -37,7 +37,14 @@ struct DoseEstimateRoute {
         let kvp = try number("kvp", what: "the tube voltage in kV")
         let copper = try number("copper", what: "the added copper filtration in mm")
         let year = try number("year", what: "the calendar year of the procedure") ?? 2020
-        let realisations = try number("realisations", what: "the number of realisations, 1-100000").map { Int($0) } ?? 2000
+        // A whole number in range before converting: Int(1e300) would trap and take the server down.
+        let realisations = try number("realisations", what: "the number of realisations, 1-100000").map { v -> Int in
+            guard v == v.rounded(), (1...100_000).contains(v) else {
+                throw APIError(.badRequest, "query parameter realisations='\(q["realisations"] ?? "")' is not a whole number 1-100000",
+                               fix: "give realisations=2000 (or any whole number 1-100000)")
+            }
+            return Int(v)
+        } ?? 2000
         let sex = q["sex"].map(String.init) ?? "F", procedure = q["procedure"].map(String.init) ?? "diagnostic"
         let projections = q["projections"].map(String.init)
         let (source, identity) = try Self.source.get()

@@ -156,6 +156,39 @@ paths:
         "403": { $ref: "#/components/responses/Error" }
         "409": { $ref: "#/components/responses/Error" }
         "413": { $ref: "#/components/responses/Error" }
+  /api/sites/{site}/followup:
+    post:
+      summary: Surveillance plan (IGHG / PanCare) of one radiotherapy child of the site, found by the site's own patient id, pseudonymised on the server with the site key. Clinicians and data managers of the site. Audited (by pseudonym).
+      parameters:
+        - { name: site, in: path, required: true, description: Two-letter country code of the site, schema: { type: string, pattern: "^[A-Za-z]{2}$" } }
+        - { $ref: "#/components/parameters/CSRF" }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [siteId]
+              properties:
+                siteId: { type: string, minLength: 1, maxLength: 128, description: The child's id in the site's own records (site_patient_id) }
+      responses:
+        "200":
+          description: The plan (the JSON of harmonic followup --json).
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [child, sex, items]
+                properties:
+                  child: { type: string }
+                  sex: { type: string }
+                  items: { type: array, items: { type: object } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+        "409": { $ref: "#/components/responses/Error" }
+        "413": { $ref: "#/components/responses/Error" }
   /api/jobs/{id}:
     get:
       summary: State, progress, messages and result of a background job the caller started.
