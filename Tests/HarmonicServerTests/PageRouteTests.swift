@@ -32,6 +32,8 @@ struct PageRouteTests {
         ("ana", "/sites/NO/quarantine", 403), ("nils", "/sites/NO/quarantine", 403), ("ada", "/sites/NO/quarantine", 403),
         ("aud", "/audit", 200), ("kari", "/audit", 200), ("ana", "/audit", 403), ("nils", "/audit", 403), ("ada", "/audit", 403),
         ("ana", "/calculator", 200), ("nils", "/calculator", 200), ("ada", "/", 200),
+        ("nils", "/sites/NO/followup", 200), ("kari", "/sites/NO/followup", 200), ("nils", "/sites/FR/followup", 403), ("ana", "/sites/NO/followup", 403),
+        ("aud", "/sites/NO/followup", 403), ("ada", "/sites/NO/followup", 403),
     ]
 
     @Test("every page with every role: another site's or another role's page is refused with 403 and shows none of its rows",

@@ -34,9 +34,13 @@ def main():
     for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"):
         options.add_argument(flag)
     driver = webdriver.Chrome(service=Service(executable_path=args.driver), options=options)
-    wait = WebDriverWait(driver, 60)
+    # Generous: CI machines run the other test suites (and their builds) at the same time.
+    wait = WebDriverWait(driver, 240)
+    driver.set_page_load_timeout(240)
+    driver.set_script_timeout(240)
+    step = "start"
     try:
-        # 1. Sign in.
+        step = "1 sign in"
         driver.get(args.base + "/login")
         driver.find_element(By.ID, "user").send_keys(args.user)
         driver.find_element(By.ID, "password").send_keys(args.password)
@@ -44,7 +48,7 @@ def main():
         wait.until(ec.text_to_be_present_in_element((By.CSS_SELECTOR, "nav .who"), args.user))
         print("signed in as", args.user)
 
-        # 2. Upload a synthetic site extract and follow the job to its validation report.
+        step = "2 upload a synthetic site extract and follow the job to its validation report"
         driver.get(f"{args.base}/sites/{args.site}/upload")
         driver.find_element(By.ID, "file").send_keys(args.csv)
         driver.find_element(By.ID, "send").click()
@@ -53,13 +57,13 @@ def main():
         assert "quarantined" in summary and not summary.startswith("0 rows"), summary
         print("uploaded:", summary)
 
-        # 3. See the quarantined rows.
+        step = "3 see the quarantined rows"
         driver.find_element(By.ID, "quarantine-link").click()
         table = wait.until(ec.presence_of_element_located((By.ID, "quarantine")))
         assert args.bad_value in table.text, table.text
         print("quarantine shows the rejected value", repr(args.bad_value))
 
-        # 4. Run the calculator.
+        step = "4 run the calculator"
         driver.get(args.base + "/calculator")
         driver.find_element(By.ID, "age").send_keys("3")
         driver.find_element(By.ID, "kap").send_keys("4.2")
@@ -69,7 +73,7 @@ def main():
         assert len(rows) > 5, doses.text
         print("calculator:", len(rows) - 1, "quantities")
 
-        # 5. Be refused another site's data, by page and by API.
+        step = "5 be refused another site's data, by page and by API"
         driver.get(f"{args.base}/sites/{args.other_site}/quarantine")
         error = wait.until(ec.presence_of_element_located((By.ID, "error"))).text
         assert "may not" in error, error
@@ -80,7 +84,7 @@ def main():
         assert status == 403, status
         print("refused site", args.other_site, "by page and API (403)")
     except Exception as e:  # noqa: BLE001 - report any failure with the page it happened on
-        print("FAILED:", type(e).__name__, e, "at", driver.current_url, file=sys.stderr)
+        print("FAILED at step", step, ":", type(e).__name__, e, "at", driver.current_url, file=sys.stderr)
         print(driver.page_source[:3000], file=sys.stderr)
         sys.exit(1)
     finally:

@@ -31,6 +31,7 @@ enum Page {
             switch s.role {
             case .dataManager(let site):
                 links += [("/sites/\(site)/upload", "Upload"), ("/sites/\(site)/quarantine", "Quarantine \(site)"), ("/audit", "Audit")]
+            case .clinician(let site): links += [("/sites/\(site)/followup", "Follow-up plan")]
             case .auditor: links += [("/audit", "Audit")]
             default: break
             }

@@ -28,6 +28,9 @@ struct PageRoutes {
                     items.append("<li><a href=\"/sites/\(site)/upload\">Upload</a> a CSV extract file or a zipped folder of CSV and DICOM files for site \(site)</li>")
                     items.append("<li><a href=\"/sites/\(site)/quarantine\">Quarantine and QA</a> of site \(site)</li>")
                 }
+                if let site = s.role.site {
+                    items.append("<li><a href=\"/sites/\(site)/followup\">Follow-up plan</a> of a radiotherapy child of site \(site), by your site's id</li>")
+                }
                 if s.role == .auditor || s.role.name == "data_manager" { items.append("<li><a href=\"/audit\">Audit trail</a></li>") }
                 return Page.html("Harmonic", session: s, "<ul>\(items.joined())</ul>")
             }
@@ -44,6 +47,20 @@ struct PageRoutes {
                 <p>One CSV file named after its table (patients.csv, cardiac_procedures.csv, …) or a zipped folder of CSV and DICOM files.</p>
                 <p><button id="send" type="submit">Upload and load</button></p></form>
                 <p><progress id="progress" max="1" value="0"></progress> <span id="status"></span></p><div id="report"></div>
+                """)
+            }
+        }
+        router.get("/sites/{site}/followup") { request, context in
+            try await Page.guarded(request, context) { s in
+                let site = try context.site()
+                guard s.role == .clinician(site: site) || s.role == .dataManager(site: site) else {
+                    throw await server.denied(s, request, target: "site \(site)", what: "read follow-up plans of site \(site)")
+                }
+                return Page.html("Follow-up plan, site \(site)", session: s, """
+                <form id="followup" data-action="/api/sites/\(site)/followup">
+                <p><label for="siteId">Child's id at your site</label><input id="siteId" name="siteId" autocomplete="off" required></p>
+                <p>The id is turned into the registry's pseudonym on the server with your site's key; it is not stored.</p>
+                <p><button id="plan" type="submit">Show the plan</button></p></form><div id="report"></div>
                 """)
             }
         }

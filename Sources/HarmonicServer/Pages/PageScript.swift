@@ -21,6 +21,24 @@ enum PageScript {
         const j = await r.json().catch(() => ({error: r.statusText, fix: ""}));
         document.getElementById("message").textContent = j.error + ". " + j.fix;
       });
+      const followup = document.getElementById("followup");
+      if (followup) followup.addEventListener("submit", async e => {
+        e.preventDefault();
+        const r = await fetch(followup.dataset.action, {method: "POST", body: JSON.stringify({siteId: followup.siteId.value}),
+          headers: {"X-CSRF-Token": csrf(), "Content-Type": "application/json"}});
+        const j = await r.json();
+        if (!r.ok) { report("<p class=error id=error>" + esc(j.error) + "</p><p>" + esc(j.fix) + "</p>"); return; }
+        let html = "<h2>Plan for " + esc(j.child) + "</h2>";
+        if (!j.items.length) html += "<p>No dose- or field-dependent surveillance applies.</p>";
+        else {
+          html += "<table id=plan-items><tr><th>late effect</th><th>strength</th><th>trigger</th><th>modality, frequency</th><th>from</th><th>dose basis</th><th>source</th></tr>";
+          for (const i of j.items) html += "<tr><td>" + esc(i.lateEffect) + "</td><td>" + esc(i.strength) + "</td><td>" + esc(i.trigger) + "</td><td>" +
+            esc(i.modality + ", " + i.frequency) + "</td><td>" + esc(i.startDate) + "</td><td>" + esc(i.doseBasis) + "</td><td>" + esc((i.sources || []).join("; ")) + "</td></tr>";
+          html += "</table>";
+        }
+        for (const n of j.notes || []) html += "<p>Note: " + esc(n) + "</p>";
+        report(html);
+      });
       const upload = document.getElementById("upload");
       if (upload) {
         upload.addEventListener("submit", async e => {
