@@ -8,6 +8,7 @@ Tests/HarmonicServerTests/SchemathesisTests.swift; exits with schemathesis's sta
 import argparse
 import json
 import subprocess
+import tempfile
 import sys
 import urllib.request
 
@@ -34,7 +35,8 @@ def main():
                "--workers", "1",
                "-H", "Cookie: " + cookie, "-H", "X-CSRF-Token: " + csrf]
     print(" ".join(command[:-4]), flush=True)
-    run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    # In a folder of its own: schemathesis keeps a cache (.schemathesis/) where it runs.
+    run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tempfile.mkdtemp())
     # The report on standard output; also on standard error when it failed (the Swift test shows that).
     print(run.stdout)
     if run.returncode != 0:
