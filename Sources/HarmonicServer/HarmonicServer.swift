@@ -15,11 +15,32 @@ public struct HarmonicServer: Sendable {
     public let limiter: LoginLimiter
     /// Largest JSON body accepted (sign-in): 16 KiB.
     public static let maxJSONBody = 16 * 1024
+    /// Background jobs (uploads' ingests), by id and owner.
+    public let jobs: JobStore
+    /// The sites' pseudonymisation keys (`harmonic serve --site-keys DIR`).
+    public let siteKeys: SiteKeys
+    /// Where uploads are written and extracted while their job runs (removed after).
+    public let uploadDirectory: URL
+    /// Largest upload body accepted, bytes (413 past it).
+    public let maxUploadBytes: Int64
+    /// What a zip upload may hold (entries, expanded size, expansion ratio).
+    public let zipLimits: ZipArchive.Limits
+    /// The path dose runs name their realisation file after (`DoseRun.realisationPath`): the SQLite
+    /// store's path, or `--dose-files` on PostgreSQL; nil refuses dose runs (409).
+    public let doseFilesPath: String?
 
-    public init(store: RegistryStore, sessions: SessionStore = SessionStore(), limiter: LoginLimiter = LoginLimiter()) throws {
+    public init(store: RegistryStore, sessions: SessionStore = SessionStore(), limiter: LoginLimiter = LoginLimiter(),
+                siteKeys: SiteKeys = .none, uploadDirectory: URL? = nil, maxUploadBytes: Int64 = 2 << 30,
+                zipLimits: ZipArchive.Limits = ZipArchive.Limits(), jobs: JobStore = JobStore(), doseFilesPath: String? = nil) throws {
         self.store = try store.opened(as: .admin)
         self.sessions = sessions
         self.limiter = limiter
+        self.siteKeys = siteKeys
+        self.uploadDirectory = uploadDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("harmonic-uploads-\(UUID().uuidString)")
+        self.maxUploadBytes = maxUploadBytes
+        self.zipLimits = zipLimits
+        self.jobs = jobs
+        self.doseFilesPath = doseFilesPath
     }
 
     /// Every route of the API.
@@ -30,6 +51,13 @@ public struct HarmonicServer: Sendable {
         SessionRoutes(server: self).register(router)
         DoseEstimateRoute().register(router)
         SitePatientsRoute(server: self).register(router)
+        UploadRoute(server: self).register(router)
+        JobRoute(server: self).register(router)
+        QuarantineRoute(server: self).register(router)
+        AuditRoute(server: self).register(router)
+        DoseRunRoute(server: self).register(router)
+        FollowUpRoute(server: self).register(router)
+        PageRoutes(server: self).register(router)
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
                      body: ResponseBody(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))

@@ -13,13 +13,16 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
         Routes (GET /openapi.yaml describes them): GET /api/health; POST /api/session {"user","password"} \
         (sets the session cookie, returns the CSRF token); GET /api/dose/estimate?age=&kap=&weight=&procedure= \
-        (the JSON of harmonic dose estimate --json); GET /api/sites/SITE/patients.
+        (the JSON of harmonic dose estimate --json); GET /api/sites/SITE/patients; POST /api/sites/SITE/uploads \
+        (a CSV file or a zipped extract folder, ingested as a background job: GET /api/jobs/ID); \
+        GET /api/sites/SITE/quarantine; GET /api/audit; POST /api/dose-runs (analysts, a background job).
         Accounts: harmonic users add. Listens on 127.0.0.1 by default: put a TLS proxy in front (the session \
         cookie is Secure, so browsers send it over HTTPS or to localhost only).
 
         Examples:
           harmonic serve --store harmonic-out/harmonic.sqlite --port 8080
           harmonic serve --postgres postgres://harmonic:PASSWORD@127.0.0.1:5432/harmonic
+          harmonic serve --store harmonic.sqlite --site-keys /etc/harmonic/keys   # NO.key, FR.key, … for uploads
           curl http://127.0.0.1:8080/api/health
         """
     )
@@ -28,15 +31,25 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "PostgreSQL registry: postgres://USER:PASSWORD@HOST:PORT/DATABASE.") var postgres: String?
     @Option(help: "TCP port.") var port: Int = 8080
     @Option(help: "Address to listen on (0.0.0.0 for every interface).") var host: String = "127.0.0.1"
+    @Option(help: "Folder of site key files (NO.key, FR.key: harmonic ingest --new-key) for pseudonymising uploads on the server.")
+    var siteKeys: String?
+    @Option(help: "Folder where uploads are written and extracted while their ingest runs (default: a new temporary folder).")
+    var uploadDir: String?
+    @Option(help: "Largest upload accepted, MiB.") var maxUploadMib: Int = 2048
+    @Option(help: "With --postgres: the path dose runs (POST /api/dose-runs) name their realisation file after (PATH.realisations). With --store, the store's path is used.")
+    var doseFiles: String?
 
     func validate() throws {
         guard (store == nil) != (postgres == nil) else { throw ValidationError("give exactly one of --store FILE or --postgres URL") }
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1-65535, got \(port)") }
+        guard maxUploadMib >= 1 else { throw ValidationError("--max-upload-mib must be at least 1, got \(maxUploadMib)") }
     }
 
     func run() async throws {
         let registry = try postgres.map { try RegistryStore.postgres(url: $0, role: .admin) } ?? RegistryStore(path: store!, role: .admin)
-        let server = try HarmonicServer(store: registry)
+        let keys = try siteKeys.map { try SiteKeys(directory: $0) } ?? .none
+        let server = try HarmonicServer(store: registry, siteKeys: keys, uploadDirectory: uploadDir.map { URL(fileURLWithPath: $0) },
+                                        maxUploadBytes: Int64(maxUploadMib) << 20, doseFilesPath: doseFiles ?? store)
         note("harmonic serve: \(registry.backend.dialect.rawValue) store, http://\(host):\(port)/api/health")
         try await server.application(host: host, port: port).runService()
     }

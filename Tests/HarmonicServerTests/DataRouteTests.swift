@@ -102,6 +102,7 @@ struct DataRouteTests {
     @Test("bad calculator input gets 400 naming the parameter and its value", arguments: [
         ("age=abc&kap=4", "age"), ("kap=4", "age"), ("age=3", "kap"), ("age=30&kap=4", "age"), ("age=3&kap=-1", "kap"),
         ("age=3&kap=4&sex=X", "sex"), ("age=3&kap=4&projections=PA:x", "projections"),
+        ("age=3&kap=4&realisations=1e300", "realisations"), ("age=3&kap=4&realisations=2.5", "realisations"), ("age=3&kap=4&realisations=0", "realisations"),
     ])
     func estimateBadInput(_ query: String, _ parameter: String) async throws {
         try await ServerFixture.app(try ServerFixture.server()).test(.router) { client in

@@ -128,7 +128,8 @@ struct SessionRouteTests {
                 #expect(r.status == .ok)
                 let text = String(buffer: r.body)
                 #expect(text.hasPrefix("openapi: 3."))
-                for path in ["/api/health:", "/api/session:", "/api/dose/estimate:", "/api/sites/{site}/patients:", "/openapi.yaml:"] {
+                for path in ["/api/health:", "/api/session:", "/api/dose/estimate:", "/api/sites/{site}/patients:", "/api/sites/{site}/uploads:",
+                             "/api/jobs/{id}:", "/api/sites/{site}/quarantine:", "/api/audit:", "/api/dose-runs:", "/api/sites/{site}/followup:", "/openapi.yaml:"] {
                     #expect(text.contains(path), "\(path) missing")
                 }
             }

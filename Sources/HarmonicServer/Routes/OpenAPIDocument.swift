@@ -106,6 +106,167 @@ paths:
         "400": { $ref: "#/components/responses/Error" }
         "401": { $ref: "#/components/responses/Error" }
         "403": { $ref: "#/components/responses/Error" }
+  /api/sites/{site}/uploads:
+    post:
+      summary: Upload one CSV extract file (text/csv, ?name=TABLE.csv) or a zipped folder of CSV and DICOM files (application/zip) for the caller's own site (data managers only); ingested as a background job. Audited.
+      parameters:
+        - { name: site, in: path, required: true, description: Two-letter country code of the site, schema: { type: string, pattern: "^[A-Za-z]{2}$" } }
+        - { name: name, in: query, description: File name of a CSV upload, after its dictionary table (patients.csv, cardiac_procedures.csv, …), schema: { type: string } }
+        - { $ref: "#/components/parameters/CSRF" }
+      requestBody:
+        required: true
+        content:
+          text/csv: { schema: { type: string } }
+          application/zip: { schema: { type: string, format: binary } }
+      responses:
+        "202":
+          description: Accepted; the ingest runs as the job returned (also in the Location header).
+          headers:
+            Location: { schema: { type: string }, description: "/api/jobs/{id}" }
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Job" }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "409": { $ref: "#/components/responses/Error" }
+        "413": { $ref: "#/components/responses/Error" }
+        "415": { $ref: "#/components/responses/Error" }
+  /api/dose-runs:
+    post:
+      summary: Reconstruct the organ doses of the pooled registry (analysts; the engine of harmonic dose run) as a background job. One at a time. Audited.
+      parameters:
+        - { $ref: "#/components/parameters/CSRF" }
+      requestBody:
+        content:
+          application/json:
+            schema:
+              type: object
+              properties:
+                seed: { type: integer, minimum: 0 }
+                realisations: { type: integer, minimum: 1, maximum: 10000, default: 1000 }
+      responses:
+        "202":
+          description: Accepted; follow the job.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Job" }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "409": { $ref: "#/components/responses/Error" }
+        "413": { $ref: "#/components/responses/Error" }
+  /api/sites/{site}/followup:
+    post:
+      summary: Surveillance plan (IGHG / PanCare) of one radiotherapy child of the site, found by the site's own patient id, pseudonymised on the server with the site key. Clinicians and data managers of the site. Audited (by pseudonym).
+      parameters:
+        - { name: site, in: path, required: true, description: Two-letter country code of the site, schema: { type: string, pattern: "^[A-Za-z]{2}$" } }
+        - { $ref: "#/components/parameters/CSRF" }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [siteId]
+              properties:
+                siteId: { type: string, minLength: 1, maxLength: 128, description: The child's id in the site's own records (site_patient_id) }
+      responses:
+        "200":
+          description: The plan (the JSON of harmonic followup --json).
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [child, sex, items]
+                properties:
+                  child: { type: string }
+                  sex: { type: string }
+                  items: { type: array, items: { type: object } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+        "409": { $ref: "#/components/responses/Error" }
+        "413": { $ref: "#/components/responses/Error" }
+  /api/jobs/{id}:
+    get:
+      summary: State, progress, messages and result of a background job the caller started.
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses:
+        "200":
+          description: The job.
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Job" }
+        "401": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+  /api/sites/{site}/quarantine:
+    get:
+      summary: Rejected rows of a site waiting for a correction. The site's data manager or an auditor. Audited.
+      parameters:
+        - { name: site, in: path, required: true, description: Two-letter country code of the site, schema: { type: string, pattern: "^[A-Za-z]{2}$" } }
+      responses:
+        "200":
+          description: The site's quarantine.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [site, count, entries]
+                properties:
+                  site: { type: string }
+                  count: { type: integer }
+                  entries: { type: array, items: { $ref: "#/components/schemas/QuarantineEntry" } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+  /api/audit:
+    get:
+      summary: The request audit trail and the load audit. Auditors all sites, data managers their own. Audited.
+      parameters:
+        - { name: limit, in: query, description: Most request events returned (oldest first), schema: { type: integer, minimum: 1, maximum: 100000, default: 1000 } }
+      responses:
+        "200":
+          description: The audit trail.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [events, loads]
+                properties:
+                  events:
+                    type: array
+                    items:
+                      type: object
+                      required: [id, at, user, role, action, target, outcome]
+                      properties:
+                        id: { type: integer }
+                        at: { type: string }
+                        user: { type: string }
+                        role: { type: string }
+                        site: { type: string, nullable: true }
+                        action: { type: string }
+                        target: { type: string }
+                        outcome: { type: string }
+                  loads:
+                    type: array
+                    items:
+                      type: object
+                      required: [loadID, user, role, site, startedAt, status, files]
+                      properties:
+                        loadID: { type: integer }
+                        user: { type: string }
+                        role: { type: string }
+                        site: { type: string }
+                        startedAt: { type: string }
+                        finishedAt: { type: string, nullable: true }
+                        status: { type: string }
+                        files: { type: array, items: { type: object } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
   /openapi.yaml:
     get:
       summary: This document.
@@ -129,6 +290,56 @@ components:
               error: { type: string }
               fix: { type: string }
   schemas:
+    Job:
+      type: object
+      required: [id, kind, user, state, progress, messages, createdAt]
+      properties:
+        id: { type: string }
+        kind: { type: string, enum: [ingest, dose-run] }
+        user: { type: string }
+        site: { type: string, nullable: true }
+        state: { type: string, enum: [queued, running, succeeded, failed] }
+        progress: { type: number, minimum: 0, maximum: 1 }
+        messages: { type: array, items: { type: string } }
+        createdAt: { type: string, format: date-time }
+        finishedAt: { type: string, format: date-time, nullable: true }
+        result:
+          type: object
+          properties:
+            ingest:
+              type: object
+              properties:
+                loadID: { type: integer }
+                accepted: { type: integer }
+                rejected: { type: integer }
+                problemCount: { type: integer }
+                files: { type: array, items: { type: object } }
+                problems: { type: array, items: { $ref: "#/components/schemas/QuarantineEntry" } }
+                skipped: { type: array, items: { type: string } }
+                dicom: { type: object }
+            doseRun:
+              type: object
+              properties:
+                runID: { type: integer }
+                procedures: { type: integer }
+                events: { type: integer }
+                computed: { type: integer }
+                reused: { type: integer }
+                removed: { type: integer }
+                byTier: { type: object, additionalProperties: { type: integer } }
+                seconds: { type: number }
+    QuarantineEntry:
+      type: object
+      required: [site, table, rowKey, file, line, field, value, reason]
+      properties:
+        site: { type: string }
+        table: { type: string }
+        rowKey: { type: string }
+        file: { type: string }
+        line: { type: integer }
+        field: { type: string }
+        value: { type: string }
+        reason: { type: string }
     Health:
       type: object
       required: [status, store, schemaVersion]

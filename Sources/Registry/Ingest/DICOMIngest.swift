@@ -39,6 +39,7 @@ public struct DICOMIngest: Sendable {
     public struct Problem: Sendable, Codable, Hashable {
         public let file: String
         public let reason: String
+        public init(file: String, reason: String) { self.file = file; self.reason = reason }
     }
 
     /// What a run did.

@@ -11,6 +11,11 @@ public struct QuarantineEntry: Sendable, Hashable, Codable {
     public let field: String
     public let value: String
     public let reason: String
+
+    public init(site: String, table: String, rowKey: String, file: String, line: Int, field: String, value: String, reason: String) {
+        self.site = site; self.table = table; self.rowKey = rowKey; self.file = file; self.line = line
+        self.field = field; self.value = value; self.reason = reason
+    }
 }
 
 /// What loading one file did.

@@ -101,6 +101,19 @@ extension RegistryStore {
         }
     }
 
+    /// Rejected rows of one site still waiting for a correction: its data manager, or an auditor.
+    /// Anyone else, and a data manager of another site, is refused before any SQL runs.
+    public func quarantine(ofSite site: String) throws -> [QuarantineEntry] {
+        let site = site.uppercased()
+        try require(canReadAudit && (siteFilter == nil || siteFilter == site), "read the quarantine of site \(site)")
+        return try backend.read { db in
+            try db.fetch("SELECT site, table_name, row_key, file, line, field, value, reason FROM quarantine WHERE site = ? ORDER BY id",
+                         [site.databaseValue])
+                .map { QuarantineEntry(site: $0.string(0) ?? "", table: $0.string(1) ?? "", rowKey: $0.string(2) ?? "", file: $0.string(3) ?? "",
+                                       line: $0.int(4) ?? 0, field: $0.string(5) ?? "", value: $0.string(6) ?? "", reason: $0.string(7) ?? "") }
+        }
+    }
+
     /// The audit trail of loads (auditor: all sites; data manager: own site).
     public func auditLoads() throws -> [AuditLoad] {
         try require(canReadAudit, "read the audit trail")

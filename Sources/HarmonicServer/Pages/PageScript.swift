@@ -1,0 +1,85 @@
+/// `/static/harmonic.js`: the pages' only script (no framework): sign-in and sign-out through the
+/// JSON API, and the upload page (send the file as the body, follow the job's progress, show the
+/// validation report; the job id is kept in the address, so a reload picks the job up again).
+enum PageScript {
+    static let javascript = #"""
+    "use strict";
+    const csrf = () => document.querySelector('meta[name="csrf-token"]').content;
+    const esc = s => String(s).replace(/[&<>"']/g, c => ({"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c]));
+    document.addEventListener("DOMContentLoaded", () => {
+      const out = document.getElementById("signout");
+      if (out) out.addEventListener("click", async () => {
+        await fetch("/api/session", {method: "DELETE", headers: {"X-CSRF-Token": csrf()}});
+        location.href = "/login";
+      });
+      const login = document.getElementById("login");
+      if (login) login.addEventListener("submit", async e => {
+        e.preventDefault();
+        const r = await fetch("/api/session", {method: "POST", headers: {"Content-Type": "application/json"},
+          body: JSON.stringify({user: login.user.value, password: login.password.value})});
+        if (r.ok) { location.href = new URLSearchParams(location.search).get("next") || "/"; return; }
+        const j = await r.json().catch(() => ({error: r.statusText, fix: ""}));
+        document.getElementById("message").textContent = j.error + ". " + j.fix;
+      });
+      const followup = document.getElementById("followup");
+      if (followup) followup.addEventListener("submit", async e => {
+        e.preventDefault();
+        const r = await fetch(followup.dataset.action, {method: "POST", body: JSON.stringify({siteId: followup.siteId.value}),
+          headers: {"X-CSRF-Token": csrf(), "Content-Type": "application/json"}});
+        const j = await r.json();
+        if (!r.ok) { report("<p class=error id=error>" + esc(j.error) + "</p><p>" + esc(j.fix) + "</p>"); return; }
+        let html = "<h2>Plan for " + esc(j.child) + "</h2>";
+        if (!j.items.length) html += "<p>No dose- or field-dependent surveillance applies.</p>";
+        else {
+          html += "<table id=plan-items><tr><th>late effect</th><th>strength</th><th>trigger</th><th>modality, frequency</th><th>from</th><th>dose basis</th><th>source</th></tr>";
+          for (const i of j.items) html += "<tr><td>" + esc(i.lateEffect) + "</td><td>" + esc(i.strength) + "</td><td>" + esc(i.trigger) + "</td><td>" +
+            esc(i.modality + ", " + i.frequency) + "</td><td>" + esc(i.startDate) + "</td><td>" + esc(i.doseBasis) + "</td><td>" + esc((i.sources || []).join("; ")) + "</td></tr>";
+          html += "</table>";
+        }
+        for (const n of j.notes || []) html += "<p>Note: " + esc(n) + "</p>";
+        report(html);
+      });
+      const upload = document.getElementById("upload");
+      if (upload) {
+        upload.addEventListener("submit", async e => {
+          e.preventDefault();
+          const file = upload.file.files[0];
+          if (!file) return;
+          const zip = /\.zip$/i.test(file.name);
+          const url = upload.dataset.action + (zip ? "" : "?name=" + encodeURIComponent(file.name));
+          status("sending " + file.name + " (" + file.size + " bytes)…", 0);
+          const r = await fetch(url, {method: "POST", body: file,
+            headers: {"X-CSRF-Token": csrf(), "Content-Type": zip ? "application/zip" : "text/csv"}});
+          const j = await r.json();
+          if (!r.ok) { status("", 0); report("<p class=error id=error>" + esc(j.error) + "</p><p>" + esc(j.fix) + "</p>"); return; }
+          location.hash = "job=" + j.id;
+          follow(j.id);
+        });
+        const m = location.hash.match(/job=([0-9a-f]+)/);
+        if (m) follow(m[1]);
+      }
+    });
+    function status(text, fraction) {
+      document.getElementById("status").textContent = text;
+      document.getElementById("progress").value = fraction;
+    }
+    function report(html) { document.getElementById("report").innerHTML = html; }
+    async function follow(id) {
+      const r = await fetch("/api/jobs/" + id);
+      const j = await r.json();
+      if (!r.ok) { report("<p class=error>" + esc(j.error) + "</p>"); return; }
+      status(j.state + ": " + (j.messages[j.messages.length - 1] || ""), j.progress);
+      if (j.state === "queued" || j.state === "running") { setTimeout(() => follow(id), 400); return; }
+      if (j.state === "failed") { report("<p class=error id=error>" + esc(j.messages[j.messages.length - 1]) + "</p>"); return; }
+      const g = (j.result || {}).ingest || {};
+      let html = "<h2>Validation report</h2><p id=summary>" + g.accepted + " rows accepted, " + g.rejected + " quarantined</p>";
+      html += "<table><tr><th>file</th><th>table</th><th>status</th><th>inserted</th><th>updated</th><th>unchanged</th><th>rejected</th><th>message</th></tr>";
+      for (const f of g.files || []) html += "<tr><td>" + esc(f.file) + "</td><td>" + esc(f.table) + "</td><td>" + esc(f.status) + "</td><td>" + f.inserted +
+        "</td><td>" + f.updated + "</td><td>" + f.unchanged + "</td><td>" + f.rejected + "</td><td>" + esc(f.message) + "</td></tr>";
+      html += "</table>";
+      if (g.dicom) html += "<p>DICOM: " + g.dicom.doseReports + " dose reports, " + g.dicom.rtObjects + " RT objects, " + g.dicom.problems.length + " problems</p>";
+      html += '<p><a id="quarantine-link" href="' + esc(document.getElementById("upload").dataset.quarantine) + '">See the quarantined rows</a></p>';
+      report(html);
+    }
+    """#
+}
