@@ -157,7 +157,7 @@ public struct ImagingDoseCalculator: Sendable {
             kvp = k; kvpSource = "recorded"
         } else {
             kvp = 120; kvpSource = "assumed 120 kV (none recorded)"
-            notes.append("kVp not recorded: 120 kV assumed; the coefficients change by about 5-15% per 20 kV (docs/imaging-dose.md)")
+            notes.append("kVp not recorded: 120 kV assumed; effective dose per DLP changes by 3-15% from 80 to 120 kV in Lee et al. 2012 Table XII (docs/imaging-dose.md)")
         }
         let (entry, clamped) = try ct.lookup(region: region, ageYears: exam.ageYears, sex: exam.sex, kVp: kvp)
         if clamped { notes.append("kVp \(kvp) outside the table's \(ct.kVps.map { String(format: "%g", $0) }.joined(separator: "/")) kV: nearest used") }
@@ -194,6 +194,10 @@ public struct ImagingDoseCalculator: Sendable {
             notes.append("no CTDIvol recorded: taken as DLP divided by the phantom's scan length")
         } else {
             throw DoseModelError("CT exam with neither CTDIvol nor DLP: Harmonic has no cited default CTDIvol table yet, so no dose is given (never a silent default)")
+        }
+        let unscored = entry.organs.filter { $0.value.value == 0 }.map(\.key.rawValue).sorted()
+        if !unscored.isEmpty {
+            notes.append("no dose scored in \(unscored.joined(separator: ", ")): far outside the scan, below the Monte Carlo resolution of the committed table (0 means small, not exactly zero)")
         }
         let used = components.filter { $0.appliesTo == "ct" }
         let shared = used.reduce(0.0) { $0 + log($1.gsd) * log($1.gsd) }
