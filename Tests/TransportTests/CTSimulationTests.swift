@@ -87,6 +87,24 @@ struct CTSimulationTests {
         #expect(neck.1 <= head.0 + 1e-9)
     }
 
+    @Test("tube-current modulation follows the body: with full modulation the thick end of a chest-abdomen-pelvis scan gets a larger share of the photons")
+    func tubeCurrentModulation() throws {
+        let phantom = StylisedPhantom.reference(age: .ten, sex: .male)
+        let v = phantom.voxelise()
+        let ctdi = try CTSimulation.ctdiSet(bowtie: .body, spectrum: Self.spectrum120, histories: 20_000, seed: 2)
+        let flat = try CTSimulation.scan(region: .chestAbdomenPelvis, age: .ten, sex: .male, kVp: 120, histories: 20_000, ctdi: ctdi,
+                                         modulation: 0, seed: 2, voxels: v)
+        let tcm = try CTSimulation.scan(region: .chestAbdomenPelvis, age: .ten, sex: .male, kVp: 120, histories: 20_000, ctdi: ctdi,
+                                        modulation: 1, seed: 2, voxels: v)
+        // Per mean CTDIvol, modulation moves dose from the lungs (low D_w) to the pelvis (high D_w).
+        let lungs = tcm.coefficient(.lungs)!.perCTDIvol / flat.coefficient(.lungs)!.perCTDIvol
+        let bladder = tcm.coefficient(.bladder)!.perCTDIvol / flat.coefficient(.bladder)!.perCTDIvol
+        #expect(lungs < bladder, "lungs \(lungs), bladder \(bladder)")
+        #expect(throws: TransportInputError.self) {
+            try CTSimulation.scan(region: .chest, age: .ten, sex: .male, kVp: 120, histories: 100, ctdi: ctdi, modulation: 1.5, voxels: v)
+        }
+    }
+
     @Test("an unknown body region is refused with its name and the regions known")
     func unknownRegion() throws {
         #expect(throws: TransportInputError.self) { try CTRegion(parsing: "elbow") }
