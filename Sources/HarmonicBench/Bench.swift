@@ -15,6 +15,7 @@ struct HarmonicBench: AsyncParsableCommand {
             PhantomFitBench.self, TransportBench.self, Chang2017Bench.self, CardiacTrendBench.self,
             SkeletonTablesBench.self, MarrowSitesBench.self,
             XRayPhysicsBench.self,
+            CTValidationBench.self,
             EpidemiologyBench.self,
             CoverageBench.self,
             DoseBench.self,

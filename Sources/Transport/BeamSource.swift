@@ -2,9 +2,10 @@ import HarmonicCore
 import Phantoms
 
 /// Where photons start: an isotropic point source (X-ray focus) collimated to a rectangle,
-/// or a broad parallel beam (the idealised whole-body fields of ICRP 116 / Chang 2017).
+/// or a broad parallel beam (the idealised whole-body fields of ICRP 116 / Chang 2017), or a CT
+/// fan beam (`CTGeometry`).
 public struct BeamSource: Sendable {
-    public enum Kind: Sendable { case point, parallel }
+    public enum Kind: Sendable { case point, parallel, ct }
     public let kind: Kind
     /// Focus (point source) or the centre of the entrance rectangle (parallel beam).
     public let origin: Vec3
@@ -13,10 +14,32 @@ public struct BeamSource: Sendable {
     /// Focus to the field plane (cm); the rectangle is 2·halfWidth x 2·halfHeight there.
     public let distance: Double
     public let halfWidth: Double, halfHeight: Double
+    /// The CT source (kind `.ct`), nil otherwise.
+    let ct: CTSource?
 
     public init(kind: Kind, origin: Vec3, axis: Vec3, u: Vec3, v: Vec3, distance: Double, halfWidth: Double, halfHeight: Double) {
         self.kind = kind; self.origin = origin; self.axis = axis; self.u = u; self.v = v
-        self.distance = distance; self.halfWidth = halfWidth; self.halfHeight = halfHeight
+        self.distance = distance; self.halfWidth = halfWidth; self.halfHeight = halfHeight; self.ct = nil
+    }
+
+    /// A CT source (rotating fan beam with bowtie; see `CTGeometry`).
+    public init(ct geometry: CTGeometry) {
+        kind = .ct; origin = Vec3(geometry.axisX, geometry.axisY, geometry.zStart); axis = Vec3(0, 0, 1)
+        u = Vec3(1, 0, 0); v = Vec3(0, 1, 0); distance = geometry.focusToAxis; halfWidth = 0; halfHeight = 0
+        ct = CTSource(geometry)
+    }
+
+    /// Energy, start, direction and 1/cos θ of one source photon (energy sampled first, as
+    /// before the CT source existed, so C-arm results keep their random streams).
+    @inline(__always)
+    func emit(_ spectrum: SourceSpectrum, _ rng: inout RandomStream) -> (Double, Vec3, Vec3, Double) {
+        if let ct {
+            let (e, p, d) = ct.emit(spectrum, &rng)
+            return (e, p, d, 1)
+        }
+        let e = spectrum.sample(&rng)
+        let (p, d, s) = sample(&rng)
+        return (e, p, d, s)
     }
 
     /// Field area at the field plane (cm²).
@@ -35,7 +58,7 @@ public struct BeamSource: Sendable {
     @inline(__always)
     func sample(_ rng: inout RandomStream) -> (Vec3, Vec3, Double) {
         switch kind {
-        case .parallel:
+        case .parallel, .ct:
             let x = (2 * rng.uniform() - 1) * halfWidth, y = (2 * rng.uniform() - 1) * halfHeight
             return (origin + x * u + y * v, axis, 1)
         case .point:

@@ -86,8 +86,9 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
         withUnsafeTemporaryAllocation(of: Double.self, capacity: tables.materialCount) { muLocal in
             muLocal.initialize(repeating: 0)
             for _ in 0..<histories {
-                var e = spectrum.sample(&rng)
-                let (start, dir0, secant) = source.sample(&rng)
+                let emission = source.emit(spectrum, &rng)
+                var e = emission.0
+                let start = emission.1, dir0 = emission.2, secant = emission.3
                 emitted += e
                 let a = airMuEn(e) * e
                 kap += a * secant; kerma += a

@@ -17,6 +17,9 @@ public enum BeamSetup: Sendable {
     /// A broad parallel beam covering the whole body along the projection's direction
     /// (the ICRP 116 idealised geometries: PA = Projection.pa, AP = .ap, LLAT, RLAT).
     case wholeBodyParallel(Projection)
+    /// A CT scan (helical or axial fan beam with bowtie, optional tube-current modulation);
+    /// organ doses per CTDIvol come from `CTSimulation`, which also simulates the CTDI phantoms.
+    case ct(CTGeometry)
 }
 
 /// One simulation: phantom, beam, source energies, histories and seed.

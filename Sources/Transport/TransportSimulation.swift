@@ -113,6 +113,15 @@ public enum TransportSimulation {
             source = BeamSource(kind: .parallel, origin: centre - (hd + 1) * d, axis: d, u: u, v: v, distance: 0,
                                 halfWidth: hu, halfHeight: hv)
             divisor = source.fieldArea
+        case let .ct(geometry):
+            guard geometry.beamWidth > 0, geometry.focusToAxis > 0, geometry.pitch > 0 else {
+                throw TransportInputError(field: "CT geometry", value: "beam width \(geometry.beamWidth) cm, focus-axis \(geometry.focusToAxis) cm, pitch \(geometry.pitch)",
+                                          expected: "a positive beam width, focus-axis distance and pitch")
+            }
+            source = BeamSource(ct: geometry)
+            // 'Air kerma' of a CT run is Σ E·(μen/ρ)air per photon (Gy·cm², no field area):
+            // CTSimulation multiplies it back out and normalises to CTDIvol instead.
+            divisor = 1
         }
         let problem = TrackingProblem(nx: voxels.nx, ny: voxels.ny, nz: voxels.nz, origin: voxels.origin, spacing: voxels.spacing,
                                       labels: voxels.labels, labelMaterial: labelMaterial, labelBone: labelBone, boneCount: boneCount,

@@ -84,6 +84,9 @@ extension Material {
         [(6, 0.000124), (7, 0.755268), (8, 0.231781), (18, 0.012827)])
     /// Liquid water, ρ = 1.00 g/cm³ (stoichiometric H₂O).
     public static let water = Material("water", 1.0, [(1, 0.111894), (8, 0.888106)])
+    /// PMMA (polymethyl methacrylate, the CTDI phantoms of IEC 60601-2-44), ρ = 1.19 g/cm³
+    /// (NIST ESTAR "Lucite"); mass fractions from the formula C₅H₈O₂ with IUPAC atomic weights.
+    public static let pmma = Material("PMMA", 1.19, [(1, 0.080538), (6, 0.599848), (8, 0.319614)])
     /// Aluminium, ρ = 2.699 g/cm³ (NISTIR 5632).
     public static let aluminium = Material("aluminium", 2.699, [(13, 1.0)])
     /// Copper, ρ = 8.96 g/cm³ (NISTIR 5632).

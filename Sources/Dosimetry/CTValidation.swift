@@ -1,0 +1,52 @@
+import Foundation
+import HarmonicCore
+import Transport
+
+/// Harmonic's CT coefficients against published paediatric CT effective dose per DLP
+/// (Lee et al. 2012, Med Phys 39:2129, Table XII "NCI ED103"; committed as
+/// `Resources/lee2012-ct-effective-dose-per-dlp.csv`), which the model was not fitted to.
+public enum CTValidation {
+    public struct Row: Sendable, Codable, Equatable {
+        public let region: CTRegion
+        public let ageYears: Int
+        public let kVp: Double
+        /// Published E/DLP (mSv per mGy·cm).
+        public let published: Double
+        /// Harmonic's sex-averaged ICRP 103 E/DLP, CTDIvol in the region's reference phantom
+        /// (16 cm head, 32 cm body) and in the 16 cm phantom for every region.
+        public let harmonicReference: Double, harmonic16: Double
+        public var ratioReference: Double { harmonicReference / published }
+        public var ratio16: Double { harmonic16 / published }
+    }
+
+    public static func lee2012() throws -> [(region: CTRegion, age: Int, kVp: Double, value: Double)] {
+        guard let url = Bundle.module.url(forResource: "lee2012-ct-effective-dose-per-dlp", withExtension: "csv", subdirectory: "Resources") else {
+            throw DoseModelError("Resources/lee2012-ct-effective-dose-per-dlp.csv is missing from the Dosimetry bundle")
+        }
+        var rows: [(CTRegion, Int, Double, Double)] = []
+        for (n, line) in try String(contentsOf: url, encoding: .utf8).split(separator: "\n").enumerated()
+        where !line.hasPrefix("#") && !line.hasPrefix("region,") {
+            let f = line.split(separator: ",").map(String.init)
+            guard f.count == 4, let r = CTRegion(rawValue: f[0]), let k = Double(f[1]), let a = Int(f[2]), let v = Double(f[3]) else {
+                throw DoseModelError("lee2012-ct-effective-dose-per-dlp.csv line \(n + 1): '\(line)', expected region,kvp,age_years,value")
+            }
+            rows.append((r, a, k, v))
+        }
+        return rows
+    }
+
+    /// One row per published value that the table covers.
+    public static func compare(_ table: CTCoefficientTable) throws -> [Row] {
+        try lee2012().compactMap { p in
+            var ref = 0.0, p16 = 0.0, n = 0.0
+            for sex in Sex.allCases {
+                guard let e = table.entries[.init(region: p.region, age: p.age, sex: sex, kVp: p.kVp)] else { return nil }
+                let perDLP = e.effective103 / e.scanLength
+                ref += perDLP
+                p16 += e.referencePhantom == 16 ? perDLP : perDLP / e.otherPhantomRatio
+                n += 1
+            }
+            return Row(region: p.region, ageYears: p.age, kVp: p.kVp, published: p.value, harmonicReference: ref / n, harmonic16: p16 / n)
+        }
+    }
+}

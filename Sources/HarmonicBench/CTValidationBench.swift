@@ -1,0 +1,34 @@
+import ArgumentParser
+import Dosimetry
+import Foundation
+import HarmonicCore
+import Phantoms
+import Transport
+
+/// `harmonic-bench ct-validation`: Harmonic's CT Monte Carlo against published paediatric CT
+/// coefficients it was not fitted to (Lee et al. 2012 E/DLP from the committed table), and the
+/// time of one CT scan simulation.
+struct CTValidationBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ct-validation",
+        abstract: "CT Monte Carlo vs Lee et al. 2012 effective dose per DLP (ratio per region, age, kVp) and the time of one scan simulation.",
+        discussion: "Example: swift run -c release harmonic-bench ct-validation --histories 1000000")
+
+    @Option(help: "Histories of the timed scan simulation (5 y female chest, 100 kV; 0 = skip).") var histories = 1_000_000
+
+    func run() throws {
+        let rows = try CTValidation.compare(try CTCoefficientTable.loadDefault())
+        print("region                 age  kVp   Lee2012 E/DLP   Harmonic(ref)  ratio   Harmonic(16cm)  ratio")
+        for r in rows {
+            print(r.region.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0)
+                  + String(format: " %3d  %3.0f   %12.4f   %12.4f  %5.2f   %12.4f  %5.2f", r.ageYears, r.kVp, r.published,
+                           r.harmonicReference, r.ratioReference, r.harmonic16, r.ratio16))
+        }
+        if histories > 0 {
+            let t0 = Date()
+            let s = try CTSimulation.scan(region: .chest, age: .five, sex: .female, kVp: 100, histories: histories)
+            print(String(format: "5 y F chest 100 kV, %d histories (CTDI phantoms included): %.2f s; lungs %.3f ± %.1f%% mGy/mGy CTDIvol32",
+                         histories, Date().timeIntervalSince(t0), s.coefficient(.lungs)!.perCTDIvol, 100 * s.coefficient(.lungs)!.relativeUncertainty))
+        }
+    }
+}

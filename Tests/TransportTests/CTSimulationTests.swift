@@ -1,0 +1,116 @@
+import Foundation
+import HarmonicCore
+import Phantoms
+import Testing
+@testable import Transport
+
+@Suite("CT Monte Carlo: fan-beam source, CTDI phantoms, size-specific dose")
+struct CTSimulationTests {
+    static let spectrum120 = CTSimulation.spectrum(kVp: 120)
+
+    @Test("the bowtie is open on the axis, thickens outwards and stops at its cap")
+    func bowtieShape() {
+        let b = Bowtie.body
+        #expect(b.thickness(at: 0) == 0)
+        #expect(b.thickness(at: 5) > 0 && b.thickness(at: 5) < b.thickness(at: 10))
+        #expect(b.thickness(at: 30) == b.cap)
+        #expect(b.thickness(at: -10) == b.thickness(at: 10))
+    }
+
+    @Test("energy is conserved for a helical CT scan of a phantom: deposited + escaped = emitted")
+    func energyConservation() throws {
+        let phantom = StylisedPhantom.reference(age: .newborn, sex: .female)
+        let voxels = phantom.voxelise()
+        let (z0, z1) = try CTRegion.chest.scanRange(phantom, voxels)
+        let config = TransportConfiguration(phantom: phantom, beam: .ct(CTGeometry(zStart: z0, zEnd: z1, bowtie: .body)),
+                                            spectrum: Self.spectrum120, histories: 4_000, seed: 3, batches: 4)
+        let r = try TransportSimulation.run(config, voxels: voxels)
+        #expect(abs(r.depositedEnergy + r.escapedEnergy - r.emittedEnergy) / r.emittedEnergy < 1e-9)
+        #expect(r.dose(.lungs)!.perAirKerma > 0)
+    }
+
+    @Test("in the 32 cm CTDI phantom the centre gets less than the periphery, and the 16 cm phantom is more uniform")
+    func ctdiPhantomProfile() throws {
+        let g = CTGeometry(zStart: 0, zEnd: 0, bowtie: .body)
+        let p32 = try CTSimulation.ctdiPhantom(diameter: 32, geometry: g, spectrum: Self.spectrum120, histories: 60_000, seed: 5, batches: 8)
+        let p16 = try CTSimulation.ctdiPhantom(diameter: 16, geometry: g, spectrum: Self.spectrum120, histories: 60_000, seed: 5, batches: 8)
+        // Physics: attenuation to the centre of 16 cm PMMA exceeds that to 1 cm depth, twice as much at 32 cm.
+        #expect(p32.centre < 0.8 * p32.periphery)
+        #expect(p16.centre / p16.periphery > p32.centre / p32.periphery)
+        // CTDIw per photon is larger in the smaller phantom (less attenuation, same source).
+        #expect(p16.weighted > p32.weighted)
+    }
+
+    /// AAPM Report 204 (2011) size-specific conversion factor, exponential fit for the 32 cm
+    /// phantom: f = 3.704369 exp(−0.03671937 D), D the effective (water-equivalent, AAPM 220)
+    /// diameter in cm. The fit parameters are the report's, as used in public SSDE code (found by
+    /// find_string "3.704369"); the report's groups scatter about the fit, so 25% here.
+    static func aapm204(_ d: Double) -> Double { 3.704369 * exp(-0.03671937 * d) }
+
+    /// Dose per CTDIvol(32 cm) at the centre of a long scan of a water cylinder (mean over the
+    /// central 1 cm slab), Harmonic's Monte Carlo with the body bowtie at 120 kV.
+    static func centralDosePerCTDIvol(_ diameter: Double) throws -> Double {
+        let g = CTGeometry(zStart: 0, zEnd: 0, bowtie: .body)
+        let ctdi = try CTSimulation.ctdiPhantom(diameter: 32, geometry: g, spectrum: spectrum120, histories: 80_000, seed: 9, batches: 8)
+        let c = try CTSimulation.waterCylinderCentralDose(diameter: diameter, length: 30, geometry: g, spectrum: spectrum120,
+                                                          histories: 150_000, seed: 9, batches: 8)
+        return c.dosePerPhoton * c.scanLength / (ctdi.weighted * CTSimulation.chamberLength)
+    }
+
+    @Test("an adult-sized (30 cm) water cylinder: dose at the centre of a long scan per CTDIvol(32 cm) within 25% of AAPM Report 204")
+    func sizeSpecificFactorAdult() throws {
+        let f = try Self.centralDosePerCTDIvol(30)
+        #expect(abs(f / Self.aapm204(30) - 1) < 0.25, "Harmonic \(f), AAPM 204 \(Self.aapm204(30))")
+    }
+
+    /// Known deviation (docs/imaging-dose.md): with the assumed water bowtie, Harmonic's factor
+    /// rises faster than AAPM 204's as the cylinder shrinks: measured 1.42x at 12 cm and 1.28x at
+    /// 20 cm (2026-12-03). This test pins the direction and bounds the deviation at 1.6x, so a
+    /// change of the bowtie or normalisation that worsens it fails.
+    @Test("smaller water cylinders get more dose per CTDIvol, as in AAPM Report 204, within 1.6x of its factor")
+    func sizeSpecificFactorChildren() throws {
+        let f12 = try Self.centralDosePerCTDIvol(12), f20 = try Self.centralDosePerCTDIvol(20)
+        #expect(f12 > f20)
+        #expect(f12 / Self.aapm204(12) < 1.6 && f12 / Self.aapm204(12) > 1 / 1.6, "12 cm: Harmonic \(f12), AAPM 204 \(Self.aapm204(12))")
+        #expect(f20 / Self.aapm204(20) < 1.6 && f20 / Self.aapm204(20) > 1 / 1.6, "20 cm: Harmonic \(f20), AAPM 204 \(Self.aapm204(20))")
+    }
+
+    @Test("scan ranges follow the anatomy: the chest lies in the trunk, CAP spans chest to pelvis, the head is above the neck")
+    func scanRanges() throws {
+        let phantom = StylisedPhantom.reference(age: .five, sex: .male)
+        let v = phantom.voxelise()
+        let chest = try CTRegion.chest.scanRange(phantom, v), cap = try CTRegion.chestAbdomenPelvis.scanRange(phantom, v)
+        let pelvis = try CTRegion.pelvis.scanRange(phantom, v), head = try CTRegion.head.scanRange(phantom, v)
+        let neck = try CTRegion.neck.scanRange(phantom, v)
+        #expect(chest.0 > 0 && chest.1 <= phantom.dimensions.trunkHeight + 0.5)
+        #expect(cap.0 <= pelvis.0 && cap.1 >= chest.1)
+        #expect(neck.1 <= head.0 + 1e-9)
+    }
+
+    @Test("tube-current modulation follows the body: with full modulation the thick end of a chest-abdomen-pelvis scan gets a larger share of the photons")
+    func tubeCurrentModulation() throws {
+        let phantom = StylisedPhantom.reference(age: .ten, sex: .male)
+        let v = phantom.voxelise()
+        let ctdi = try CTSimulation.ctdiSet(bowtie: .body, spectrum: Self.spectrum120, histories: 20_000, seed: 2)
+        let flat = try CTSimulation.scan(region: .chestAbdomenPelvis, age: .ten, sex: .male, kVp: 120, histories: 20_000, ctdi: ctdi,
+                                         modulation: 0, seed: 2, voxels: v)
+        let tcm = try CTSimulation.scan(region: .chestAbdomenPelvis, age: .ten, sex: .male, kVp: 120, histories: 20_000, ctdi: ctdi,
+                                        modulation: 1, seed: 2, voxels: v)
+        // Per mean CTDIvol, modulation moves dose from the lungs (low D_w) to the pelvis (high D_w).
+        let lungs = tcm.coefficient(.lungs)!.perCTDIvol / flat.coefficient(.lungs)!.perCTDIvol
+        let bladder = tcm.coefficient(.bladder)!.perCTDIvol / flat.coefficient(.bladder)!.perCTDIvol
+        #expect(lungs < bladder, "lungs \(lungs), bladder \(bladder)")
+        #expect(throws: TransportInputError.self) {
+            try CTSimulation.scan(region: .chest, age: .ten, sex: .male, kVp: 120, histories: 100, ctdi: ctdi, modulation: 1.5, voxels: v)
+        }
+    }
+
+    @Test("an unknown body region is refused with its name and the regions known")
+    func unknownRegion() throws {
+        #expect(throws: TransportInputError.self) { try CTRegion(parsing: "elbow") }
+        do { _ = try CTRegion(parsing: "elbow") } catch {
+            #expect("\(error)".contains("elbow") && "\(error)".contains("chest_abdomen_pelvis"))
+        }
+        #expect(try CTRegion(parsing: "CAP") == .chestAbdomenPelvis)
+    }
+}
