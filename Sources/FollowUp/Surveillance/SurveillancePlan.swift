@@ -99,6 +99,17 @@ public enum SurveillanceRules {
         return e
     }
 
+    /// The courses (with their index) that expose `organ` in the guidelines' sense of "a volume
+    /// exposing" it: an organ mean dose ≥ `fromGy` where the course has organ doses, else a
+    /// field that includes the organ (`FieldExposure`).
+    static func coursesExposing(_ s: TreatmentSummary, _ organ: Organ, fromGy: Double)
+        -> [EnumeratedSequence<[TreatmentSummary.RadiotherapyCourse]>.Element] {
+        s.radiotherapy.enumerated().filter { _, c in
+            if let d = c.organMeanDoseGy?[organ.rawValue] { return d >= fromGy }
+            return FieldExposure.exposes(targetSite: c.targetSite, organ)
+        }
+    }
+
     static func format(_ v: Double) -> String { String(format: "%.1f", v) }
 
     /// The plan of one child.
@@ -163,10 +174,7 @@ public enum SurveillanceRules {
 
         // Thyroid: cancer and function.
         let t = exposure(s, .thyroid, minimumGy: 0)
-        let exposedCourses = s.radiotherapy.enumerated().filter { _, c in
-            if let d = c.organMeanDoseGy?[Organ.thyroid.rawValue] { return d >= thyroidExposedGy }
-            return FieldExposure.exposes(targetSite: c.targetSite, .thyroid)
-        }
+        let exposedCourses = coursesExposing(s, .thyroid, fromGy: thyroidExposedGy)
         if let firstEnd = exposedCourses.compactMap({ CalendarDate(iso: $0.element.endDate) }).min() {
             let start = firstEnd.adding(years: 5)
             items.append(SurveillanceItem(
@@ -230,10 +238,7 @@ public enum SurveillanceRules {
 
     static func ovarianItem(_ s: TreatmentSummary, age: (CalendarDate) -> Double) -> SurveillanceItem? {
         let alkylators = s.chemotherapy.filter { AnthracyclineEquivalence.alkylatingAgents.contains($0.agent.lowercased()) && $0.cumulativeDoseMgPerM2 > 0 }
-        let exposed = s.radiotherapy.enumerated().filter { _, c in
-            if let d = c.organMeanDoseGy?[Organ.ovaries.rawValue] { return d >= ovariesExposedGy }
-            return FieldExposure.exposes(targetSite: c.targetSite, .ovaries)
-        }
+        let exposed = coursesExposing(s, .ovaries, fromGy: ovariesExposedGy)
         guard !alkylators.isEmpty || !exposed.isEmpty else { return nil }
         var trigger: [String] = [], basis: [String] = []
         if !alkylators.isEmpty { trigger.append("alkylating agents (" + alkylators.map { "\($0.agent) \(format($0.cumulativeDoseMgPerM2)) mg/m²" }.joined(separator: ", ") + ")") }
