@@ -67,4 +67,52 @@ struct StoreTreatmentSummaryTests {
         #expect(!own.isEmpty && own.allSatisfy { $0.child.hasPrefix(site + "/") })
         #expect(own.contains { !$0.chemotherapy.isEmpty })
     }
+
+    @Test("a course with reconstructed RT organ doses carries them in Gy, a flagged or undosed course none, and the plan says it used them")
+    func reconstructedOrganDosesReachSummaries() throws {
+        let (path, _, _) = try Self.store.get()
+        let dir = try SharedData.temporaryDirectory("treatment-store-rt")
+        let copy = dir.appendingPathComponent("store.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
+        try FileManager.default.copyItem(atPath: path, toPath: copy)
+        let analyst = try RegistryStore(path: copy, role: .analyst)
+        // Rows as `harmonic rt dose --store` writes them (`rt_course_organ_dose`, mGy): course k gets
+        // heart 1000 + k mGy and breast 12,000 mGy; every third is flagged; every fifth has no row.
+        var expected: [String: Double?] = [:], seen: [String: Int] = [:]
+        try analyst.backend.write { db in
+            let courses = try db.fetch("SELECT site, course_id, patient_pseudonym, start_date FROM rt_courses ORDER BY site, course_id", [])
+            for (k, c) in courses.enumerated() {
+                let key = "\(String.fromDatabaseValue(c[0])!)/\(String.fromDatabaseValue(c[2])!) \(String.fromDatabaseValue(c[3])!)"
+                seen[key, default: 0] += 1
+                if k % 5 == 4 { expected[key] = .some(nil); continue }
+                let flagged = k % 3 == 2
+                try db.execute("""
+                    INSERT INTO rt_course_organ_dose (site, course_id, patient_pseudonym, start_date, tier, flag_reason, heart_mgy, breast_mgy, run_id, input_hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, 'test')
+                    """, [c[0], c[1], c[2], c[3], (flagged ? "flagged" : "course_record").databaseValue,
+                          flagged ? "target site unknown".databaseValue : .null, Double(1000 + k).databaseValue, 12_000.0.databaseValue])
+                expected[key] = flagged ? .some(nil) : .some(Double(1000 + k) / 1000)
+            }
+        }
+        let summaries = try analyst.treatmentSummaries()
+        var dosed = 0, undosed = 0
+        for s in summaries {
+            for course in s.radiotherapy {
+                let key = "\(s.child) \(course.startDate)"
+                guard seen[key] == 1, let want = expected[key] else { continue }  // two courses on one day: ambiguous by date
+                if let want {
+                    let heart = try #require(course.organMeanDoseGy?["heart"], "\(key)")
+                    #expect(abs(heart - want) < 1e-12, "\(key): heart in Gy")
+                    #expect(course.organMeanDoseGy?["breast"] == 12)
+                    dosed += 1
+                } else {
+                    #expect(course.organMeanDoseGy == nil, "\(key): a flagged or undosed course has no organ doses")
+                    undosed += 1
+                }
+            }
+        }
+        #expect(dosed > 100 && undosed > 50)
+        let breastPlans = summaries.compactMap { s in SurveillanceRules.plan(for: s).items.first { $0.rule == "breast_cancer" } }
+        #expect(breastPlans.contains { $0.doseBasis.contains("breast mean dose 12.0 Gy from the RT organ doses") }, "the breast rule uses the reconstructed breast dose")
+    }
 }

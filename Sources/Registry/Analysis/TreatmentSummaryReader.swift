@@ -5,8 +5,11 @@ import HarmonicCore
 /// Treatment summaries of the radiotherapy registry's children for their follow-up plans
 /// (`harmonic followup --store`): sex, birth date and every course of `rt_courses` (target site,
 /// prescribed dose, fractions, modality) and every agent of `chemotherapy` (cumulative mg/m²).
-/// The store holds no RT organ doses yet, so courses carry no organ doses and the rules fall
-/// back to the prescribed dose of fields that expose each organ; the plan says so. An analyst
+/// A course dosed by `harmonic rt dose --store` (a row of `rt_course_organ_dose` whose tier is
+/// not `flagged`) carries the mean dose of every organ (the mean over the realisations, mGy → Gy),
+/// so the rules use organ doses (IGHG prefers the mean heart dose to the prescribed dose); a course
+/// without one, or flagged, carries none and the rules fall back to the prescribed dose of fields
+/// that expose each organ; the plan says which basis each rule used. An analyst
 /// reads all sites, a data manager or clinician only their own, an auditor or admin none.
 extension RegistryStore {
     /// Summaries of `children` (`SITE/pseudonym` or a bare pseudonym), or of every child with a
@@ -19,14 +22,16 @@ extension RegistryStore {
         default: throw AccessDenied(role: role, action: "read treatment summaries (data rows)")
         }
         let wanted: Set<String>? = children.map { Set($0.map { $0.contains("/") ? $0.split(separator: "/").last.map(String.init)! : $0 }) }
+        let organColumns = RTDoseSchema.organColumns
         return try backend.read { db in
             var summaries: [String: TreatmentSummary] = [:]
             var order: [String] = []
             let sql = """
                 SELECT r.site, r.patient_pseudonym, p.sex, p.birth_date, r.start_date, r.end_date, r.target_site,
-                       r.prescribed_dose_gy, r.fractions, r.modality
+                       r.prescribed_dose_gy, r.fractions, r.modality, d.tier, \(organColumns.map { "d.\($0.column)" }.joined(separator: ", "))
                 FROM rt_courses r JOIN patients p ON p.site = r.site AND p.patient_pseudonym = r.patient_pseudonym
-                """ + (site == nil ? "" : " WHERE r.site = ?") + " ORDER BY r.site, r.patient_pseudonym, r.start_date"
+                LEFT JOIN rt_course_organ_dose d ON d.site = r.site AND d.course_id = r.course_id AND d.tier <> 'flagged'
+                """ + (site == nil ? "" : " WHERE r.site = ?") + " ORDER BY r.site, r.patient_pseudonym, r.start_date, r.course_id"
             let arguments = site.map { [$0.databaseValue] } ?? []
             func summary(_ siteCode: String, _ pseudonym: String, sex: String?, birth: String?) -> String? {
                 if let wanted, !wanted.contains(pseudonym) { return nil }
@@ -40,9 +45,17 @@ extension RegistryStore {
             try db.forEach(sql, arguments) { r in
                 guard let siteCode = r.string(0), let pseudonym = r.string(1),
                       let key = summary(siteCode, pseudonym, sex: r.string(2), birth: r.string(3)) else { return }
+                var organDoses: [String: Double]?
+                if r.string(10) != nil {
+                    var doses: [String: Double] = [:]
+                    for (k, c) in organColumns.enumerated() {
+                        if let mGy = r.double(11 + k), mGy.isFinite { doses[c.organ.rawValue] = mGy / 1000 }
+                    }
+                    organDoses = doses
+                }
                 summaries[key]!.radiotherapy.append(.init(startDate: r.string(4) ?? "", endDate: r.string(5) ?? "", targetSite: r.string(6) ?? "",
                                                           prescribedDoseGy: r.double(7) ?? 0, fractions: r.int(8), modality: r.string(9),
-                                                          organMeanDoseGy: nil))
+                                                          organMeanDoseGy: organDoses))
             }
             let chemoSQL = """
                 SELECT c.site, c.patient_pseudonym, p.sex, p.birth_date, c.agent, c.cumulative_dose_mg_m2, c.end_date
