@@ -122,6 +122,7 @@ public struct DemoPipeline: Sendable {
             try RTDoseSection.append(to: &report, store: analyst,
                                      truth: try? RTDoseTruthComparison.compute(store: analyst, truthCSV: extract.appendingPathComponent("truth/\(SyntheticRTTruth.fileName)")))
         }
+        if dose != nil || rtDose != nil { CohortRiskSection.compute(storePath: storePath).append(to: &report) }
         doseResponse.append(to: &report)
         do { ReferenceLevelSection.append(to: &report, try ReferenceLevelSection.compute(store: analyst)) } catch {
             report.section("Reference levels and hospital benchmarking"); report.paragraph("Not computed: \(error)"); report.endSection()

@@ -98,6 +98,7 @@ public struct OEDParameters: Sendable {
     }
     /// Keyed by organ raw value, model column, parameter.
     public var entries: [String: Entry]
+    public init(entries: [String: Entry]) { self.entries = entries }
 
     public static func shipped() throws -> OEDParameters {
         let t = try CSVTable(contentsOf: resourceURL("schneider_oed_parameters.csv"))

@@ -89,50 +89,97 @@ func percent(_ s: RiskSummary?) -> String {
 struct RiskCohortCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cohort",
-        abstract: "LAR of cancer incidence for every child of a store, from the organ doses of `harmonic dose`.",
+        abstract: "LAR of cancer incidence for every child of a store, from the organ doses of `harmonic dose` and `harmonic rt dose --store`.",
         discussion: """
-        Reads procedure_organ_dose (mean organ doses of each cardiac procedure, written by `harmonic dose`) and the \
-        children's sex and birth date; each procedure is an exposure at the child's age on that date. Organs: red \
-        marrow (leukaemia), breast, lung, thyroid, oesophagus, heart and brain (the last three form BEIR VII's "other \
-        solid cancers" through their mean dose). Output: distribution of the children's total LAR (per 100,000) and the \
-        number of children per risk band (< 1 in 10,000; to 1 in 1,000; to 1 in 100; >= 1 in 100); --csv writes \
-        one row per child (estimate, mean, 95% interval).
-        Example: harmonic risk cohort --store harmonic-out/harmonic.sqlite --csv child-lar.csv
+        Cardiac children: each row of procedure_organ_dose (mean organ doses of a catheterisation, written by \
+        `harmonic dose`) is an exposure at the child's age on that date. Organs: red marrow (leukaemia), breast, lung, \
+        thyroid, and oesophagus, heart and brain, which form BEIR VII's "other solid cancers" through their mean dose.
+        Radiotherapy children: each course of rt_course_organ_dose that is not flagged (written by `harmonic rt dose \
+        --store`) is an exposure at the child's age at the start of the course. The store keeps organ mean doses, not \
+        DVHs, so an organ with a shipped cell-killing alpha takes the linear-exponential OED of its mean dose (Schneider \
+        2005; exact for a uniform dose, an upper bound otherwise), an organ without one takes its mean dose up to 2 Gy, \
+        and above that it is left out and counted (never extrapolated linearly to therapeutic doses); for one plan's \
+        DVHs use `harmonic risk compare`.
+        Output: for each exposure type and in all, the distribution of the children's total LAR (per 100,000) and the \
+        number of children per risk band (< 1 in 10,000; to 1 in 1,000; to 1 in 100; >= 1 in 100); --csv writes one \
+        row per child (exposure types, estimate, mean, 95% interval).
+        Examples:
+          harmonic risk cohort --store harmonic-out/harmonic.sqlite --csv child-lar.csv
+          harmonic risk cohort --store S --exposures radiotherapy --json
         """
     )
 
     @Option(help: "Registry store (SQLite) with doses from `harmonic dose`.") var store: String
     @Option(help: "Write one row per child to this CSV.") var csv: String?
+    @Option(help: "Exposures to include, comma-separated: cardiac, radiotherapy (default both).") var exposures: String = "cardiac,radiotherapy"
     @OptionGroup var model: RiskModelOptions
     @Flag(help: "Print JSON.") var json = false
 
+    struct Group: Encodable {
+        var exposures: String; var children: Int
+        var percentilesPer100000: [String: Double]
+        var bands: [String: Int]
+    }
     struct Output: Encodable {
         var children: Int; var baseline: String; var draws: Int
         var percentilesPer100000: [String: Double]
         var bands: [String: Int]
+        var byExposure: [Group]
+        var radiotherapyCourses: Int; var flaggedCoursesNotIncluded: Int
+        /// Radiotherapy course organ doses left out of the risk (above 2 Gy with no cell-killing alpha): organ -> courses.
+        var organDosesLeftOut: [String: Int]
     }
 
     func run() throws {
-        let children = try CohortRiskDoses.read(storePath: store)
-        guard !children.isEmpty else { throw InputError(.file(store), expected: "procedure_organ_dose rows: run `harmonic dose --store \(store)` first") }
+        var types: Set<CohortRiskDoses.ExposureType> = []
+        for part in exposures.split(separator: ",").map({ $0.trimmingCharacters(in: .whitespaces).lowercased() }) {
+            guard let t = CohortRiskDoses.ExposureType(rawValue: part == "rt" ? "radiotherapy" : part) else {
+                throw ValidationError("--exposures: '\(part)' is not one of cardiac, radiotherapy")
+            }
+            types.insert(t)
+        }
+        let cohort = try CohortRiskDoses.read(storePath: store, exposures: types)
+        guard !cohort.children.isEmpty else {
+            throw InputError(.file(store), expected: "organ doses to project: run `harmonic dose --store \(store)` (cardiac) or `harmonic rt dose --store \(store)` (radiotherapy) first")
+        }
         let started = Date()
         let m = try model.model()
-        let risks = CohortRisk(model: m).risks(children)
-        note(String(format: "risk cohort: %d children x %d draws in %.1f s", children.count, m.draws.count, Date().timeIntervalSince(started)))
-        let sorted = risks.map(\.estimate).sorted()
-        var pct: [String: Double] = [:]
-        for p in [0.05, 0.25, 0.5, 0.75, 0.95, 0.99] { pct["p\(Int(p * 100))"] = sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))] * 1e5 }
-        let bands = CohortRisk.bandCounts(risks)
+        let risks = CohortRisk(model: m).risks(cohort.children)
+        note(String(format: "risk cohort: %d children x %d draws in %.1f s", cohort.children.count, m.draws.count, Date().timeIntervalSince(started)))
+        func summary(_ r: [CohortRisk.ChildRisk]) -> (pct: [String: Double], bands: [String: Int]) {
+            let sorted = r.map(\.estimate).sorted()
+            var pct: [String: Double] = [:]
+            if !sorted.isEmpty {
+                for p in [0.05, 0.25, 0.5, 0.75, 0.95, 0.99] { pct["p\(Int(p * 100))"] = sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))] * 1e5 }
+            }
+            return (pct, Dictionary(uniqueKeysWithValues: CohortRisk.bandCounts(r).map { ($0.label, $0.children) }))
+        }
+        let all = summary(risks)
+        let groups: [Group] = CohortRiskDoses.ExposureType.allCases.filter(types.contains).map { t in
+            let r = risks.filter { cohort.types[$0.id]?.contains(t) == true }
+            let s = summary(r)
+            return Group(exposures: t.rawValue, children: r.count, percentilesPer100000: s.pct, bands: s.bands)
+        }
         if let csv {
-            var text = "patient,lar_estimate,lar_mean,lar_lower95,lar_upper95\n"
-            for r in risks { text += "\(r.id),\(r.estimate),\(r.mean),\(r.lower95),\(r.upper95)\n" }
+            var text = "patient,exposures,lar_estimate,lar_mean,lar_lower95,lar_upper95\n"
+            for r in risks {
+                let t = (cohort.types[r.id] ?? []).map(\.rawValue).sorted().joined(separator: "+")
+                text += "\(r.id),\(t),\(r.estimate),\(r.mean),\(r.lower95),\(r.upper95)\n"
+            }
             try text.write(toFile: csv, atomically: true, encoding: .utf8)
         }
-        let out = Output(children: risks.count, baseline: m.baseline.name, draws: m.draws.count, percentilesPer100000: pct,
-                         bands: Dictionary(uniqueKeysWithValues: bands.map { ($0.label, $0.children) }))
+        let out = Output(children: risks.count, baseline: m.baseline.name, draws: m.draws.count, percentilesPer100000: all.pct, bands: all.bands,
+                         byExposure: groups, radiotherapyCourses: cohort.radiotherapyCourses, flaggedCoursesNotIncluded: cohort.flaggedCourses,
+                         organDosesLeftOut: cohort.leftOut)
         if json { print(try jsonString(out)); return }
-        print("LAR of cancer incidence, summed over the dosed sites (leukaemia, breast, lung, thyroid, other solid), for \(risks.count) children; baseline \(m.baseline.name), \(m.draws.count) draws")
-        print("Per 100,000: " + ["p5", "p25", "p50", "p75", "p95", "p99"].map { String(format: "%@ %.2f", $0, pct[$0]!) }.joined(separator: ", "))
-        for b in bands { print("  \(b.label.padding(toLength: 28, withPad: " ", startingAt: 0)) \(b.children)") }
+        print("LAR of cancer incidence, summed over the dosed sites, for \(risks.count) children; baseline \(m.baseline.name), \(m.draws.count) draws")
+        for g in groups + [Group(exposures: "all", children: risks.count, percentilesPer100000: all.pct, bands: all.bands)] where g.children > 0 {
+            print("\(g.exposures) (\(g.children) children), per 100,000: " + ["p5", "p25", "p50", "p75", "p95", "p99"].map { String(format: "%@ %.2f", $0, g.percentilesPer100000[$0] ?? .nan) }.joined(separator: ", "))
+            for b in CohortRisk.bands { print("  \(b.label.padding(toLength: 28, withPad: " ", startingAt: 0)) \(g.bands[b.label] ?? 0)") }
+        }
+        if cohort.flaggedCourses > 0 { print("\(cohort.flaggedCourses) of \(cohort.radiotherapyCourses) radiotherapy courses are flagged (not dosed) and not included.") }
+        if !cohort.leftOut.isEmpty {
+            print("Radiotherapy organ doses left out (mean above 2 Gy, no cell-killing alpha): " + cohort.leftOut.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        }
     }
 }

@@ -61,3 +61,73 @@ struct CohortRiskDosesTests {
         #expect(child.exposures.allSatisfy { $0.doses[.other] != nil })   // heart, oesophagus, brain -> other solid
     }
 }
+
+/// Radiotherapy courses in the cohort risk: a synthetic RT registry loaded with validation, and
+/// `rt_course_organ_dose` rows written as `harmonic rt dose --store` writes them.
+@Suite("Cohort risk from a store: radiotherapy courses")
+struct CohortRiskRadiotherapyTests {
+    /// Store path and, per course key (`SITE/pseudonym start`), the child's age at the start.
+    static let store = Result(catching: { () throws -> String in
+        let dir = try SharedData.temporaryDirectory("risk-cohort-rt")
+        let extract = dir.appendingPathComponent("extract"), storePath = dir.appendingPathComponent("store.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storePath + suffix) }
+        let summary = try CohortSynthesizer.run(SynthesisConfiguration(seed: 16, cardiacChildren: 0, radiotherapyChildren: 120, corruptFraction: 0), to: extract)
+        let key = try Pseudonymiser(keyBytes: [UInt8](repeating: 7, count: 32))
+        for folder in summary.siteFolders where folder.hasSuffix("radiotherapy") {
+            let site = String(folder.prefix(2)).uppercased()
+            let files = ["patients", "rt_courses"].map { extract.appendingPathComponent(folder).appendingPathComponent("\($0).csv").path }
+            _ = try RegistryStore(path: storePath, role: .dataManager(site: site)).ingest(files: files, site: site, pseudonymiser: key, user: "test")
+        }
+        // Course k: lung 10 Gy, heart 20 Gy, red marrow 0.5 Gy, thyroid 0.1 Gy; every fourth flagged.
+        try RegistryStore(path: storePath, role: .analyst).backend.write { db in
+            let courses = try db.fetch("SELECT site, course_id, patient_pseudonym, start_date FROM rt_courses ORDER BY site, course_id", [])
+            for (k, c) in courses.enumerated() {
+                let flagged = k % 4 == 3
+                try db.execute("""
+                    INSERT INTO rt_course_organ_dose (site, course_id, patient_pseudonym, start_date, tier, lung_mgy, heart_mgy, red_marrow_mgy, thyroid_mgy, run_id, input_hash)
+                    VALUES (?, ?, ?, ?, ?, 10000, 20000, 500, 100, 1, 'test')
+                    """, [c[0], c[1], c[2], c[3], (flagged ? "flagged" : "course_record").databaseValue])
+            }
+        }
+        return storePath
+    })
+
+    @Test("each dosed course is one exposure at the child's age at its start; flagged courses are counted and left out")
+    func coursesBecomeExposures() throws {
+        let path = try Self.store.get()
+        let cohort = try CohortRiskDoses.read(storePath: path, exposures: [.radiotherapy])
+        #expect(cohort.radiotherapyCourses > 100)
+        #expect(cohort.flaggedCourses == cohort.radiotherapyCourses / 4)
+        #expect(cohort.children.reduce(0) { $0 + $1.exposures.count } == cohort.radiotherapyCourses - cohort.flaggedCourses)
+        #expect(cohort.children.allSatisfy { c in c.exposures.allSatisfy { (0..<19).contains($0.ageYears) } })
+        #expect(cohort.children.allSatisfy { cohort.types[$0.id] == [.radiotherapy] })
+        #expect(try CohortRiskDoses.read(storePath: path, exposures: [.cardiac]).children.isEmpty)
+    }
+
+    @Test("therapeutic mean doses go through the OED rules: lung 10 Gy -> 10 e^(-1.29) Gy, marrow 0.5 Gy linear, heart 20 Gy left out")
+    func organDosesFollowTheRules() throws {
+        let path = try Self.store.get()
+        let cohort = try CohortRiskDoses.read(storePath: path, exposures: [.radiotherapy])
+        let x = try #require(cohort.children.first?.exposures.first)
+        #expect(abs((x.doses[.lung]?.value ?? -1) - 10 * exp(-0.129 * 10)) < 1e-9)   // shipped alpha 0.129 (Schneider 2005)
+        #expect(abs((x.doses[.leukaemia]?.value ?? -1) - 0.5) < 1e-12)
+        #expect(abs((x.doses[.thyroid]?.value ?? -1) - 0.1 * exp(-0.033 * 0.1)) < 1e-12)   // shipped alpha 0.033
+        #expect(cohort.leftOut["heart"] == cohort.radiotherapyCourses - cohort.flaggedCourses)
+    }
+
+    @Test("the report's risk section shows the radiotherapy children by risk band and the organ doses left out")
+    func reportSection() throws {
+        let path = try Self.store.get()
+        let section = CohortRiskSection.compute(storePath: path, draws: 50)
+        #expect(section.notComputed == nil, "\(section.notComputed ?? "")")
+        #expect(section.groups.map(\.label) == ["Radiotherapy"])
+        var report = HTMLReport(title: "t")
+        section.append(to: &report)
+        let html = report.html()
+        #expect(html.contains("Children per risk band"))
+        #expect(html.contains("<svg"))
+        #expect(html.contains("heart \(section.radiotherapyCourses - section.flaggedCourses)"))
+        // A 10 Gy lung course at age < 19 gives an LAR well above 1 in 1,000: no child in the lowest band.
+        #expect(section.groups[0].risks.allSatisfy { $0.estimate > 1e-3 })
+    }
+}

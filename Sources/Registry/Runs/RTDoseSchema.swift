@@ -15,7 +15,7 @@ import HarmonicCore
 ///   equivalent mSv; imaging NULL until the imaging-dose issue fills it).
 /// - `rt_child_organ_dose`: per child, the sums of the course means (cumulative RT organ dose).
 /// - `rt_dose_runs`: one row per run.
-enum RTDoseSchema {
+public enum RTDoseSchema {
     /// Organ columns of `rt_course_organ_dose` after the `DoseQuantity` ones: every other organ of `Organ`.
     static let extraOrgans: [Organ] = Organ.allCases.filter { !DoseQuantity.organs.contains($0) }
     /// Every organ column (mGy) with its organ, `DoseQuantity` organs first.
