@@ -48,7 +48,10 @@ public struct DemoPipeline: Sendable {
         let config = SynthesisConfiguration(seed: seed, cardiacChildren: children, corruptFraction: corruptFraction)
         let t0 = Date()
         let summary = try CohortSynthesizer.run(config, to: extract, progress: progress)
-        if summary.radiotherapyChildren > 0 { try SyntheticRTTruth.write(extract: extract, seed: seed) }
+        if summary.radiotherapyChildren > 0 {
+            try SyntheticRTTruth.write(extract: extract, seed: seed)
+            try OutcomeDoseEffects.apply(extract: extract)
+        }
         let synthSeconds = Date().timeIntervalSince(t0)
 
         stage("[2/5] ingest: \(summary.siteFolders.count) site folders -> \(storePath) (site keys in \(keys.path), outside the store)")

@@ -27,6 +27,7 @@ struct Harmonic: AsyncParsableCommand {
             LibraryCommand.self,
             DRLCommand.self,
             FollowUpCommand.self,
+            BiomarkersCommand.self,
             ExportTablesCommand.self,
             PoolCommand.self,
             RiskCommand.self,

@@ -72,6 +72,8 @@ struct SynthCommand: ParsableCommand {
         if summary.radiotherapyChildren > 0 {
             note("synth: true organ doses of the radiotherapy courses (truth/\(SyntheticRTTruth.fileName))")
             try SyntheticRTTruth.write(extract: URL(fileURLWithPath: out), seed: seed)
+            note("synth: true effects of organ dose on biomarkers and PedsQL scores (truth/\(OutcomeDoseEffects.truthFileName))")
+            try OutcomeDoseEffects.apply(extract: URL(fileURLWithPath: out))
         }
         let seconds = Date().timeIntervalSince(start)
         print(Self.describe(summary, seconds: seconds, out: out))

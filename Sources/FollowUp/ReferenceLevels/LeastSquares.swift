@@ -11,6 +11,10 @@ struct LeastSquares {
     var covariance: [[Double]]
     var rss: Double
     var residualDF: Int
+    /// y − Xβ, one per observation.
+    var residuals: [Double]
+    /// (XᵀX)⁻¹ over the kept columns (the covariance divided by σ²), for sandwich estimators.
+    var unscaledCovariance: [[Double]]
 
     /// `columns[j]` is column j of X (each of length n).
     init?(columns: [[Double]], y: [Double], aliasTolerance: Double = 1e-9) {
@@ -47,10 +51,12 @@ struct LeastSquares {
             beta[k] = s / r[k][k]
         }
         var rss = 0.0
+        var residuals = [Double](repeating: 0, count: n)
         for i in 0..<n {
             var fit = 0.0
             for (k, j) in kept.enumerated() { fit += columns[j][i] * beta[k] }
-            rss += (y[i] - fit) * (y[i] - fit)
+            residuals[i] = y[i] - fit
+            rss += residuals[i] * residuals[i]
         }
         // (XᵀX)⁻¹ = R⁻¹ R⁻ᵀ.
         var rInv = [[Double]](repeating: [Double](repeating: 0, count: p), count: p)
@@ -62,17 +68,46 @@ struct LeastSquares {
             }
         }
         let sigma2 = rss / Double(n - p)
-        var cov = [[Double]](repeating: [Double](repeating: 0, count: p), count: p)
+        var unscaled = [[Double]](repeating: [Double](repeating: 0, count: p), count: p)
         for a in 0..<p {
             for b in 0..<p {
                 var s = 0.0
                 for m in 0..<p { s += rInv[a][m] * rInv[b][m] }
-                cov[a][b] = s * sigma2
+                unscaled[a][b] = s
             }
         }
+        let cov = unscaled.map { $0.map { $0 * sigma2 } }
         var all = [Double?](repeating: nil, count: columns.count)
         for (k, j) in kept.enumerated() { all[j] = beta[k] }
         self.coefficients = all; self.kept = kept; self.covariance = cov; self.rss = rss; self.residualDF = n - p
+        self.residuals = residuals; self.unscaledCovariance = unscaled
+    }
+
+    /// Cluster-robust (sandwich) covariance of the kept coefficients, observations grouped by
+    /// `clusters[i]`: (XᵀX)⁻¹ (Σ_g X_gᵀ e_g e_gᵀ X_g) (XᵀX)⁻¹ × G/(G−1) × (n−1)/(n−p), the CR1
+    /// small-sample correction of Stata and of statsmodels' `cov_type="cluster"` (Cameron & Miller,
+    /// J Hum Resour 50 (2015) 317, eq. 12). With one observation per cluster it is HC1.
+    func clusterRobustCovariance(columns: [[Double]], clusters: [Int]) -> [[Double]] {
+        let n = residuals.count, p = kept.count
+        var scores: [Int: [Double]] = [:]   // Σ_i∈g x_i e_i per cluster
+        for i in 0..<n {
+            var s = scores[clusters[i]] ?? [Double](repeating: 0, count: p)
+            for (k, j) in kept.enumerated() { s[k] += columns[j][i] * residuals[i] }
+            scores[clusters[i]] = s
+        }
+        var meat = [[Double]](repeating: [Double](repeating: 0, count: p), count: p)
+        for s in scores.values { for a in 0..<p { for b in 0..<p { meat[a][b] += s[a] * s[b] } } }
+        let g = Double(scores.count)
+        let correction = g / max(g - 1, 1) * Double(n - 1) / Double(n - p)
+        var out = [[Double]](repeating: [Double](repeating: 0, count: p), count: p)
+        for a in 0..<p {
+            for b in 0..<p {
+                var s = 0.0
+                for m in 0..<p { for q in 0..<p { s += unscaledCovariance[a][m] * meat[m][q] * unscaledCovariance[q][b] } }
+                out[a][b] = s * correction
+            }
+        }
+        return out
     }
 }
 
