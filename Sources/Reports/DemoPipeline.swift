@@ -126,6 +126,9 @@ public struct DemoPipeline: Sendable {
                                      truth: try? RTDoseTruthComparison.compute(store: analyst, truthCSV: extract.appendingPathComponent("truth/\(SyntheticRTTruth.fileName)")))
         }
         if dose != nil || rtDose != nil { CohortRiskSection.compute(storePath: storePath).append(to: &report) }
+        if rtDose != nil {
+            OutcomeDoseSection.compute(store: analyst, truthFile: extract.appendingPathComponent("truth/\(OutcomeDoseEffects.truthFileName)")).append(to: &report)
+        }
         doseResponse.append(to: &report)
         do { ReferenceLevelSection.append(to: &report, try ReferenceLevelSection.compute(store: analyst)) } catch {
             report.section("Reference levels and hospital benchmarking"); report.paragraph("Not computed: \(error)"); report.endSection()

@@ -3,6 +3,7 @@ import Foundation
 import HarmonicCore
 import HarmonicTestSupport
 import Registry
+import Reports
 import Synthesis
 import Testing
 
@@ -146,5 +147,20 @@ struct SyntheticOutcomeEffectTests {
         let after = try registry.outcomeObservations(outcome: "pedsql_total", organ: .brain)
         #expect(!after.observations.contains { $0.child == child })
         #expect(after.childrenWithoutDose == before.childrenWithoutDose + 1)
+    }
+
+    @Test("the report section tabulates each outcome's dose coefficient beside the synthetic truth and plots three of them")
+    func reportSection() throws {
+        let (store, extract, _, _) = try Self.fixture.get()
+        let section = OutcomeDoseSection.compute(store: try RegistryStore(path: store, role: .analyst),
+                                                 truthFile: extract.appendingPathComponent("truth/\(OutcomeDoseEffects.truthFileName)"))
+        #expect(section.rows.map(\.outcome) == ["nt_probnp", "troponin_t", "tsh", "pedsql_total"])
+        #expect(section.rows.allSatisfy { $0.fit != nil })
+        #expect(section.rows.map { $0.truePerGy } == [0.02, 0.01, 0, -0.15])
+        var report = HTMLReport(title: "t")
+        section.append(to: &report)
+        let html = report.html()
+        #expect(html.components(separatedBy: "<svg").count - 1 == 3)
+        #expect(html.contains("Synthetic truth"))
     }
 }
