@@ -168,4 +168,32 @@ struct SurveillanceRuleTests {
             #expect { _ = try TreatmentSummary.load(path: bad.path) } throws: { e in "\(e)".contains("\(name).json") && "\(e)".contains(field) }
         }
     }
+
+    @Test("colorectal: abdominal, pelvic or spinal fields < 30 Gy none, ≥ 30 Gy colonoscopy every 5 years (COG); chest fields none")
+    func colorectalBoundaries() throws {
+        #expect(item(child(sex: "M", target: "pelvis", prescribed: 29.9, organs: nil), "colorectal_cancer") == nil)
+        let c = try #require(item(child(sex: "M", target: "pelvis", prescribed: 30, organs: nil), "colorectal_cancer"))
+        #expect(c.modality == "colonoscopy" && c.frequency == "at least every 5 years")
+        #expect(c.doseBasis.contains("prescribed 30.0 Gy"))
+        #expect(item(child(sex: "M", target: "mediastinum", prescribed: 36, organs: nil), "colorectal_cancer") == nil)
+        #expect(item(child(target: "whole abdomen", prescribed: 30.6, organs: ["colon": 28]), "colorectal_cancer") != nil,
+                "the threshold is on the field dose even when the colon's mean dose is known")
+    }
+
+    @Test("colorectal screening starts at 35 years of age or 10 years after the radiotherapy, whichever is later")
+    func colorectalStart() throws {
+        // Born 2000-01-01, RT ended 2010-03-01 (age 10): age 35 is later than 10 years after RT.
+        #expect(item(child(target: "abdomen", prescribed: 30, organs: nil), "colorectal_cancer")?.startDate == "2035-01-01")
+        // RT ended at 30 years of age: 10 years after RT (2040) is later than age 35.
+        #expect(item(child(target: "abdomen", prescribed: 30, organs: nil, end: "2030-06-15"), "colorectal_cancer")?.startDate == "2040-06-15")
+    }
+
+    @Test("colorectal: courses add up, and a craniospinal course is flagged as overstating the spinal dose")
+    func colorectalCourses() throws {
+        var s = child(target: "pelvis", prescribed: 20, organs: nil)
+        s.radiotherapy.append(.init(startDate: "2011-01-10", endDate: "2011-02-20", targetSite: "lumbar spine", prescribedDoseGy: 10, fractions: 5))
+        #expect(item(s, "colorectal_cancer")?.trigger == "radiotherapy to the abdomen, pelvis or spine: 30.0 Gy")
+        let csi = try #require(item(child(target: "craniospinal", prescribed: 54, organs: nil), "colorectal_cancer"))
+        #expect(csi.doseBasis.contains("spinal field dose is lower"))
+    }
 }

@@ -25,6 +25,10 @@ public enum FieldExposure {
         // lumbar and sacral spine (craniospinal), TBI: the ovarian fields of COG v6.0.
         .ovaries: ["abdomen", "abdominal", "whole_abdomen", "pelvis", "pelvic", "inguinal", "iliac", "lumbar", "sacral",
                    "spine", "spinal", "craniospinal", "tbi", "total_body"],
+        // "Radiation to the abdomen, pelvis or spine" of the colorectal cancer screening recommendation
+        // (COG LTFU, St. Jude LTFU 2017 summary): fields including the colon or rectum.
+        .colon: ["abdomen", "abdominal", "whole_abdomen", "upper_abdomen", "flank", "para_aortic", "paraaortic", "pelvis", "pelvic",
+                 "inguinal", "iliac", "lumbar", "sacral", "spine", "spinal", "craniospinal", "tbi", "total_body"],
     ]
 
     /// True when a field with this target site exposes `organ` (by the lists above).

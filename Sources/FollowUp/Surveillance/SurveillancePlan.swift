@@ -196,6 +196,7 @@ public enum SurveillanceRules {
         }
         if let hearing = hearingItem(s, age: age) { items.append(hearing) }
         if s.sex.uppercased() == "F", let poi = ovarianItem(s, age: age) { items.append(poi) }
+        if let colorectal = colorectalItem(s, birth: birth, age: age) { items.append(colorectal) }
         return SurveillancePlan(child: s.child, sex: s.sex, items: items, notes: notes)
     }
 
@@ -257,5 +258,35 @@ public enum SurveillanceRules {
             frequency: "counselling at least every 5 years; growth and puberty every year until puberty is complete; after puberty every 5 years",
             startAgeYears: age(start), startDate: start.description,
             sources: ["IGHG premature ovarian insufficiency surveillance: van Dorp W et al., J Clin Oncol 34 (2016) 3440-3450", "PanCare follow-up recommendations: premature ovarian insufficiency"])
+    }
+
+    /// Prescribed dose (Gy) of abdominal, pelvic or spinal fields from which colorectal cancer
+    /// screening applies (COG LTFU guidelines as summarised by St. Jude LTFU 2017 and the CCSS,
+    /// below).
+    public static let abdominalPelvicSpinalColorectalGy = 30.0
+
+    /// Colorectal cancer after radiotherapy to the abdomen, pelvis or spine: colonoscopy at least every
+    /// 5 years from age 35 or 10 years after the radiotherapy, whichever is later, for ≥ 30 Gy. The
+    /// threshold is on the field's dose (the guideline's own definition, like hearing), so the rule
+    /// reads the prescribed dose of the fields exposing the colon and rectum, summed over courses;
+    /// a craniospinal course records one prescribed dose although its spinal fields get less (the
+    /// boost goes to the brain), so it is flagged in the basis.
+    static func colorectalItem(_ s: TreatmentSummary, birth: CalendarDate, age: (CalendarDate) -> Double) -> SurveillanceItem? {
+        let courses = s.radiotherapy.filter { FieldExposure.exposes(targetSite: $0.targetSite, .colon) }
+        let dose = courses.reduce(0) { $0 + $1.prescribedDoseGy }
+        guard dose >= abdominalPelvicSpinalColorectalGy, let lastEnd = courses.compactMap({ CalendarDate(iso: $0.endDate) }).max() else { return nil }
+        let start = max(birth.adding(years: 35), lastEnd.adding(years: 10))
+        let basis = courses.map { c in
+            "\(c.targetSite): prescribed \(format(c.prescribedDoseGy)) Gy (the guideline's threshold is on the abdominal, pelvic or spinal field dose)"
+                + (c.targetSite.lowercased().contains("craniospinal") ? "; craniospinal: the prescribed dose includes the brain boost, the spinal field dose is lower" : "")
+        }
+        return SurveillanceItem(
+            rule: "colorectal_cancer", lateEffect: "Subsequent colorectal cancer",
+            trigger: "radiotherapy to the abdomen, pelvis or spine: \(format(dose)) Gy", doseBasis: basis.joined(separator: "; "),
+            riskGroup: "≥ 30 Gy", strength: "recommended (COG; strength score not given in the sources used)",
+            modality: "colonoscopy", frequency: "at least every 5 years",
+            startAgeYears: age(start), startDate: start.description,
+            sources: ["Children's Oncology Group (COG) Long-Term Follow-Up Guidelines, as summarised by St. Jude LTFU: 'Importance of colorectal cancer screening based on individual treatment exposures' (2017): ≥ 30 Gy to the abdomen, pelvis or spine; colonoscopy at least every 5 years from age 35 or 10 years after radiation, whichever occurs last",
+                      "Childhood Cancer Survivor Study report on predictors of colorectal cancer surveillance (survivors with ≥ 30 Gy abdominal, pelvic or spinal radiotherapy; COG colonoscopy every 5 years from age 35)"])
     }
 }
