@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "Synthesis", "HarmonicTestSupport", "Dosimetry"]),
         .testTarget(name: "DosimetryTests", dependencies: ["Dosimetry", "HarmonicTestSupport"]),
         .testTarget(name: "FollowUpTests", dependencies: ["FollowUp", "Registry", "Synthesis", "Reports", "HarmonicTestSupport"]),
-        .testTarget(name: "RiskProjectionTests", dependencies: ["RiskProjection", "Reports", "HarmonicTestSupport"]),
+        .testTarget(name: "RiskProjectionTests", dependencies: ["RiskProjection", "Reports", "RTDose", "HarmonicTestSupport"]),
         .testTarget(name: "RTDoseTests", dependencies: ["RTDose", "DICOM", "Phantoms", "HarmonicTestSupport"],
                     resources: [.copy("Resources")]),
         .testTarget(name: "HarmonicServerTests", dependencies: ["HarmonicServer", "Registry", "HarmonicTestSupport",

@@ -25,7 +25,9 @@ MLC each, jaws +-40 mm, 60 MU each per fraction; 30 fractions, prescription 54 G
 Variants: rd_other_frame.dcm (different Frame of Reference UID), rd_uneven.dcm (frame offsets
 0, 3, 6, 12, 15: a missing slice), rp_proton_pbs.dcm (RT Ion Plan, PROTON, MODULATED scan mode,
 same geometry), rp_brachy.dcm (brachytherapy application setup), rp_carbon.dcm (RT Ion Plan, ION
-6C12), rp_3dcrt.dcm (4 open 6 MV fields, 2 control points, no MLC).
+6C12), rp_3dcrt.dcm (4 open 6 MV fields, 2 control points, no MLC), rd_proton_pbs.dcm (the dose of
+rp_proton_pbs.dcm, stylised: 54 Gy in the target, 5 mm fall-off, no low-dose bath, two lateral
+entrance channels at 40%: the photon-against-proton example of `harmonic risk compare`).
 Run: python3 scripts/generate_rt_plan_sample.py
 """
 import pathlib
@@ -153,7 +155,7 @@ rs.RTROIObservationsSequence = Sequence(obs)
 rs.save_as(out / "RS.dcm", enforce_file_format=True)
 
 # ---- dose grid ---------------------------------------------------------------------------
-def dose_file(name, frame, offsets, n):
+def dose_file(name, frame, offsets, n, proton=False):
     x0, y0, z0, sp = -100.5, -121.5, -80.0, 3.0
     cols, rows = 67, 81
     xs = x0 + sp * np.arange(cols)
@@ -162,6 +164,13 @@ def dose_file(name, frame, offsets, n):
     Z, Y, X = np.meshgrid(zs, ys, xs, indexing="ij")
     r = np.sqrt(X ** 2 + Y ** 2 + Z ** 2)
     d = np.where(r <= 25, 54.0, 54 * np.exp(-(r - 25) / 12) + 1.6 * np.exp(-(r - 25) / 45))
+    if proton:
+        # Stylised two-field lateral PBS (rp_proton_pbs.dcm, gantry 90 and 270): the same target dose,
+        # a sharper fall-off (5 mm) and no low-dose bath, plus the two entrance channels along x
+        # (|x| > 25 mm within the target's cross-section) at 40% of the prescription.
+        channel = (Y ** 2 + Z ** 2 <= 25 ** 2) & (np.abs(X) > 25)
+        d = np.where(r <= 25, 54.0, 54 * np.exp(-(r - 25) / 5))
+        d = np.where(channel, np.maximum(d, 0.4 * 54), d)
     inside = (X / 70) ** 2 + (Y / 90) ** 2 <= 1
     inside &= Z >= -60
     d = np.where(inside | (r <= 60), d, d * 0.02)   # air around the head: negligible dose
@@ -190,6 +199,7 @@ def dose_file(name, frame, offsets, n):
 dose_file("RD.dcm", FOR, 3.0 * np.arange(64), 2)
 dose_file("rd_other_frame.dcm", UID + "99", 3.0 * np.arange(64), 4)
 dose_file("rd_uneven.dcm", FOR, [0.0, 3.0, 6.0, 12.0, 15.0], 5)
+dose_file("rd_proton_pbs.dcm", FOR, 3.0 * np.arange(64), 10, proton=True)
 
 # ---- plans -------------------------------------------------------------------------------
 def plan(name, n, beams_spec, ion=None, brachy=False, label="IMRT brain"):
