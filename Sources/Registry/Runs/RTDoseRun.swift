@@ -263,6 +263,7 @@ public enum RTDoseRun {
                 SELECT site, patient_pseudonym, COUNT(*), SUM(CASE WHEN tier = 'flagged' THEN 1 ELSE 0 END), \(columns.map { "SUM(\($0))" }.joined(separator: ", ")), ?
                 FROM rt_course_organ_dose GROUP BY site, patient_pseudonym
                 """, [runID.databaseValue])
+            try ChildExposureTotals.rebuild(db, storePath: storePath)
         }
         try? FileManager.default.removeItem(atPath: realisationPath)
         try FileManager.default.moveItem(atPath: temporary, toPath: realisationPath)
@@ -285,6 +286,7 @@ public enum RTDoseRun {
         guard case .analyst = store.role else { throw AccessDenied(role: store.role, action: "clear the radiotherapy organ doses") }
         try store.backend.write { db in
             for t in ["rt_course_organ_dose", "rt_course_organ_component", "rt_child_organ_dose"] { try db.execute("DELETE FROM \(t)") }
+            try ChildExposureTotals.rebuild(db, storePath: storePath)
         }
         let path = realisationPath(store: storePath)
         for f in [path, indexPath(realisationFile: path)] { try? FileManager.default.removeItem(atPath: f) }
