@@ -23,7 +23,7 @@ struct DoseCommand: ParsableCommand {
           harmonic dose estimate --age 3 --weight 14 --kap 4.2 --procedure "ASD closure" --projections "PA:0.6,LAT:0.4"
         Models, tiers and error sources: docs/dose-reconstruction.md.
         """,
-        subcommands: [DoseRunCommand.self, DoseEstimateCommand.self, DoseImagingCommand.self],
+        subcommands: [DoseRunCommand.self, DoseEstimateCommand.self, DoseImagingCommand.self, DoseSharesCommand.self],
         defaultSubcommand: DoseRunCommand.self
     )
 }

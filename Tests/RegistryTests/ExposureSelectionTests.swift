@@ -96,3 +96,20 @@ struct ExposureSelectionTests {
             .first?.string(0) ?? ""
     }
 }
+
+@Suite("What dominates the cohort's dose: shares by exposure type and era")
+struct ExposureSharesTests {
+    @Test("collective fractions by type and era add up to 1 per cohort and organ, and each child's shares by type add up to at most 1", arguments: StoreKind.all)
+    func sharesAddUp(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        let (store, _) = try ExposureSelectionTests().dosedStore()
+        let s = try store.exposureShares()
+        let groups = Dictionary(grouping: s.collective, by: { $0.cohort + "|" + $0.organ })
+        #expect(!groups.isEmpty)
+        for (k, rows) in groups { #expect(abs(rows.map(\.fraction).reduce(0, +) - 1) < 1e-9, "\(k)") }
+        let imaging = s.collective.filter { $0.exposureType == "imaging" && $0.organ == "red_marrow" }
+        let stored = try store.backend.read { db in try db.fetch("SELECT SUM(red_marrow_mgy) FROM imaging_exam_organ_dose") }.first?.double(0) ?? 0
+        #expect(abs(imaging.map(\.collectiveMGy).reduce(0, +) - stored) < 1e-6 * max(stored, 1))
+        #expect(s.childShares.allSatisfy { $0.median >= 0 && $0.median <= 1 && $0.p05 <= $0.p95 })
+        #expect(s.text.contains("Fraction of the collective dose"))
+    } }
+}
