@@ -152,6 +152,7 @@ public enum ImagingDoseRun {
             }
             try ChildExposureTotals.rebuild(db, storePath: storePath)
         }
+        try file.commit()
         try (index.joined(separator: "\n") + "\n").write(toFile: indexPath(realisationFile: path), atomically: true, encoding: .utf8)
         summary.realisationFile = path
         try store.backend.write { db in

@@ -6,8 +6,8 @@ import Foundation
 /// the rewrite of the realisation file (to `PATH.tmp`, then renamed) that copies those rows and
 /// asks the caller only for the others, block by block.
 ///
-/// Used by the imaging run (`ImagingDoseRun`); the cardiac run (`DoseRun`) and the RT run
-/// (`RTDoseRun`) predate it and still do the same steps inline.
+/// Used by the imaging run (`ImagingDoseRun`) and the RT run (`RTDoseRun`); the cardiac run
+/// (`DoseRun`), whose block pipeline overlaps computing and writing, still does the same steps inline.
 struct IncrementalRealisationFile {
     let path: String
     let quantities: Int, realisations: Int
@@ -32,7 +32,7 @@ struct IncrementalRealisationFile {
 
     func isUnchanged(_ i: Int) -> Bool { previousRow[i] >= 0 }
 
-    /// Writes the new file: rows in order, each unchanged row copied from the previous file and
+    /// Writes the new file to `PATH.tmp` (`commit()` renames it): rows in order, each unchanged row copied from the previous file and
     /// the others filled by `fill(range, block)` (the block holds the rows of `range`, each
     /// `quantities × realisations` values; the callee fills the rows it computes and may leave
     /// unchanged rows alone: they are copied after the call).
@@ -56,7 +56,12 @@ struct IncrementalRealisationFile {
             lo = hi
         }
         try writer.finish()
+    }
+
+    /// Replaces the previous file by the one `write` made: call it once the table rows that point
+    /// into the new file are written, so that a failure before leaves the old table and file together.
+    func commit() throws {
         try? FileManager.default.removeItem(atPath: path)
-        try FileManager.default.moveItem(atPath: temporary, toPath: path)
+        try FileManager.default.moveItem(atPath: path + ".tmp", toPath: path)
     }
 }
