@@ -199,7 +199,7 @@ public struct ImagingDoseCalculator: Sendable {
         if !unscored.isEmpty {
             notes.append("no dose scored in \(unscored.joined(separator: ", ")): far outside the scan, below the Monte Carlo resolution of the committed table (0 means small, not exactly zero)")
         }
-        let used = components.filter { $0.appliesTo == "ct" }
+        let used = components.filter { $0.appliesTo == "ct" || ($0.appliesTo == "ct_dlp_only" && exam.ctdivol == nil) }
         let shared = used.reduce(0.0) { $0 + log($1.gsd) * log($1.gsd) }
         let organs = entry.organs.keys.sorted { $0.rawValue < $1.rawValue }.map { organ -> ImagingOrganDose in
             let c = entry.organs[organ]!
@@ -215,5 +215,22 @@ public struct ImagingDoseCalculator: Sendable {
                                  uncertainty: used.map { UncertaintyComponent(component: $0.component, gsd: $0.gsd, source: $0.source) }
                                      + [UncertaintyComponent(component: "monte_carlo_statistics", gsd: .nan, source: "per organ, from the batch spread of the simulation (relative_uncertainty in ct-organ-dose-coefficients.csv)")],
                                  notes: notes)
+    }
+}
+
+extension ImagingDoseCalculator {
+    /// The canonical name of a CT body region ("CAP" → chest_abdomen_pelvis); a `DoseModelError`
+    /// naming the accepted values otherwise.
+    public static func ctRegionName(_ text: String) throws -> String {
+        do { return try CTRegion(parsing: text).rawValue } catch let e as TransportInputError {
+            throw DoseModelError("body region '\(text)': expected \(e.expected)")
+        }
+    }
+
+    /// Relative 1σ Monte Carlo uncertainty of each organ's CT coefficient (capped at 1: an organ
+    /// scored little or nothing), for the realisations of the store run. Empty for an unknown region.
+    public func monteCarloSigma(region: String, ageYears: Double, sex: Sex, kVp: Double) -> [Organ: Double] {
+        guard let r = try? CTRegion(parsing: region), let entry = try? ct.lookup(region: r, ageYears: ageYears, sex: sex, kVp: kVp).entry else { return [:] }
+        return entry.organs.mapValues { $0.sigma.isFinite ? min($0.sigma, 1) : 1 }
     }
 }

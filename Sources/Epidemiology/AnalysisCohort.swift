@@ -42,8 +42,13 @@ public struct ProcedureDoseRecord: Sendable {
     public var date: CalendarDate
     public var tier: String
     public var doses: [Organ: Gray]?
-    public init(patientKey: String, procedureKey: String, date: CalendarDate, tier: String, doses: [Organ: Gray]?) {
+    /// Whether the exposure can start the child's follow-up (the study's own exposures: cardiac
+    /// procedures, radiotherapy courses). Other exposures (diagnostic imaging) add dose but do not
+    /// move cohort entry.
+    public var definesEntry: Bool
+    public init(patientKey: String, procedureKey: String, date: CalendarDate, tier: String, doses: [Organ: Gray]?, definesEntry: Bool = true) {
         self.patientKey = patientKey; self.procedureKey = procedureKey; self.date = date; self.tier = tier; self.doses = doses
+        self.definesEntry = definesEntry
     }
 }
 
@@ -111,7 +116,7 @@ public struct AnalysisCohort: Sendable {
                              dropDiagnosesBeforeEntry: Bool = false) -> AnalysisCohort {
         var cohort = AnalysisCohort(members: [], policy: policy, study: study)
         cohort.patientsRead = patients.count
-        cohort.proceduresRead = doses.count
+        cohort.proceduresRead = doses.filter(\.definesEntry).count
         var byPatient: [String: [ProcedureDoseRecord]] = [:]
         for d in doses { byPatient[d.patientKey, default: []].append(d); if d.doses == nil { cohort.flaggedProcedures += 1 } }
         var events: [String: [OutcomeEvent]] = [:]
@@ -125,7 +130,9 @@ public struct AnalysisCohort: Sendable {
         func leaveOut(_ reason: String) { cohort.excluded[reason, default: 0] += 1 }
         cohort.members.reserveCapacity(patients.count)
         for p in patients {
-            guard var procs = byPatient[p.key], !procs.isEmpty else { leaveOut("children without organ dose rows"); continue }
+            guard var procs = byPatient[p.key], let first = procs.filter(\.definesEntry).min(by: { ($0.date, $0.procedureKey) < ($1.date, $1.procedureKey) }) else {
+                leaveOut("children without organ dose rows"); continue
+            }
             procs.sort { ($0.date, $0.procedureKey) < ($1.date, $1.procedureKey) }
             var exit = p.lastContact, reason: ExitReason
             switch p.vitalStatus {
@@ -136,7 +143,7 @@ public struct AnalysisCohort: Sendable {
             }
             if let d = p.death, d < exit { exit = d; reason = .death }
             if let e = p.emigration, e < exit { exit = e; reason = .emigration }
-            let entry = procs[0].date
+            let entry = first.date
             guard p.birth <= entry else { leaveOut("children with a procedure before birth"); continue }
             guard exit >= entry else { leaveOut("children whose follow-up ends before their first procedure"); continue }
             var exposures: [Exposure] = []
@@ -145,7 +152,8 @@ public struct AnalysisCohort: Sendable {
                 case .exclude: leaveOut("children with a flagged procedure (exclude policy)"); continue
                 case .censor:
                     let day = procs[firstFlagged].date
-                    if day < exit { exit = day; reason = .doseUnknown }
+                    // A flagged exposure before entry (diagnostic imaging) ends follow-up at entry.
+                    if day < exit { exit = max(day, entry); reason = .doseUnknown }
                     cohort.censoredAtFlagged += 1
                     procs = Array(procs[..<firstFlagged])
                 case .zero: break

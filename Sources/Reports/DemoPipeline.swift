@@ -97,6 +97,12 @@ public struct DemoPipeline: Sendable {
             doseNote += String(format: " Radiotherapy organ doses: %@ courses in %.1f s (%@).", formatNumber(Double(r.courses)), Date().timeIntervalSince(t),
                                r.byTier.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
+        // Imaging exams (diagnostic_imaging, rt_imaging) by tier, as harmonic dose --store does after the procedures.
+        let ti = Date()
+        let imaging = try ImagingDoseRun.run(store: RegistryStore(path: storePath, role: .analyst), storePath: storePath,
+                                             settings: .init(seed: seed, realisations: doseRealisations), user: "harmonic-demo")
+        doseNote += String(format: " Imaging organ doses: %@ exams in %.1f s (%@).", formatNumber(Double(imaging.exams)), Date().timeIntervalSince(ti),
+                           imaging.byTier.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         let doseSeconds = Date().timeIntervalSince(t3)
 
         // Dose-response (runs after the dose stage; says so in the report when the store has no organ doses).
@@ -125,6 +131,7 @@ public struct DemoPipeline: Sendable {
             try RTDoseSection.append(to: &report, store: analyst,
                                      truth: try? RTDoseTruthComparison.compute(store: analyst, truthCSV: extract.appendingPathComponent("truth/\(SyntheticRTTruth.fileName)")))
         }
+        try ExposureShareSection.append(to: &report, store: analyst, imaging: imaging)
         if dose != nil || rtDose != nil { CohortRiskSection.compute(storePath: storePath).append(to: &report) }
         if rtDose != nil {
             OutcomeDoseSection.compute(store: analyst, truthFile: extract.appendingPathComponent("truth/\(OutcomeDoseEffects.truthFileName)")).append(to: &report)

@@ -15,7 +15,10 @@ struct AnalyzeCommand: ParsableCommand {
         lymphoma, cns, thyroid, breast, lung, oesophagus, and organ doses from table procedure_organ_dose written \
         by the dose reconstruction), or --cohort DIR (DIR/children.csv, exposures.csv, outcomes.csv; \
         docs/analysis-extract.md). With --store, --cohort radiotherapy analyses the radiotherapy registry instead \
-        of the cardiac cohort (--cohort cardiac, the default): each course in rt_courses is an exposure on its \
+        of the cardiac cohort (--cohort cardiac, the default). With --store each child's cumulative organ dose sums \
+        every exposure by default: cardiac procedures, imaging exams (imaging_exam_organ_dose) and radiotherapy \
+        courses (rt_course_organ_dose); --exposures cardiac,imaging,rt restricts the sum, and the output's Dose line \
+        says which exposures were summed. With --cohort radiotherapy each course in rt_courses is an exposure on its \
         start date, and --dose ORGAN reads the course's organ dose from rt_course_organ_dose (written by \
         harmonic rt dose --store; flagged courses have no dose and follow --flagged), with --realisations \
         STORE.rt-realisations for MCML over the RT realisations. --dose prescribed instead uses each course's \
@@ -84,6 +87,10 @@ struct AnalyzeCommand: ParsableCommand {
     var method: String = "poisson"
     @Option(name: .long, help: "With --store: procedures the reconstruction flagged (no dose): censor (end follow-up there; default), exclude (drop the child) or zero.")
     var flagged: String = "censor"
+    @Option(name: .long, help: ArgumentHelp("With --store: the exposures whose organ doses are summed into each child's cumulative dose, comma-separated: cardiac, imaging, rt (default: all three; with --realisations: the realisation file's own type).",
+                                            discussion: "cardiac = procedure_organ_dose, imaging = imaging_exam_organ_dose (diagnostic and RT imaging, written by harmonic dose --store), rt = rt_course_organ_dose (harmonic rt dose --store). The study's own exposures (cardiac procedures, or radiotherapy courses with --cohort radiotherapy) define cohort entry even when not summed. Imaging exams not dosed (modality not modelled, effective dose only) are left out and counted; flagged exams follow --flagged. The output says which exposures were summed. Example: --exposures cardiac,imaging",
+                                            valueName: "list"))
+    var exposures: String?
     @Option(name: .long, help: "Dose realisations: STORE.realisations from harmonic dose, or a columnar float32 file of the --dose organ (FILE.keys.csv beside it). Adds MCML and model averaging.")
     var realisations: String?
     @Option(name: .long, help: "Organ whose dose is analysed, e.g. red_marrow, breast, lung, thyroid, heart; with --cohort radiotherapy also prescribed (the courses' prescribed target dose, not an organ dose).")
@@ -189,9 +196,22 @@ struct AnalyzeCommand: ParsableCommand {
             var cohortSummary: String? = nil
             if let store {
                 guard FileManager.default.fileExists(atPath: store) else { throw InputError(.file(store), expected: "an existing registry store (harmonic ingest or harmonic demo makes one)") }
-                let c = try RegistryStore(path: store, role: .analyst).analysisCohort(policy: policy, storePath: store, cohort: study ?? .cardiac, radiotherapyDose: rtDose)
+                var selected: Set<ExposureType>? = nil
+                if let e = exposures { selected = try ExposureType.parseList(e) }
+                if realisations != nil {
+                    // The realisation file holds one exposure type: the doses summed must be that type's alone.
+                    let own: ExposureType = study == .radiotherapy ? .rt : .cardiac
+                    if selected == nil { selected = [own] }
+                    guard selected == [own] else {
+                        throw usage("--realisations holds the \(own.rawValue) exposures only: give --exposures \(own.rawValue) with it (MCML over summed exposure types is not implemented yet)")
+                    }
+                }
+                if study == .radiotherapy && rtDose == .prescribed && selected == nil { selected = [.rt] }
+                let c = try RegistryStore(path: store, role: .analyst).analysisCohort(policy: policy, storePath: store, cohort: study ?? .cardiac,
+                                                                                      radiotherapyDose: rtDose, exposures: selected)
                 members = c.members; cohortSummary = c.summary
             } else {
+                if exposures != nil { throw usage("--exposures selects the exposures of a registry store: use it with --store") }
                 members = try AnalysisExtract.load(directory: URL(fileURLWithPath: cohort!))
             }
             let request = DoseResponseAnalysis.Request(outcome: outcomeName, organ: organ, lagYears: lag, exclusionYears: exclusion, model: spec,

@@ -23,7 +23,7 @@ struct DoseCommand: ParsableCommand {
           harmonic dose estimate --age 3 --weight 14 --kap 4.2 --procedure "ASD closure" --projections "PA:0.6,LAT:0.4"
         Models, tiers and error sources: docs/dose-reconstruction.md.
         """,
-        subcommands: [DoseRunCommand.self, DoseEstimateCommand.self, DoseImagingCommand.self],
+        subcommands: [DoseRunCommand.self, DoseEstimateCommand.self, DoseImagingCommand.self, DoseSharesCommand.self],
         defaultSubcommand: DoseRunCommand.self
     )
 }
@@ -31,11 +31,16 @@ struct DoseCommand: ParsableCommand {
 struct DoseRunCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
-        abstract: "Organ doses with uncertainty realisations for every cardiac procedure of a store (incremental).",
+        abstract: "Organ doses with uncertainty realisations for every cardiac procedure and imaging exam of a store (incremental).",
         discussion: """
         Reads patients, cardiac_procedures and irradiation_events as the analyst role; writes procedure_organ_dose \
         (tier, flag reason, KAP used, mean organ doses in mGy and effective dose in mSv), child_organ_dose, dose_runs \
         and STORE.realisations with STORE.realisations.index.csv.
+        Then every diagnostic_imaging and rt_imaging row (unless --skip-imaging): imaging_exam_organ_dose (tier \
+        ctdivol_recorded, dlp_only, effective_recorded, no_ionising, not_modelled or flagged, with the reason naming \
+        row, field and value; organ doses in mGy), imaging_dose_runs and STORE.imaging-realisations (same format, \
+        errors shared by site, era and scanner and by body region). child_exposure_organ_dose then holds each child's \
+        dose by exposure type (cardiac, imaging, rt). docs/imaging-dose.md.
         Example: harmonic dose --store harmonic-out/harmonic.sqlite --realisations 1000 --seed 7
         """
     )
@@ -51,6 +56,9 @@ struct DoseRunCommand: ParsableCommand {
 
     @Flag(help: "Recompute every procedure (forget the previous doses) instead of only new or changed ones.")
     var full = false
+
+    @Flag(help: "Skip the imaging exams (diagnostic_imaging, rt_imaging); by default they are dosed after the cardiac procedures.")
+    var skipImaging = false
 
     func validate() throws {
         guard realisations >= 1 && realisations <= 100_000 else { throw ValidationError("--realisations must be 1-100000, got \(realisations)") }
@@ -72,6 +80,15 @@ struct DoseRunCommand: ParsableCommand {
                     summary.procedures, tiers, summary.events, summary.computed, summary.reused, summary.readSeconds, summary.modelSeconds,
                     summary.computeSeconds, summary.writeSeconds, Date().timeIntervalSince(started)))
         print(summary.realisationFile)
+        if skipImaging { return }
+        if full { try ImagingDoseRun.clear(store: registry, storePath: store) }
+        let imaging = try ImagingDoseRun.run(store: registry, storePath: store, settings: .init(seed: seed, realisations: realisations),
+                                             stage: { note("dose imaging: \($0)") })
+        let imagingTiers = imaging.byTier.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+        note(String(format: "dose imaging: %d exams of diagnostic_imaging and rt_imaging (%@); %d computed, %d unchanged; %.1f s",
+                    imaging.exams, imagingTiers, imaging.computed, imaging.reused, imaging.seconds))
+        for (reason, n) in imaging.reasons.sorted(by: { $0.key < $1.key }) { note("dose imaging: \(n) exams not dosed: \(reason) (reasons in imaging_exam_organ_dose.flag_reason)") }
+        print(imaging.realisationFile)
     }
 }
 

@@ -87,7 +87,8 @@ extension RegistryStore {
     /// diagnoses before the first course (the cancer treated) are not counted as outcomes.
     /// `storePath` only names the store in error messages.
     public func analysisCohort(policy: FlaggedDosePolicy = .censor, storePath: String = "registry store",
-                               cohort study: StudyCohort = .cardiac, radiotherapyDose: RadiotherapyDose = .prescribed) throws -> AnalysisCohort {
+                               cohort study: StudyCohort = .cardiac, radiotherapyDose: RadiotherapyDose = .prescribed,
+                               exposures: Set<ExposureType>? = nil) throws -> AnalysisCohort {
         try analystRead("read the pooled analysis cohort") { db in
             switch study {
             case .cardiac: guard try Self.hasOrganDoseRows(db) else { throw OrganDosesMissing(storePath: storePath) }
@@ -162,12 +163,18 @@ extension RegistryStore {
                                                        date: try date(r[3], table: "rt_course_organ_dose", key: courseKey, field: "start_date"),
                                                        tier: tier, doses: tier == "flagged" || doses.isEmpty ? nil : doses))
                 }
-                var c = AnalysisCohort.build(patients: patients, diagnoses: diagnoses, doses: courses, policy: policy,
+                let summed = try SecondaryExposures.combine(db, own: courses, ownType: .rt, selected: exposures ?? Set(ExposureType.allCases),
+                                                            patientKeys: cohortKeys, storePath: storePath)
+                var c = AnalysisCohort.build(patients: patients, diagnoses: diagnoses, doses: summed.records, policy: policy,
                                              study: .radiotherapy, dropDiagnosesBeforeEntry: true)
-                c.doseDescription = Self.radiotherapyOrganDoseDescription
+                c.doseDescription = Self.radiotherapyOrganDoseDescription + " " + summed.description + "."
                 return c
             }
             if study == .radiotherapy {
+                if let e = exposures, e != [.rt] {
+                    throw InputError(.file("command line option --exposures"), value: ExposureType.describe(e),
+                                     expected: "rt only with the prescribed dose (a target dose cannot be summed with organ doses): give an organ as the dose")
+                }
                 var courses: [ProcedureDoseRecord] = []
                 for r in try db.fetch("SELECT site, course_id, patient_pseudonym, start_date, prescribed_dose_gy FROM rt_courses ORDER BY site, course_id") {
                     let site = text(r[0]), courseKey = "\(site)/\(text(r[1]))"
@@ -205,8 +212,10 @@ extension RegistryStore {
                                                       tier: tier, doses: flagged ? nil : doses)
             }
             let doses = latest.keys.sorted().map { latest[$0]! }
-            var c = AnalysisCohort.build(patients: patients, diagnoses: diagnoses, doses: doses, policy: policy)
-            c.doseDescription = "organ doses of each procedure from procedure_organ_dose (dose reconstruction, mGy → Gy), cumulated and lagged."
+            let summed = try SecondaryExposures.combine(db, own: doses, ownType: .cardiac, selected: exposures ?? Set(ExposureType.allCases),
+                                                        patientKeys: cohortKeys, storePath: storePath)
+            var c = AnalysisCohort.build(patients: patients, diagnoses: diagnoses, doses: summed.records, policy: policy)
+            c.doseDescription = "organ doses of each procedure from procedure_organ_dose (dose reconstruction, mGy → Gy), cumulated and lagged; " + summed.description + "."
             return c
         }
     }

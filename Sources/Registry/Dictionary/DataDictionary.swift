@@ -212,6 +212,11 @@ extension DataDictionary {
             ColumnSpec("ctdivol_mgy", .real, unit: "mGy", range: 0...200, "CT dose index (volume)."),
             ColumnSpec("dlp_mgycm", .real, unit: "mGy.cm", range: 0...10000, "Dose-length product."),
             ColumnSpec("effective_dose_msv", .real, unit: "mSv", range: 0...100, "Effective dose if reported."),
+            ColumnSpec("kvp", .real, unit: "kV", range: 40...150, addedIn: "1.2.0", "CT tube voltage (organ doses interpolate in kV; 120 kV assumed and stated when empty)."),
+            ColumnSpec("scanner", .text, addedIn: "1.2.0",
+                       "Scanner (or room) identifier at the site: exams of one scanner and era share the CTDIvol calibration error of the dose reconstruction."),
+            ColumnSpec("ctdi_phantom_cm", .real, unit: "cm", range: 16...32, addedIn: "1.2.0",
+                       "CTDI phantom of the recorded CTDIvol, 16 or 32 (DICOM dose SR CTDIw Phantom Type); empty: 16 cm for head and neck, 32 cm for the body."),
         ],
         references: [ReferenceSpec(column: "site_patient_id", table: "patients")], loadOrder: 1)
 

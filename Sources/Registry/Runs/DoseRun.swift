@@ -138,6 +138,7 @@ public struct DoseRun: Sendable {
                 INSERT INTO child_organ_dose (site, patient_pseudonym, procedures, flagged_procedures, \(DoseQuantity.columnNames.joined(separator: ", ")), run_id)
                 SELECT site, patient_pseudonym, COUNT(*), SUM(CASE WHEN tier = 'flagged' THEN 1 ELSE 0 END), \(sums), ? FROM procedure_organ_dose GROUP BY site, patient_pseudonym
                 """, [runID.databaseValue])
+            try ChildExposureTotals.rebuild(db, storePath: storePath)
         }
         if !keepFile {
             try? FileManager.default.removeItem(atPath: realisationPath)
@@ -163,6 +164,7 @@ public struct DoseRun: Sendable {
         try store.backend.write { db in
             try db.execute("DELETE FROM procedure_organ_dose")
             try db.execute("DELETE FROM child_organ_dose")
+            try ChildExposureTotals.rebuild(db, storePath: storePath)
         }
         let path = realisationPath(store: storePath)
         for f in [path, indexPath(realisationFile: path)] { try? FileManager.default.removeItem(atPath: f) }

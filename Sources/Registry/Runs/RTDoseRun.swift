@@ -97,14 +97,10 @@ public enum RTDoseRun {
             }
             return out
         }
-        let oldReader = try? RealisationReader(path: realisationPath)
-        let usableOld = oldReader.map { $0.realisations == settings.realisations && $0.quantities == organs.count } ?? false
-        var oldRow = [Int](repeating: -1, count: courses.count)
-        for (i, c) in courses.enumerated() {
-            guard let prev = previous[c.site + "\u{1F}" + c.courseID], prev.hash == DoseRun.hex(hashes[i]), let row = prev.row,
-                  usableOld, row < oldReader!.rows else { continue }
-            oldRow[i] = row
-        }
+        let file = IncrementalRealisationFile(path: realisationPath, quantities: organs.count, realisations: settings.realisations,
+                                              keys: courses.map { $0.site + "\u{1F}" + $0.courseID }, hashes: hashes.map(DoseRun.hex),
+                                              previous: previous.mapValues { ($0.hash, $0.row) })
+        let oldRow = file.previousRow
 
         stage("organ doses: DICOM-RT plans, and course records by site, age, sex, radiation and technique")
         let cache = try CourseDoseCache()
@@ -182,29 +178,21 @@ public enum RTDoseRun {
         }
 
         stage("writing the realisation file")
-        let temporary = realisationPath + ".tmp"
-        let writer = try RealisationWriter(path: temporary, rows: courses.count, quantities: organs.count, realisations: n, seed: settings.seed)
         var means = [[Double]?](repeating: nil, count: courses.count)
-        var row = [Float16](repeating: .nan, count: perRow)
-        for i in courses.indices {
-            if oldRow[i] >= 0 {
-                row.withUnsafeMutableBufferPointer { oldReader!.copyRow(oldRow[i], into: $0) }
-            } else if drawnRow[i] >= 0 {
+        try file.write(rows: courses.count, seed: settings.seed) { range, block in
+            for i in range where drawnRow[i] >= 0 {
                 let k = drawnRow[i], course = doses[i]!, drawn = drawnBy[tiers[i] == "dicom_rt" ? 1 : 0]
+                let base = (i - range.lowerBound) * perRow
                 var m = [Double](repeating: .nan, count: organs.count)
                 for o in organs.indices {
-                    guard !course[o].inField.isNaN else { for r in 0..<n { row[o * n + r] = .nan }; continue }
+                    guard !course[o].inField.isNaN else { continue } // absent organ: NaN, as the block starts
                     var sum = 0.0
-                    for r in 0..<n { let v = drawn[(k * organs.count + o) * n + r]; row[o * n + r] = Float16(v); sum += Double(v) }
+                    for r in 0..<n { let v = drawn[(k * organs.count + o) * n + r]; block[base + o * n + r] = Float16(v); sum += Double(v) }
                     m[o] = sum / Double(n) * 1000
                 }
                 means[i] = m
-            } else {
-                for j in 0..<perRow { row[j] = .nan }
             }
-            try row.withUnsafeBufferPointer { try writer.append($0) }
         }
-        try writer.finish()
 
         stage("writing rt_course_organ_dose and rt_child_organ_dose")
         let runID = summary.runID
@@ -263,9 +251,9 @@ public enum RTDoseRun {
                 SELECT site, patient_pseudonym, COUNT(*), SUM(CASE WHEN tier = 'flagged' THEN 1 ELSE 0 END), \(columns.map { "SUM(\($0))" }.joined(separator: ", ")), ?
                 FROM rt_course_organ_dose GROUP BY site, patient_pseudonym
                 """, [runID.databaseValue])
+            try ChildExposureTotals.rebuild(db, storePath: storePath)
         }
-        try? FileManager.default.removeItem(atPath: realisationPath)
-        try FileManager.default.moveItem(atPath: temporary, toPath: realisationPath)
+        try file.commit()
         try (index.joined(separator: "\n") + "\n").write(toFile: indexPath(realisationFile: realisationPath), atomically: true, encoding: .utf8)
         summary.realisationFile = realisationPath
         try store.backend.write { db in
@@ -285,6 +273,7 @@ public enum RTDoseRun {
         guard case .analyst = store.role else { throw AccessDenied(role: store.role, action: "clear the radiotherapy organ doses") }
         try store.backend.write { db in
             for t in ["rt_course_organ_dose", "rt_course_organ_component", "rt_child_organ_dose"] { try db.execute("DELETE FROM \(t)") }
+            try ChildExposureTotals.rebuild(db, storePath: storePath)
         }
         let path = realisationPath(store: storePath)
         for f in [path, indexPath(realisationFile: path)] { try? FileManager.default.removeItem(atPath: f) }

@@ -82,5 +82,6 @@ public enum RegistrySchema {
             try s.execute("ALTER TABLE audit_files ADD COLUMN position \(s.dialect.integer) NOT NULL DEFAULT 0")
         },
         SQLMigration("rt dose 1.0.0") { s in try RTDoseSchema.create(s) },
+        SQLMigration("imaging dose 1.0.0") { s in try ImagingDoseSchema.create(s) },
     ]
 }

@@ -1,0 +1,136 @@
+import Dosimetry
+import Foundation
+import HarmonicCore
+
+/// Tier of an imaging exam's dose in `imaging_exam_organ_dose` (docs/imaging-dose.md, "Whole store"):
+public enum ImagingDoseTier: String, Sendable, CaseIterable, Codable {
+    /// CT with its CTDIvol recorded: organ dose = Harmonic's coefficient × CTDIvol (× sessions).
+    case ctdivolRecorded = "ctdivol_recorded"
+    /// CT with only DLP: CTDIvol = DLP / the phantom's scan length (stated), a wider error.
+    case dlpOnly = "dlp_only"
+    /// The recorded effective dose only (nuclear medicine, or an exam with no model but an
+    /// effective dose): no organ doses.
+    case effectiveRecorded = "effective_recorded"
+    /// No ionising radiation (MRI): every dose is zero, truly.
+    case noIonising = "no_ionising"
+    /// A modality Harmonic has no organ-dose model for yet (radiography, fluoroscopy, mammography,
+    /// CBCT, planar kV and MV): no dose, the reason says so. Not a data error.
+    case notModelled = "not_modelled"
+    /// The row cannot be dosed (unknown region, implausible CTDIvol, DLP inconsistent with
+    /// CTDIvol × scan length, missing values): no dose, the reason names the row, field and value.
+    case flagged
+
+    /// Whether the exam has organ doses.
+    public var hasOrganDoses: Bool { self == .ctdivolRecorded || self == .dlpOnly || self == .noIonising }
+}
+
+/// What the imaging run makes of one exam before drawing realisations.
+struct ImagingExamEvaluation {
+    var tier: ImagingDoseTier
+    var reason: String?
+    /// Central dose per `DoseQuantity` for the whole row (all sessions); NaN where none.
+    var central: [Double]
+    var monteCarloSigma: [Double]
+    var ctdivolUsed: Double?
+    /// The CT region(s) dosed ("+"-joined), or the recorded region.
+    var region: String
+    var fromDLP = false
+
+    /// CT regions of the planning CT of an RT course, by `rt_courses.target_site`: the scan covers
+    /// the target's region (craniospinal: vertex to sacrum). Harmonic's assumption from the
+    /// extent of radiotherapy planning scans, not from a publication; an extremity has no CT
+    /// region in the coefficient table and is flagged.
+    static let rtTargetRegions: [String: [String]] = [
+        "brain": ["head"], "head_neck": ["head", "neck"], "craniospinal": ["head", "neck", "chest_abdomen_pelvis"],
+        "thorax": ["chest"], "abdomen": ["abdomen"], "pelvis": ["pelvis"],
+    ]
+
+    static let nothing = [Double](repeating: .nan, count: DoseQuantity.count)
+
+    static func flagged(_ reason: String, region: String) -> ImagingExamEvaluation {
+        ImagingExamEvaluation(tier: .flagged, reason: reason, central: nothing, monteCarloSigma: nothing.map { _ in 0 }, region: region)
+    }
+
+    /// Evaluates one exam; `where` names the row ("store.sqlite, table diagnostic_imaging, row NO/X1").
+    static func evaluate(_ e: ImagingExamInput, calculator: ImagingDoseCalculator, where location: String) -> ImagingExamEvaluation {
+        let zeros = [Double](repeating: 0, count: DoseQuantity.count)
+        func effectiveOnly(_ note: String) -> ImagingExamEvaluation? {
+            guard let eff = e.effectiveDose else { return nil }
+            guard eff.isFinite, eff >= 0 else { return flagged("\(location): field 'effective_dose_msv' value '\(eff)': expected a dose in mSv ≥ 0", region: e.region) }
+            var c = nothing
+            c[DoseQuantity.effective.rawValue] = eff
+            return ImagingExamEvaluation(tier: .effectiveRecorded, reason: note, central: c, monteCarloSigma: zeros, region: e.region)
+        }
+        switch e.modality {
+        case "mri":
+            return ImagingExamEvaluation(tier: .noIonising, reason: nil, central: zeros, monteCarloSigma: zeros, region: e.region)
+        case "nuclear_medicine", "pet_ct":
+            if let x = effectiveOnly("effective dose as recorded; no organ split (no published biokinetic table held; the radiopharmaceutical is not recorded)") { return x }
+            if e.source == .radiotherapy {
+                return ImagingExamEvaluation(tier: .notModelled, reason: "\(location): \(e.modality) in rt_imaging records no effective dose and Harmonic has no activity-based model: not dosed",
+                                             central: nothing, monteCarloSigma: zeros, region: e.region)
+            }
+            return flagged("\(location): field 'effective_dose_msv' value '': expected the recorded effective dose of a \(e.modality) exam (Harmonic has no activity-based model)", region: e.region)
+        case "ct":
+            break
+        case "radiography", "fluoroscopy", "mammography", "cbct", "planar_kv", "planar_mv":
+            if let x = effectiveOnly("effective dose as recorded; organ doses of \(e.modality) are not yet modelled in Harmonic") { return x }
+            return ImagingExamEvaluation(tier: .notModelled, reason: "\(location): organ doses of modality '\(e.modality)' are not yet modelled in Harmonic (docs/imaging-dose.md, not done yet): not dosed",
+                                         central: nothing, monteCarloSigma: zeros, region: e.region)
+        default:
+            return flagged("\(location): field 'modality' value '\(e.modality)': expected one of ct, cbct, planar_kv, planar_mv, radiography, fluoroscopy, mammography, nuclear_medicine, pet_ct, mri", region: e.region)
+        }
+        // CT: the child first.
+        guard let sexCode = e.sex, let sex = Sex(code: sexCode) else {
+            return flagged("\(location): field 'patients.sex' value '\(e.sex ?? "")': expected the child's sex (M or F)", region: e.region)
+        }
+        guard let birth = e.birthDate.flatMap(CalendarDate.init(iso:)), let day = CalendarDate(iso: e.date), day.dayNumber >= birth.dayNumber else {
+            return flagged("\(location): field 'patients.birth_date' value '\(e.birthDate ?? "")': expected the child's birth date, on or before the exam date \(e.date)", region: e.region)
+        }
+        let age = Double(day.dayNumber - birth.dayNumber) / 365.25
+        let regions: [String]
+        switch e.source {
+        case .diagnostic:
+            do { regions = [try ImagingDoseCalculator.ctRegionName(e.region)] } catch {
+                return flagged("\(location): field 'body_region': \(error)", region: e.region)
+            }
+        case .radiotherapy:
+            guard let r = rtTargetRegions[e.region.lowercased()] else {
+                return flagged("\(location): field 'rt_courses.target_site' value '\(e.region)': expected a target site whose planning CT has a CT region (\(rtTargetRegions.keys.sorted().joined(separator: ", ")))", region: e.region)
+            }
+            regions = r
+        }
+        let regionText = regions.joined(separator: "+")
+        let sessions = e.sessions ?? 1
+        guard sessions >= 1 else { return flagged("\(location): field 'sessions' value '\(sessions)': expected 1 or more", region: regionText) }
+        if e.ctdivol == nil && e.dlp == nil {
+            if let x = effectiveOnly("no CTDIvol or DLP recorded: effective dose as recorded, no organ doses") { return x }
+            let fields = e.source == .diagnostic ? "'ctdivol_mgy' and 'dlp_mgycm'" : "'dose_per_session_mgy'"
+            return flagged("\(location): field \(fields) value '': expected a recorded CTDIvol or DLP (Harmonic has no cited default CTDIvol by era, region and age: never a silent default)", region: regionText)
+        }
+        var central = zeros, sigma = zeros
+        var used = 0.0
+        for region in regions {
+            let exam = ImagingExam(modality: .ct, region: region, ageYears: age, sex: sex, ctdivol: e.ctdivol, dlp: e.dlp, kVp: e.kVp, ctdiPhantom: e.ctdiPhantom)
+            let report: ImagingDoseReport
+            do { report = try calculator.estimate(exam) } catch let x as DoseModelError {
+                let field = x.description.hasPrefix("DLP") ? "dlp_mgycm" : x.description.hasPrefix("CTDIvol") ? (e.source == .diagnostic ? "ctdivol_mgy" : "dose_per_session_mgy")
+                    : x.description.hasPrefix("kVp") ? "kvp" : x.description.hasPrefix("CTDI phantom") ? "ctdi_phantom_cm" : "row"
+                return flagged("\(location): field '\(field)': \(x.description)", region: regionText)
+            } catch { return flagged("\(location): \(error)", region: regionText) }
+            used = report.ctdivol ?? .nan
+            let mcSigma = calculator.monteCarloSigma(region: region, ageYears: age, sex: sex, kVp: report.kVp ?? 120)
+            for (q, organ) in DoseQuantity.organs.enumerated() {
+                guard let d = report.dose(organ) else { central[q] = .nan; continue }
+                let add = d.dose.central * Double(sessions)
+                // Monte Carlo σ of the sum: dose-weighted (the regions' batches are independent; an upper bound).
+                let s = mcSigma[organ] ?? 1
+                sigma[q] = central[q] + add > 0 ? (sigma[q] * central[q] + s * add) / (central[q] + add) : s
+                central[q] += add
+            }
+            central[DoseQuantity.effective.rawValue] += (report.effectiveDose?.central ?? .nan) * Double(sessions)
+        }
+        return ImagingExamEvaluation(tier: e.ctdivol == nil ? .dlpOnly : .ctdivolRecorded, reason: nil, central: central, monteCarloSigma: sigma,
+                                     ctdivolUsed: used, region: regionText, fromDLP: e.ctdivol == nil)
+    }
+}

@@ -1,0 +1,153 @@
+import Foundation
+import GRDB
+import Testing
+import HarmonicCore
+import HarmonicTestSupport
+import Dosimetry
+@testable import Registry
+
+@Suite("Imaging organ doses for every diagnostic_imaging and rt_imaging row of the store (harmonic dose --store)")
+struct ImagingDoseRunTests {
+    /// Diagnostic exams of the two children of `Fixture` (P1 boy born 2001-03-04, P2 girl born
+    /// 1995-06): good CT rows, one of each bad input, and modalities without an organ model.
+    static let diagnostic = """
+    imaging_id,site_patient_id,exam_date,modality,body_region,ctdivol_mgy,dlp_mgycm,effective_dose_msv,kvp,scanner,ctdi_phantom_cm
+    X1,P1,2005-06-01,ct,chest,3.2,,,100,CT-A,
+    X2,P1,2006-01-01,ct,abdomen_pelvis,,150,,,CT-A,
+    X3,P1,2007-01-01,ct,elbow,3,,,,,
+    X4,P2,2000-01-01,ct,head,180,,,,CT-B,
+    X5,P2,2001-01-01,ct,chest,5,2000,,,CT-B,
+    X6,P2,2002-01-01,radiography,chest,,,0.02,,,
+    X7,P2,2002-06-01,fluoroscopy,abdomen,,,,,,
+    X8,P1,2008-01-01,nuclear_medicine,kidney,,,1.0,,,
+    X9,P1,2009-01-01,ct,chest,,,,,,
+    """
+
+    func loadedStore() throws -> (RegistryStore, String) {
+        let dir = try SharedData.temporaryDirectory("imaging-dose-run")
+        let path = dir.appendingPathComponent("store.sqlite").path
+        let manager = StoreKind.current == .sqlite ? try RegistryStore(path: path, role: .dataManager(site: "NO")) : try Fixture.store()
+        let report = try Fixture.load(manager, ["patients": Fixture.patients, "diagnostic_imaging": Self.diagnostic,
+                                                "rt_courses": Fixture.courses, "rt_imaging": Fixture.rtImaging])
+        #expect(report.files.allSatisfy { $0.rejected == 0 }, "\(report.files.map { "\($0.file): \($0.message)" })")
+        return (try manager.opened(as: .analyst), path)
+    }
+
+    func rows(_ store: RegistryStore) throws -> [String: [DatabaseValueRow]] {
+        let r = try store.backend.read { db in
+            try db.fetch("SELECT imaging_id, tier, flag_reason, red_marrow_mgy, breast_mgy, lung_mgy, effective_dose_msv, source_table, ctdivol_mgy_used, region FROM imaging_exam_organ_dose")
+        }
+        return Dictionary(grouping: r.map { DatabaseValueRow(values: $0) }, by: { $0.values.string(0) ?? "" })
+    }
+
+    @Test("every imaging row gets a tier; CT with CTDIvol or DLP is dosed, other modalities say they are not modelled or give the recorded effective dose, MRI is zero",
+          arguments: StoreKind.all)
+    func tiers(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        let (store, path) = try loadedStore()
+        let summary = try ImagingDoseRun.run(store: store, storePath: path, settings: .init(realisations: 64))
+        #expect(summary.exams == 11 && summary.computed == 11)
+        let r = try rows(store)
+        let tier = { (id: String) in r[id]?.first?.values.string(1) }
+        #expect(tier("X1") == "ctdivol_recorded" && tier("X2") == "dlp_only" && tier("I2") == "ctdivol_recorded")
+        #expect(tier("X6") == "effective_recorded" && tier("X8") == "effective_recorded")
+        #expect(tier("X7") == "not_modelled" && tier("I1") == "not_modelled")
+        for id in ["X3", "X4", "X5", "X9"] { #expect(tier(id) == "flagged", "\(id)") }
+        // X1: chest CT of a 4-year-old boy at 3.2 mGy: lungs in the beam get about CTDIvol or more (32 cm normalisation).
+        let lung = try #require(r["X1"]?.first?.values.double(5))
+        #expect(lung > 3.2 && lung < 3.2 * 5, "lung \(lung) mGy")
+        #expect(r["X6"]?.first?.values.double(6) == 0.02 && r["X6"]?.first?.values.double(3) == nil, "effective only, no organ doses")
+        #expect(r["X7"]?.first?.values.double(3) == nil && r["X7"]?.first?.values.double(6) == nil, "not modelled: no dose, never zero")
+        // I2: the planning CT of an abdominal course: the region comes from the course's target site.
+        #expect(r["I2"]?.first?.values.string(9) == "abdomen" && r["I2"]?.first?.values.string(7) == "rt_imaging")
+    } }
+
+    @Test("rows that cannot be dosed are flagged with a reason naming the row, the field and the value, and have no dose",
+          arguments: StoreKind.all)
+    func flagReasons(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        let (store, path) = try loadedStore()
+        _ = try ImagingDoseRun.run(store: store, storePath: path, settings: .init(realisations: 16))
+        let r = try rows(store)
+        let reason = { (id: String) in r[id]?.first?.values.string(2) ?? "" }
+        #expect(reason("X3").contains("NO/X3") && reason("X3").contains("body_region") && reason("X3").contains("elbow"), "unknown region: \(reason("X3"))")
+        #expect(reason("X4").contains("NO/X4") && reason("X4").contains("ctdivol_mgy") && reason("X4").contains("180") && reason("X4").contains("plausible"),
+                "implausible CTDIvol: \(reason("X4"))")
+        #expect(reason("X5").contains("dlp_mgycm") && reason("X5").contains("2000") && reason("X5").contains("inconsistent"), "DLP vs CTDIvol: \(reason("X5"))")
+        #expect(reason("X9").contains("ctdivol_mgy") && reason("X9").contains("dlp_mgycm") && reason("X9").contains("never a silent default"), "missing: \(reason("X9"))")
+        #expect(reason("X7").contains("fluoroscopy") && reason("X7").contains("not yet modelled"))
+        for id in ["X3", "X4", "X5", "X9"] {
+            let v = try #require(r[id]?.first?.values)
+            #expect(v.double(3) == nil && v.double(6) == nil, "\(id) has no dose")
+        }
+    } }
+
+    @Test("each dosed exam's realisations average to its stored mean with the model's spread; exams without a dose hold no finite realisation",
+          arguments: StoreKind.all)
+    func realisations(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        let (store, path) = try loadedStore()
+        let summary = try ImagingDoseRun.run(store: store, storePath: path, settings: .init(realisations: 400))
+        let reader = try RealisationReader(path: summary.realisationFile)
+        #expect(reader.rows == 11 && reader.realisations == 400 && reader.quantities == DoseQuantity.count)
+        let stored = try store.backend.read { db in try db.fetch("SELECT imaging_id, realisation_row, tier, lung_mgy, effective_dose_msv FROM imaging_exam_organ_dose") }
+        for s in stored {
+            let row = try #require(s.int(1))
+            let lung = reader.values(row: row, quantity: DoseQuantity.lung.rawValue)
+            if let mean = s.double(3) {
+                let m = lung.reduce(0.0) { $0 + Double($1) } / Double(lung.count)
+                #expect(abs(m - mean) <= 2e-3 * mean, "\(s.string(0) ?? ""): realisations \(m), stored \(mean)")
+                // The spread is the model's: GSD of the product of the components (1.10, 1.26, 1.15, MC), not zero and not huge.
+                let logs = lung.map { log(Double($0)) }, mu = logs.reduce(0, +) / Double(logs.count)
+                let sd = (logs.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / Double(logs.count - 1)).squareRoot()
+                #expect(sd > log(1.2) && sd < log(2.0), "\(s.string(0) ?? ""): log sd \(sd)")
+            } else {
+                #expect(lung.allSatisfy { !$0.isFinite }, "\(s.string(0) ?? "") has no dose and no finite realisation")
+            }
+        }
+    } }
+
+    @Test("an incremental run recomputes only the exams whose row changed and keeps the others' realisations bit for bit", arguments: StoreKind.all)
+    func incremental(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        let (store, path) = try loadedStore()
+        let settings = ImagingDoseRun.Settings(realisations: 32)
+        let first = try ImagingDoseRun.run(store: store, storePath: path, settings: settings)
+        let rowOf = { (id: String) throws -> Int in
+            try store.backend.read { db in try db.fetch("SELECT realisation_row FROM imaging_exam_organ_dose WHERE imaging_id = ?", [id.databaseValue]) }.first!.int(0)!
+        }
+        let before = try RealisationReader(path: first.realisationFile).values(row: try rowOf("X1"), quantity: DoseQuantity.lung.rawValue)
+        let again = try ImagingDoseRun.run(store: store, storePath: path, settings: settings)
+        #expect(again.computed == 0 && again.reused == 11)
+        let manager = try store.opened(as: .dataManager(site: "NO"))
+        try Fixture.load(manager, ["diagnostic_imaging": Fixture.replace(Self.diagnostic, row: 2, column: "dlp_mgycm", value: "200")])
+        let third = try ImagingDoseRun.run(store: store, storePath: path, settings: settings)
+        #expect(third.computed == 1 && third.reused == 10)
+        #expect(try RealisationReader(path: third.realisationFile).values(row: try rowOf("X1"), quantity: DoseQuantity.lung.rawValue) == before)
+    } }
+
+    @Test("child_exposure_organ_dose holds each child's dose by exposure type (cardiac, imaging, rt), summing that type's exposures", arguments: StoreKind.all)
+    func childTotals(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        let (store, path) = try loadedStore()
+        _ = try ImagingDoseRun.run(store: store, storePath: path, settings: .init(realisations: 16))
+        let (child, exams) = try store.backend.read { db in
+            (try db.fetch("SELECT patient_pseudonym, exposure_type, exposures, flagged_exposures, undosed_exposures, lung_mgy, realisation_file FROM child_exposure_organ_dose WHERE exposure_type = 'imaging'"),
+             try db.fetch("SELECT patient_pseudonym, lung_mgy, tier FROM imaging_exam_organ_dose"))
+        }
+        #expect(child.count == 2)
+        for c in child {
+            let own = exams.filter { $0.string(0) == c.string(0) }
+            #expect(c.int(2) == own.count)
+            #expect(c.int(3) == own.filter { $0.string(2) == "flagged" }.count)
+            let sum = own.compactMap { $0.double(1) }.reduce(0, +)
+            #expect(abs((c.double(5) ?? 0) - sum) <= 1e-9 * max(sum, 1))
+            #expect(c.string(6)?.hasSuffix(".imaging-realisations") == true)
+        }
+    } }
+
+    @Test("a role other than the analyst may not run the pooled imaging dose reconstruction", arguments: StoreKind.all)
+    func analystOnly(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        let (store, path) = try loadedStore()
+        let manager = try store.opened(as: .dataManager(site: "NO"))
+        #expect(throws: AccessDenied.self) { try ImagingDoseRun.run(store: manager, storePath: path, settings: .init(realisations: 4)) }
+    } }
+}
+
+/// A fetched row, so that rows can be grouped in a dictionary.
+struct DatabaseValueRow { let values: [DatabaseValue] }
