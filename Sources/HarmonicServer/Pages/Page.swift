@@ -24,6 +24,16 @@ enum Page {
         return out
     }
 
+    /// The pages' headers: HTML, no caching, the Content-Security-Policy (this server's script, inline styles, data: images), no sniffing.
+    static let headers: HTTPFields = [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
+                                      HTTPField.Name("Content-Security-Policy")!: "default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
+                                      HTTPField.Name("X-Content-Type-Options")!: "nosniff"]
+
+    /// A complete HTML document (a report of `Reports`) with the pages' headers.
+    static func document(_ html: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: html)))
+    }
+
     static func html(_ title: String, session: Session?, status: HTTPResponse.Status = .ok, _ body: String) -> Response {
         let nav: String
         if let s = session {
@@ -33,6 +43,7 @@ enum Page {
                 links += [("/sites/\(site)/upload", "Upload"), ("/sites/\(site)/quarantine", "Quarantine \(site)"), ("/audit", "Audit")]
             case .clinician(let site): links += [("/sites/\(site)/followup", "Follow-up plan")]
             case .auditor: links += [("/audit", "Audit")]
+            case .analyst: links += [("/analyses", "Analyses")]
             default: break
             }
             nav = links.map { "<a href=\"\($0.0)\">\(escape($0.1))</a>" }.joined(separator: " ")
@@ -51,10 +62,7 @@ enum Page {
         \(body)
         </main></body></html>
         """
-        return Response(status: status, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-                                                  HTTPField.Name("Content-Security-Policy")!: "default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'",
-                                                  HTTPField.Name("X-Content-Type-Options")!: "nosniff"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: page)))
+        return document(page, status: status)
     }
 
     /// A refused or failed page: the API error's text and what to do, with its status.

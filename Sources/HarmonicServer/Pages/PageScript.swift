@@ -39,6 +39,23 @@ enum PageScript {
         for (const n of j.notes || []) html += "<p>Note: " + esc(n) + "</p>";
         report(html);
       });
+      const analysis = document.getElementById("analysis");
+      if (analysis) {
+        analysis.addEventListener("submit", async e => {
+          e.preventDefault();
+          const f = analysis.elements;
+          status("sending…", 0);
+          const r = await fetch(analysis.dataset.action, {method: "POST", headers: {"X-CSRF-Token": csrf(), "Content-Type": "application/json"},
+            body: JSON.stringify({cohort: f.cohort.value, outcome: f.outcome.value, dose: f.dose.value, lag: Number(f.lag.value),
+              method: f.method.value, model: f.model.value})});
+          const j = await r.json();
+          if (!r.ok) { status("", 0); report("<p class=error id=error>" + esc(j.error) + "</p><p>" + esc(j.fix) + "</p>"); return; }
+          location.hash = "job=" + j.id;
+          followAnalysis(j.id);
+        });
+        const m = location.hash.match(/job=([0-9a-f]+)/);
+        if (m) followAnalysis(m[1]);
+      }
       const upload = document.getElementById("upload");
       if (upload) {
         upload.addEventListener("submit", async e => {
@@ -62,6 +79,17 @@ enum PageScript {
     function status(text, fraction) {
       document.getElementById("status").textContent = text;
       document.getElementById("progress").value = fraction;
+    }
+    async function followAnalysis(id) {
+      const r = await fetch("/api/jobs/" + id);
+      const j = await r.json();
+      if (!r.ok) { report("<p class=error>" + esc(j.error) + "</p>"); return; }
+      status(j.state + ": " + (j.messages[j.messages.length - 1] || ""), j.progress);
+      if (j.state === "queued" || j.state === "running") { setTimeout(() => followAnalysis(id), 400); return; }
+      if (j.state === "failed") { report("<p class=error id=error>" + esc(j.messages[j.messages.length - 1]) + "</p>"); return; }
+      const a = (j.result || {}).analysis || {};
+      report('<p id=analysis-done>' + esc(a.children) + ' children analysed. <a id="report-link" href="' + esc(a.report) + '">Open the report</a> · <a id="json-link" href="' +
+        esc(a.json) + '">JSON</a></p>');
     }
     function report(html) { document.getElementById("report").innerHTML = html; }
     async function follow(id) {

@@ -189,6 +189,80 @@ paths:
         "404": { $ref: "#/components/responses/Error" }
         "409": { $ref: "#/components/responses/Error" }
         "413": { $ref: "#/components/responses/Error" }
+  /api/analyses:
+    post:
+      summary: Run a dose-response analysis of the pooled registry (analysts; the options of harmonic analyze --store) as a background job. Audited.
+      parameters:
+        - { $ref: "#/components/parameters/CSRF" }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [outcome, dose]
+              properties:
+                cohort: { type: string, enum: [cardiac, radiotherapy], default: cardiac }
+                outcome: { type: string, description: "ICD-O-3 outcome group: leukaemia, lymphoma, cns, thyroid, breast, lung, oesophagus" }
+                dose: { type: string, description: "Organ (red_marrow, thyroid, …); with cohort radiotherapy also prescribed" }
+                lag: { type: number, minimum: 0, maximum: 50, default: 2 }
+                exclusion: { type: number, minimum: 0, maximum: 50 }
+                model: { type: string, default: "err: dose; background: strata(country, sex, attained_age)" }
+                method: { type: string, enum: [poisson, cox], default: poisson }
+                flagged: { type: string, enum: [censor, exclude, zero], default: censor }
+                doseCuts: { type: array, items: { type: number }, description: Gy, increasing }
+                ageCuts: { type: array, items: { type: number }, description: years, increasing }
+                endOfStudy: { type: string, description: YYYY-MM-DD }
+      responses:
+        "202":
+          description: Accepted; follow the job (Location), then GET /api/analyses/{id} and /api/reports/{id}.
+          headers:
+            Location: { schema: { type: string }, description: "/api/jobs/{id}" }
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Job" }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "413": { $ref: "#/components/responses/Error" }
+  /api/analyses/{id}:
+    get:
+      summary: The result of a finished analysis the caller started, byte for byte the JSON of harmonic analyze --store --json with the same options (analysts).
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses:
+        "200":
+          description: The analysis (non-finite numbers are the strings nan, inf, -inf).
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [model, fit]
+                properties:
+                  model: { type: string }
+                  cohort: { type: string }
+                  fit: { type: object }
+                  sir: { type: array, items: { type: object } }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+        "409": { $ref: "#/components/responses/Error" }
+        "422": { $ref: "#/components/responses/Error" }
+  /api/reports/{id}:
+    get:
+      summary: The HTML report (dose-response plot, estimates, dose groups) of a finished analysis the caller started (analysts).
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses:
+        "200":
+          description: The report.
+          content:
+            text/html: { schema: { type: string } }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+        "409": { $ref: "#/components/responses/Error" }
+        "422": { $ref: "#/components/responses/Error" }
   /api/jobs/{id}:
     get:
       summary: State, progress, messages and result of a background job the caller started.
@@ -295,7 +369,7 @@ components:
       required: [id, kind, user, state, progress, messages, createdAt]
       properties:
         id: { type: string }
-        kind: { type: string, enum: [ingest, dose-run] }
+        kind: { type: string, enum: [ingest, dose-run, analysis] }
         user: { type: string }
         site: { type: string, nullable: true }
         state: { type: string, enum: [queued, running, succeeded, failed] }
@@ -328,6 +402,13 @@ components:
                 removed: { type: integer }
                 byTier: { type: object, additionalProperties: { type: integer } }
                 seconds: { type: number }
+            analysis:
+              type: object
+              properties:
+                id: { type: string }
+                children: { type: integer }
+                json: { type: string }
+                report: { type: string }
     QuarantineEntry:
       type: object
       required: [site, table, rowKey, file, line, field, value, reason]
