@@ -62,6 +62,7 @@ public struct HarmonicServer: Sendable {
         FollowUpRoute(server: self).register(router)
         AnalysisRoute(server: self).register(router)
         AnalysisPage(server: self).register(router)
+        SiteQualityRoute(server: self).register(router)
         PageRoutes(server: self).register(router)
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],

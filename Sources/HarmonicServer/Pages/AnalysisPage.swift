@@ -17,7 +17,7 @@ struct AnalysisPage {
             try await Page.guarded(request, context) { s in
                 guard s.role == .analyst else { throw await server.denied(s, request, target: "analysis", what: "run analyses of the pooled registry") }
                 func options(_ values: [String], selected: String) -> String {
-                    values.map { "<option\($0 == selected ? " selected" : "")>\(Page.escape($0))</option>" }.joined()
+                    values.map { "<option\($0 == selected ? " selected" : "")>\(escapeMarkup($0))</option>" }.joined()
                 }
                 let defaults = StoreAnalysis.Request(outcome: "leukaemia", dose: "red_marrow")
                 return Page.html("Analysis of the pooled registry", session: s, """
@@ -27,7 +27,7 @@ struct AnalysisPage {
                 <p><label for="dose">Organ dose</label><select id="dose" name="dose">\(options(Organ.allCases.map(\.rawValue) + ["prescribed"], selected: "red_marrow"))</select></p>
                 <p><label for="lag">Lag (years)</label><input id="lag" name="lag" value="2" inputmode="decimal" required></p>
                 <p><label for="method">Method</label><select id="method" name="method">\(options(["poisson", "cox"], selected: "poisson"))</select></p>
-                <p><label for="model">Model</label><input id="model" name="model" size="70" value="\(Page.escape(defaults.model))" required></p>
+                <p><label for="model">Model</label><input id="model" name="model" size="70" value="\(escapeMarkup(defaults.model))" required></p>
                 <p>The model language: docs/model-language.md (e.g. err: dose * exp(sex); background: strata(country, sex, attained_age)).
                 The JSON is that of harmonic analyze --store --json with the same options.</p>
                 <p><button id="run" type="submit">Run the analysis</button></p></form>

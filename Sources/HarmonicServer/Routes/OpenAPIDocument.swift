@@ -263,6 +263,37 @@ paths:
         "404": { $ref: "#/components/responses/Error" }
         "409": { $ref: "#/components/responses/Error" }
         "422": { $ref: "#/components/responses/Error" }
+  /api/sites/{site}/qa:
+    get:
+      summary: Data quality of a site (its data manager, or analysts for any site) - completeness by era (share of required and optional fields filled per table and decade), rows per year, quarantine reasons, loads. Audited.
+      parameters:
+        - { name: site, in: path, required: true, description: Two-letter country code of the site, schema: { type: string, pattern: "^[A-Za-z]{2}$" } }
+      responses:
+        "200":
+          description: The figures (aggregates only; no row, key or value).
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [site, tables, quarantine, loads]
+                properties:
+                  site: { type: string }
+                  tables:
+                    type: array
+                    items:
+                      type: object
+                      required: [table, rows, eras, years]
+                      properties:
+                        table: { type: string }
+                        dateColumn: { type: string }
+                        rows: { type: integer }
+                        eras: { type: array, items: { type: object, required: [era, rows, required, optional, fields], properties: { era: { type: string }, rows: { type: integer }, required: { type: number }, optional: { type: number }, fields: { type: object, additionalProperties: { type: number } } } } }
+                        years: { type: array, items: { type: object, properties: { year: { type: string }, rows: { type: integer } } } }
+                  quarantine: { type: array, items: { type: object, properties: { table: { type: string }, field: { type: string }, reason: { type: string }, rows: { type: integer } } } }
+                  loads: { type: array, items: { type: object, properties: { loadID: { type: integer }, startedAt: { type: string }, files: { type: integer }, accepted: { type: integer }, rejected: { type: integer } } } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
   /api/jobs/{id}:
     get:
       summary: State, progress, messages and result of a background job the caller started.
