@@ -48,4 +48,18 @@ struct BatchedWriteTests {
         #expect(try store.quarantine().isEmpty)
         #expect(try store.auditChanges().filter { $0.action == "quarantine_resolved" }.count == bad)
     } }
+
+    @Test("text with quotes, backslashes, SQL and non-ASCII letters, and decimals with 15 digits are stored exactly", arguments: StoreKind.all)
+    func exactValues(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        let store = try Fixture.store()
+        let hospital = #"O"Brien \ 'x'; DROP TABLE patients; -- Ø\n"#
+        let csvField = "\"" + hospital.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        let procedures = Fixture.replace(Fixture.procedures, row: 1, ["hospital": csvField, "weight_kg": "12.3456789012345"])
+        let r = try Fixture.load(store, ["patients": Fixture.patients, "cardiac_procedures": procedures])
+        #expect(r.files.allSatisfy { $0.rejected == 0 }, "\(r.files)")
+        let row = try #require(try store.rows(of: "cardiac_procedures", site: "NO", where: "site_procedure_id", equals: "C1").first)
+        #expect(row["hospital"] == hospital.databaseValue)
+        #expect(row["weight_kg"] == 12.3456789012345.databaseValue)
+        #expect(try store.count("patients") == 2)
+    } }
 }
