@@ -63,6 +63,7 @@ public struct HarmonicServer: Sendable {
         AnalysisRoute(server: self).register(router)
         AnalysisPage(server: self).register(router)
         SiteQualityRoute(server: self).register(router)
+        DRLRoute(server: self).register(router)
         PageRoutes(server: self).register(router)
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],

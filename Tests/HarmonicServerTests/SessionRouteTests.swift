@@ -130,7 +130,7 @@ struct SessionRouteTests {
                 #expect(text.hasPrefix("openapi: 3."))
                 for path in ["/api/health:", "/api/session:", "/api/dose/estimate:", "/api/sites/{site}/patients:", "/api/sites/{site}/uploads:",
                              "/api/jobs/{id}:", "/api/sites/{site}/quarantine:", "/api/audit:", "/api/dose-runs:", "/api/sites/{site}/followup:", "/openapi.yaml:",
-                             "/api/analyses:", "/api/analyses/{id}:", "/api/reports/{id}:"] {
+                             "/api/analyses:", "/api/analyses/{id}:", "/api/reports/{id}:", "/api/sites/{site}/qa:", "/api/drl:"] {
                     #expect(text.contains(path), "\(path) missing")
                 }
             }

@@ -24,10 +24,11 @@ enum Page {
             var links = [("/", "Home"), ("/calculator", "Dose calculator")]
             switch s.role {
             case .dataManager(let site):
-                links += [("/sites/\(site)/upload", "Upload"), ("/sites/\(site)/quarantine", "Quarantine \(site)"), ("/sites/\(site)/qa", "QA \(site)"), ("/audit", "Audit")]
+                links += [("/sites/\(site)/upload", "Upload"), ("/sites/\(site)/quarantine", "Quarantine \(site)"), ("/sites/\(site)/qa", "QA \(site)"), ("/drl", "DRL"), ("/audit", "Audit")]
             case .clinician(let site): links += [("/sites/\(site)/followup", "Follow-up plan")]
             case .auditor: links += [("/audit", "Audit")]
-            case .analyst: links += [("/analyses", "Analyses")]
+            case .analyst: links += [("/analyses", "Analyses"), ("/drl", "DRL")]
+            case .admin: links += [("/drl", "DRL")]
             default: break
             }
             nav = links.map { "<a href=\"\($0.0)\">\(escapeMarkup($0.1))</a>" }.joined(separator: " ")

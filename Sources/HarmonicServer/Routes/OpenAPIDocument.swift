@@ -294,6 +294,28 @@ paths:
         "400": { $ref: "#/components/responses/Error" }
         "401": { $ref: "#/components/responses/Error" }
         "403": { $ref: "#/components/responses/Error" }
+  /api/drl:
+    get:
+      summary: Local diagnostic reference levels and hospital benchmarking of the cardiac procedures, byte for byte the JSON of harmonic drl --json (analysts and admins all sites; a data manager its own site). Audited.
+      parameters:
+        - { name: by, in: query, schema: { type: string, enum: [age, weight, both], default: both } }
+        - { name: group, in: query, schema: { type: string, enum: [class, type, both], default: both } }
+        - { name: minPerHospital, in: query, schema: { type: integer, minimum: 1, maximum: 100000 } }
+      responses:
+        "200":
+          description: The tables (ReferenceLevelTable).
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [proceduresRead, groups]
+                properties:
+                  proceduresRead: { type: integer }
+                  groups: { type: array, items: { type: object } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "409": { $ref: "#/components/responses/Error" }
   /api/jobs/{id}:
     get:
       summary: State, progress, messages and result of a background job the caller started.
