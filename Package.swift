@@ -92,7 +92,7 @@ let package = Package(
 
         // `harmonic serve`: the consortium's HTTP API on Hummingbird 2 (docs/server.md).
         .target(name: "HarmonicServer", dependencies: [
-            "HarmonicCore", "Registry", "RegistryPostgres", "Dosimetry", "CZlib", "FollowUp", "Reports",
+            "HarmonicCore", "Registry", "RegistryPostgres", "Dosimetry", "CZlib", "FollowUp", "Reports", "DICOM", "RTDose",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         ]),

@@ -316,6 +316,36 @@ paths:
         "401": { $ref: "#/components/responses/Error" }
         "403": { $ref: "#/components/responses/Error" }
         "409": { $ref: "#/components/responses/Error" }
+  /api/rt/plan-doses:
+    post:
+      summary: Organ doses of one radiotherapy plan from a zip of its RT Plan, RT Dose and RT Structure Set (clinicians and analysts), byte for byte the JSON of harmonic rt dose --json run in the zip's folder. Nothing is stored. Audited.
+      parameters:
+        - { name: age, in: query, required: true, schema: { type: number, minimum: 0, maximum: 119.99 } }
+        - { name: sex, in: query, required: true, schema: { type: string, enum: [F, M] } }
+        - { name: height, in: query, schema: { type: number, minimum: 30, maximum: 230 } }
+        - { name: weight, in: query, schema: { type: number, minimum: 1, maximum: 200 } }
+        - { name: prescribedDose, in: query, schema: { type: number, minimum: 0, maximum: 200 } }
+        - { $ref: "#/components/parameters/CSRF" }
+      requestBody:
+        required: true
+        content:
+          application/zip: { schema: { type: string, format: binary } }
+      responses:
+        "200":
+          description: The plan-dose document (schema harmonic.rt-plan-dose/1).
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [schema, organs]
+                properties:
+                  schema: { type: string }
+                  organs: { type: array, items: { type: object } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "413": { $ref: "#/components/responses/Error" }
+        "415": { $ref: "#/components/responses/Error" }
   /api/jobs/{id}:
     get:
       summary: State, progress, messages and result of a background job the caller started.
