@@ -65,6 +65,7 @@ public struct HarmonicServer: Sendable {
         SiteQualityRoute(server: self).register(router)
         DRLRoute(server: self).register(router)
         PlanDoseRoute(server: self).register(router)
+        PlanDosePage(server: self).register(router)
         PageRoutes(server: self).register(router)
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],

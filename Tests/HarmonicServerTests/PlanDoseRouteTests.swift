@@ -94,4 +94,18 @@ struct PlanDoseRouteTests {
             }
         }
     }
+
+    @Test("the /rt/plan page gives clinicians and analysts the upload form and the script that shows the organ table; other roles 403",
+          arguments: ["nils", "ana", "kari", "aud"])
+    func page(_ user: String) async throws {
+        try await ServerFixture.app(try ServerFixture.server()).test(.router) { client in
+            let who = try await client.signIn(user)
+            let allowed = user == "nils" || user == "ana"
+            try await client.execute(uri: "/rt/plan", method: .get, headers: who.headers) { r in
+                #expect(r.status == (allowed ? .ok : .forbidden))
+                #expect(String(buffer: r.body).contains(#"<form id="plandose" data-action="/api/rt/plan-doses">"#) == allowed)
+            }
+            try await client.execute(uri: "/static/harmonic.js", method: .get) { #expect(String(buffer: $0.body).contains("plandose")) }
+        }
+    }
 }

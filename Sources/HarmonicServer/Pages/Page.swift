@@ -25,9 +25,9 @@ enum Page {
             switch s.role {
             case .dataManager(let site):
                 links += [("/sites/\(site)/upload", "Upload"), ("/sites/\(site)/quarantine", "Quarantine \(site)"), ("/sites/\(site)/qa", "QA \(site)"), ("/drl", "DRL"), ("/audit", "Audit")]
-            case .clinician(let site): links += [("/sites/\(site)/followup", "Follow-up plan")]
+            case .clinician(let site): links += [("/sites/\(site)/followup", "Follow-up plan"), ("/rt/plan", "RT plan doses")]
             case .auditor: links += [("/audit", "Audit")]
-            case .analyst: links += [("/analyses", "Analyses"), ("/drl", "DRL")]
+            case .analyst: links += [("/analyses", "Analyses"), ("/drl", "DRL"), ("/rt/plan", "RT plan doses")]
             case .admin: links += [("/drl", "DRL")]
             default: break
             }

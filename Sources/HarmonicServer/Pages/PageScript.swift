@@ -56,6 +56,24 @@ enum PageScript {
         const m = location.hash.match(/job=([0-9a-f]+)/);
         if (m) followAnalysis(m[1]);
       }
+      const plandose = document.getElementById("plandose");
+      if (plandose) plandose.addEventListener("submit", async e => {
+        e.preventDefault();
+        const file = plandose.planzip.files[0];
+        if (!file) return;
+        document.getElementById("status").textContent = "computing…";
+        const q = "?age=" + encodeURIComponent(plandose.age.value) + "&sex=" + encodeURIComponent(plandose.sex.value);
+        const r = await fetch(plandose.dataset.action + q, {method: "POST", body: file, headers: {"X-CSRF-Token": csrf(), "Content-Type": "application/zip"}});
+        const j = await r.json();
+        document.getElementById("status").textContent = "";
+        if (!r.ok) { report("<p class=error id=error>" + esc(j.error) + "</p><p>" + esc(j.fix) + "</p>"); return; }
+        let html = "<h2>Organ doses (Gy)</h2><table id=organs><tr><th>organ</th><th>mean</th><th>D2%</th><th>95% interval</th><th>source</th></tr>";
+        for (const o of j.organs) html += "<tr><td>" + esc(o.organ) + "</td><td class=n>" + esc(o.meanDoseGy) + "</td><td class=n>" + esc(o.d2Gy) +
+          "</td><td class=n>" + esc((o.interval95Gy || []).join("–")) + "</td><td>" + esc(o.source) + "</td></tr>";
+        html += "</table>";
+        for (const n of j.notes || []) html += "<p>Note: " + esc(n) + "</p>";
+        report(html);
+      });
       const upload = document.getElementById("upload");
       if (upload) {
         upload.addEventListener("submit", async e => {

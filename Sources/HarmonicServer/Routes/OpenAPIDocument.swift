@@ -330,6 +330,7 @@ paths:
         required: true
         content:
           application/zip: { schema: { type: string, format: binary } }
+          application/octet-stream: { schema: { type: string, format: binary } }
       responses:
         "200":
           description: The plan-dose document (schema harmonic.rt-plan-dose/1).

@@ -7,7 +7,7 @@ import RTDose
 
 /// `POST /api/rt/plan-doses?age=&sex=&height=&weight=&prescribedDose=`: a clinician or analyst
 /// (the physicist's account) sends a zip of one plan's RT Plan, RT Dose and RT Structure Set
-/// (`application/zip`, any file names: each file's Modality says what it is) and gets the organ
+/// (`application/zip` or `application/octet-stream`, any file names: each file's Modality says what it is) and gets the organ
 /// doses, byte for byte the JSON of `harmonic rt dose --plan RP --dose RD --struct RS --age --sex
 /// --json` run in the zip's folder (file names relative to the zip, never the server's paths).
 /// The zip goes through the upload checks (`ZipArchive`: no climbing, links, bombs); a file that is
@@ -31,7 +31,8 @@ struct PlanDoseRoute {
                 return d
             }
             let contentType = (request.headers[.contentType] ?? "").lowercased()
-            guard contentType.hasPrefix("application/zip") || contentType.hasPrefix("application/x-zip") else {
+            // application/octet-stream too: what many clients send for a file; the zip reader checks the bytes either way.
+            guard ["application/zip", "application/x-zip", "application/octet-stream"].contains(where: { contentType.hasPrefix($0) }) else {
                 throw APIError(.unsupportedMediaType, "Content-Type '\(contentType)' is not a zip", fix: "send the plan's RP, RD and RS files zipped, as application/zip")
             }
             let limit = server.maxUploadBytes
