@@ -92,7 +92,7 @@ let package = Package(
 
         // `harmonic serve`: the consortium's HTTP API on Hummingbird 2 (docs/server.md).
         .target(name: "HarmonicServer", dependencies: [
-            "HarmonicCore", "Registry", "RegistryPostgres", "Dosimetry", "CZlib", "FollowUp",
+            "HarmonicCore", "Registry", "RegistryPostgres", "Dosimetry", "CZlib", "FollowUp", "Reports", "DICOM", "RTDose",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
         ]),
@@ -137,7 +137,7 @@ let package = Package(
         .testTarget(name: "RiskProjectionTests", dependencies: ["RiskProjection", "Reports", "RTDose", "HarmonicTestSupport"]),
         .testTarget(name: "RTDoseTests", dependencies: ["RTDose", "DICOM", "Phantoms", "HarmonicTestSupport"],
                     resources: [.copy("Resources")]),
-        .testTarget(name: "HarmonicServerTests", dependencies: ["HarmonicServer", "Registry", "HarmonicTestSupport",
+        .testTarget(name: "HarmonicServerTests", dependencies: ["HarmonicServer", "Registry", "HarmonicTestSupport", "Reports", "Synthesis",
                                                                 .product(name: "HummingbirdTesting", package: "hummingbird")]),
         .testTarget(name: "SynthesisTests", dependencies: ["Synthesis", "Registry", "Reports", "HarmonicTestSupport"]),
     ]

@@ -2,6 +2,7 @@ import Dosimetry
 import Foundation
 import Hummingbird
 import Registry
+import Reports
 
 /// `harmonic serve`: the consortium's HTTP API (Hummingbird 2) over one registry store, SQLite
 /// or PostgreSQL (docs/server.md). Routes: `Routes/`; sessions, CSRF and login throttling:
@@ -28,6 +29,8 @@ public struct HarmonicServer: Sendable {
     /// The path dose runs name their realisation file after (`DoseRun.realisationPath`): the SQLite
     /// store's path, or `--dose-files` on PostgreSQL; nil refuses dose runs (409).
     public let doseFilesPath: String?
+    /// Finished analyses (`POST /api/analyses`), by job id.
+    public let analyses = AnalysisResults()
 
     public init(store: RegistryStore, sessions: SessionStore = SessionStore(), limiter: LoginLimiter = LoginLimiter(),
                 siteKeys: SiteKeys = .none, uploadDirectory: URL? = nil, maxUploadBytes: Int64 = 2 << 30,
@@ -57,6 +60,12 @@ public struct HarmonicServer: Sendable {
         AuditRoute(server: self).register(router)
         DoseRunRoute(server: self).register(router)
         FollowUpRoute(server: self).register(router)
+        AnalysisRoute(server: self).register(router)
+        AnalysisPage(server: self).register(router)
+        SiteQualityRoute(server: self).register(router)
+        DRLRoute(server: self).register(router)
+        PlanDoseRoute(server: self).register(router)
+        PlanDosePage(server: self).register(router)
         PageRoutes(server: self).register(router)
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],

@@ -100,6 +100,12 @@ public struct DoseResponseSection: Sendable {
     }
 
     func appendAnalysis(_ a: DoseResponseAnalysis, spec: Spec, title: String, truth: Double?, to report: inout HTMLReport) {
+        Self.appendAnalysis(a, organ: spec.organ, title: title, truth: truth, to: &report)
+    }
+
+    /// A fitted dose-response: the curve and dose-group plot, parameter table, fit facts and dose groups
+    /// (also the report of a web analysis, `StoreAnalysis`).
+    static func appendAnalysis(_ a: DoseResponseAnalysis, organ: Organ, title: String, truth: Double?, to report: inout HTMLReport) {
         let mGy = 1000.0
         let curve = a.curve
         let points = a.categories
@@ -108,7 +114,7 @@ public struct DoseResponseSection: Sendable {
             curve: (curve.map { $0.dose * mGy }, curve.map(\.excess), curve.map { $0.lower ?? .nan }, curve.map { $0.upper ?? .nan }),
             points: (points.map { $0.meanDose * mGy }, points.map(\.excessRelativeRisk), points.map { $0.lower ?? .nan }, points.map { $0.upper ?? .nan }),
             truthSlope: truth.map { $0 / mGy },
-            xLabel: "Lagged cumulative \(spec.organ.displayName.lowercased()) dose (mGy)", yLabel: "Excess relative risk"),
+            xLabel: "Lagged cumulative \(organ.displayName.lowercased()) dose (mGy)", yLabel: "Excess relative risk"),
             caption: "Dose-group ERRs are relative to the lowest group (mean \(String(format: "%.2f", (points.first?.meanDose ?? 0) * mGy)) mGy); the line is relative to zero dose.")
         report.table(caption: "\(title): parameter estimates",
                      header: ["Parameter", "Estimate", "SE", "Wald 95% CI", "Profile 95% CI", "p (Wald)"],

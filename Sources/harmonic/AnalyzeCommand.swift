@@ -3,6 +3,7 @@ import Foundation
 import HarmonicCore
 import Epidemiology
 import Registry
+import Reports
 
 /// `harmonic analyze`: person-years, excess-risk regression with profile-likelihood intervals,
 /// categorical dose estimates and (with --rates) SIR, from an analysis extract folder.
@@ -221,8 +222,7 @@ struct AnalyzeCommand: ParsableCommand {
                 let cox = try CoxAnalysis.run(members: members, request: request)
                 if let path = caseLevelCsv { try writeCaseLevel(cox.caseLevel, members: members, to: path) }
                 if json {
-                    struct Out: Codable { var model: String; var cohort: String?; var fit: CoxAnalysis.JSONReport }
-                    print(try jsonText(Out(model: model, cohort: cohortSummary, fit: cox.jsonReport)))
+                    print(try jsonText(StoreAnalysis.CoxJSON(model: model, cohort: cohortSummary, fit: cox.jsonReport)))
                 } else {
                     print("model (Cox partial likelihood, time scale attained age): \(model)\noutcome: \(outcomeName), dose: \(doseName), lag \(lag) y, \(members.count) children")
                     if let cohortSummary { print(cohortSummary) }
@@ -257,9 +257,7 @@ struct AnalyzeCommand: ParsableCommand {
                 sirs = try StandardisedIncidence.compute(t, rates: ref)
             }
             if json {
-                struct Out: Codable { var model: String; var cohort: String?; var fit: DoseResponseAnalysis.JSONReport; var sir: [StandardisedRatio]
-                    var doseUncertainty: DoseUncertaintyReport? }
-                print(try jsonText(Out(model: model, cohort: cohortSummary, fit: result.jsonReport, sir: sirs, doseUncertainty: uncertainty)))
+                print(try jsonText(StoreAnalysis.PoissonJSON(model: model, cohort: cohortSummary, fit: result.jsonReport, sir: sirs, doseUncertainty: uncertainty)))
             } else {
                 print("model: \(model)\noutcome: \(outcomeName), dose: \(doseName), lag \(lag) y, \(members.count) children")
                 if let cohortSummary { print(cohortSummary) }

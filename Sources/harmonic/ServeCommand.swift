@@ -15,7 +15,11 @@ struct ServeCommand: AsyncParsableCommand {
         (sets the session cookie, returns the CSRF token); GET /api/dose/estimate?age=&kap=&weight=&procedure= \
         (the JSON of harmonic dose estimate --json); GET /api/sites/SITE/patients; POST /api/sites/SITE/uploads \
         (a CSV file or a zipped extract folder, ingested as a background job: GET /api/jobs/ID); \
-        GET /api/sites/SITE/quarantine; GET /api/audit; POST /api/dose-runs (analysts, a background job).
+        GET /api/sites/SITE/quarantine; GET /api/audit; POST /api/dose-runs (analysts, a background job); \
+        POST /api/analyses (analysts: the options of harmonic analyze --store, a background job), GET /api/analyses/ID \
+        (the JSON of harmonic analyze --json), GET /api/reports/ID (its HTML report); GET /api/sites/SITE/qa (data quality); \
+        GET /api/drl (the JSON of harmonic drl --json); POST /api/rt/plan-doses?age=&sex= (a zip of RP, RD, RS: the JSON of \
+        harmonic rt dose --json). Pages: /analyses, /sites/SITE/qa, /drl, /rt/plan, and those of the routes above.
         Accounts: harmonic users add. Listens on 127.0.0.1 by default: put a TLS proxy in front (the session \
         cookie is Secure, so browsers send it over HTTPS or to localhost only).
 

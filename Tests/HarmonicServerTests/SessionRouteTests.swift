@@ -129,7 +129,8 @@ struct SessionRouteTests {
                 let text = String(buffer: r.body)
                 #expect(text.hasPrefix("openapi: 3."))
                 for path in ["/api/health:", "/api/session:", "/api/dose/estimate:", "/api/sites/{site}/patients:", "/api/sites/{site}/uploads:",
-                             "/api/jobs/{id}:", "/api/sites/{site}/quarantine:", "/api/audit:", "/api/dose-runs:", "/api/sites/{site}/followup:", "/openapi.yaml:"] {
+                             "/api/jobs/{id}:", "/api/sites/{site}/quarantine:", "/api/audit:", "/api/dose-runs:", "/api/sites/{site}/followup:", "/openapi.yaml:",
+                             "/api/analyses:", "/api/analyses/{id}:", "/api/reports/{id}:", "/api/sites/{site}/qa:", "/api/drl:"] {
                     #expect(text.contains(path), "\(path) missing")
                 }
             }

@@ -23,6 +23,7 @@ struct StoreEquivalenceTests {
         var doseTiers: [String] = []
         var doseRows: [String] = []
         var cohort: [String] = []
+        var quality: [String] = []
     }
 
     func run(_ kind: StoreKind, dir: URL) throws -> Outcome {
@@ -39,6 +40,10 @@ struct StoreEquivalenceTests {
             o.audit = try store.auditLoads().map { l in "\(l.status) " + l.files.map { "\($0.table) \($0.inserted)/\($0.updated)/\($0.unchanged)/\($0.rejected)/\($0.replaced)" }.joined(separator: ",") }
                 + (try store.auditChanges()).map { "\($0.table) \($0.rowKey) \($0.action)" }
             let analyst = try store.opened(as: .analyst)
+            let q = try analyst.siteQuality(ofSite: "NO")
+            o.quality = q.tables.map { t in "\(t.table) \(t.rows) " + t.eras.map { "\($0.era):\($0.rows):\($0.required):\($0.optional):\($0.fields.sorted { $0.key < $1.key })" }.joined(separator: ",")
+                                        + " " + t.years.map { "\($0.year)=\($0.rows)" }.joined(separator: ",") }
+                + q.quarantine.map { "\($0.table) \($0.field) \($0.reason) \($0.rows)" } + q.loads.map { "\($0.loadID) \($0.files) \($0.accepted) \($0.rejected)" }
             let path = dir.appendingPathComponent("\(kind).store").path
             let summary = try DoseRun.run(store: analyst, storePath: path, source: UnitCoefficients(), settings: ReconstructionSettings(seed: 5, realisations: 8))
             o.doseTiers = summary.byTier.map { "\($0.key.rawValue)=\($0.value)" }.sorted()

@@ -24,7 +24,10 @@ public struct JobStatus: Sendable, Codable {
 public struct JobResult: Sendable, Codable {
     public var ingest: IngestJobResult?
     public var doseRun: DoseRunJobResult?
-    public init(ingest: IngestJobResult? = nil, doseRun: DoseRunJobResult? = nil) { self.ingest = ingest; self.doseRun = doseRun }
+    public var analysis: AnalysisJobResult?
+    public init(ingest: IngestJobResult? = nil, doseRun: DoseRunJobResult? = nil, analysis: AnalysisJobResult? = nil) {
+        self.ingest = ingest; self.doseRun = doseRun; self.analysis = analysis
+    }
 }
 
 /// The jobs of the server, in memory and keyed by a random id and the owner's account, so a page

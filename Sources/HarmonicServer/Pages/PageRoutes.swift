@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Registry
+import Reports
 
 /// The pages (server-rendered HTML, SVG plots): sign-in, home, upload with progress and the
 /// validation report, the site quarantine (QA), the dose calculator and the audit view. They call
@@ -30,6 +31,13 @@ struct PageRoutes {
                 }
                 if let site = s.role.site {
                     items.append("<li><a href=\"/sites/\(site)/followup\">Follow-up plan</a> of a radiotherapy child of site \(site), by your site's id</li>")
+                }
+                if case .dataManager(let site) = s.role {
+                    items.append("<li><a href=\"/sites/\(site)/qa\">Data quality</a> of site \(site): completeness by era, quarantine reasons, loads</li>")
+                }
+                if s.role == .analyst {
+                    items.append("<li><a href=\"/analyses\">Analyses</a> of the pooled registry, leading to the report</li>")
+                    items.append("<li>Data quality of any site: /sites/NO/qa, /sites/FR/qa, …</li>")
                 }
                 if s.role == .auditor || s.role.name == "data_manager" { items.append("<li><a href=\"/audit\">Audit trail</a></li>") }
                 return Page.html("Harmonic", session: s, "<ul>\(items.joined())</ul>")
@@ -77,7 +85,7 @@ struct PageRoutes {
                 for e in entries { reasons["\(e.table).\(e.field)", default: 0] += 1 }
                 let chart = BarChart.svg(reasons.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.map { ($0.key, Double($0.value), nil, nil) }, unit: "rows")
                 let rows = entries.prefix(500).map { e in
-                    "<tr><td>\(Page.escape(e.table))</td><td>\(Page.escape(e.file))</td><td class=n>\(e.line)</td><td>\(Page.escape(e.field))</td><td>\(Page.escape(e.value))</td><td>\(Page.escape(e.reason))</td></tr>"
+                    "<tr><td>\(escapeMarkup(e.table))</td><td>\(escapeMarkup(e.file))</td><td class=n>\(e.line)</td><td>\(escapeMarkup(e.field))</td><td>\(escapeMarkup(e.value))</td><td>\(escapeMarkup(e.reason))</td></tr>"
                 }.joined()
                 return Page.html("Quarantine of site \(site)", session: s, """
                 <p id="count">\(entries.count) rejected rows waiting for a correction.</p>
@@ -90,7 +98,7 @@ struct PageRoutes {
         router.get("/calculator") { request, context in
             try await Page.guarded(request, context) { s in
                 let q = request.uri.queryParameters
-                func value(_ name: String, _ fallback: String = "") -> String { Page.escape(q[name[...]].map(String.init) ?? fallback) }
+                func value(_ name: String, _ fallback: String = "") -> String { escapeMarkup(q[name[...]].map(String.init) ?? fallback) }
                 let form = """
                 <form id="calculator" method="get" action="/calculator">
                 <p><label for="age">Age (years, 0-18)</label><input id="age" name="age" value="\(value("age"))" required></p>
@@ -103,13 +111,13 @@ struct PageRoutes {
                 guard q["age"] != nil || q["kap"] != nil else { return Page.html("Dose calculator", session: s, form) }
                 let report = try await DoseEstimateRoute.estimate(q)
                 let rows = report.quantities.map {
-                    "<tr><td>\(Page.escape($0.name))</td><td class=n>\(BarChart.format($0.central))</td><td class=n>\(BarChart.format($0.low95))–\(BarChart.format($0.high95))</td><td>\($0.unit)</td></tr>"
+                    "<tr><td>\(escapeMarkup($0.name))</td><td class=n>\(BarChart.format($0.central))</td><td class=n>\(BarChart.format($0.low95))–\(BarChart.format($0.high95))</td><td>\($0.unit)</td></tr>"
                 }.joined()
                 let chart = BarChart.svg(report.quantities.filter { $0.unit == "mGy" }.map { ($0.name, $0.central, $0.low95, $0.high95) }, unit: "mGy")
                 return Page.html("Dose calculator", session: s, form + """
                 <h2>Organ doses (central value, 95% interval)</h2>\(chart)
                 <table id="doses"><tr><th>quantity</th><th>central</th><th>95% interval</th><th>unit</th></tr>\(rows)</table>
-                <p>Coefficients: \(Page.escape(report.coefficientSource)). The same numbers as harmonic dose estimate --json and GET /api/dose/estimate.</p>
+                <p>Coefficients: \(escapeMarkup(report.coefficientSource)). The same numbers as harmonic dose estimate --json and GET /api/dose/estimate.</p>
                 """)
             }
         }
@@ -122,7 +130,7 @@ struct PageRoutes {
                 }
                 await server.audit(s, request, target: "audit trail: \(events.count) events", outcome: "ok")
                 let rows = events.suffix(500).reversed().map { e in
-                    "<tr><td>\(Page.escape(e.at))</td><td>\(Page.escape(e.user))</td><td>\(Page.escape(e.role))</td><td>\(Page.escape(e.site ?? ""))</td><td>\(Page.escape(e.action))</td><td>\(Page.escape(e.target))</td><td>\(Page.escape(e.outcome))</td></tr>"
+                    "<tr><td>\(escapeMarkup(e.at))</td><td>\(escapeMarkup(e.user))</td><td>\(escapeMarkup(e.role))</td><td>\(escapeMarkup(e.site ?? ""))</td><td>\(escapeMarkup(e.action))</td><td>\(escapeMarkup(e.target))</td><td>\(escapeMarkup(e.outcome))</td></tr>"
                 }.joined()
                 return Page.html("Audit trail", session: s, """
                 <p>\(events.count) requests recorded\(events.count > 500 ? "; the latest 500" : ""), newest first.</p>

@@ -39,6 +39,41 @@ enum PageScript {
         for (const n of j.notes || []) html += "<p>Note: " + esc(n) + "</p>";
         report(html);
       });
+      const analysis = document.getElementById("analysis");
+      if (analysis) {
+        analysis.addEventListener("submit", async e => {
+          e.preventDefault();
+          const f = analysis.elements;
+          status("sending…", 0);
+          const r = await fetch(analysis.dataset.action, {method: "POST", headers: {"X-CSRF-Token": csrf(), "Content-Type": "application/json"},
+            body: JSON.stringify({cohort: f.cohort.value, outcome: f.outcome.value, dose: f.dose.value, lag: Number(f.lag.value),
+              method: f.method.value, model: f.model.value})});
+          const j = await r.json();
+          if (!r.ok) { status("", 0); report("<p class=error id=error>" + esc(j.error) + "</p><p>" + esc(j.fix) + "</p>"); return; }
+          location.hash = "job=" + j.id;
+          followAnalysis(j.id);
+        });
+        const m = location.hash.match(/job=([0-9a-f]+)/);
+        if (m) followAnalysis(m[1]);
+      }
+      const plandose = document.getElementById("plandose");
+      if (plandose) plandose.addEventListener("submit", async e => {
+        e.preventDefault();
+        const file = plandose.planzip.files[0];
+        if (!file) return;
+        document.getElementById("status").textContent = "computing…";
+        const q = "?age=" + encodeURIComponent(plandose.age.value) + "&sex=" + encodeURIComponent(plandose.sex.value);
+        const r = await fetch(plandose.dataset.action + q, {method: "POST", body: file, headers: {"X-CSRF-Token": csrf(), "Content-Type": "application/zip"}});
+        const j = await r.json();
+        document.getElementById("status").textContent = "";
+        if (!r.ok) { report("<p class=error id=error>" + esc(j.error) + "</p><p>" + esc(j.fix) + "</p>"); return; }
+        let html = "<h2>Organ doses (Gy)</h2><table id=organs><tr><th>organ</th><th>mean</th><th>D2%</th><th>95% interval</th><th>source</th></tr>";
+        for (const o of j.organs) html += "<tr><td>" + esc(o.organ) + "</td><td class=n>" + esc(o.meanDoseGy) + "</td><td class=n>" + esc(o.d2Gy) +
+          "</td><td class=n>" + esc((o.interval95Gy || []).join("–")) + "</td><td>" + esc(o.source) + "</td></tr>";
+        html += "</table>";
+        for (const n of j.notes || []) html += "<p>Note: " + esc(n) + "</p>";
+        report(html);
+      });
       const upload = document.getElementById("upload");
       if (upload) {
         upload.addEventListener("submit", async e => {
@@ -62,6 +97,17 @@ enum PageScript {
     function status(text, fraction) {
       document.getElementById("status").textContent = text;
       document.getElementById("progress").value = fraction;
+    }
+    async function followAnalysis(id) {
+      const r = await fetch("/api/jobs/" + id);
+      const j = await r.json();
+      if (!r.ok) { report("<p class=error>" + esc(j.error) + "</p>"); return; }
+      status(j.state + ": " + (j.messages[j.messages.length - 1] || ""), j.progress);
+      if (j.state === "queued" || j.state === "running") { setTimeout(() => followAnalysis(id), 400); return; }
+      if (j.state === "failed") { report("<p class=error id=error>" + esc(j.messages[j.messages.length - 1]) + "</p>"); return; }
+      const a = (j.result || {}).analysis || {};
+      report('<p id=analysis-done>' + esc(a.children) + ' children analysed. <a id="report-link" href="' + esc(a.report) + '">Open the report</a> · <a id="json-link" href="' +
+        esc(a.json) + '">JSON</a></p>');
     }
     function report(html) { document.getElementById("report").innerHTML = html; }
     async function follow(id) {

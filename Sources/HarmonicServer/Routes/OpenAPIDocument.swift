@@ -189,6 +189,164 @@ paths:
         "404": { $ref: "#/components/responses/Error" }
         "409": { $ref: "#/components/responses/Error" }
         "413": { $ref: "#/components/responses/Error" }
+  /api/analyses:
+    post:
+      summary: Run a dose-response analysis of the pooled registry (analysts; the options of harmonic analyze --store) as a background job. Audited.
+      parameters:
+        - { $ref: "#/components/parameters/CSRF" }
+      requestBody:
+        required: true
+        content:
+          application/json:
+            schema:
+              type: object
+              required: [outcome, dose]
+              properties:
+                cohort: { type: string, enum: [cardiac, radiotherapy], default: cardiac }
+                outcome: { type: string, description: "ICD-O-3 outcome group: leukaemia, lymphoma, cns, thyroid, breast, lung, oesophagus" }
+                dose: { type: string, description: "Organ (red_marrow, thyroid, …); with cohort radiotherapy also prescribed" }
+                lag: { type: number, minimum: 0, maximum: 50, default: 2 }
+                exclusion: { type: number, minimum: 0, maximum: 50 }
+                model: { type: string, default: "err: dose; background: strata(country, sex, attained_age)" }
+                method: { type: string, enum: [poisson, cox], default: poisson }
+                flagged: { type: string, enum: [censor, exclude, zero], default: censor }
+                doseCuts: { type: array, items: { type: number }, description: Gy, increasing }
+                ageCuts: { type: array, items: { type: number }, description: years, increasing }
+                endOfStudy: { type: string, description: YYYY-MM-DD }
+      responses:
+        "202":
+          description: Accepted; follow the job (Location), then GET /api/analyses/{id} and /api/reports/{id}.
+          headers:
+            Location: { schema: { type: string }, description: "/api/jobs/{id}" }
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Job" }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "413": { $ref: "#/components/responses/Error" }
+  /api/analyses/{id}:
+    get:
+      summary: The result of a finished analysis the caller started, byte for byte the JSON of harmonic analyze --store --json with the same options (analysts).
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses:
+        "200":
+          description: The analysis (non-finite numbers are the strings nan, inf, -inf).
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [model, fit]
+                properties:
+                  model: { type: string }
+                  cohort: { type: string }
+                  fit: { type: object }
+                  sir: { type: array, items: { type: object } }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+        "409": { $ref: "#/components/responses/Error" }
+        "422": { $ref: "#/components/responses/Error" }
+  /api/reports/{id}:
+    get:
+      summary: The HTML report (dose-response plot, estimates, dose groups) of a finished analysis the caller started (analysts).
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses:
+        "200":
+          description: The report.
+          content:
+            text/html: { schema: { type: string } }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+        "409": { $ref: "#/components/responses/Error" }
+        "422": { $ref: "#/components/responses/Error" }
+  /api/sites/{site}/qa:
+    get:
+      summary: Data quality of a site (its data manager, or analysts for any site) - completeness by era (share of required and optional fields filled per table and decade), rows per year, quarantine reasons, loads. Audited.
+      parameters:
+        - { name: site, in: path, required: true, description: Two-letter country code of the site, schema: { type: string, pattern: "^[A-Za-z]{2}$" } }
+      responses:
+        "200":
+          description: The figures (aggregates only; no row, key or value).
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [site, tables, quarantine, loads]
+                properties:
+                  site: { type: string }
+                  tables:
+                    type: array
+                    items:
+                      type: object
+                      required: [table, rows, eras, years]
+                      properties:
+                        table: { type: string }
+                        dateColumn: { type: string }
+                        rows: { type: integer }
+                        eras: { type: array, items: { type: object, required: [era, rows, required, optional, fields], properties: { era: { type: string }, rows: { type: integer }, required: { type: number }, optional: { type: number }, fields: { type: object, additionalProperties: { type: number } } } } }
+                        years: { type: array, items: { type: object, properties: { year: { type: string }, rows: { type: integer } } } }
+                  quarantine: { type: array, items: { type: object, properties: { table: { type: string }, field: { type: string }, reason: { type: string }, rows: { type: integer } } } }
+                  loads: { type: array, items: { type: object, properties: { loadID: { type: integer }, startedAt: { type: string }, files: { type: integer }, accepted: { type: integer }, rejected: { type: integer } } } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+  /api/drl:
+    get:
+      summary: Local diagnostic reference levels and hospital benchmarking of the cardiac procedures, byte for byte the JSON of harmonic drl --json (analysts and admins all sites; a data manager its own site). Audited.
+      parameters:
+        - { name: by, in: query, schema: { type: string, enum: [age, weight, both], default: both } }
+        - { name: group, in: query, schema: { type: string, enum: [class, type, both], default: both } }
+        - { name: minPerHospital, in: query, schema: { type: integer, minimum: 1, maximum: 100000 } }
+      responses:
+        "200":
+          description: The tables (ReferenceLevelTable).
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [proceduresRead, groups]
+                properties:
+                  proceduresRead: { type: integer }
+                  groups: { type: array, items: { type: object } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "409": { $ref: "#/components/responses/Error" }
+  /api/rt/plan-doses:
+    post:
+      summary: Organ doses of one radiotherapy plan from a zip of its RT Plan, RT Dose and RT Structure Set (clinicians and analysts), byte for byte the JSON of harmonic rt dose --json run in the zip's folder. Nothing is stored. Audited.
+      parameters:
+        - { name: age, in: query, required: true, schema: { type: number, minimum: 0, maximum: 119.99 } }
+        - { name: sex, in: query, required: true, schema: { type: string, enum: [F, M] } }
+        - { name: height, in: query, schema: { type: number, minimum: 30, maximum: 230 } }
+        - { name: weight, in: query, schema: { type: number, minimum: 1, maximum: 200 } }
+        - { name: prescribedDose, in: query, schema: { type: number, minimum: 0, maximum: 200 } }
+        - { $ref: "#/components/parameters/CSRF" }
+      requestBody:
+        required: true
+        content:
+          application/zip: { schema: { type: string, format: binary } }
+          application/octet-stream: { schema: { type: string, format: binary } }
+      responses:
+        "200":
+          description: The plan-dose document (schema harmonic.rt-plan-dose/1).
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [schema, organs]
+                properties:
+                  schema: { type: string }
+                  organs: { type: array, items: { type: object } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "413": { $ref: "#/components/responses/Error" }
+        "415": { $ref: "#/components/responses/Error" }
   /api/jobs/{id}:
     get:
       summary: State, progress, messages and result of a background job the caller started.
@@ -295,7 +453,7 @@ components:
       required: [id, kind, user, state, progress, messages, createdAt]
       properties:
         id: { type: string }
-        kind: { type: string, enum: [ingest, dose-run] }
+        kind: { type: string, enum: [ingest, dose-run, analysis] }
         user: { type: string }
         site: { type: string, nullable: true }
         state: { type: string, enum: [queued, running, succeeded, failed] }
@@ -328,6 +486,13 @@ components:
                 removed: { type: integer }
                 byTier: { type: object, additionalProperties: { type: integer } }
                 seconds: { type: number }
+            analysis:
+              type: object
+              properties:
+                id: { type: string }
+                children: { type: integer }
+                json: { type: string }
+                report: { type: string }
     QuarantineEntry:
       type: object
       required: [site, table, rowKey, file, line, field, value, reason]

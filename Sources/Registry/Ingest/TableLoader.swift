@@ -77,11 +77,7 @@ struct TableLoader {
 
         let storeCols = table.columns.map { RegistrySchema.storeColumn($0.name) }
         let keyPos = table.columns.firstIndex { $0.name == table.key }!
-        let insert = try db.prepare(db.dialect.insertOrIgnore(table.name, columns: ["site"] + storeCols + ["load_id"]))
-        let nonKey = storeCols.enumerated().filter { $0.offset != keyPos }
-        let update = try db.prepare("UPDATE \"\(table.name)\" SET " + nonKey.map { "\"\($0.element)\" = ?" }.joined(separator: ", ")
-            + ", load_id = ? WHERE site = ? AND \"\(storeCols[keyPos])\" = ? AND ("
-            + nonKey.map { "\"\($0.element)\" \(db.dialect.isDistinctFrom) ?" }.joined(separator: " OR ") + ")")
+        let merge = try db.prepareMerge(MergeTarget(table: table.name, columns: storeCols, keyPosition: keyPos))
         let quarantineInsert = try db.prepare("INSERT INTO quarantine (site, table_name, row_key, file, line, field, value, reason, load_id) VALUES (?,?,?,?,?,?,?,?,?)")
         let quarantineDeleteOld = try db.prepare("DELETE FROM quarantine WHERE site = ? AND table_name = ? AND row_key = ? AND load_id <> ?")
         let change = try db.prepare("INSERT INTO audit_changes (load_id, site, table_name, row_key, action) VALUES (?,?,?,?,?)")
@@ -102,12 +98,38 @@ struct TableLoader {
 
         let n = table.columns.count
         let remembers = Self.cachedParents.contains(table.name) || table.name == "patients"
-        var u = [DatabaseValue]()
         while let batch = try channel.take() {
-            var good = 0
+            // Good rows are written in runs (one statement per run on PostgreSQL); a rejected row
+            // first flushes the run before it, so quarantine and audit see rows in file order.
+            var good = 0, runStart = 0, runRows: [Int] = []
+            func flush() throws {
+                guard !runRows.isEmpty else { return }
+                let outcomes = try merge.merge(site: site, values: batch.values[(runStart * n)..<(good * n)], rows: runRows.count, loadID: loadID)
+                for (j, r) in runRows.enumerated() {
+                    let rowKey = batch.keys[r]
+                    let changed: Bool
+                    switch outcomes[j] {
+                    case .inserted: result.inserted += 1; changed = true
+                    case .updated:
+                        result.updated += 1; changed = true
+                        try change.run([loadValue, siteValue, tableValue, rowKey.databaseValue, "updated".databaseValue])
+                    case .unchanged: result.unchanged += 1; changed = false
+                    }
+                    if remembers { remember(Array(batch.values[((runStart + j) * n)..<((runStart + j) * n + n)]), key: rowKey, cache: &cache) }
+                    if changed, quarantined.contains(rowKey) {
+                        if try quarantineDeleteOld.run([siteValue, tableValue, rowKey.databaseValue, loadValue]) > 0 {
+                            result.replaced += 1
+                            try change.run([loadValue, siteValue, tableValue, rowKey.databaseValue, "quarantine_resolved".databaseValue])
+                        }
+                    }
+                }
+                runRows.removeAll(keepingCapacity: true)
+                runStart = good
+            }
             for r in 0..<batch.keys.count {
                 let rowKey = batch.keys[r]
                 if let entry = batch.problems[r] {
+                    try flush()
                     result.rejected += 1
                     if quarantined.contains(rowKey) {
                         try quarantineDeleteOld.run([siteValue, tableValue, rowKey.databaseValue, loadValue])
@@ -118,27 +140,10 @@ struct TableLoader {
                     problems.append(entry)
                     continue
                 }
-                let values = batch.values[(good * n)..<(good * n + n)]
+                runRows.append(r)
                 good += 1
-                var changed = true
-                if try insert.run(site: site, values: values, loadID: loadID) == 1 { result.inserted += 1 } else {
-                    u.removeAll(keepingCapacity: true)
-                    for (i, _) in nonKey { u.append(values[values.startIndex + i]) }
-                    u.append(loadID.databaseValue); u.append(site.databaseValue); u.append(values[values.startIndex + keyPos])
-                    for (i, _) in nonKey { u.append(values[values.startIndex + i]) }
-                    if try update.run(u) == 1 {
-                        result.updated += 1
-                        try change.run([loadValue, siteValue, tableValue, rowKey.databaseValue, "updated".databaseValue])
-                    } else { result.unchanged += 1; changed = false }
-                }
-                if remembers { remember(Array(values), key: rowKey, cache: &cache) }
-                if changed, quarantined.contains(rowKey) {
-                    if try quarantineDeleteOld.run([siteValue, tableValue, rowKey.databaseValue, loadValue]) > 0 {
-                        result.replaced += 1
-                        try change.run([loadValue, siteValue, tableValue, rowKey.databaseValue, "quarantine_resolved".databaseValue])
-                    }
-                }
             }
+            try flush()
         }
     }
 

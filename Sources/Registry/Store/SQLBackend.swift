@@ -36,6 +36,9 @@ public protocol SQLSession: AnyObject {
     func prepare(_ sql: String) throws -> any SQLStatement
     /// Runs an `INSERT` into a table whose `idColumn` is generated; returns the new id.
     func insertReturningID(_ sql: String, _ arguments: [DatabaseValue], idColumn: String) throws -> Int64
+    /// The ingest's batched write of a data table (`SQLRowMerge`): row by row on prepared
+    /// statements by default (SQLite), one multi-row statement per batch on PostgreSQL.
+    func prepareMerge(_ target: MergeTarget) throws -> any SQLRowMerge
 }
 
 /// A prepared statement of a session.
@@ -53,6 +56,7 @@ extension SQLStatement {
 }
 
 extension SQLSession {
+    public func prepareMerge(_ target: MergeTarget) throws -> any SQLRowMerge { try RowByRowMerge(self, target) }
     @discardableResult public func execute(_ sql: String) throws -> Int { try execute(sql, []) }
     public func fetch(_ sql: String) throws -> [[DatabaseValue]] { try fetch(sql, []) }
     /// The first column of the first row, if any.

@@ -1,0 +1,112 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Registry
+import Reports
+
+/// What a finished analysis job gives: where its JSON and report are, and the cohort size.
+public struct AnalysisJobResult: Sendable, Codable {
+    public var id: String
+    public var children: Int
+    /// `GET` this for the JSON of `harmonic analyze --json`.
+    public var json: String
+    /// `GET` this for the HTML report.
+    public var report: String
+}
+
+/// The finished analyses of the server, by job id, in memory (as the jobs: a restart forgets them).
+public final class AnalysisResults: @unchecked Sendable {
+    private let lock = NSLock()
+    private var results: [String: StoreAnalysis.Result] = [:]
+    public init() {}
+    func put(_ id: String, _ result: StoreAnalysis.Result) { lock.withLock { results[id] = result } }
+    func get(_ id: String) -> StoreAnalysis.Result? { lock.withLock { results[id] } }
+}
+
+/// Analyses of the pooled registry, for analysts only:
+/// - `POST /api/analyses` `{"outcome", "dose", "cohort", "lag", "model", "method", …}` (the options of
+///   `harmonic analyze --store`; `StoreAnalysis.Request`) checks the request (400 naming the field)
+///   and runs it as a background job: 202 and the job (`Location: /api/jobs/{id}`);
+/// - `GET /api/analyses/{id}`: byte for byte the JSON of `harmonic analyze --store S --json` with the
+///   same options (409 while it runs, 422 when it failed, with the reason);
+/// - `GET /api/reports/{id}`: the HTML report of that analysis (plot, estimates, dose groups).
+/// Only the analyst who started an analysis sees it (another id is 404, as the jobs). Audited.
+struct AnalysisRoute {
+    let server: HarmonicServer
+
+    func register(_ router: Router<ServerContext>) {
+        let server = self.server
+        router.post("/api/analyses") { request, context -> Response in
+            let session = try context.requireSession()
+            guard session.role == .analyst else {
+                throw await server.denied(session, request, target: "analysis", what: "run analyses of the pooled registry")
+            }
+            let data = try await request.body.collect(upTo: HarmonicServer.maxJSONBody)
+            let body: StoreAnalysis.Request
+            do { body = try JSONDecoder().decode(StoreAnalysis.Request.self, from: Data(data.readableBytesView)) } catch {
+                throw APIError(.badRequest, "the body is not an analysis request: \(Self.describe(error))",
+                               fix: #"send a JSON object with at least outcome and dose, e.g. {"outcome":"leukaemia","dose":"red_marrow","lag":2,"model":"err: dose; background: strata(country, sex)"}"#)
+            }
+            let prepared: StoreAnalysis.Prepared
+            do { prepared = try StoreAnalysis.prepare(body) } catch let e as StoreAnalysis.RequestError {
+                throw APIError(.badRequest, "\(e.field) '\(e.value)' cannot be used", fix: "give \(e.field) as \(e.expected)")
+            }
+            let store = try server.store.opened(as: session.role)
+            let user = session.account.name
+            let job = server.jobs.create(kind: "analysis", user: user, site: nil)
+            let jobs = server.jobs, results = server.analyses
+            jobs.run(job.id) {
+                let result = try StoreAnalysis.run(store: store, prepared: prepared, stage: { jobs.progress(job.id, 0.1, $0) })
+                results.put(job.id, result)
+                try? store.audit(user: user, action: "analysis job \(job.id)", target: "\(body.outcome) vs \(body.dose) (\(body.method)), \(result.children) children", outcome: "ok")
+                return ("done: \(result.children) children", JobResult(analysis: AnalysisJobResult(
+                    id: job.id, children: result.children, json: "/api/analyses/\(job.id)", report: "/api/reports/\(job.id)")))
+            }
+            await server.audit(session, request, target: "analysis: job \(job.id)", outcome: "ok")
+            var response = JSON.response(server.jobs.status(job.id, user: user) ?? job, status: .accepted)
+            response.headers[.location] = "/api/jobs/\(job.id)"
+            return response
+        }
+        router.get("/api/analyses/{id}") { request, context -> Response in
+            let result = try await Self.finished(server, request, context, what: "read analyses")
+            return JSON.response(Data(result.json.utf8))
+        }
+        router.get("/api/reports/{id}") { request, context -> Response in
+            let result = try await Self.finished(server, request, context, what: "read analysis reports")
+            return Page.document(result.html)
+        }
+    }
+
+    /// The caller's finished analysis `{id}`: 403 for other roles, 404 for an unknown or another
+    /// user's id, 409 while it runs, 422 when it failed.
+    static func finished(_ server: HarmonicServer, _ request: Request, _ context: ServerContext, what: String) async throws -> StoreAnalysis.Result {
+        let session = try context.requireSession()
+        guard session.role == .analyst else { throw await server.denied(session, request, target: "analysis", what: what) }
+        let id = try context.parameters.require("id")
+        guard let job = server.jobs.status(id, user: session.account.name), job.kind == "analysis" else {
+            throw APIError(.notFound, "no analysis \(id) of yours", fix: "use the id returned by POST /api/analyses; analyses are forgotten when the server restarts")
+        }
+        switch job.state {
+        case .queued, .running:
+            throw APIError(.conflict, "analysis \(id) is still running", fix: "follow GET /api/jobs/\(id) until its state is succeeded")
+        case .failed:
+            throw APIError(.unprocessableContent, "analysis \(id) failed: \(job.messages.last ?? "no reason given")",
+                           fix: "change the request (cohort, outcome, dose, model) or load the data it needs, then POST /api/analyses again")
+        case .succeeded:
+            guard let result = server.analyses.get(id) else {
+                throw APIError(.notFound, "no analysis \(id) of yours", fix: "run it again with POST /api/analyses")
+            }
+            await server.audit(session, request, target: "analysis \(id)", outcome: "ok")
+            return result
+        }
+    }
+
+    static func describe(_ error: any Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): "field \(key.stringValue) is missing"
+        case DecodingError.typeMismatch(_, let c): "field \(c.codingPath.map(\.stringValue).joined(separator: ".")) has the wrong type (\(c.debugDescription))"
+        case DecodingError.valueNotFound(_, let c): "field \(c.codingPath.map(\.stringValue).joined(separator: ".")) is null"
+        default: "not JSON"
+        }
+    }
+}
