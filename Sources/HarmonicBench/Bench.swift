@@ -24,6 +24,7 @@ struct HarmonicBench: AsyncParsableCommand {
             RiskBench.self, RiskCompareBench.self,
             RTPlanBench.self, RTRegistryBench.self,
             PoolBench.self,
+            HarbronBench.self,
         ]
     )
 }
