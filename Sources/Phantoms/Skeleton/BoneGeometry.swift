@@ -24,7 +24,7 @@ import HarmonicCore
 /// - leg bone (z -2 to -78 cm): femur down to -42 cm (upper half above -22 cm), the patella
 ///   the anterior part (y < -0.8 cm) of -40 to -44 cm, tibia (medial) and fibula (lateral
 ///   0.6 cm of the bone) down to -74 cm, ankle and foot below.
-public enum BoneGeometry: Sendable, Hashable {
+public enum BoneGeometry: Sendable, Hashable, CaseIterable {
     case skull, cervicalSpine, trunkSpine, ribCage, sternum, clavicle, scapula, arm, pelvis, leg
 
     /// The sites this solid holds, in label order.
@@ -72,8 +72,7 @@ public enum BoneGeometry: Sendable, Hashable {
 extension BoneGeometry {
     /// The solid whose first site is `site` (template bone roles name their first site).
     init?(firstSite site: SkeletalSite) {
-        let all: [BoneGeometry] = [.skull, .cervicalSpine, .trunkSpine, .ribCage, .sternum, .clavicle, .scapula, .arm, .pelvis, .leg]
-        guard let g = all.first(where: { $0.sites[0] == site }) else { return nil }
+        guard let g = BoneGeometry.allCases.first(where: { $0.sites[0] == site }) else { return nil }
         self = g
     }
 }
