@@ -2,7 +2,7 @@ import HarmonicCore
 
 /// Where each ICRP 143 skeletal site sits in the stylised skeleton.
 ///
-/// The MIRD / Cristy-Eckerman bones are few solids (skull, spine, rib cage, clavicles,
+/// The MIRD / Cristy-Eckerman bones are few solids (skull, spine, rib cage, sternum, clavicles,
 /// scapulae, arm bones hanging at the sides inside the trunk envelope, pelvis, one bone per
 /// leg), so each solid is divided among the sites it stands for, by position in the adult
 /// template (cm; z up from the trunk base, y posterior, x to the phantom's left), i.e.
@@ -11,10 +11,9 @@ import HarmonicCore
 /// dose table:
 /// - skull: the mandible is its antero-inferior part (template y < -4 cm and z < 84 cm; the
 ///   stylised head has no jaw below the cranium); the rest is craniofacial.
-/// - spine (trunk): sacrum below the top of the pelvis (z < 22 cm), lumbar vertebrae up to the
-///   base of the rib cage (z < 35.1 cm), thoracic vertebrae above; the neck spine is cervical.
-/// - trunk spine (vertebral bodies and vertebral arches, `ThoracicSkeleton`): sacrum, lumbar,
-///   thoracic by height as above.
+/// - trunk spine (two solids, vertebral bodies and vertebral arches, `ThoracicSkeleton`): sacrum
+///   below the top of the pelvis (z < 22 cm), lumbar vertebrae up to the base of the rib cage
+///   (z < 35.1 cm), thoracic vertebrae above; the neck spine is cervical.
 /// - rib cage: ribs; the sternum is a solid of its own on the anterior midline
 ///   (`ThoracicSkeleton`: both lie inside the trunk at every age, under the chest wall).
 /// - arm bone (z 0-70 cm): adult segment lengths humerus 36, forearm 27, hand 19 cm (ICRP 23
