@@ -25,6 +25,7 @@ struct HarmonicBench: AsyncParsableCommand {
             RTPlanBench.self, RTRegistryBench.self,
             PoolBench.self,
             ImagingBench.self,
+            HarbronBench.self,
         ]
     )
 }

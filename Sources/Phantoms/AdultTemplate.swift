@@ -68,8 +68,16 @@ enum AdultTemplate {
               .cylinderZ(cx: 0, cy: 2.0, a: 0.9, b: 0.6, zMin: 40, zMax: 70)),
             r("heart", .organ(.heart), .softTissue, .trunk, e((1.5, -2.5, 51), (5.5, 4.3, 6.5))),
             r("thymus", .organ(.thymus), .softTissue, .trunk, e((0, -6.5, 61), (2.5, 1.3, 3.5))),
-            r("spine", .bone(.trunkSpine), .skeleton, .trunk, .cylinderZ(cx: 0, cy: 5.5, a: 2, b: 2.5, zMin: 0, zMax: 70)),
-            r("ribs", .bone(.ribCage), .skeleton, .trunk, .cylinderZ(cx: 0, cy: 0, a: 17, b: 9.8, zMin: 35.1, zMax: 67.5),
+            // Thoracic skeleton: sternum, vertebral bodies and arches, and the rib cage are placed per
+            // age from the chest wall and vertebral anatomy (`ThoracicSkeleton`); these solids are the
+            // adult proportions they start from.
+            r(ThoracicSkeleton.sternumName, .bone(BoneGeometry.sternum), .skeleton, .trunk,
+              .cylinderZ(cx: 0, cy: -8.6, a: 1.5, b: 0.6, zMin: 50.5, zMax: 67.5)),
+            r(ThoracicSkeleton.vertebralBodiesName, .bone(.trunkSpine), .skeleton, .trunk,
+              .cylinderZ(cx: 0, cy: 4.4, a: 2, b: 1.4, zMin: 0, zMax: 70)),
+            r(ThoracicSkeleton.vertebralArchesName, .bone(.trunkSpine), .skeleton, .trunk,
+              .cylinderZ(cx: 0, cy: 6.9, a: 1.1, b: 1.1, zMin: 0, zMax: 70)),
+            r(ThoracicSkeleton.ribsName, .bone(.ribCage), .skeleton, .trunk, .cylinderZ(cx: 0, cy: 0, a: 17, b: 9.8, zMin: 35.1, zMax: 67.5),
               excluding: .cylinderZ(cx: 0, cy: 0, a: 16.4, b: 9.2, zMin: 35.1, zMax: 67.5), bands: (35.1, 2.7, 1.4)),
             r("clavicle L", .bone(.clavicle), .skeleton, .trunk, e((7.5, -6.5, 68.3), (6.5, 0.8, 0.8))),
             r("clavicle R", .bone(.clavicle), .skeleton, .trunk, e((-7.5, -6.5, 68.3), (6.5, 0.8, 0.8))),

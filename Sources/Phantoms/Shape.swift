@@ -104,3 +104,33 @@ public struct Solid: Sendable {
         return true
     }
 }
+
+extension Solid {
+    /// Membership in a z-banded elliptic-cylinder shell (`cylinderZ` excluding an inner
+    /// `cylinderZ`) whose inner surface stays and whose radial thickness and band width are
+    /// multiplied by `s` (band width at most 90% of the pitch).
+    func containsShell(_ p: Vec3, thicknessScale s: Double) -> Bool {
+        guard case let .cylinderZ(cx, cy, a, b, zMin, zMax) = quadric,
+              case let .cylinderZ(_, _, ai, bi, _, _)? = excluding else { return contains(p) }
+        guard p.z >= zMin && p.z <= zMax else { return false }
+        let ao = ai + s * (a - ai), bo = bi + s * (b - bi)
+        let u = (p.x - cx) / ao, v = (p.y - cy) / bo
+        guard u * u + v * v <= 1 else { return false }
+        let ui = (p.x - cx) / ai, vi = (p.y - cy) / bi
+        if ui * ui + vi * vi <= 1 { return false }
+        if let band = zBands {
+            let width = min(0.9 * band.pitch, band.width * s)
+            let r = (p.z - band.start).truncatingRemainder(dividingBy: band.pitch)
+            if (r < 0 ? r + band.pitch : r) >= width { return false }
+        }
+        return true
+    }
+
+    /// Bounding box of the shell of `containsShell` at thickness scale `s`.
+    func shellBounds(thicknessScale s: Double) -> (Vec3, Vec3) {
+        guard case let .cylinderZ(cx, cy, a, b, zMin, zMax) = quadric,
+              case let .cylinderZ(_, _, ai, bi, _, _)? = excluding else { return quadric.bounds }
+        let ao = ai + s * (a - ai), bo = bi + s * (b - bi)
+        return (Vec3(cx - ao, cy - bo, zMin), Vec3(cx + ao, cy + bo, zMax))
+    }
+}

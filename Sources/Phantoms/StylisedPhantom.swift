@@ -7,26 +7,57 @@ public struct PhantomRegion: Sendable {
     public let role: RegionRole
     public let tissue: Tissue
     let frame: BodyFrame
-    let solid: Solid
-    /// Isotropic size factor about the solid's centre, in template space (fitted to ICRP 89).
+    var solid: Solid
+    /// Size factor in template space (fitted to ICRP 89), applied as `scaling` says.
     var sizeFactor: Double
     let extendsBody: Bool
+    /// How the size factor acts (isotropic about the solid's centre unless placed otherwise).
+    var scaling: SizeScaling = .aboutCentre
+    /// A template-space solid the region is kept inside (thoracic organs inside the pleura).
+    var clip: Quadric? = nil
 
     /// True when the age-space point lies in this region's solid (ignoring precedence).
     @inline(__always)
     func contains(_ p: Vec3, _ dims: BodyDimensions) -> Bool {
         let q = dims.toTemplate(p, frame)
-        let c = solid.quadric.centre
-        return solid.contains(c + (1 / sizeFactor) * (q - c))
+        if let clip, !clip.contains(q) { return false }
+        switch scaling {
+        case .aboutCentre:
+            let c = solid.quadric.centre
+            return solid.contains(c + (1 / sizeFactor) * (q - c))
+        case let .aboutPoint(c):
+            return solid.contains(c + (1 / sizeFactor) * (q - c))
+        case .shellOutward:
+            return solid.containsShell(q, thicknessScale: sizeFactor)
+        }
     }
 
     func bounds(_ dims: BodyDimensions) -> (Vec3, Vec3) {
-        let (lo, hi) = solid.quadric.bounds
-        let c = solid.quadric.centre
-        let a = dims.fromTemplate(c + sizeFactor * (lo - c), frame)
-        let b = dims.fromTemplate(c + sizeFactor * (hi - c), frame)
+        let lo: Vec3, hi: Vec3
+        switch scaling {
+        case .aboutCentre, .aboutPoint:
+            let (l, h) = solid.quadric.bounds
+            let c: Vec3
+            if case let .aboutPoint(p) = scaling { c = p } else { c = solid.quadric.centre }
+            lo = c + sizeFactor * (l - c); hi = c + sizeFactor * (h - c)
+        case .shellOutward:
+            (lo, hi) = solid.shellBounds(thicknessScale: sizeFactor)
+        }
+        let a = dims.fromTemplate(lo, frame)
+        let b = dims.fromTemplate(hi, frame)
         return (Vec3(min(a.x, b.x), min(a.y, b.y), min(a.z, b.z)), Vec3(max(a.x, b.x), max(a.y, b.y), max(a.z, b.z)))
     }
+}
+
+/// How a region's fitted size factor changes its solid.
+enum SizeScaling: Sendable, Equatable {
+    /// Isotropic about the solid's centre (organs, most bones).
+    case aboutCentre
+    /// Isotropic about a fixed template point (a bone that must keep one surface in place).
+    case aboutPoint(Vec3)
+    /// A shell whose inner surface stays and whose thickness (and z-band width) scale
+    /// (the rib cage: the outline follows the chest wall, the bone mass the fit).
+    case shellOutward
 }
 
 /// A stylised (MIRD / Cristy-Eckerman type) phantom of one reference age and sex, derived from
@@ -60,6 +91,7 @@ public struct StylisedPhantom: Sendable {
                 if stored.sizes.count == p.regions.count {
                     p.dimensions.trunkA = stored.trunkA; p.dimensions.trunkB = stored.trunkB
                     for i in p.regions.indices { p.regions[i].sizeFactor = stored.sizes[i] }
+                    p.placeThoracicSkeleton(ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, sex))
                     return p
                 }
             }
@@ -102,6 +134,7 @@ public struct StylisedPhantom: Sendable {
         p.dimensions = d
         p.defaultSpacing *= h
         p.skeleton = .individual(ageYears: ageYears, sex: sex, massKg: massKg)
+        p.placeThoracicSkeleton(ageYears: ageYears, massKg: massKg)
         return p
     }
 
@@ -117,13 +150,16 @@ public struct StylisedPhantom: Sendable {
             regions.append(PhantomRegion(name: t.name, role: t.role, tissue: t.tissue, frame: t.frame, solid: t.solid,
                                          sizeFactor: 1, extendsBody: t.extendsBody))
         }
-        return StylisedPhantom(age: age, sex: sex, dimensions: .initial(age, sex), regions: regions,
-                               skeletonDensity: Tissue.skeleton.nominalDensity,
-                               defaultSpacing: ICRP89.height(age, sex) / 300,
-                               skeleton: .reference(ageYears: Double(age.rawValue), sex: sex))
+        var p = StylisedPhantom(age: age, sex: sex, dimensions: .initial(age, sex), regions: regions,
+                                skeletonDensity: Tissue.skeleton.nominalDensity,
+                                defaultSpacing: ICRP89.height(age, sex) / 300,
+                                skeleton: .reference(ageYears: Double(age.rawValue), sex: sex))
+        p.placeThoracicSkeleton(ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, sex))
+        return p
     }
 
-    /// Fits trunk width (to the ICRP 89 body mass, on a coarse voxelisation), every organ's size
+    /// Fits trunk width (to the ICRP 89 body mass, on a coarse voxelisation; the thoracic skeleton
+    /// is re-placed for each trunk, `ThoracicSkeleton`), every organ's size
     /// (to its ICRP 89 mass, by precedence-aware integration: `regionMassesByIntegration`) and
     /// one common size factor of all bones (to the ICRP 89 skeleton mass at the Cristy &
     /// Eckerman skeleton density 1.4 g/cm³), by damped fixed-point iteration (bone shells clipped by the body make the skeleton mass
@@ -136,6 +172,7 @@ public struct StylisedPhantom: Sendable {
                 let v = p.voxelise(spacing: p.defaultSpacing * 2)
                 let w = (targetBody / v.bodyMass).squareRoot()
                 p.dimensions.trunkA *= w; p.dimensions.trunkB *= w
+                p.placeThoracicSkeleton(ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, sex))
             }
             let masses = p.regionMassesByIntegration()
             var organMass: [Organ: Double] = [:], skeleton = 0.0

@@ -2,7 +2,7 @@ import HarmonicCore
 
 /// Where each ICRP 143 skeletal site sits in the stylised skeleton.
 ///
-/// The MIRD / Cristy-Eckerman bones are few solids (skull, spine, rib cage, clavicles,
+/// The MIRD / Cristy-Eckerman bones are few solids (skull, spine, rib cage, sternum, clavicles,
 /// scapulae, arm bones hanging at the sides inside the trunk envelope, pelvis, one bone per
 /// leg), so each solid is divided among the sites it stands for, by position in the adult
 /// template (cm; z up from the trunk base, y posterior, x to the phantom's left), i.e.
@@ -11,13 +11,11 @@ import HarmonicCore
 /// dose table:
 /// - skull: the mandible is its antero-inferior part (template y < -4 cm and z < 84 cm; the
 ///   stylised head has no jaw below the cranium); the rest is craniofacial.
-/// - spine (trunk): sacrum below the top of the pelvis (z < 22 cm), lumbar vertebrae up to the
-///   base of the rib cage (z < 35.1 cm), thoracic vertebrae above; the neck spine is cervical.
-/// - rib cage: the sternum is the anterior part within 8 cm of the midline (y < 0, z > 47 cm,
-///   the manubrium to the xiphoid over ~20 cm of the adult chest); the rest is ribs. From 1 y
-///   on, the fitted rib-cage shell (size factor 1.02-1.17) lies outside the elliptic trunk on
-///   the anterior and posterior midline, so the sternum's marrow sits in the most anterior rib
-///   voxels, 6-8 cm from the midline (see docs/red-marrow.md).
+/// - trunk spine (two solids, vertebral bodies and vertebral arches, `ThoracicSkeleton`): sacrum
+///   below the top of the pelvis (z < 22 cm), lumbar vertebrae up to the base of the rib cage
+///   (z < 35.1 cm), thoracic vertebrae above; the neck spine is cervical.
+/// - rib cage: ribs; the sternum is a solid of its own on the anterior midline
+///   (`ThoracicSkeleton`: both lie inside the trunk at every age, under the chest wall).
 /// - arm bone (z 0-70 cm): adult segment lengths humerus 36, forearm 27, hand 19 cm (ICRP 23
 ///   proportions) mapped onto the 70 cm of the template arm: humerus above z = 39 cm (upper
 ///   half above 54.5 cm), radius (anterior half) and ulna (posterior half) from 16 to 39 cm,
@@ -25,8 +23,8 @@ import HarmonicCore
 /// - leg bone (z -2 to -78 cm): femur down to -42 cm (upper half above -22 cm), the patella
 ///   the anterior part (y < -0.8 cm) of -40 to -44 cm, tibia (medial) and fibula (lateral
 ///   0.6 cm of the bone) down to -74 cm, ankle and foot below.
-public enum BoneGeometry: Sendable, Hashable {
-    case skull, cervicalSpine, trunkSpine, ribCage, clavicle, scapula, arm, pelvis, leg
+public enum BoneGeometry: Sendable, Hashable, CaseIterable {
+    case skull, cervicalSpine, trunkSpine, ribCage, sternum, clavicle, scapula, arm, pelvis, leg
 
     /// The sites this solid holds, in label order.
     public var sites: [SkeletalSite] {
@@ -34,7 +32,8 @@ public enum BoneGeometry: Sendable, Hashable {
         case .skull: [.craniofacial, .mandible]
         case .cervicalSpine: [.cervicalVertebrae]
         case .trunkSpine: [.thoracicVertebrae, .lumbarVertebrae, .sacrum]
-        case .ribCage: [.ribs, .sternum]
+        case .ribCage: [.ribs]
+        case .sternum: [.sternum]
         case .clavicle: [.clavicles]
         case .scapula: [.scapulae]
         case .arm: [.humeriUpper, .humeriLower, .radii, .ulnae, .wristsAndHands]
@@ -49,7 +48,8 @@ public enum BoneGeometry: Sendable, Hashable {
         case .skull: return q.y < -4 && q.z < 84 ? .mandible : .craniofacial
         case .cervicalSpine: return .cervicalVertebrae
         case .trunkSpine: return q.z < 22 ? .sacrum : q.z < 35.1 ? .lumbarVertebrae : .thoracicVertebrae
-        case .ribCage: return abs(q.x) < 8 && q.y < 0 && q.z > 47 ? .sternum : .ribs
+        case .ribCage: return .ribs
+        case .sternum: return .sternum
         case .clavicle: return .clavicles
         case .scapula: return .scapulae
         case .arm:
@@ -71,8 +71,7 @@ public enum BoneGeometry: Sendable, Hashable {
 extension BoneGeometry {
     /// The solid whose first site is `site` (template bone roles name their first site).
     init?(firstSite site: SkeletalSite) {
-        let all: [BoneGeometry] = [.skull, .cervicalSpine, .trunkSpine, .ribCage, .clavicle, .scapula, .arm, .pelvis, .leg]
-        guard let g = all.first(where: { $0.sites[0] == site }) else { return nil }
+        guard let g = BoneGeometry.allCases.first(where: { $0.sites[0] == site }) else { return nil }
         self = g
     }
 }

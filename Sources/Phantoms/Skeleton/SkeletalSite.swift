@@ -115,7 +115,6 @@ public struct SkeletalSiteTissues: Sendable, Equatable, Codable {
 extension SkeletalSite {
     /// The stylised bone solid that holds the site (see `BoneGeometry`).
     public var geometry: BoneGeometry {
-        let all: [BoneGeometry] = [.skull, .cervicalSpine, .trunkSpine, .ribCage, .clavicle, .scapula, .arm, .pelvis, .leg]
-        return all.first { $0.sites.contains(self) }!
+        BoneGeometry.allCases.first { $0.sites.contains(self) }!
     }
 }

@@ -1,0 +1,143 @@
+import HarmonicCore
+
+/// Places the rib cage, the sternum and the vertebral bodies and arches of a stylised phantom
+/// from chest-wall and thoracic-cage anatomy by age, so that the marrow of these sites (27-45% of
+/// the active marrow at 0-15 y, ICRP 143) lies at its anatomical depth.
+///
+/// Coordinates are those of the adult template's trunk frame (cm; 20 x 10 cm semi-axes), into
+/// which the age phantom's trunk maps by x·20/trunkA, y·10/trunkB; depths measured in the child
+/// (cm) are converted with the phantom's own trunk depth, so they hold at every age and after
+/// the trunk width is fitted to the body mass.
+///
+/// - Chest wall (skin to pleura along the antero-posterior axis, `chestWallThickness`): the rib
+///   cage's inner surface (the pleura) lies this far inside the trunk surface at the anterior and
+///   posterior midline; its lateral extent keeps the MIRD-5 proportion (16.4 of 20 cm: the
+///   stylised trunk holds the arms). The ribs are a shell outside the pleura whose thickness and
+///   band width follow the fitted bone size factor (the outline does not), so the rib cage lies
+///   inside the trunk at every age.
+/// - Lungs, heart, thymus and oesophagus are kept inside the pleura (the thoracic cavity).
+/// - Sternum: a solid of its own on the anterior midline, its posterior surface on the pleura,
+///   17 cm long in the adult (z 50.5-67.5 cm of the template: the manubrium at the top of the rib
+///   cage to the xiphisternal joint), 3 cm wide and 1.2 cm thick, scaled with the trunk and the
+///   fitted bone size factor (adult sternal length about 17 cm: Gray's Anatomy; width and
+///   thickness are approximate anatomical proportions, not measured values found in a source).
+/// - Vertebral bodies: anterior surface at the depth where the sternum-to-vertebra distance is
+///   the fraction `sternovertebralFraction` of the thorax's internal antero-posterior depth (CT of
+///   75 normal children, Wan et al.: see `sternovertebralFraction`); 2.8 cm deep and 4 cm wide in the adult template,
+///   scaled with the trunk. Vertebral arches fill the rest of the MIRD-5 spine behind them (to
+///   2 cm under the posterior skin of the template), so the marrow sits in the bodies, not in a
+///   cylinder around the spinal canal.
+public enum ThoracicSkeleton {
+    static let ribsName = "ribs", sternumName = "sternum"
+    static let vertebralBodiesName = "vertebral bodies", vertebralArchesName = "vertebral arches"
+    /// Organs of the thoracic cavity, kept inside the pleura.
+    static let thoracicOrgans: Set<Organ> = [.lungs, .heart, .thymus, .oesophagus]
+
+    /// Chest wall thickness, skin to pleura (cm), for a body mass (kg).
+    ///
+    /// Children: Hossain et al., *Sound and air: ultrasonographic measurements of pediatric chest
+    /// wall thickness*, Pediatr Emerg Care 37 (2021) e1544: 1.11 cm in the smallest Broselow
+    /// weight category (3-5 kg, taken as 4 kg) to 1.91 cm in the largest (32-36 kg, taken as 34 kg),
+    /// 2nd intercostal space, mid-clavicular line; thickness correlates best with weight
+    /// (Terboven et al., Ultrasound J 13 (2021) 36), so it is interpolated linearly in body mass.
+    /// Adults: Givens et al., *Needle thoracostomy: implications of computed tomography chest wall
+    /// thickness*, Acad Emerg Med 11 (2004) 211: 4.16 cm in men (CT, 2nd intercostal space,
+    /// mid-clavicular line), taken at the ICRP 89 adult male mass of 73 kg; between 34 and 73 kg
+    /// linear in mass (the women's 4.90 cm includes breast tissue, a region of its own here).
+    /// No paediatric measurement of the posterior chest wall was found; the same thickness is used
+    /// posteriorly (docs/red-marrow.md).
+    public static func chestWallThickness(massKg: Double) -> Double {
+        let points: [(kg: Double, cm: Double)] = [(4, 1.11), (34, 1.91), (73, 4.16)]
+        if massKg <= points[0].kg { return points[0].cm }
+        for i in 1..<points.count where massKg <= points[i].kg {
+            let (a, b) = (points[i - 1], points[i])
+            return a.cm + (b.cm - a.cm) * (massKg - a.kg) / (b.kg - a.kg)
+        }
+        return points[points.count - 1].cm
+    }
+
+    /// Distance from the posterior surface of the sternum to the anterior surface of the vertebral
+    /// body, as a fraction of the thorax's largest internal antero-posterior depth (c/b of Wan et
+    /// al., *CT evaluation of normal thoracic cage and its development in Chinese children*, 1996,
+    /// from the published group means: pectus index a/c 2.34, 2.58, 2.63 and flatness a/b 1.57,
+    /// 1.64, 1.64 at 3-6, 7-11 and 12-16 y, so c/b = 0.671, 0.636, 0.624). Linear in age between
+    /// the groups' mid-ages (4.5, 9, 14 y); held constant below 4.5 y and above 14 y.
+    public static func sternovertebralFraction(ageYears: Double) -> Double {
+        let points: [(age: Double, f: Double)] = [(4.5, 1.57 / 2.34), (9, 1.64 / 2.58), (14, 1.64 / 2.63)]
+        if ageYears <= points[0].age { return points[0].f }
+        for i in 1..<points.count where ageYears <= points[i].age {
+            let (a, b) = (points[i - 1], points[i])
+            return a.f + (b.f - a.f) * (ageYears - a.age) / (b.age - a.age)
+        }
+        return points[points.count - 1].f
+    }
+
+    /// Adult-template proportions (cm): MIRD-5 rib shell 0.6 cm thick, 16.4 cm inner lateral
+    /// semi-axis; vertebral body 2.8 cm deep, 4 cm wide; the MIRD-5 spine's posterior surface
+    /// (y = 8 cm) as the end of the arches; sternum 3 x 1.2 cm, z 50.5-67.5 cm.
+    static let ribShell = 0.6, ribInnerA = 16.4
+    static let vertebralBodyDepth = 2.8, vertebralBodyHalfWidth = 2.0, spinePosterior = 8.0, archHalfWidth = 1.1
+    static let sternumHalfWidth = 1.5, sternumThickness = 1.2, sternumZ = (50.5, 67.5)
+
+    /// Where the thoracic skeleton lies for a trunk depth (template-frame y, cm).
+    struct Layout: Equatable {
+        /// Pleura (inner surface of the rib cage) antero-posterior semi-axis.
+        var pleuraB: Double
+        /// Anterior and posterior surfaces of the vertebral bodies.
+        var vertebralBodyFront: Double, vertebralBodyBack: Double
+    }
+
+    static func layout(trunkB: Double, ageYears: Double, massKg: Double) -> Layout {
+        let toTemplate = AdultTemplate.trunkB / trunkB
+        // The pleura never comes closer than 40% of the trunk half-depth to the midline (an
+        // implausible chest wall for the trunk, e.g. an individual phantom far below the mass of
+        // its height, keeps a thoracic cavity rather than none).
+        let pleuraB = max(0.4 * AdultTemplate.trunkB, AdultTemplate.trunkB - chestWallThickness(massKg: massKg) * toTemplate)
+        let front = -pleuraB + 2 * pleuraB * sternovertebralFraction(ageYears: ageYears)
+        return Layout(pleuraB: pleuraB, vertebralBodyFront: front, vertebralBodyBack: front + vertebralBodyDepth)
+    }
+}
+
+extension StylisedPhantom {
+    /// Rebuilds the rib cage, sternum, vertebral bodies and arches and the thoracic organs'
+    /// clipping for the phantom's current trunk (see `ThoracicSkeleton`).
+    mutating func placeThoracicSkeleton(ageYears: Double, massKg: Double) {
+        typealias T = ThoracicSkeleton
+        let l = T.layout(trunkB: dimensions.trunkB, ageYears: ageYears, massKg: massKg)
+        let (z0, z1) = (35.1, 67.5)
+        let pleura = Quadric.cylinderZ(cx: 0, cy: 0, a: T.ribInnerA, b: l.pleuraB, zMin: -.infinity, zMax: .infinity)
+        for i in regions.indices {
+            let r = regions[i]
+            switch r.name {
+            case T.ribsName:
+                regions[i].solid = Solid(.cylinderZ(cx: 0, cy: 0, a: T.ribInnerA + T.ribShell, b: l.pleuraB + T.ribShell, zMin: z0, zMax: z1),
+                                         excluding: .cylinderZ(cx: 0, cy: 0, a: T.ribInnerA, b: l.pleuraB, zMin: z0, zMax: z1),
+                                         zBands: (start: z0, pitch: 2.7, width: 1.4))
+                regions[i].scaling = .shellOutward
+            case T.sternumName:
+                let h = T.sternumThickness / 2
+                regions[i].solid = Solid(.cylinderZ(cx: 0, cy: -l.pleuraB - h, a: T.sternumHalfWidth, b: h,
+                                                    zMin: T.sternumZ.0, zMax: T.sternumZ.1))
+                // Grows forwards, sideways and along z from its posterior surface on the pleura.
+                regions[i].scaling = .aboutPoint(Vec3(0, -l.pleuraB, (T.sternumZ.0 + T.sternumZ.1) / 2))
+            case T.vertebralBodiesName:
+                regions[i].solid = Solid(.cylinderZ(cx: 0, cy: (l.vertebralBodyFront + l.vertebralBodyBack) / 2,
+                                                    a: T.vertebralBodyHalfWidth, b: T.vertebralBodyDepth / 2,
+                                                    zMin: 0, zMax: AdultTemplate.trunkHeight))
+                // Grows backwards, sideways and along z from its anterior surface.
+                regions[i].scaling = .aboutPoint(Vec3(0, l.vertebralBodyFront, AdultTemplate.trunkHeight / 2))
+            case T.vertebralArchesName:
+                let back = max(T.spinePosterior, l.vertebralBodyBack + 0.5)
+                regions[i].solid = Solid(.cylinderZ(cx: 0, cy: (l.vertebralBodyBack + back) / 2, a: T.archHalfWidth,
+                                                    b: (back - l.vertebralBodyBack) / 2, zMin: 0, zMax: AdultTemplate.trunkHeight))
+                regions[i].scaling = .aboutPoint(Vec3(0, l.vertebralBodyBack, AdultTemplate.trunkHeight / 2))
+            default:
+                switch r.role {
+                case let .organ(o), let .contents(o):
+                    if T.thoracicOrgans.contains(o) && r.frame == .trunk { regions[i].clip = pleura }
+                default: break
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,148 @@
+import Testing
+import HarmonicCore
+@testable import Phantoms
+
+/// The thoracic skeleton of the stylised family against anatomy: rib cage inside the trunk,
+/// chest wall thickness, a sternum of its own and the depth of the vertebral bodies
+/// (`ThoracicSkeleton`; sources there).
+@Suite("Thoracic anatomy: rib cage, sternum, chest wall and vertebral bodies by age")
+struct ThoracicAnatomyTests {
+    static let ages: [ReferenceAge] = ReferenceAge.allCases
+    static let sternumRole = RegionRole.bone(SkeletalSite.sternum)
+
+    /// Region roles along a line parallel to y (antero-posterior) at (x, z), anterior first.
+    static func line(_ v: VoxelPhantom, x: Double, z: Double) -> [(y: Double, role: RegionRole?)] {
+        var out: [(Double, RegionRole?)] = []
+        var y = v.origin.y
+        let end = v.origin.y + Double(v.ny) * v.spacing
+        while y < end {
+            let l = v.label(at: Vec3(x, y, z))
+            out.append((y, l == 0 ? nil : v.regions[Int(l) - 1].role))
+            y += v.spacing / 4
+        }
+        return out
+    }
+
+    static func isThoracicCavity(_ r: RegionRole?) -> Bool {
+        switch r {
+        case .organ(.lungs), .organ(.heart), .contents(.heart), .organ(.thymus), .organ(.oesophagus): true
+        default: false
+        }
+    }
+
+    @Test("no rib voxel touches the skin or the outside, no sternum voxel the outside: the rib cage lies inside the trunk at every age and sex",
+          arguments: ages)
+    func ribsInsideTrunk(age: ReferenceAge) {
+        for sex in Sex.allCases {
+            let v = StylisedPhantom.reference(age: age, sex: sex).voxelise()
+            let skin = v.regions.firstIndex { $0.role == .skin }.map { UInt8($0 + 1) }
+            var ribsTouching = 0, sternumTouching = 0, ribs = 0, sternum = 0
+            for iz in 1..<(v.nz - 1) { for iy in 1..<(v.ny - 1) { for ix in 1..<(v.nx - 1) {
+                let i = v.index(ix, iy, iz)
+                let l = Int(v.labels[i])
+                guard l > 0 else { continue }
+                let neighbours = [i - 1, i + 1, i - v.nx, i + v.nx, i - v.nx * v.ny, i + v.nx * v.ny]
+                if v.regions[l - 1].role == .bone(.ribs) {
+                    ribs += 1
+                    if neighbours.contains(where: { v.labels[$0] == 0 || v.labels[$0] == skin }) { ribsTouching += 1 }
+                } else if v.regions[l - 1].role == Self.sternumRole {
+                    // The sternum is subcutaneous: it may lie under the one-voxel skin layer, never at the surface.
+                    sternum += 1
+                    if neighbours.contains(where: { v.labels[$0] == 0 }) { sternumTouching += 1 }
+                }
+            } } }
+            #expect(ribs > 0 && sternum > 0, "\(age.label) \(sex): \(ribs) rib and \(sternum) sternum voxels")
+            #expect(ribsTouching == 0, "\(age.label) \(sex): \(ribsTouching) of \(ribs) rib voxels touch the skin or the outside")
+            #expect(sternumTouching == 0, "\(age.label) \(sex): \(sternumTouching) of \(sternum) sternum voxels touch the outside")
+        }
+    }
+
+    @Test("ribs close the cage on the anterior midline below the sternum and beside the spine posteriorly", arguments: ages)
+    func ribsOnMidline(age: ReferenceAge) {
+        let p = StylisedPhantom.reference(age: age, sex: .female)
+        let v = p.voxelise()
+        let d = p.dimensions
+        // Lower rib cage (template z 36-49 cm, below the sternum), 1 cm (template) off the midline anteriorly;
+        // posteriorly 4 cm (template) off the midline, beside the vertebral bodies and arches.
+        var anterior = false, posterior = false
+        var zt = 36.0
+        while zt < 49 {
+            let z = zt * d.trunkHeight / AdultTemplate.trunkHeight
+            for (y, role) in Self.line(v, x: 1.0 * d.trunkA / AdultTemplate.trunkA, z: z) where role == .bone(.ribs) && y < 0 { anterior = true }
+            for (y, role) in Self.line(v, x: 4.0 * d.trunkA / AdultTemplate.trunkA, z: z) where role == .bone(.ribs) && y > 0 { posterior = true }
+            zt += 0.25
+        }
+        #expect(anterior, "\(age.label): no rib voxels near the anterior midline")
+        #expect(posterior, "\(age.label): no rib voxels beside the spine")
+    }
+
+    @Test("the sternum is a bone of its own on the anterior midline, in front of the heart, at every age", arguments: ages)
+    func sternumOwnBone(age: ReferenceAge) throws {
+        let v = StylisedPhantom.reference(age: age, sex: .male).voxelise()
+        let sternum = v.regions.filter { $0.role == Self.sternumRole }
+        let n = sternum.reduce(0) { $0 + $1.voxelCount }
+        #expect(n > 0, "\(age.label): the sternum has no voxels")
+        var sum = Vec3(0, 0, 0)
+        for r in sternum { sum = sum + Double(r.voxelCount) * r.centroid }
+        let c: Vec3 = (1 / Double(n)) * sum
+        let heart = try #require(v.centroid(of: .heart))
+        #expect(abs(c.x) < v.spacing, "\(age.label): sternum centroid x = \(c.x) cm, off the midline")
+        #expect(c.y < heart.y, "\(age.label): sternum (y \(c.y)) not in front of the heart (y \(heart.y))")
+    }
+
+    @Test("skin to thoracic cavity on the chest's antero-posterior axis equals the published chest wall thickness for the body mass (Hossain 2021, Givens 2004), within 0.3 cm or 15%",
+          arguments: ages)
+    func chestWall(age: ReferenceAge) {
+        for sex in Sex.allCases {
+            let p = StylisedPhantom.reference(age: age, sex: sex)
+            let v = p.voxelise()
+            let d = p.dimensions
+            let expected = ThoracicSkeleton.chestWallThickness(massKg: ICRP89.bodyMass(age, sex))
+            // Heart level (template z 51 cm), 3 cm (template) lateral to the midline: beside the
+            // sternum, where the cavity begins at the pleura.
+            let line = Self.line(v, x: 3.0 * d.trunkA / AdultTemplate.trunkA, z: 51 * d.trunkHeight / AdultTemplate.trunkHeight)
+            guard let skin = line.first(where: { $0.role != nil }), let cavity = line.first(where: { Self.isThoracicCavity($0.role) }) else {
+                Issue.record("\(age.label) \(sex): no body or no thoracic organ on the line"); continue
+            }
+            let wall = cavity.y - skin.y
+            // Tolerance: the larger of one voxel plus the line step, and 15% (the trunk surface 3 cm
+            // off the midline lies ~1% behind the midline surface; voxelisation).
+            let tolerance = max(v.spacing + 0.1, 0.15 * expected)
+            #expect(abs(wall - expected) < tolerance, "\(age.label) \(sex): chest wall \(wall) cm, expected \(expected) cm")
+        }
+    }
+
+    @Test("sternum-to-vertebral-body distance over the thorax's internal depth matches CT of normal children (Wan et al.: 0.67 at 3-6 y, 0.64 at 7-11 y, 0.62 at 12-16 y) within 13%",
+          arguments: [ReferenceAge.five, .ten, .fifteen])
+    func vertebralBodyDepth(age: ReferenceAge) throws {
+        let p = StylisedPhantom.reference(age: age, sex: .male)
+        let v = p.voxelise()
+        let d = p.dimensions
+        let z = 56 * d.trunkHeight / AdultTemplate.trunkHeight   // mid-sternum, thoracic vertebrae
+        let mid = Self.line(v, x: 0, z: z)
+        let sternumBack = try #require(mid.last(where: { $0.role == Self.sternumRole })).y
+        let bodyFront = try #require(mid.first(where: { $0.role == .bone(.thoracicVertebrae) })).y
+        // Internal depth b: pleura to pleura on the antero-posterior axis (the rib cage's inner
+        // surface, as Wan et al. measure it), in the phantom's cm.
+        let layout = ThoracicSkeleton.layout(trunkB: d.trunkB, ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, .male))
+        let internalDepth = 2 * layout.pleuraB * d.trunkB / AdultTemplate.trunkB
+        let ratio = (bodyFront - sternumBack) / internalDepth
+        // Group means from Wan et al. (pectus index a/c and flatness a/b); 13%: about one standard
+        // deviation of the ratio from the published SDs (a/c ±0.24-0.33, a/b ±0.10-0.14).
+        let expected: Double = switch age { case .five: 1.57 / 2.34; case .ten: 1.64 / 2.58; default: 1.64 / 2.63 }
+        #expect(abs(ratio / expected - 1) < 0.13, "\(age.label): c/b = \(ratio), Wan et al. \(expected)")
+    }
+
+    @Test("vertebral bodies lie anterior to the vertebral arches and hold most of the thoracic vertebrae's bone", arguments: [ReferenceAge.newborn, .five, .fifteen])
+    func bodiesAnteriorToArches(age: ReferenceAge) {
+        let p = StylisedPhantom.reference(age: age, sex: .female)
+        let v = p.voxelise()
+        var bodies = (n: 0, y: 0.0), arches = (n: 0, y: 0.0)
+        for r in v.regions where r.role == .bone(.thoracicVertebrae) {
+            if r.name.hasPrefix(ThoracicSkeleton.vertebralBodiesName) { bodies.n += r.voxelCount; bodies.y += Double(r.voxelCount) * r.centroid.y }
+            if r.name.hasPrefix(ThoracicSkeleton.vertebralArchesName) { arches.n += r.voxelCount; arches.y += Double(r.voxelCount) * r.centroid.y }
+        }
+        #expect(bodies.n > arches.n, "\(age.label): bodies \(bodies.n) voxels, arches \(arches.n)")
+        #expect(bodies.y / Double(max(bodies.n, 1)) < arches.y / Double(max(arches.n, 1)))
+    }
+}
