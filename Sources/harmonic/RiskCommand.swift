@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import HarmonicCore
+import Reports
 import RiskProjection
 
 /// `harmonic risk`: lifetime attributable risk (BEIR VII, as RadRAT) and second-cancer risk of plans.
@@ -83,6 +84,8 @@ struct RiskLARCommand: ParsableCommand {
           harmonic risk lar --age-at-exposure 5 --sex F --doses "breast=0.12,lung=0.15,red_marrow=0.02,thyroid=0.01"
           harmonic risk lar --age-at-exposure 5 --sex F --doses "whole_body=0.1" --baseline us-1999 --json
           harmonic risk lar --exposures child.json      (several ages; format in docs/risk-projection.md)
+          harmonic risk lar --store harmonic-out/harmonic.sqlite --child NO/3f2a...   (every dosed exposure of a child in the store:
+              cardiac procedures, and radiotherapy courses through the OED rules of `harmonic risk cohort`)
         """
     )
 
@@ -98,12 +101,25 @@ struct RiskLARCommand: ParsableCommand {
     @Option(help: "JSON file with sex and exposures at several ages: {\"sex\":\"F\",\"exposures\":[{\"ageYears\":2,\"doses\":{\"lung\":0.01}}]}.")
     var exposures: String?
 
+    @Option(help: "Registry store: take the exposures of --child from its reconstructed organ doses (harmonic dose, harmonic rt dose --store).")
+    var store: String?
+
+    @Option(help: "With --store: the child, SITE/PSEUDONYM (or the bare pseudonym).")
+    var child: String?
+
     @OptionGroup var model: RiskModelOptions
 
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
     func validate() throws {
+        if store != nil || child != nil {
+            guard store != nil, child != nil else { throw ValidationError("--store and --child go together") }
+            guard exposures == nil, doses == nil, ageAtExposure == nil, sex == nil else {
+                throw ValidationError("with --store and --child the exposures come from the store: leave out --exposures, --doses, --age-at-exposure and --sex")
+            }
+            return
+        }
         if exposures == nil {
             guard let a = ageAtExposure, (0..<100).contains(a) else { throw ValidationError("--age-at-exposure (0-99 years) is required without --exposures") }
             guard sex != nil else { throw ValidationError("--sex M or F is required without --exposures") }
@@ -149,7 +165,17 @@ struct RiskLARCommand: ParsableCommand {
 
     func run() throws {
         let s: Sex, xs: [Exposure]
-        if let exposures {
+        if let store, let child {
+            let cohort = try CohortRiskDoses.read(storePath: store, exposures: Set(CohortRiskDoses.ExposureType.allCases))
+            guard let c = cohort.children.first(where: { $0.id == child || $0.id.hasSuffix("/" + child) }) else {
+                throw InputError(.file(store), field: "child", value: child,
+                                 expected: "a child with reconstructed organ doses (SITE/PSEUDONYM); run harmonic dose or harmonic rt dose --store first")
+            }
+            s = c.sex; xs = c.exposures
+            if cohort.types[c.id]?.contains(.radiotherapy) == true, !cohort.leftOut.isEmpty {
+                note("radiotherapy organ doses above 2 Gy without a cell-killing alpha are left out (docs/risk-projection.md, risk cohort)")
+            }
+        } else if let exposures {
             guard let data = FileManager.default.contents(atPath: exposures) else {
                 throw InputError(.file(exposures), expected: "a readable JSON file {\"sex\":..., \"exposures\":[...]}")
             }

@@ -130,4 +130,24 @@ struct CohortRiskRadiotherapyTests {
         // A 10 Gy lung course at age < 19 gives an LAR well above 1 in 1,000: no child in the lowest band.
         #expect(section.groups[0].risks.allSatisfy { $0.estimate > 1e-3 })
     }
+
+    @Test("harmonic risk lar --store --child projects the child's stored exposures: the same total LAR as the cohort projection")
+    func larOfOneChildFromTheStore() throws {
+        let path = try Self.store.get()
+        let cohort = try CohortRiskDoses.read(storePath: path, exposures: Set(CohortRiskDoses.ExposureType.allCases))
+        let child = try #require(cohort.children.first)
+        let harmonic = SharedData.repositoryRoot.appendingPathComponent(".build/debug/harmonic").path
+        try #require(FileManager.default.isExecutableFile(atPath: harmonic), "the harmonic executable is built with the tests")
+        let out = try PeerTool.run(harmonic, ["risk", "lar", "--store", path, "--child", child.id, "--draws", "50", "--json"])
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any])
+        let total = try #require((json["total"] as? [String: Any])?["incidence"] as? [String: Any])
+        let estimate = try #require(total["estimate"] as? Double)
+        let models = try Beir7Models.beir7()
+        let model = LifetimeRiskModel(models: models, baseline: try Baseline.load("who-region1"),
+                                      draws: ParameterDraws(models: models, count: 50, seed: 20_051_115))
+        let expected = try #require(CohortRisk(model: model).risks([child]).first).estimate
+        #expect(abs(estimate - expected) <= 1e-9 * max(expected, 1e-12), "CLI \(estimate), cohort \(expected)")
+        let unknown = try? PeerTool.run(harmonic, ["risk", "lar", "--store", path, "--child", "XX/nobody"])
+        #expect(unknown == nil, "an unknown child is an error")
+    }
 }
