@@ -47,11 +47,6 @@ public struct CohortRiskSection: Sendable {
         return s
     }
 
-    /// Value at quantile `p` of sorted values (nearest rank).
-    static func quantile(_ sorted: [Double], _ p: Double) -> Double {
-        sorted.isEmpty ? .nan : sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))]
-    }
-
     public func append(to r: inout HTMLReport) {
         r.section("Lifetime attributable risk of cancer")
         if let notComputed {
@@ -61,8 +56,7 @@ public struct CohortRiskSection: Sendable {
         r.paragraph("Each child's lifetime attributable risk (LAR) of cancer incidence from its reconstructed organ doses, BEIR VII preferred models as in RadRAT (ERR/EAR by site and sex, age modifiers, leukaemia linear-quadratic, DDREF 1.5 with its uncertainty), baseline \(baseline), \(draws) Monte Carlo draws of the model parameters shared by all children (docs/risk-projection.md; the same numbers as harmonic risk cohort --store). Cardiac procedures contribute red marrow, breast, lung, thyroid and the other-solid organs they dose. Radiotherapy courses contribute each organ's mean dose: organs with a cell-killing alpha (Schneider 2005) through the linear-exponential OED of the mean dose, others linearly up to 2 Gy; organs above 2 Gy without an alpha are left out (counted below), so radiotherapy LARs are totals over the organs that could be projected. An LAR is a population-average projection for a child of that sex and age, not a prediction for the individual.")
         var rows: [[String]] = []
         for g in groups {
-            let e = g.risks.map(\.estimate).sorted()
-            rows.append([g.label, formatNumber(Double(g.risks.count))] + [0.05, 0.25, 0.5, 0.75, 0.95, 0.99].map { String(format: "%.3g", Self.quantile(e, $0) * 1e5) })
+            rows.append([g.label, formatNumber(Double(g.risks.count))] + CohortRisk.estimatePercentiles(g.risks).map { String(format: "%.3g", $0 * 1e5) })
         }
         r.table(caption: "LAR of cancer incidence per 100,000 children: percentiles over the children (central estimates)",
                 header: ["Exposure", "Children", "p5", "p25", "p50", "p75", "p95", "p99"], rows: rows)

@@ -89,6 +89,17 @@ public struct CohortRisk: Sendable {
         return (0..<chunks).flatMap { results.value($0) }
     }
 
+    /// Percentiles reported for a cohort's LAR distribution.
+    public static let summaryPercentiles = [0.05, 0.25, 0.5, 0.75, 0.95, 0.99]
+
+    /// The children's central LAR estimates at each of `percentiles` (nearest rank, the value at
+    /// index ⌊p n⌋ of the sorted estimates); empty when there are no children.
+    public static func estimatePercentiles(_ risks: [ChildRisk], _ percentiles: [Double] = summaryPercentiles) -> [Double] {
+        let sorted = risks.map(\.estimate).sorted()
+        guard !sorted.isEmpty else { return [] }
+        return percentiles.map { sorted[min(sorted.count - 1, Int($0 * Double(sorted.count)))] }
+    }
+
     /// Number of children per risk band (by central estimate).
     public static func bandCounts(_ risks: [ChildRisk]) -> [(label: String, children: Int)] {
         var counts = [Int](repeating: 0, count: bands.count)

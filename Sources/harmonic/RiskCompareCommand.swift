@@ -147,11 +147,8 @@ struct RiskCohortCommand: ParsableCommand {
         let risks = CohortRisk(model: m).risks(cohort.children)
         note(String(format: "risk cohort: %d children x %d draws in %.1f s", cohort.children.count, m.draws.count, Date().timeIntervalSince(started)))
         func summary(_ r: [CohortRisk.ChildRisk]) -> (pct: [String: Double], bands: [String: Int]) {
-            let sorted = r.map(\.estimate).sorted()
             var pct: [String: Double] = [:]
-            if !sorted.isEmpty {
-                for p in [0.05, 0.25, 0.5, 0.75, 0.95, 0.99] { pct["p\(Int(p * 100))"] = sorted[min(sorted.count - 1, Int(p * Double(sorted.count)))] * 1e5 }
-            }
+            for (p, v) in zip(CohortRisk.summaryPercentiles, CohortRisk.estimatePercentiles(r)) { pct["p\(Int(p * 100))"] = v * 1e5 }
             return (pct, Dictionary(uniqueKeysWithValues: CohortRisk.bandCounts(r).map { ($0.label, $0.children) }))
         }
         let all = summary(risks)
