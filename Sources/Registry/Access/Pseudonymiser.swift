@@ -34,6 +34,16 @@ public struct Pseudonymiser: Sendable {
         return Self.hex(Array(mac))
     }
 
+    /// The keyed hash of a value of any identifier column (`course_id`, `imaging_id`, `sample_id`,
+    /// `site_procedure_id`, `event_uid`, ...): the same HMAC, with the column name prefixed
+    /// (domain separation), so a record identifier that happens to equal a patient identifier
+    /// does not give the patient's pseudonym. `site_patient_id` gives `pseudonym(for:)` itself.
+    /// Every column that references another table's identifier has the same name, so references
+    /// hash to the referenced key.
+    public func pseudonym(for value: String, column: String) -> String {
+        column == "site_patient_id" ? pseudonym(for: value) : pseudonym(for: column + "\u{1F}" + value)
+    }
+
     /// Writes a new key of 32 random bytes (system CSPRNG) as hex, readable only by the owner.
     /// Refuses to overwrite an existing file, which would orphan every pseudonym made with it.
     public static func writeNewKey(to path: String) throws {
