@@ -3,6 +3,7 @@ import Foundation
 import HarmonicCore
 import Registry
 import Synthesis
+import Dosimetry
 
 /// `harmonic-bench imaging`: organ doses of every imaging exam of the synthetic registry
 /// (`diagnostic_imaging` and `rt_imaging`, the imaging part of `harmonic dose --store`) with R
@@ -16,9 +17,12 @@ struct ImagingBench: ParsableCommand {
         Prints the exams by tier, the time of a first run (all computed) and of a second (incremental, nothing \
         changed), the realisation file's size and the peak resident memory before and after the runs (the peak \
         is monotonic: if synthesis and ingest peaked higher, the runs' own peak is hidden under it; the line says so).
+        Then, for the cardiac children's diagnostic imaging (CT and radiography, synthesised with true organ doses), \
+        the reconstructed/true ratio per exam type, tier and dose quantity: median and 2.5th-97.5th percentile range.
         Example: swift run -c release harmonic-bench imaging --children 0 --rt-children 2300 --realisations 1000
+        Example: swift run harmonic-bench imaging --children 5000 --rt-children 0 --realisations 100   (truth check)
         """)
-    @Option(help: "Children of the cardiac cohort.") var children = 0
+    @Option(help: "Children of the cardiac cohort (their diagnostic imaging is checked against truth).") var children = 2000
     @Option(help: "Children of the radiotherapy registry.") var rtChildren = 2300
     @Option(help: "Realisations per exam and quantity.") var realisations = 1000
     @Option(help: "Synthesis seed.") var seed: UInt64 = 19
@@ -38,12 +42,16 @@ struct ImagingBench: ParsableCommand {
         let extract = URL(fileURLWithPath: workDir + "/extract")
         let t = Date()
         let summary = try CohortSynthesizer.run(SynthesisConfiguration(seed: seed, cardiacChildren: children, radiotherapyChildren: rtChildren, corruptFraction: 0), to: extract)
+        let truthExams = children > 0 ? try SyntheticImagingTruth.write(extract: extract) : 0
+        var pseudonymisers: [String: Pseudonymiser] = [:]
         for folder in summary.siteFolders {
             let country = String(folder.prefix(2))
             let store = try RegistryStore(path: storePath, role: .dataManager(site: country))
             let dir = extract.appendingPathComponent(folder)
             let files = try fm.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".csv") }.sorted().map { dir.appendingPathComponent($0).path }
-            _ = try store.ingest(files: files, site: country, pseudonymiser: try Pseudonymiser(keyBytes: Array(repeating: UInt8(folder.utf8.first!), count: 32)), user: "bench")
+            let pseudonymiser = try Pseudonymiser(keyBytes: Array(repeating: UInt8(folder.utf8.first!), count: 32))
+            pseudonymisers[country] = pseudonymiser
+            _ = try store.ingest(files: files, site: country, pseudonymiser: pseudonymiser, user: "bench")
         }
         let before = Self.peakMiB()
         print(String(format: "synth + ingest of %d cardiac and %d RT children: %.1f s (not timed below); peak RSS so far %.0f MiB",
@@ -55,6 +63,13 @@ struct ImagingBench: ParsableCommand {
             print(String(format: "%@: %d exams (%@), %d realisations: %.2f s; realisation file %.1f MiB; peak RSS %.0f MiB%@", label, r.exams,
                          r.byTier.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "), realisations, r.seconds,
                          Double(bytes) / 1_048_576, Self.peakMiB(), Self.peakMiB() <= before ? " (not above the ingest's peak: the run's own peak is lower)" : ""))
+        }
+        if truthExams > 0 {
+            let truth = try ImagingDoseTruthComparison.compute(store: store, truthCSV: extract.appendingPathComponent("truth/\(SyntheticImagingTruth.fileName)"),
+                                                              pseudonymisers: pseudonymisers)
+            print("\ndiagnostic imaging of the cardiac children, reconstructed / true (synth): \(truth.matched) exams matched, \(truth.unmatched) truth rows not in the store")
+            print("exams by type and tier: " + truth.examsByTypeAndTier.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            print(truth.table())
         }
         print("cores \(ProcessInfo.processInfo.activeProcessorCount)")
     }

@@ -145,6 +145,9 @@ struct CardiacChildSimulator {
                         ofRejectedChild: swapped, rng: &rng, out: &out)
             out.cancersByOutcome[c.0, default: 0] += 1
         }
+        // Diagnostic imaging (CT, radiography) from a stream of its own: the rows above are unchanged.
+        DiagnosticImagingSimulator(config: config).simulate(country: country, number: number, pid: pid, sex: sex, birthDay: birthDay,
+                                                            exitDay: exitDay, hospital: hospital, ofRejectedChild: swapped, out: &out)
     }
 
     func drawProcedure(day: Int, age: Double, forceBiopsy: Bool, rng: inout RandomStream) -> SimProcedure {

@@ -3,6 +3,8 @@
 struct ChunkOutput {
     var tables: [CSVRowWriter]
     var organDoses = CSVRowWriter()
+    /// `truth/imaging_exams.csv` rows: the true technique of each synthetic diagnostic imaging exam.
+    var imagingTruth = CSVRowWriter()
     /// Corrupted rows: table, 0-based row index within this chunk's buffer for the table, kind.
     var corrupted: [(table: SiteExtractTable, row: Int, kind: String)] = []
     var cancersByOutcome: [SynthOutcome: Int] = [:]

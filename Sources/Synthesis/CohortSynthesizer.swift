@@ -14,7 +14,7 @@ public struct SynthesisSummary: Sendable {
 }
 
 /// Writes a synthetic cohort: one folder per country and cohort in the site-extract CSV
-/// layout, plus `truth/` (truth.json, organ_doses.csv, corrupted_rows.csv).
+/// layout, plus `truth/` (truth.json, organ_doses.csv, imaging_exams.csv, corrupted_rows.csv).
 ///
 /// Every child draws from its own `RandomStream(seed:stream:)` and children are processed
 /// in fixed batches written in batch order, so the bytes depend on the seed only, never on
@@ -39,6 +39,8 @@ public enum CohortSynthesizer {
         try fm.createDirectory(at: truthDir, withIntermediateDirectories: true)
         let organFile = try OutputFile(truthDir.appendingPathComponent("organ_doses.csv"),
                                        header: organDoseColumns.joined(separator: ",") + "\n")
+        let imagingTruthFile = try OutputFile(truthDir.appendingPathComponent(DiagnosticImagingSimulator.truthFileName),
+                                              header: DiagnosticImagingSimulator.columns.joined(separator: ",") + "\n")
         let corruptFile = try OutputFile(truthDir.appendingPathComponent("corrupted_rows.csv"),
                                          header: "site,file,line,table,kind\n")
         var summary = SynthesisSummary()
@@ -107,6 +109,7 @@ public enum CohortSynthesizer {
                         summary.rows[t, default: 0] += w.rowCount
                     }
                     try organFile.write(out.organDoses.bytes)
+                    try imagingTruthFile.write(out.imagingTruth.bytes)
                     for (o, n) in out.cancersByOutcome { summary.cancersByOutcome[o, default: 0] += n }
                     done += min(batchSize, site.count - (first + i) * batchSize)
                 }
@@ -116,6 +119,7 @@ public enum CohortSynthesizer {
             for f in files.values { try f.close() }
         }
         try organFile.close()
+        try imagingTruthFile.close()
         try corruptFile.close()
         try TruthFile.write(config: config, summary: summary, to: truthDir.appendingPathComponent("truth.json"))
         return summary

@@ -6,6 +6,7 @@ public enum SiteExtractTable: String, CaseIterable, Sendable {
     case rtCourses = "rt_courses", rtImaging = "rt_imaging"
     case biobankSamples = "biobank_samples", biomarkers = "biomarker_measurements", proScores = "pro_scores"
     case chemotherapy
+    case diagnosticImaging = "diagnostic_imaging"
 
     /// Position in `allCases` (constant-time, for the hot loops).
     var index: Int {
@@ -20,6 +21,7 @@ public enum SiteExtractTable: String, CaseIterable, Sendable {
         case .biomarkers: 7
         case .proScores: 8
         case .chemotherapy: 9
+        case .diagnosticImaging: 10
         }
     }
     /// File name within a site folder.
@@ -55,11 +57,14 @@ public enum SiteExtractTable: String, CaseIterable, Sendable {
             ["score_id", "site_patient_id", "instrument", "score", "score_date"]
         case .chemotherapy:
             ["chemo_id", "site_patient_id", "agent", "start_date", "end_date", "cumulative_dose_mg_m2"]
+        case .diagnosticImaging:
+            ["imaging_id", "site_patient_id", "exam_date", "modality", "body_region", "ctdivol_mgy", "dlp_mgycm",
+             "effective_dose_msv", "kvp", "scanner", "ctdi_phantom_cm"]
         }
     }
     public var header: String { columns.joined(separator: ",") + "\n" }
 
-    public static let cardiacTables: [SiteExtractTable] = [.patients, .procedures, .irradiationEvents, .cancers]
+    public static let cardiacTables: [SiteExtractTable] = [.patients, .procedures, .irradiationEvents, .cancers, .diagnosticImaging]
     public static let radiotherapyTables: [SiteExtractTable] = [
         .patients, .rtCourses, .rtImaging, .cancers, .biobankSamples, .biomarkers, .proScores, .chemotherapy,
     ]

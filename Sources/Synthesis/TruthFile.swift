@@ -45,6 +45,15 @@ enum TruthFile {
                 "organ_to_effective_ratio": Dictionary(uniqueKeysWithValues: zip(TrueOrganDoseModel.organs.map(\.rawValue),
                                                                                TrueOrganDoseModel.ratioToEffective)),
             ] as [String: Any],
+            "diagnostic_imaging_model": [
+                "description": "CT and chest radiography of cardiac children, 2000-2020 (DiagnosticImagingSimulator; docs/imaging-dose.md): true technique per exam in truth/\(DiagnosticImagingSimulator.truthFileName), true organ doses in truth/imaging_organ_doses.csv",
+                "ct_per_child_year": DiagnosticImagingSimulator.ctPerChildYear,
+                "radiography_per_child_year": DiagnosticImagingSimulator.radiographyPerChildYear,
+                "rate_source": "Afroz et al., Pediatr Radiol 2023;53:2502 (Norway, 2000-2020): 0.374 CT and 8.52 radiographs per child, over an assumed 9.4 years",
+                "country_rate_factor": Dictionary(uniqueKeysWithValues: CardiacCohortShares.childrenPer70000.map {
+                    ($0.0.rawValue, DiagnosticImagingSimulator.countryRateFactor($0.0, seed: config.seed)) }),
+                "ct_region_shares": Dictionary(uniqueKeysWithValues: DiagnosticImagingSimulator.ctRegions.map { ($0.region, $0.share) }),
+            ] as [String: Any],
             "rows": rows,
             "sites": summary.siteFolders,
         ]

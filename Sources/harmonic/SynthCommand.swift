@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dosimetry
 import Foundation
 import RTDose
 import Synthesis
@@ -18,7 +19,10 @@ struct SynthCommand: ParsableCommand {
         (1 + ERR/Gy x lagged organ dose); the truth lies in DIR/truth: truth.json (true ERR/Gy, \
         baseline rates, model), organ_doses.csv (true organ doses per procedure), rt_organ_doses.csv \
         (true organ doses per radiotherapy course, mGy: each course's fields differ from the site-typical \
-        ones by a drawn size, position and monitor units; docs/rt-dose.md) and corrupted_rows.csv (rows \
+        ones by a drawn size, position and monitor units; docs/rt-dose.md), imaging_exams.csv and \
+        imaging_organ_doses.csv (the cardiac children's CT and chest radiographs of 2000-2020 in \
+        diagnostic_imaging.csv: true technique, and true organ doses in mGy, effective dose in mSv; \
+        radiographs without organ doses yet; docs/imaging-dose.md) and corrupted_rows.csv (rows \
         made bad on purpose with --corrupt).
         The same seed always gives byte-identical files, whatever the number of cores.
 
@@ -69,6 +73,10 @@ struct SynthCommand: ParsableCommand {
         let start = Date()
         let bar = ProgressBar("synth")
         let summary = try CohortSynthesizer.run(config, to: URL(fileURLWithPath: out), progress: bar.update)
+        if summary.cardiacChildren > 0 {
+            note("synth: true organ doses of the diagnostic imaging of the cardiac children (truth/\(SyntheticImagingTruth.fileName))")
+            try SyntheticImagingTruth.write(extract: URL(fileURLWithPath: out))
+        }
         if summary.radiotherapyChildren > 0 {
             note("synth: true organ doses of the radiotherapy courses (truth/\(SyntheticRTTruth.fileName))")
             try SyntheticRTTruth.write(extract: URL(fileURLWithPath: out), seed: seed)

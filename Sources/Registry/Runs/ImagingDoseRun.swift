@@ -62,19 +62,38 @@ public enum ImagingDoseRun {
             return out
         }
         let path = realisationPath(store: storePath)
-        let file = IncrementalRealisationFile(path: path, quantities: DoseQuantity.count, realisations: settings.realisations,
-                                              keys: exams.map(\.lookupKey), hashes: hashes, previous: previous.mapValues { ($0.hash, $0.row) })
-
-        stage("organ doses of the exams by tier")
         let storeName = (storePath as NSString).lastPathComponent
         var evaluations = [ImagingExamEvaluation?](repeating: nil, count: exams.count)
+        func evaluate(_ i: Int) {
+            let e = exams[i]
+            evaluations[i] = ImagingExamEvaluation.evaluate(e, calculator: calc, where: "\(storeName), table \(e.source.rawValue), row \(e.site)/\(e.imagingID)")
+        }
+        // Only exams with a value (dosed, recorded, zero) have a row in the realisation file: flagged and
+        // not-modelled exams would hold NaN rows (a synthetic registry's radiographs alone would make
+        // the file ten times larger). An unchanged exam without a value is not touched at all.
+        var hasRow = [Bool](repeating: false, count: exams.count)
+        stage("organ doses of the exams by tier")
+        for (i, e) in exams.enumerated() {
+            if let p = previous[e.lookupKey], p.hash == hashes[i] {
+                if !Self.holdsRealisations(p.tier) { continue }
+                if p.row != nil { hasRow[i] = true; continue }
+            }
+            evaluate(i)
+            hasRow[i] = Self.holdsRealisations(evaluations[i]!.tier.rawValue)
+        }
+        let fileExams = exams.indices.filter { hasRow[$0] }
+        var fileRow = [Int?](repeating: nil, count: exams.count)
+        for (r, i) in fileExams.enumerated() { fileRow[i] = r }
+        let file = IncrementalRealisationFile(path: path, quantities: DoseQuantity.count, realisations: settings.realisations,
+                                              keys: fileExams.map { exams[$0].lookupKey }, hashes: fileExams.map { hashes[$0] },
+                                              previous: previous.mapValues { ($0.hash, $0.row) })
+        for (r, i) in fileExams.enumerated() where !file.isUnchanged(r) && evaluations[i] == nil { evaluate(i) }
+
         var displayKeys: [String] = [], modelKeys: [String] = []
         var displayIndex: [String: Int] = [:], modelIndex: [String: Int] = [:]
         var draws = [ImagingExamDraw?](repeating: nil, count: exams.count)
-        for (i, e) in exams.enumerated() where !file.isUnchanged(i) {
-            let ev = ImagingExamEvaluation.evaluate(e, calculator: calc, where: "\(storeName), table \(e.source.rawValue), row \(e.site)/\(e.imagingID)")
-            evaluations[i] = ev
-            guard ev.tier != .flagged && ev.tier != .notModelled else { continue }
+        for (i, e) in exams.enumerated() {
+            guard let ev = evaluations[i], ev.tier != .flagged && ev.tier != .notModelled else { continue }
             let year = CalendarDate(iso: e.date).map { 1970 + Double($0.dayNumber) / 365.25 } ?? 2000
             let dk = "\(e.site)|\(DoseEra(year: year))|\(e.scanner ?? (e.source == .radiotherapy ? "radiotherapy planning CT" : "scanner not recorded"))"
             let mk = ev.region.lowercased()
@@ -88,8 +107,8 @@ public enum ImagingDoseRun {
         let generator = ImagingRealisations(displayKeys: displayKeys, modelKeys: modelKeys, realisations: settings.realisations, model: model, seed: settings.seed)
         let perRow = DoseQuantity.count * settings.realisations
         var means = [[Double]?](repeating: nil, count: exams.count)
-        let allDraws = draws
-        try file.write(rows: exams.count, seed: settings.seed) { range, block in
+        let allDraws = fileExams.map { draws[$0] }
+        try file.write(rows: fileExams.count, seed: settings.seed) { range, block in
             let box = UnsafeSendable(block)
             let blockMeans = UnsafeMutableBufferPointer<Double>.allocate(capacity: range.count * DoseQuantity.count)
             defer { blockMeans.deallocate() }
@@ -106,7 +125,7 @@ public enum ImagingDoseRun {
                 }
             }
             for k in 0..<range.count where allDraws[range.lowerBound + k] != nil {
-                means[range.lowerBound + k] = Array(blockMeans[k * DoseQuantity.count ..< (k + 1) * DoseQuantity.count])
+                means[fileExams[range.lowerBound + k]] = Array(blockMeans[k * DoseQuantity.count ..< (k + 1) * DoseQuantity.count])
             }
         }
 
@@ -136,20 +155,26 @@ public enum ImagingDoseRun {
                     var args: [DatabaseValueConvertible?] = [e.site, e.source.rawValue, e.imagingID, e.patient, e.date, e.modality, ev.region, tier, ev.reason,
                                                              ev.ctdivolUsed.flatMap(finite), e.sessions ?? 1]
                     args += (ev.tier.hasOrganDoses || ev.tier == .effectiveRecorded ? values : ImagingExamEvaluation.nothing).map(finite)
-                    args += [hashes[i], runID, i]
+                    args += [hashes[i], runID, fileRow[i]]
                     try insert.run(args.map { $0?.databaseValue ?? .null })
                     summary.computed += 1
                     if let r = ev.reason, ev.tier == .flagged || ev.tier == .notModelled { summary.reasons[reasonKind(r), default: 0] += 1 }
                 } else {
                     let key = e.lookupKey
                     tier = previous[key]?.tier ?? "flagged"
-                    try moveRow.run([i.databaseValue, e.site.databaseValue, e.source.rawValue.databaseValue, e.imagingID.databaseValue])
+                    if let row = fileRow[i] {
+                        try moveRow.run([row.databaseValue, e.site.databaseValue, e.source.rawValue.databaseValue, e.imagingID.databaseValue])
+                    }
                     summary.reused += 1
                 }
                 summary.byTier[tier, default: 0] += 1
-                index.append([String(i), RTDoseRun.csv(e.site), e.source.rawValue, RTDoseRun.csv(e.imagingID), RTDoseRun.csv(e.patient), e.date, tier, hashes[i]]
-                    .joined(separator: ","))
+                if let row = fileRow[i] {
+                    index.append([String(row), RTDoseRun.csv(e.site), e.source.rawValue, RTDoseRun.csv(e.imagingID), RTDoseRun.csv(e.patient), e.date, tier, hashes[i]]
+                        .joined(separator: ","))
+                }
             }
+            // Rows of an earlier format pointed every exam into the file: exams without a value point nowhere.
+            try db.execute("UPDATE imaging_exam_organ_dose SET realisation_row = NULL WHERE tier IN ('flagged', 'not_modelled') AND realisation_row IS NOT NULL")
             try ChildExposureTotals.rebuild(db, storePath: storePath)
         }
         try file.commit()
@@ -166,6 +191,9 @@ public enum ImagingDoseRun {
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }
+
+    /// Whether exams of a tier have a row in the realisation file (a dose, a recorded value or a true zero).
+    static func holdsRealisations(_ tier: String) -> Bool { tier != ImagingDoseTier.flagged.rawValue && tier != ImagingDoseTier.notModelled.rawValue }
 
     /// Forgets every imaging dose (table and side files) so that the next run recomputes all.
     public static func clear(store: RegistryStore, storePath: String) throws {

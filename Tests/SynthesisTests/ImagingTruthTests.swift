@@ -1,0 +1,92 @@
+import Dosimetry
+import Foundation
+import HarmonicCore
+import HarmonicTestSupport
+import Registry
+import Testing
+@testable import Synthesis
+
+@Suite("Synthetic diagnostic imaging of cardiac children: rates, recorded values, true organ doses, and the store reconstruction against them")
+struct ImagingTruthTests {
+    static let config = SynthesisConfiguration(seed: 23, cardiacChildren: 3000, radiotherapyChildren: 0, corruptFraction: 0)
+
+    static func cardiacRows(_ dir: URL, _ summary: SynthesisSummary, table: String) throws -> [[String: String]] {
+        try summary.siteFolders.filter { $0.hasSuffix("-cardiac") }.flatMap { try SynthFixture.rows(dir.appendingPathComponent("\($0)/\(table).csv")) }
+    }
+
+    @Test("synth writes CT and chest radiographs from 2000 to 2020 at the cited Norwegian ratio (8.52 radiographs per 0.374 CT, Afroz et al. 2023), CTDIvol recorded from 2010 and DLP from 2000, each exam with a truth row")
+    func ratesAndRecords() throws {
+        let (dir, summary) = try SynthFixture.make(Self.config, name: "imaging-rates")
+        let rows = try Self.cardiacRows(dir, summary, table: "diagnostic_imaging")
+        let ct = rows.filter { $0["modality"] == "ct" }, xr = rows.filter { $0["modality"] == "radiography" }
+        #expect(ct.count > 100 && xr.count > 20 * ct.count / 2, "\(ct.count) CT, \(xr.count) radiographs")
+        // Poisson counts with per-country rate factors (GSD 1.5): the ratio is the cited one within 25%.
+        let ratio = Double(xr.count) / Double(ct.count)
+        #expect(abs(ratio / (8.52 / 0.374) - 1) < 0.25, "radiographs per CT \(ratio), cited 22.8")
+        for r in rows {
+            let year = Int(r["exam_date"]!.prefix(4))!
+            #expect((2000...2020).contains(year), "exam \(r["imaging_id"]!) in \(year)")
+            if r["modality"] == "ct" {
+                #expect(Double(r["dlp_mgycm"] ?? "") != nil, "every synthetic CT from 2000 carries a DLP")
+                #expect((Double(r["ctdivol_mgy"] ?? "") != nil) == (year >= 2010), "CTDIvol recorded from 2010 only (\(r["imaging_id"]!))")
+            }
+        }
+        let truth = try SynthFixture.rows(dir.appendingPathComponent("truth/\(DiagnosticImagingSimulator.truthFileName)"))
+        #expect(Set(truth.map { $0["imaging_id"]! }) == Set(rows.map { $0["imaging_id"]! }))
+        let doses = try SyntheticImagingTruth.write(extract: dir)
+        #expect(doses == ct.count)
+        let organ = try SynthFixture.rows(dir.appendingPathComponent("truth/\(SyntheticImagingTruth.fileName)"))
+        let chest = organ.filter { $0["body_region"] == "chest" }.compactMap { Double($0["lung_mgy"] ?? "") }
+        let head = organ.filter { $0["body_region"] == "head" }.compactMap { Double($0["brain_mgy"] ?? "") }
+        // Lung dose of a paediatric chest CT: a few mGy per mGy CTDIvol(32 cm) times 2.3-10 mGy; brain dose of a head CT ~ CTDIvol(16 cm).
+        #expect(SynthFixture.median(chest) > 2 && SynthFixture.median(chest) < 40, "median lung dose of chest CT \(SynthFixture.median(chest)) mGy")
+        #expect(SynthFixture.median(head) > 10 && SynthFixture.median(head) < 100, "median brain dose of head CT \(SynthFixture.median(head)) mGy")
+    }
+
+    @Test("harmonic dose --store reconstructs the synthetic CT doses per exam type: median reconstructed/true within 0.75-1.33 (head scans from DLP alone: 0.6-0.95, a known bias) and the 95% range within 0.4-2.5 (CTDIvol display GSD 1.10, body size, and for 2000-2009 the DLP's scan length)")
+    func reconstructionAgainstTruth() throws {
+        let (dir, summary) = try SynthFixture.make(Self.config, name: "imaging-truth")
+        try SyntheticImagingTruth.write(extract: dir)
+        let storeDir = try SharedData.temporaryDirectory("imaging-truth-store")
+        let path = storeDir.appendingPathComponent("store.sqlite").path
+        var pseudonymisers: [String: Pseudonymiser] = [:]
+        for folder in summary.siteFolders {
+            let country = String(folder.prefix(2))
+            let p = try Pseudonymiser(keyBytes: Array(repeating: UInt8(country.utf8.first!), count: 32))
+            pseudonymisers[country] = p
+            let site = try RegistryStore(path: path, role: .dataManager(site: country))
+            let d = dir.appendingPathComponent(folder)
+            let files = try FileManager.default.contentsOfDirectory(atPath: d.path).filter { $0.hasSuffix(".csv") }.map { d.appendingPathComponent($0).path }
+            _ = try site.ingest(files: files, site: country, pseudonymiser: p, user: "test")
+        }
+        let store = try RegistryStore(path: path, role: .analyst)
+        _ = try ImagingDoseRun.run(store: store, storePath: path, settings: .init(realisations: 16))
+        let comparison = try ImagingDoseTruthComparison.compute(store: store, truthCSV: dir.appendingPathComponent("truth/\(SyntheticImagingTruth.fileName)"),
+                                                                pseudonymisers: pseudonymisers)
+        #expect(comparison.unmatched == 0, "every synthetic exam loads and is dosed or classified")
+        let ctTiers = comparison.examsByTypeAndTier.filter { $0.key.hasPrefix("ct/") }
+        #expect(ctTiers.keys.allSatisfy { $0.hasSuffix("ctdivol_recorded") || $0.hasSuffix("dlp_only") || $0.hasSuffix("flagged") },
+                "CT tiers \(ctTiers)")
+        let flagged = ctTiers.filter { $0.key.hasSuffix("flagged") }.values.reduce(0, +)
+        #expect(flagged * 50 < ctTiers.values.reduce(0, +), "fewer than 2% of synthetic CTs flagged (\(flagged))")
+        #expect(comparison.examsByTypeAndTier.filter { $0.key.hasPrefix("radiography/") }.keys.allSatisfy { $0.hasSuffix("not_modelled") })
+        var checked = 0
+        for r in comparison.ratios where r.n >= 20 && ["red_marrow_mgy", "lung_mgy", "breast_mgy", "brain_mgy", "effective_dose_msv"].contains(r.quantity) {
+            // Only in-field organs of each region (out-of-field organs carry large Monte Carlo noise in the committed table).
+            let inField = r.examType == "ct/head" ? ["red_marrow_mgy", "brain_mgy", "effective_dose_msv"].contains(r.quantity)
+                : r.examType == "ct/chest" ? r.quantity != "brain_mgy" : ["red_marrow_mgy", "effective_dose_msv"].contains(r.quantity)
+            guard inField else { continue }
+            checked += 1
+            if r.examType == "ct/head" && r.tier == "dlp_only" {
+                // Known deviation (docs/imaging-dose.md): DLP / the phantom's head scan length (the whole head,
+                // 16-21 cm) underestimates CTDIvol when clinical head scans are shorter (synth: 10-18 cm from
+                // the child's height; cited DRL pairs DLP/CTDIvol imply 12-14 cm). Pinned in direction and size.
+                #expect(r.median > 0.6 && r.median < 0.95, "\(r.examType) \(r.tier) \(r.quantity): median \(r.median) over \(r.n)")
+            } else {
+                #expect(r.median > 0.75 && r.median < 1.33, "\(r.examType) \(r.tier) \(r.quantity): median \(r.median) over \(r.n)")
+            }
+            #expect(r.low95 > 0.4 && r.high95 < 2.5, "\(r.examType) \(r.tier) \(r.quantity): 95% range \(r.low95)-\(r.high95)")
+        }
+        #expect(checked >= 6, "enough exam types and tiers compared (\(checked))")
+    }
+}
