@@ -33,11 +33,14 @@ public struct ImagingExam: Sendable {
     public var ctdiPhantom: Double?
     /// Effective dose as recorded (mSv), e.g. nuclear medicine.
     public var effectiveDose: Double?
+    /// Calendar year of the exam (decimal): the CTDIvol plausibility bound allows older practice's
+    /// higher doses; nil = unknown (the most permissive era).
+    public var year: Double?
 
     public init(modality: ImagingModality, region: String, ageYears: Double, sex: Sex, ctdivol: Double? = nil, dlp: Double? = nil,
-                kVp: Double? = nil, ctdiPhantom: Double? = nil, effectiveDose: Double? = nil) {
+                kVp: Double? = nil, ctdiPhantom: Double? = nil, effectiveDose: Double? = nil, year: Double? = nil) {
         self.modality = modality; self.region = region; self.ageYears = ageYears; self.sex = sex; self.ctdivol = ctdivol
-        self.dlp = dlp; self.kVp = kVp; self.ctdiPhantom = ctdiPhantom; self.effectiveDose = effectiveDose
+        self.dlp = dlp; self.kVp = kVp; self.ctdiPhantom = ctdiPhantom; self.effectiveDose = effectiveDose; self.year = year
     }
 }
 
@@ -87,10 +90,10 @@ public struct ImagingDoseReport: Sendable, Codable {
     public func dose(_ organ: Organ) -> ImagingOrganDose? { organs.first { $0.organ == organ } }
 }
 
-/// Plausible CTDIvol range (mGy) for a CT region: outside it, the value is more likely a unit or
-/// transcription error than a real scan. Harmonic's assumption (no published range was found;
-/// docs/imaging-dose.md): 0.1 mGy (below any diagnostic scan's output) to 150 mGy head/neck and
-/// 100 mGy body (several times the highest paediatric reference levels seen in the literature).
+/// Absolute plausible CTDIvol range (mGy) for a CT region, whatever the age: outside it, the value
+/// is more likely a unit or transcription error than a real scan. Harmonic's assumption: 0.1 mGy
+/// (below any diagnostic scan's output) to 150 mGy head/neck and 100 mGy body. Within it the bound
+/// by age and era of `PaediatricCTReference` applies (docs/imaging-dose.md).
 public enum CTPlausibility {
     public static func ctdivolRange(_ region: CTRegion) -> ClosedRange<Double> { region.isHeadScan ? 0.1...150 : 0.1...100 }
     /// DLP / CTDIvol is the scan length; accepted from 0.4 to 3 times the phantom's length for
@@ -102,9 +105,13 @@ public enum CTPlausibility {
 public struct ImagingDoseCalculator: Sendable {
     public let ct: CTCoefficientTable
     public let components: [(component: String, appliesTo: String, gsd: Double, source: String)]
+    /// Paediatric reference CTDIvol by age: the plausibility bounds of a recorded CTDIvol.
+    public let reference: PaediatricCTReference
 
-    public init(ct: CTCoefficientTable, uncertaintyCSV: String) throws {
+    /// `reference`: nil = the committed table (`Resources/paediatric-ct-ctdivol-p75.csv`).
+    public init(ct: CTCoefficientTable, uncertaintyCSV: String, reference: PaediatricCTReference? = nil) throws {
         self.ct = ct
+        self.reference = try reference ?? PaediatricCTReference.loadDefault()
         var rows: [(String, String, Double, String)] = []
         for (n, line) in uncertaintyCSV.split(separator: "\n").enumerated() where !line.hasPrefix("#") && !line.hasPrefix("component,") {
             let f = line.split(separator: ",", maxSplits: 3).map(String.init)
@@ -172,10 +179,10 @@ public struct ImagingDoseCalculator: Sendable {
             } else {
                 ctdivol = c; source = "recorded"
             }
-            let range = CTPlausibility.ctdivolRange(region)
-            guard range.contains(c) else {
-                throw DoseModelError(String(format: "CTDIvol %.3g mGy for a %@ scan at age %.1f: outside the plausible %.1f-%g mGy (docs/imaging-dose.md)",
-                                            c, region.rawValue, exam.ageYears, range.lowerBound, range.upperBound))
+            let bound = reference.range(region, ageYears: exam.ageYears, year: exam.year)
+            guard bound.range.contains(ctdivol) else {
+                throw DoseModelError(String(format: "CTDIvol %.3g mGy (%.3g mGy in the %g cm phantom) for a %@ scan at age %.1f: outside the plausible %.3g-%.3g mGy: %@ (docs/imaging-dose.md)",
+                                            c, ctdivol, refPhantom, region.rawValue, exam.ageYears, bound.range.lowerBound, bound.range.upperBound, bound.basis))
             }
             if let d = exam.dlp {
                 guard d.isFinite, d > 0 else { throw DoseModelError("DLP \(d): expected a positive number of mGy·cm") }

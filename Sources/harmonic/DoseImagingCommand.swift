@@ -18,12 +18,15 @@ struct DoseImagingCommand: ParsableCommand {
         Nuclear medicine / PET-CT: the recorded effective dose (--effective-dose), no organ split.
         CBCT, planar kV/MV, radiography and fluoroscopy are not implemented yet and say so.
 
-        Bad input is refused with the reason: CTDIvol outside the plausible range for the region, a DLP that does \
-        not match CTDIvol x scan length, an unknown region.
+        Bad input is refused with the reason: CTDIvol outside the plausible range for the region, age and era \
+        (1/20 to 5 times the paediatric 75th percentile of Ploussi et al. 2020 for the age, raised for practice \
+        before 2010 with --year, within 0.1-150 mGy head/neck and 0.1-100 mGy body), a DLP that does not match \
+        CTDIvol x scan length, an unknown region.
 
         Examples:
           harmonic dose imaging --modality ct --region chest --age 5 --sex F --ctdivol 3.2 --dlp 80 --kvp 100
           harmonic dose imaging --modality ct --region head --age 1 --sex M --dlp 250 --json
+          harmonic dose imaging --modality ct --region chest --age 1 --sex M --ctdivol 20 --year 1988
           harmonic dose imaging --modality nuclear_medicine --region whole_body --age 8 --sex F --effective-dose 2.1
         Method and validation: docs/imaging-dose.md.
         """)
@@ -37,6 +40,7 @@ struct DoseImagingCommand: ParsableCommand {
     @Option(help: "Tube voltage, kV (default 120, stated in the output).") var kvp: Double?
     @Option(help: "CTDI phantom the CTDIvol refers to, cm (16 or 32; default: 16 head/neck, 32 body).") var ctdiPhantom: Double?
     @Option(help: "Recorded effective dose, mSv (nuclear medicine).") var effectiveDose: Double?
+    @Option(help: "Year of the exam (e.g. 1995): the CTDIvol plausibility bound allows the higher doses of older practice; default: the most permissive era.") var year: Double?
     @Flag(help: "Print the report as JSON (doses in mGy, effective dose in mSv).") var json = false
 
     func run() throws {
@@ -44,7 +48,7 @@ struct DoseImagingCommand: ParsableCommand {
         let report: ImagingDoseReport
         do {
             let exam = ImagingExam(modality: try ImagingModality(parsing: modality), region: region, ageYears: age, sex: s,
-                                   ctdivol: ctdivol, dlp: dlp, kVp: kvp, ctdiPhantom: ctdiPhantom, effectiveDose: effectiveDose)
+                                   ctdivol: ctdivol, dlp: dlp, kVp: kvp, ctdiPhantom: ctdiPhantom, effectiveDose: effectiveDose, year: year)
             report = try ImagingDoseCalculator.loadDefault().estimate(exam)
         } catch let e as DoseModelError { throw ValidationError(e.description) }
         if json { print(try jsonString(report)); return }

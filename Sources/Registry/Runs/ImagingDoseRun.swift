@@ -221,6 +221,7 @@ public enum ImagingDoseRun {
         h.add(calc.ct.entries.count)
         for c in calc.components { h.add(c.component); h.add(c.gsd) }
         for g in [model.display, model.model, model.scanRange, model.lengthFromDLP] { h.add(g) }
+        h.add(calc.reference.identity)
         h.add(Int(bitPattern: UInt(s.seed))); h.add(s.realisations)
         return "imaging 1; CT coefficients and uncertainty \(DoseRun.hex(h.value))"
     }
