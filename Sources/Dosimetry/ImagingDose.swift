@@ -36,6 +36,10 @@ public struct ImagingExam: Sendable {
     /// Calendar year of the exam (decimal): the CTDIvol plausibility bound allows older practice's
     /// higher doses; nil = unknown (the most permissive era).
     public var year: Double?
+    /// A radiotherapy planning CT: acquired at higher doses than diagnostic CT (AAPM TG-180, Ding et
+    /// al. 2018: 10-30 mGy), so only the absolute CTDIvol bounds apply, not the paediatric
+    /// diagnostic reference by age.
+    public var radiotherapyPlanning = false
 
     public init(modality: ImagingModality, region: String, ageYears: Double, sex: Sex, ctdivol: Double? = nil, dlp: Double? = nil,
                 kVp: Double? = nil, ctdiPhantom: Double? = nil, effectiveDose: Double? = nil, year: Double? = nil) {
@@ -179,7 +183,9 @@ public struct ImagingDoseCalculator: Sendable {
             } else {
                 ctdivol = c; source = "recorded"
             }
-            let bound = reference.range(region, ageYears: exam.ageYears, year: exam.year)
+            let bound = exam.radiotherapyPlanning
+                ? (range: CTPlausibility.ctdivolRange(region), basis: "the absolute bounds for a radiotherapy planning CT (no paediatric diagnostic reference applies)")
+                : reference.range(region, ageYears: exam.ageYears, year: exam.year)
             guard bound.range.contains(ctdivol) else {
                 throw DoseModelError(String(format: "CTDIvol %.3g mGy (%.3g mGy in the %g cm phantom) for a %@ scan at age %.1f: outside the plausible %.3g-%.3g mGy: %@ (docs/imaging-dose.md)",
                                             c, ctdivol, refPhantom, region.rawValue, exam.ageYears, bound.range.lowerBound, bound.range.upperBound, bound.basis))

@@ -18,6 +18,8 @@ import Transport
 public enum SyntheticImagingTruth {
     public static let techniqueFileName = "imaging_exams.csv"
     public static let fileName = "imaging_organ_doses.csv"
+    /// True doses of the radiotherapy registry's planning CTs (`rt_imaging`, modality `ct`).
+    public static let rtFileName = "rt_imaging_organ_doses.csv"
     public static let leadingColumns = ["site", "imaging_id", "patient_id", "exam_date", "modality", "body_region", "recorded"]
 
     /// Writes the truth file; returns the number of exams with a true organ dose.
@@ -77,5 +79,97 @@ public enum SyntheticImagingTruth {
         }
         try (out.joined(separator: "\n") + "\n").write(to: extract.appendingPathComponent("truth/\(fileName)"), atomically: true, encoding: .utf8)
         return dosed
+    }
+
+    /// CT regions of an RT planning CT by target site: the same assumption as the store run
+    /// (`ImagingExamEvaluation.rtTargetRegions`, docs/imaging-dose.md); extremity: none.
+    static let rtTargetRegions: [String: [CTRegion]] = [
+        "brain": [.head], "head_neck": [.head, .neck], "craniospinal": [.head, .neck, .chestAbdomenPelvis],
+        "thorax": [.chest], "abdomen": [.abdomen], "pelvis": [.pelvis],
+    ]
+
+    /// Writes `truth/rt_imaging_organ_doses.csv` for the planning CTs of every `*-radiotherapy/`
+    /// folder (the rows synth already wrote are not changed): the recorded `dose_per_session_mgy`
+    /// is taken as the displayed CTDIvol of a planning scanner whose display factor (lognormal GSD
+    /// 1.10, the reconstruction's `ctdivol_display` assumption) is shared by the site's scans of a
+    /// 5-year era, so the true CTDIvol is the recorded one divided by it; the child's weight is the
+    /// median for age times a lognormal factor (SD of log 0.15, `ReferenceGrowth.logWeightSD`) and
+    /// the true dose uses the phantom of its size age. Both drawn from streams keyed by the site
+    /// and era, and by the imaging id, with `seed`. Columns as `imaging_organ_doses.csv`
+    /// (`body_region` = the course's target site). Returns the number of planning CTs with a true dose (extremity targets have none).
+    @discardableResult
+    public static func writeRT(extract: URL, seed: UInt64, table: CTCoefficientTable? = nil) throws -> Int {
+        let fm = FileManager.default
+        let ct = try table ?? CTCoefficientTable.loadDefault()
+        let folders = try fm.contentsOfDirectory(atPath: extract.path).filter { $0.hasSuffix("-radiotherapy") }.sorted()
+        var out = [(leadingColumns + DoseQuantity.columnNames).joined(separator: ",")]
+        var dosed = 0
+        func read(_ url: URL) throws -> (header: [String], rows: [[String]]) {
+            let text: String
+            do { text = try String(contentsOf: url, encoding: .utf8) } catch { throw InputError(.file(url.path), expected: "a synthetic site extract file") }
+            var lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
+            guard !lines.isEmpty else { throw InputError(.file(url.path), expected: "a header row") }
+            let header = lines.removeFirst()
+            return (header, lines.filter { $0.count == header.count })
+        }
+        func hash(_ s: String) -> UInt64 {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+            return h
+        }
+        for folder in folders {
+            let dir = extract.appendingPathComponent(folder)
+            let site = String(folder.prefix(2))
+            let p = try read(dir.appendingPathComponent("patients.csv")), c = try read(dir.appendingPathComponent("rt_courses.csv"))
+            let im = try read(dir.appendingPathComponent("rt_imaging.csv"))
+            func idx(_ t: (header: [String], rows: [[String]]), _ name: String, _ file: String) throws -> Int {
+                guard let i = t.header.firstIndex(of: name) else { throw InputError(.file(dir.appendingPathComponent(file).path), field: name, expected: "a \(name) column") }
+                return i
+            }
+            let pid = try idx(p, "site_patient_id", "patients.csv"), birth = try idx(p, "birth_date", "patients.csv"), sexC = try idx(p, "sex", "patients.csv")
+            var child: [String: (CalendarDate, Sex)] = [:]
+            for r in p.rows { if let b = CalendarDate(iso: r[birth]), let x = Sex(code: r[sexC]) { child[r[pid]] = (b, x) } }
+            let cid = try idx(c, "course_id", "rt_courses.csv"), cpid = try idx(c, "site_patient_id", "rt_courses.csv"), target = try idx(c, "target_site", "rt_courses.csv")
+            var course: [String: (String, String)] = [:]
+            for r in c.rows { course[r[cid]] = (r[cpid], r[target]) }
+            let iid = try idx(im, "imaging_id", "rt_imaging.csv"), icourse = try idx(im, "course_id", "rt_imaging.csv"), mod = try idx(im, "modality", "rt_imaging.csv")
+            let date = try idx(im, "first_date", "rt_imaging.csv"), sessions = try idx(im, "sessions", "rt_imaging.csv"), dose = try idx(im, "dose_per_session_mgy", "rt_imaging.csv")
+            for r in im.rows where r[mod] == "ct" {
+                guard let (patient, targetSite) = course[r[icourse]], let (birthDate, sex) = child[patient], let day = CalendarDate(iso: r[date]),
+                      let recorded = Double(r[dose]), let n = Int(r[sessions]) else { continue }
+                var values = [String](repeating: "", count: DoseQuantity.count)
+                if let regions = rtTargetRegions[targetSite] {
+                    let year = 1970 + Double(day.dayNumber) / 365.25
+                    var eraRNG = RandomStream(seed: seed ^ 0x7175_7468, stream: hash("\(site)|\(Int(year) / 5 * 5)"))
+                    let display = exp(log(1.10) * min(2, max(-2, eraRNG.normal())))
+                    var childRNG = RandomStream(seed: seed ^ 0x7175_7468, stream: hash(site + "|" + r[iid]))
+                    let age = Double(day.dayNumber - birthDate.dayNumber) / 365.25
+                    let sizeAge = ReferenceGrowth.ageOfMedianWeight(ReferenceGrowth.medianWeight(age: age) * exp(ReferenceGrowth.logWeightSD * childRNG.normal()))
+                    var sum = [Double](repeating: 0, count: DoseQuantity.count)
+                    for region in regions {
+                        let entry = try ct.lookup(region: region, ageYears: sizeAge, sex: sex, kVp: 120).entry
+                        let ctdivol = recorded / display * Double(n)
+                        for (k, organ) in DoseQuantity.organs.enumerated() { sum[k] += (entry.organs[organ]?.value ?? 0) * ctdivol }
+                        sum[DoseQuantity.effective.rawValue] += entry.effective103 * ctdivol
+                    }
+                    values = sum.map { String(format: "%.6g", $0) }
+                    dosed += 1
+                }
+                out.append(([site, r[iid], patient, r[date], "ct", targetSite, "dose_per_session"] + values).joined(separator: ","))
+            }
+        }
+        try (out.joined(separator: "\n") + "\n").write(to: extract.appendingPathComponent("truth/\(rtFileName)"), atomically: true, encoding: .utf8)
+        return dosed
+    }
+}
+
+extension ReferenceGrowth {
+    /// The age (years, 0-30) whose median weight is `kg`: a child's "size age".
+    public static func ageOfMedianWeight(_ kg: Double) -> Double {
+        if kg <= weights[0] { return 0 }
+        for i in 1..<weights.count where kg <= weights[i] {
+            return ages[i - 1] + (kg - weights[i - 1]) / (weights[i] - weights[i - 1]) * (ages[i] - ages[i - 1])
+        }
+        return ages[ages.count - 1]
     }
 }

@@ -43,6 +43,7 @@ struct ImagingBench: ParsableCommand {
         let t = Date()
         let summary = try CohortSynthesizer.run(SynthesisConfiguration(seed: seed, cardiacChildren: children, radiotherapyChildren: rtChildren, corruptFraction: 0), to: extract)
         let truthExams = children > 0 ? try SyntheticImagingTruth.write(extract: extract) : 0
+        let truthRT = rtChildren > 0 ? try SyntheticImagingTruth.writeRT(extract: extract, seed: seed) : 0
         var pseudonymisers: [String: Pseudonymiser] = [:]
         for folder in summary.siteFolders {
             let country = String(folder.prefix(2))
@@ -69,6 +70,12 @@ struct ImagingBench: ParsableCommand {
                                                               pseudonymisers: pseudonymisers)
             print("\ndiagnostic imaging of the cardiac children, reconstructed / true (synth): \(truth.matched) exams matched, \(truth.unmatched) truth rows not in the store")
             print("exams by type and tier: " + truth.examsByTypeAndTier.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+            print(truth.table())
+        }
+        if truthRT > 0 {
+            let truth = try ImagingDoseTruthComparison.compute(store: store, truthCSV: extract.appendingPathComponent("truth/\(SyntheticImagingTruth.rtFileName)"),
+                                                              pseudonymisers: pseudonymisers, source: .radiotherapy)
+            print("\nRT planning CTs, reconstructed / true (synth): \(truth.matched) matched, \(truth.unmatched) truth rows not in the store")
             print(truth.table())
         }
         print("cores \(ProcessInfo.processInfo.activeProcessorCount)")

@@ -22,7 +22,8 @@ struct SynthCommand: ParsableCommand {
         ones by a drawn size, position and monitor units; docs/rt-dose.md), imaging_exams.csv and \
         imaging_organ_doses.csv (the cardiac children's CT and chest radiographs of 2000-2020 in \
         diagnostic_imaging.csv: true technique, and true organ doses in mGy, effective dose in mSv; \
-        radiographs without organ doses yet; docs/imaging-dose.md) and corrupted_rows.csv (rows \
+        radiographs without organ doses yet; docs/imaging-dose.md), rt_imaging_organ_doses.csv (true \
+        doses of the RT planning CTs) and corrupted_rows.csv (rows \
         made bad on purpose with --corrupt).
         The same seed always gives byte-identical files, whatever the number of cores.
 
@@ -80,6 +81,8 @@ struct SynthCommand: ParsableCommand {
         if summary.radiotherapyChildren > 0 {
             note("synth: true organ doses of the radiotherapy courses (truth/\(SyntheticRTTruth.fileName))")
             try SyntheticRTTruth.write(extract: URL(fileURLWithPath: out), seed: seed)
+            note("synth: true organ doses of the radiotherapy planning CTs (truth/\(SyntheticImagingTruth.rtFileName))")
+            try SyntheticImagingTruth.writeRT(extract: URL(fileURLWithPath: out), seed: seed)
             note("synth: true effects of organ dose on biomarkers and PedsQL scores (truth/\(OutcomeDoseEffects.truthFileName))")
             try OutcomeDoseEffects.apply(extract: URL(fileURLWithPath: out))
         }

@@ -50,6 +50,13 @@ struct CTPlausibilityByAgeTests {
         #expect(r.ctdivol! < 8 && r.ctdivol! > 5)
     }
 
+    @Test("a radiotherapy planning CT is held only to the absolute bounds: 30 mGy for a 1-year-old's chest is accepted (TG-180: planning CTs 10-30 mGy)")
+    func planningCT() throws {
+        var exam = chest(age: 1, ctdivol: 30, year: 2015)
+        exam.radiotherapyPlanning = true
+        #expect(try Self.calculator.estimate(exam).ctdivol == 30)
+    }
+
     @Test("a malformed reference table is refused with the file, line and what was expected")
     func badTable() {
         #expect { try PaediatricCTReference(csv: "region,age_years,p75_ctdivol_mgy,phantom_cm\nhead,0,-3,16\n", file: "ref.csv") } throws: {

@@ -89,4 +89,37 @@ struct ImagingTruthTests {
         }
         #expect(checked >= 6, "enough exam types and tiers compared (\(checked))")
     }
+
+    @Test("the RT registry's planning CTs get true organ doses (display factor per site and era, body size), and the store reconstructs them with a median reconstructed/true within 0.75-1.33 per target site")
+    func rtPlanningCT() throws {
+        let config = SynthesisConfiguration(seed: 29, cardiacChildren: 0, radiotherapyChildren: 120, corruptFraction: 0)
+        let (dir, summary) = try SynthFixture.make(config, name: "rt-imaging-truth")
+        let dosed = try SyntheticImagingTruth.writeRT(extract: dir, seed: config.seed)
+        let storeDir = try SharedData.temporaryDirectory("rt-imaging-truth-store")
+        let path = storeDir.appendingPathComponent("store.sqlite").path
+        var pseudonymisers: [String: Pseudonymiser] = [:]
+        for folder in summary.siteFolders {
+            let country = String(folder.prefix(2))
+            let p = try Pseudonymiser(keyBytes: Array(repeating: UInt8(country.utf8.last!), count: 32))
+            pseudonymisers[country] = p
+            let site = try RegistryStore(path: path, role: .dataManager(site: country))
+            let d = dir.appendingPathComponent(folder)
+            let files = try FileManager.default.contentsOfDirectory(atPath: d.path).filter { $0.hasSuffix(".csv") }.map { d.appendingPathComponent($0).path }
+            _ = try site.ingest(files: files, site: country, pseudonymiser: p, user: "test")
+        }
+        let store = try RegistryStore(path: path, role: .analyst)
+        _ = try ImagingDoseRun.run(store: store, storePath: path, settings: .init(realisations: 16))
+        let c = try ImagingDoseTruthComparison.compute(store: store, truthCSV: dir.appendingPathComponent("truth/\(SyntheticImagingTruth.rtFileName)"),
+                                                       pseudonymisers: pseudonymisers, source: .radiotherapy)
+        #expect(c.unmatched == 0 && c.matched == 120, "one planning CT per course: \(c.matched) matched")
+        #expect(dosed == c.examsByTypeAndTier.filter { $0.key.hasSuffix("ctdivol_recorded") }.values.reduce(0, +), "every truth dose is reconstructed")
+        #expect(c.examsByTypeAndTier.filter { $0.key.hasPrefix("ct/extremity") }.keys.allSatisfy { $0.hasSuffix("flagged") })
+        var checked = 0
+        for r in c.ratios where r.n >= 8 && ["red_marrow_mgy", "effective_dose_msv"].contains(r.quantity) {
+            checked += 1
+            #expect(r.median > 0.75 && r.median < 1.33, "\(r.examType) \(r.quantity): median \(r.median) over \(r.n)")
+            #expect(r.low95 > 0.4 && r.high95 < 2.5, "\(r.examType) \(r.quantity): 95% range \(r.low95)-\(r.high95)")
+        }
+        #expect(checked >= 4)
+    }
 }

@@ -1,5 +1,6 @@
 import Dosimetry
 import Foundation
+import GRDB
 import HarmonicCore
 
 /// Reconstructed (`imaging_exam_organ_dose`, written by `harmonic dose --store`) against true
@@ -7,8 +8,8 @@ import HarmonicCore
 /// per exam type (modality and body region), tier and dose quantity: the median ratio
 /// reconstructed/true and its 2.5th-97.5th percentile range over the exams found in both.
 ///
-/// Exams are matched on (site, child's pseudonym, exam date): synth writes at most one exam per
-/// child and day, and the store holds no raw site identifier (imaging ids may be keyed hashes), so
+/// Exams are matched on (site, child's pseudonym, exam date, modality): synth writes at most one
+/// diagnostic exam per child and day and one planning CT per course, and the store holds no raw site identifier (imaging ids may be keyed hashes), so
 /// the truth's child id is hashed with the site's pseudonymiser.
 public struct ImagingDoseTruthComparison: Sendable, Codable {
     public struct Ratio: Sendable, Codable {
@@ -22,7 +23,10 @@ public struct ImagingDoseTruthComparison: Sendable, Codable {
     public var examsByTypeAndTier: [String: Int] = [:]
     public var ratios: [Ratio] = []
 
-    public static func compute(store: RegistryStore, truthCSV: URL, pseudonymisers: [String: Pseudonymiser]) throws -> ImagingDoseTruthComparison {
+    /// `truthCSV`: `truth/imaging_organ_doses.csv` (diagnostic imaging) or `truth/rt_imaging_organ_doses.csv`
+    /// (RT planning CTs, `source`: `.radiotherapy`).
+    public static func compute(store: RegistryStore, truthCSV: URL, pseudonymisers: [String: Pseudonymiser],
+                               source: ImagingExamInput.SourceTable = .diagnostic) throws -> ImagingDoseTruthComparison {
         let text: String
         do { text = try String(contentsOf: truthCSV, encoding: .utf8) } catch {
             throw InputError(.file(truthCSV.path), expected: "the truth file harmonic synth writes (truth/\(SyntheticImagingTruth.fileName))")
@@ -46,16 +50,16 @@ public struct ImagingDoseTruthComparison: Sendable, Codable {
             guard let p = pseudonymisers[s] else {
                 throw InputError(.row(file: truthCSV.path, line: n + 2), field: "site", value: l[site], expected: "a site with a pseudonymiser given")
             }
-            truth[s + "\u{1F}" + p.pseudonym(for: l[pid]) + "\u{1F}" + l[date]] = (l[modality] + "/" + l[region], quantities.map { Double(l[$0]) })
+            truth[s + "\u{1F}" + p.pseudonym(for: l[pid]) + "\u{1F}" + l[date] + "\u{1F}" + l[modality]] = (l[modality] + "/" + l[region], quantities.map { Double(l[$0]) })
         }
         var out = ImagingDoseTruthComparison()
         var byKey: [String: [Double]] = [:]
         try store.analystRead("compare imaging organ doses with truth") { db in
             try db.forEach("""
-                SELECT site, patient_pseudonym, exam_date, tier, \(DoseQuantity.columnNames.joined(separator: ", "))
-                FROM imaging_exam_organ_dose WHERE source_table = 'diagnostic_imaging'
-                """, []) { r in
-                let key = (r.string(0) ?? "").uppercased() + "\u{1F}" + (r.string(1) ?? "") + "\u{1F}" + (r.string(2) ?? "")
+                SELECT site, patient_pseudonym, exam_date, tier, \(DoseQuantity.columnNames.joined(separator: ", ")), modality
+                FROM imaging_exam_organ_dose WHERE source_table = ?
+                """, [source.rawValue.databaseValue]) { r in
+                let key = (r.string(0) ?? "").uppercased() + "\u{1F}" + (r.string(1) ?? "") + "\u{1F}" + (r.string(2) ?? "") + "\u{1F}" + (r.string(4 + DoseQuantity.count) ?? "")
                 guard let t = truth[key] else { return }
                 out.matched += 1
                 let tier = r.string(3) ?? ""

@@ -111,8 +111,9 @@ struct ImagingExamEvaluation {
         var central = zeros, sigma = zeros
         var used = 0.0
         for region in regions {
-            let exam = ImagingExam(modality: .ct, region: region, ageYears: age, sex: sex, ctdivol: e.ctdivol, dlp: e.dlp, kVp: e.kVp, ctdiPhantom: e.ctdiPhantom,
+            var exam = ImagingExam(modality: .ct, region: region, ageYears: age, sex: sex, ctdivol: e.ctdivol, dlp: e.dlp, kVp: e.kVp, ctdiPhantom: e.ctdiPhantom,
                                    year: CalendarDate(iso: e.date).map { 1970 + Double($0.dayNumber) / 365.25 })
+            exam.radiotherapyPlanning = e.source == .radiotherapy
             let report: ImagingDoseReport
             do { report = try calculator.estimate(exam) } catch let x as DoseModelError {
                 let field = x.description.hasPrefix("DLP") ? "dlp_mgycm" : x.description.hasPrefix("CTDIvol") ? (e.source == .diagnostic ? "ctdivol_mgy" : "dose_per_session_mgy")
