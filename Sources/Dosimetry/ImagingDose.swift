@@ -36,9 +36,9 @@ public struct ImagingExam: Sendable {
     /// Calendar year of the exam (decimal): the CTDIvol plausibility bound allows older practice's
     /// higher doses; nil = unknown (the most permissive era).
     public var year: Double?
-    /// A radiotherapy planning CT: acquired at higher doses than diagnostic CT (AAPM TG-180, Ding et
-    /// al. 2018: 10-30 mGy), so only the absolute CTDIvol bounds apply, not the paediatric
-    /// diagnostic reference by age.
+    /// A radiotherapy planning CT: acquired at higher doses than diagnostic CT (10-30 mGy, as the
+    /// synthetic RT registry cites from AAPM TG-180, Ding et al. 2018), so only the absolute CTDIvol
+    /// bounds apply, not the paediatric diagnostic reference by age.
     public var radiotherapyPlanning = false
 
     public init(modality: ImagingModality, region: String, ageYears: Double, sex: Sex, ctdivol: Double? = nil, dlp: Double? = nil,
