@@ -139,5 +139,6 @@ extension StylisedPhantom {
                 }
             }
         }
+        placePelvicSkeleton(acetabulumY: l.vertebralBodyFront)
     }
 }
