@@ -72,7 +72,9 @@ enum AdultTemplate {
             // Thoracic skeleton: sternum, vertebral bodies and arches, and the rib cage are placed per
             // age from the chest wall and vertebral anatomy (`ThoracicSkeleton`); these solids are the
             // adult proportions they start from.
-            r(ThoracicSkeleton.sternumName, .bone(BoneGeometry.sternum), .skeleton, .trunk,
+            r(ThoracicSkeleton.sternumCortexName, .bone(BoneGeometry.sternum), .corticalBone, .trunk,
+              .cylinderZ(cx: 0, cy: -8.6, a: 1.5, b: 0.6, zMin: 50.5, zMax: 67.5)),
+            r(ThoracicSkeleton.sternumName, .bone(BoneGeometry.sternum), .spongiosa, .trunk,
               .cylinderZ(cx: 0, cy: -8.6, a: 1.5, b: 0.6, zMin: 50.5, zMax: 67.5)),
             r(ThoracicSkeleton.vertebralBodiesName, .bone(.trunkSpine), .skeleton, .trunk,
               .cylinderZ(cx: 0, cy: 4.4, a: 2, b: 1.4, zMin: 0, zMax: 70)),

@@ -145,4 +145,23 @@ struct ThoracicAnatomyTests {
         #expect(bodies.n > arches.n, "\(age.label): bodies \(bodies.n) voxels, arches \(arches.n)")
         #expect(bodies.y / Double(max(bodies.n, 1)) < arches.y / Double(max(arches.n, 1)))
     }
+    @Test("the sternum is a cortex of cortical bone over spongiosa whose volumes are those of the ICRP 143 reference phantom (CBV; AM + IM + TBV) within 10%",
+          arguments: [ReferenceAge.one, .five, .ten, .fifteen])
+    func sternumVolumeAndCortex(age: ReferenceAge) {
+        for sex in Sex.allCases {
+            let p = StylisedPhantom.reference(age: age, sex: sex)
+            let masses = p.regionMassesByIntegration(pointsPerAxis: 48)
+            var cortex = 0.0, spongiosa = 0.0
+            for (i, r) in p.regions.enumerated() where r.role == Self.sternumRole {
+                if r.tissue == .corticalBone { cortex += masses[i] / p.density(of: r.tissue) }
+                if r.tissue == .spongiosa { spongiosa += masses[i] / p.density(of: r.tissue) }
+            }
+            let icrp = ThoracicSkeleton.sternumVolumes(ageYears: Double(age.rawValue), sex: sex)
+            let (measured, expected) = (cortex + spongiosa, icrp.cortex + icrp.spongiosa)
+            #expect(abs(measured / expected - 1) < 0.10, "\(age.label) \(sex): sternum \(measured) cm³, ICRP 143 \(expected) cm³")
+            // The cortex's share of the bone (its thickness is below the voxel size, so the integral checks it).
+            let share = cortex / max(measured, 1e-9), expectedShare = icrp.cortex / expected
+            #expect(abs(share - expectedShare) < 0.05, "\(age.label) \(sex): cortex \(share) of the sternum, ICRP 143 \(expectedShare)")
+        }
+    }
 }

@@ -14,7 +14,10 @@ import HarmonicCore
 ///   mean inter-ASIS distance; Skeletal Radiol 39 (2010), doi:10.1007/s00256-009-0791-x), which
 ///   lie in the anterior pelvic plane, the vertical frontal plane of the pubic tubercles in
 ///   standing posture (morphometry of the pelvis in standing posture, Japanese specimens:
-///   Kaibogaku Zasshi; see docs/red-marrow.md). Posteriorly the wing ends at the sacro-iliac
+///   Kaibogaku Zasshi; see docs/red-marrow.md), as far as the stylised trunk allows: its
+///   elliptic section curves back laterally, so the wings are kept `subcutaneous` (1 cm, template)
+///   under the skin, which puts the ASIS about 1.3 cm (template) behind the pubis' plane in
+///   the adult template. Posteriorly the wing ends at the sacro-iliac
 ///   joint, `sacroIliac` (an anatomical proportion, not a measured value), beside the sacrum.
 /// - **Acetabulum, ischium and pubis**: the lower ring, z 1-8 cm (1 cm of perineal soft tissue
 ///   below the pubic arch and the ischial tuberosities: proportion), a shell whose lateral outer
@@ -41,7 +44,7 @@ public enum PelvicSkeleton {
     /// Adult dimensions (cm) and their template positions.
     public static let biIliacBreadth = 28.0, interASIS = 22.7, interFemoralHead = 16.0
     static let iliumThickness = 0.7, iliacCrestZ = 22.0, acetabularRoofZ = 8.0
-    static let anteriorPlane = -8.5, sacroIliac = (x: 4.5, y: 6.5)
+    static let anteriorPlane = -8.5, sacroIliac = (x: 4.5, y: 6.5), subcutaneous = 1.0
     static let acetabularWall = 2.0, pubicDepth = 1.5, symphysisTopZ = 4.75, ischiumBehindAcetabulum = 3.0, pelvicFloorZ = 1.0
 
     /// The ilium's outer ellipse (centre y, semi-axes a, b): as wide as the bi-iliac breadth,
@@ -78,6 +81,10 @@ extension StylisedPhantom {
                                                 CutPlane(Vec3(0, -1, 0), -P.anteriorPlane)],      // behind the anterior pelvic plane
                                          excluding: .cylinderZ(cx: 0, cy: w.cy, a: w.a - t, b: w.b - t,
                                                                zMin: P.acetabularRoofZ, zMax: P.iliacCrestZ))
+                // The elliptic trunk curves back laterally (its surface at the ASIS' x lies behind the
+                // pubis' plane): the wings stay `subcutaneous` under the skin there.
+                regions[i].clip = .cylinderZ(cx: 0, cy: 0, a: AdultTemplate.trunkA - P.subcutaneous,
+                                             b: AdultTemplate.trunkB - P.subcutaneous, zMin: -.infinity, zMax: .infinity)
             } else {
                 regions[i].solid = Solid(.cylinderZ(cx: 0, cy: r.cy, a: r.a, b: r.b, zMin: P.pelvicFloorZ, zMax: P.acetabularRoofZ),
                                          cuts: [CutPlane(Vec3(-side, 0, 0), 0),                   // one side of the symphysis
