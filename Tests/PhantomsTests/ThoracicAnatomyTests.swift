@@ -164,4 +164,19 @@ struct ThoracicAnatomyTests {
             #expect(abs(share - expectedShare) < 0.05, "\(age.label) \(sex): cortex \(share) of the sternum, ICRP 143 \(expectedShare)")
         }
     }
+
+    @Test("an individual child's sternum scales with body mass over the reference mass of the age (1.5 × mass, 1.5 × sternum volume within 10%)")
+    func individualSternumScalesWithMass() {
+        let age = 8.0, sex = Sex.male
+        let reference = ICRP89.bodyMass(atAge: age, sex)
+        let height = ICRP89.height(.ten, sex) * 0.95
+        func volume(_ massKg: Double) -> Double {
+            let p = StylisedPhantom.individual(ageYears: age, sex: sex, heightCm: height, massKg: massKg)
+            let masses = p.regionMassesByIntegration(pointsPerAxis: 48)
+            return p.regions.indices.filter { p.regions[$0].role == Self.sternumRole }
+                .reduce(0.0) { $0 + masses[$1] / p.density(of: p.regions[$1].tissue) }
+        }
+        let ratio = volume(1.5 * reference) / volume(reference)
+        #expect(abs(ratio / 1.5 - 1) < 0.10, "sternum volume ratio \(ratio) for a body mass ratio of 1.5")
+    }
 }

@@ -142,8 +142,11 @@ extension StylisedPhantom {
                 // Section (cm of the phantom) from the ICRP 143 volume over the length, 2.5:1.
                 let length = (T.sternumZ.1 - T.sternumZ.0) * dimensions.trunkHeight / AdultTemplate.trunkHeight
                 let v = T.sternumVolumes(ageYears: ageYears, sex: sex)
+                // An individual child's sternum scales with body mass over the reference mass of the age
+                // (as its marrow mass does, `SkeletonComposition.individual`); 1 for reference phantoms.
+                let massScale = massKg / ICRP89.bodyMass(atAge: ageYears, sex)
                 // At least one voxel (height/300) thick, the volume kept by a narrower section (at least round).
-                let volume = v.cortex + v.spongiosa
+                let volume = (v.cortex + v.spongiosa) * massScale
                 let b = max(defaultSpacing, (volume / (.pi * 2.5 * length)).squareRoot())
                 let a = max(b, volume / (.pi * b * length))
                 // Cortex thickness t: (a - t)(b - t) = (spongiosa share) · a · b.
