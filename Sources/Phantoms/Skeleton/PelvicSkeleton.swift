@@ -9,16 +9,17 @@ import HarmonicCore
 /// - **Ilium (wing)**: a 0.7 cm plate (MIRD-5's pelvic shell thickness) on an elliptic cylinder
 ///   from the acetabular roof (template z 8 cm) to the iliac crest (z 22 cm, MIRD-5's top of the
 ///   pelvis). Its outer ellipse is as wide as the bi-iliac (intercristal) breadth, 28 cm in adults
-///   (Heinz et al., Asia Pac J Clin Nutr 14 (2005); Ruff et al., J Hum Evol 48 (2005) 381), and
-///   passes through the anterior superior iliac spines (ASIS), 22.7 cm apart (CT of 200 adults,
-///   mean inter-ASIS distance; Skeletal Radiol 39 (2010), doi:10.1007/s00256-009-0791-x), which
-///   lie in the anterior pelvic plane, the vertical frontal plane of the pubic tubercles in
-///   standing posture (morphometry of the pelvis in standing posture, Japanese specimens:
-///   Kaibogaku Zasshi; see docs/red-marrow.md), as far as the stylised trunk allows: its
+///   (average adult woman; Heinz et al., Asia Pac J Clin Nutr 14 (2005), as cited for bi-iliac
+///   width; Ruff et al., J Hum Evol 48 (2005) 381), and passes through the anterior superior
+///   iliac spines (ASIS), 22.7 cm apart (CT of 200 adults, mean inter-ASIS distance; "Variability
+///   in the range of inter-anterior superior iliac spine distance and its correlation with femoral
+///   head centre", Skeletal Radiol, doi:10.1007/s00256-009-0791-x), which lie in the anterior pelvic plane, the vertical frontal plane of the pubic tubercles in
+///   standing posture ("Morpho-metrical features of the pelvis in standing posture", 16 Japanese
+///   male specimens, Kaibogaku Zasshi, ISSN 0022-7722), as far as the stylised trunk allows: its
 ///   elliptic section curves back laterally, so the wings are kept `subcutaneous` (1 cm, template)
 ///   under the skin, which puts the ASIS about 1.3 cm (template) behind the pubis' plane in
-///   the adult template. Posteriorly the wing ends at the sacro-iliac
-///   joint, `sacroIliac` (an anatomical proportion, not a measured value), beside the sacrum.
+///   the adult template. Posteriorly the wing ends at the sacro-iliac joint, `sacroIliac` (an
+///   anatomical proportion, not a measured value), beside the sacrum.
 /// - **Acetabulum, ischium and pubis**: the lower ring, z 1-8 cm (1 cm of perineal soft tissue
 ///   below the pubic arch and the ischial tuberosities: proportion), a shell whose lateral outer
 ///   surface lies at the femoral-head centre, 8.0 cm from the midline (the same CT study: mean

@@ -98,10 +98,10 @@ public enum ThoracicSkeleton {
 
     /// Adult-template proportions (cm): MIRD-5 rib shell 0.6 cm thick, 16.4 cm inner lateral
     /// semi-axis; vertebral body 2.8 cm deep, 4 cm wide; the MIRD-5 spine's posterior surface
-    /// (y = 8 cm) as the end of the arches; sternum 3 x 1.2 cm, z 50.5-67.5 cm.
+    /// (y = 8 cm) as the end of the arches; sternum z 50.5-67.5 cm (its section: `sternumVolumes`).
     static let ribShell = 0.6, ribInnerA = 16.4
     static let vertebralBodyDepth = 2.8, vertebralBodyHalfWidth = 2.0, spinePosterior = 8.0, archHalfWidth = 1.1
-    static let sternumHalfWidth = 1.5, sternumThickness = 1.2, sternumZ = (50.5, 67.5)
+    static let sternumZ = (50.5, 67.5)
 
     /// Where the thoracic skeleton lies for a trunk depth (template-frame y, cm).
     struct Layout: Equatable {
