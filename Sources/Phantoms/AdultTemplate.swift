@@ -7,14 +7,15 @@ import HarmonicCore
 ///
 /// Sources: organ positions and shapes follow Snyder, Ford, Warner & Watson, MIRD Pamphlet 5
 /// revised (1978) and the Cristy & Eckerman (ORNL/TM-8381, 1987) adult: lungs, liver, stomach,
-/// spleen, kidneys, bladder, spine, ribs, pelvis, arm and leg bones, testes and breasts are the
+/// spleen, kidneys, bladder, spine, ribs, arm and leg bones, testes and breasts are the
 /// MIRD equations (rounded); the heart (MIRD's rotated ellipsoids, Coffey 1981) is an
 /// axis-aligned ellipsoid at the same centre; thyroid (MIRD half-torus) is two ellipsoidal lobes;
 /// clavicles (MIRD torus sections) and scapulae are thin ellipsoids; colon segments (ascending,
 /// transverse, descending, rectosigmoid) are elliptic cylinders; oesophagus, thymus, salivary
 /// glands, eye lenses, oral mucosa and extrathoracic airways follow the ORNL additions
-/// (approximate positions). Sizes are then fitted per age to ICRP 89 masses, so the adult
-/// sizes here only set the shapes' proportions. Precedence: earlier regions win overlaps.
+/// (approximate positions); the os coxae are built from pelvic anatomy (`PelvicSkeleton`).
+/// Sizes are then fitted per age to ICRP 89 masses, so the adult sizes here only set the
+/// shapes' proportions. Precedence: earlier regions win overlaps.
 enum AdultTemplate {
     static let trunkA = 20.0, trunkB = 10.0, trunkHeight = 70.0
     static let neckRadius = 5.4, neckHeight = 5.0
@@ -71,7 +72,9 @@ enum AdultTemplate {
             // Thoracic skeleton: sternum, vertebral bodies and arches, and the rib cage are placed per
             // age from the chest wall and vertebral anatomy (`ThoracicSkeleton`); these solids are the
             // adult proportions they start from.
-            r(ThoracicSkeleton.sternumName, .bone(BoneGeometry.sternum), .skeleton, .trunk,
+            r(ThoracicSkeleton.sternumCortexName, .bone(BoneGeometry.sternum), .corticalBone, .trunk,
+              .cylinderZ(cx: 0, cy: -8.6, a: 1.5, b: 0.6, zMin: 50.5, zMax: 67.5)),
+            r(ThoracicSkeleton.sternumName, .bone(BoneGeometry.sternum), .spongiosa, .trunk,
               .cylinderZ(cx: 0, cy: -8.6, a: 1.5, b: 0.6, zMin: 50.5, zMax: 67.5)),
             r(ThoracicSkeleton.vertebralBodiesName, .bone(.trunkSpine), .skeleton, .trunk,
               .cylinderZ(cx: 0, cy: 4.4, a: 2, b: 1.4, zMin: 0, zMax: 70)),
@@ -104,8 +107,12 @@ enum AdultTemplate {
             r("rectosigmoid colon", .organ(.colon), .softTissue, .trunk, .cylinderZ(cx: 0, cy: 1.5, a: 1.5, b: 1.3, zMin: 0, zMax: 9)),
             r("small intestine", .organ(.smallIntestine), .softTissue, .trunk, .cylinderZ(cx: 0, cy: -1.5, a: 10, b: 5, zMin: 14, zMax: 27)),
             r("urinary bladder", .organ(.bladder), .softTissue, .trunk, e((0, -4.5, 8), (4.96, 3.46, 3.46))),
-            r("pelvis", .bone(.pelvis), .skeleton, .trunk, .cylinderZ(cx: 0, cy: -3, a: 12, b: 12, zMin: 0, zMax: 22),
-              cuts: [CutPlane(Vec3(0, -1, 0), 3)], excluding: .cylinderZ(cx: 0, cy: -3, a: 11.3, b: 11.3, zMin: 0, zMax: 22)),
+            // Os coxae: iliac wings and the acetabulum-ischium-pubis ring, placed from pelvic anatomy
+            // (`PelvicSkeleton`; these placeholders are replaced for every phantom).
+            r(PelvicSkeleton.iliumNames.0, .bone(.pelvis), .skeleton, .trunk, .cylinderZ(cx: 0, cy: 0, a: 14, b: 10, zMin: 8, zMax: 22)),
+            r(PelvicSkeleton.iliumNames.1, .bone(.pelvis), .skeleton, .trunk, .cylinderZ(cx: 0, cy: 0, a: 14, b: 10, zMin: 8, zMax: 22)),
+            r(PelvicSkeleton.lowerNames.0, .bone(.pelvis), .skeleton, .trunk, .cylinderZ(cx: 0, cy: 0, a: 8, b: 10, zMin: 0, zMax: 8)),
+            r(PelvicSkeleton.lowerNames.1, .bone(.pelvis), .skeleton, .trunk, .cylinderZ(cx: 0, cy: 0, a: 8, b: 10, zMin: 0, zMax: 8)),
             r("leg bone L", .bone(.leg), .skeleton, .legs, .cylinderZ(cx: 10, cy: 0, a: 1.6, b: 1.6, zMin: -78, zMax: -2)),
             r("leg bone R", .bone(.leg), .skeleton, .legs, .cylinderZ(cx: -10, cy: 0, a: 1.6, b: 1.6, zMin: -78, zMax: -2)),
         ]

@@ -5,6 +5,9 @@ public enum Tissue: Int, CaseIterable, Sendable {
     case softTissue = 0, lung, skeleton, breast
     /// Validation materials (slab transmission tests), not used by the phantoms.
     case water, aluminium
+    /// Cortical bone and spongiosa of the bones modelled as a cortex over spongiosa (the sternum):
+    /// ICRU Report 44 cortical bone (1.92 g/cm³) and spongiosa (1.18 g/cm³).
+    case corticalBone, spongiosa
 
     /// Densities (g/cm³) of Cristy & Eckerman (ORNL/TM-8381, 1987), section 2: soft tissue
     /// 1.04, lung 0.296; breast 1.02 (ICRP 89 Table 13.6 glandular/adipose mix). The skeleton
@@ -17,6 +20,8 @@ public enum Tissue: Int, CaseIterable, Sendable {
         case .breast: 1.02
         case .water: 1.0
         case .aluminium: 2.699   // NIST
+        case .corticalBone: 1.92  // ICRU 44
+        case .spongiosa: 1.18     // ICRU 44
         }
     }
 }

@@ -108,11 +108,12 @@ public struct Solid: Sendable {
 extension Solid {
     /// Membership in a z-banded elliptic-cylinder shell (`cylinderZ` excluding an inner
     /// `cylinderZ`) whose inner surface stays and whose radial thickness and band width are
-    /// multiplied by `s` (band width at most 90% of the pitch).
+    /// multiplied by `s` (band width at most 90% of the pitch); cut planes apply unscaled.
     func containsShell(_ p: Vec3, thicknessScale s: Double) -> Bool {
         guard case let .cylinderZ(cx, cy, a, b, zMin, zMax) = quadric,
               case let .cylinderZ(_, _, ai, bi, _, _)? = excluding else { return contains(p) }
         guard p.z >= zMin && p.z <= zMax else { return false }
+        for c in cuts where c.normal.dot(p) > c.offset { return false }
         let ao = ai + s * (a - ai), bo = bi + s * (b - bi)
         let u = (p.x - cx) / ao, v = (p.y - cy) / bo
         guard u * u + v * v <= 1 else { return false }

@@ -29,6 +29,8 @@ public struct PhantomRegion: Sendable {
             return solid.contains(c + (1 / sizeFactor) * (q - c))
         case .shellOutward:
             return solid.containsShell(q, thicknessScale: sizeFactor)
+        case .fixed:
+            return solid.contains(q)
         }
     }
 
@@ -42,6 +44,8 @@ public struct PhantomRegion: Sendable {
             lo = c + sizeFactor * (l - c); hi = c + sizeFactor * (h - c)
         case .shellOutward:
             (lo, hi) = solid.shellBounds(thicknessScale: sizeFactor)
+        case .fixed:
+            (lo, hi) = solid.quadric.bounds
         }
         let a = dims.fromTemplate(lo, frame)
         let b = dims.fromTemplate(hi, frame)
@@ -58,6 +62,8 @@ enum SizeScaling: Sendable, Equatable {
     /// A shell whose inner surface stays and whose thickness (and z-band width) scale
     /// (the rib cage: the outline follows the chest wall, the bone mass the fit).
     case shellOutward
+    /// Not scaled: a bone sized from its own reference mass (the sternum, `ThoracicSkeleton`).
+    case fixed
 }
 
 /// A stylised (MIRD / Cristy-Eckerman type) phantom of one reference age and sex, derived from

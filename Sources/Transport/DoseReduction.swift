@@ -25,7 +25,9 @@ extension TransportSimulation {
             let label = i + 1
             switch r.role {
             case let .organ(o): organLabels[o, default: []].append(label)
-            case .bone(let s): siteTallies[s.rawValue].append((p.labelBone[label], Double(r.voxelCount) * voxels.voxelVolume))
+            case .bone(let s):
+                // A cortex (cortical bone) shields its spongiosa; only the spongiosa scores the site's fluence.
+                if r.tissue != .corticalBone { siteTallies[s.rawValue].append((p.labelBone[label], Double(r.voxelCount) * voxels.voxelVolume)) }
             case .residualTrunk: residualTrunk.append(label); residualAll.append(label)
             case .residualOther: residualAll.append(label)
             case .skin: organLabels[.skin, default: []].append(label)

@@ -69,7 +69,8 @@ public enum TransportSimulation {
         let labelMaterial = [0] + voxels.regions.map { $0.tissue.rawValue + 1 }
         var labelBone = [-1], boneCount = 0
         for r in voxels.regions {
-            if case .bone = r.role { labelBone.append(boneCount); boneCount += 1 } else { labelBone.append(-1) }
+            // Bone regions score their site's spongiosa fluence; a cortex (cortical bone) does not.
+            if case .bone = r.role, r.tissue != .corticalBone { labelBone.append(boneCount); boneCount += 1 } else { labelBone.append(-1) }
         }
         let air = EnergyTable { physics.muEnOverRho(.air, keV: $0) }
         let source: BeamSource

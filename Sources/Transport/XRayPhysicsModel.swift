@@ -23,6 +23,8 @@ public struct XRayPhysicsModel: PhysicsModel {
             case .breast: .breast
             case .water: .water
             case .aluminium: .aluminium
+            case .corticalBone: .corticalBone
+            case .spongiosa: .spongiosa
             }
         }
         crossSections = materials.map { PhotonCrossSections(material: $0) }

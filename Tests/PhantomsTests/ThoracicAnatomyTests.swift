@@ -145,4 +145,38 @@ struct ThoracicAnatomyTests {
         #expect(bodies.n > arches.n, "\(age.label): bodies \(bodies.n) voxels, arches \(arches.n)")
         #expect(bodies.y / Double(max(bodies.n, 1)) < arches.y / Double(max(arches.n, 1)))
     }
+    @Test("the sternum is a cortex of cortical bone over spongiosa whose volumes are those of the ICRP 143 reference phantom (CBV; AM + IM + TBV) within 10%",
+          arguments: [ReferenceAge.one, .five, .ten, .fifteen])
+    func sternumVolumeAndCortex(age: ReferenceAge) {
+        for sex in Sex.allCases {
+            let p = StylisedPhantom.reference(age: age, sex: sex)
+            let masses = p.regionMassesByIntegration(pointsPerAxis: 48)
+            var cortex = 0.0, spongiosa = 0.0
+            for (i, r) in p.regions.enumerated() where r.role == Self.sternumRole {
+                if r.tissue == .corticalBone { cortex += masses[i] / p.density(of: r.tissue) }
+                if r.tissue == .spongiosa { spongiosa += masses[i] / p.density(of: r.tissue) }
+            }
+            let icrp = ThoracicSkeleton.sternumVolumes(ageYears: Double(age.rawValue), sex: sex)
+            let (measured, expected) = (cortex + spongiosa, icrp.cortex + icrp.spongiosa)
+            #expect(abs(measured / expected - 1) < 0.10, "\(age.label) \(sex): sternum \(measured) cm³, ICRP 143 \(expected) cm³")
+            // The cortex's share of the bone (its thickness is below the voxel size, so the integral checks it).
+            let share = cortex / max(measured, 1e-9), expectedShare = icrp.cortex / expected
+            #expect(abs(share - expectedShare) < 0.05, "\(age.label) \(sex): cortex \(share) of the sternum, ICRP 143 \(expectedShare)")
+        }
+    }
+
+    @Test("an individual child's sternum scales with body mass over the reference mass of the age (1.5 × mass, 1.5 × sternum volume within 10%)")
+    func individualSternumScalesWithMass() {
+        let age = 8.0, sex = Sex.male
+        let reference = ICRP89.bodyMass(atAge: age, sex)
+        let height = ICRP89.height(.ten, sex) * 0.95
+        func volume(_ massKg: Double) -> Double {
+            let p = StylisedPhantom.individual(ageYears: age, sex: sex, heightCm: height, massKg: massKg)
+            let masses = p.regionMassesByIntegration(pointsPerAxis: 48)
+            return p.regions.indices.filter { p.regions[$0].role == Self.sternumRole }
+                .reduce(0.0) { $0 + masses[$1] / p.density(of: p.regions[$1].tissue) }
+        }
+        let ratio = volume(1.5 * reference) / volume(reference)
+        #expect(abs(ratio / 1.5 - 1) < 0.10, "sternum volume ratio \(ratio) for a body mass ratio of 1.5")
+    }
 }

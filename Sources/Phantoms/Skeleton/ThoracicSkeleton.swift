@@ -16,11 +16,16 @@ import HarmonicCore
 ///   band width follow the fitted bone size factor (the outline does not), so the rib cage lies
 ///   inside the trunk at every age.
 /// - Lungs, heart, thymus and oesophagus are kept inside the pleura (the thoracic cavity).
-/// - Sternum: a solid of its own on the anterior midline, its posterior surface on the pleura,
-///   17 cm long in the adult (z 50.5-67.5 cm of the template: the manubrium at the top of the rib
-///   cage to the xiphisternal joint), 3 cm wide and 1.2 cm thick, scaled with the trunk and the
-///   fitted bone size factor (adult sternal length about 17 cm: Gray's Anatomy; width and
-///   thickness are approximate anatomical proportions, not measured values found in a source).
+/// - Sternum: a bone of its own on the anterior midline, its posterior surface on the pleura,
+///   17 cm long in the adult template (z 50.5-67.5 cm: the manubrium at the top of the rib cage
+///   to the xiphisternal joint; adult sternal length about 17 cm: Gray's Anatomy), scaled with the
+///   trunk height; an elliptic section 2.5 times as wide as thick (an anatomical proportion)
+///   whose area makes the bone's volume that of the ICRP 143 reference phantom of the age
+///   (`sternumVolumes`), and a cortex of ICRU 44 cortical bone over ICRU 44 spongiosa whose
+///   thickness makes the cortex's share of the volume that of ICRP 143 ("cancellous tissue,
+///   covered by a thin layer of compact bone": Gray's Anatomy). The ossified newborn sternum is
+///   a few millimetres thick (the rest is cartilage, soft tissue here); the section is kept at
+///   least one voxel (height/300) thick, narrower so that the volume stays (at least round).
 /// - Vertebral bodies: anterior surface at the depth where the sternum-to-vertebra distance is
 ///   the fraction `sternovertebralFraction` of the thorax's internal antero-posterior depth (CT of
 ///   75 normal children, Wan et al.: see `sternovertebralFraction`); 2.8 cm deep and 4 cm wide in the adult template,
@@ -28,7 +33,7 @@ import HarmonicCore
 ///   2 cm under the posterior skin of the template), so the marrow sits in the bodies, not in a
 ///   cylinder around the spinal canal.
 public enum ThoracicSkeleton {
-    static let ribsName = "ribs", sternumName = "sternum"
+    static let ribsName = "ribs", sternumName = "sternum", sternumCortexName = "sternum cortex"
     static let vertebralBodiesName = "vertebral bodies", vertebralArchesName = "vertebral arches"
     /// Organs of the thoracic cavity, kept inside the pleura.
     static let thoracicOrgans: Set<Organ> = [.lungs, .heart, .thymus, .oesophagus]
@@ -72,12 +77,31 @@ public enum ThoracicSkeleton {
         return points[points.count - 1].f
     }
 
+    /// Cortical and spongiosa volumes (cm³) of the sternum of the ICRP Publication 143 reference
+    /// phantom of the age and sex (skeleton tables, masses exclusive of miscellaneous skeletal
+    /// tissue): cortex CBV / 1.92; spongiosa AM / 1.03 + IM / 0.98 + TBV / 1.92 (ICRU 44 densities
+    /// of cortical bone, red and yellow marrow). Linear in age between 0, 1, 5, 10 and 15 y; the
+    /// 15-y values above 15 y (ICRP 89 gives no adult sternum by tissue).
+    public static func sternumVolumes(ageYears: Double, sex: Sex) -> (cortex: Double, spongiosa: Double) {
+        let ages: [Double] = [0, 1, 5, 10, 15], labels = ["00", "01", "05", "10", "15"]
+        func at(_ k: Int) -> (Double, Double) {
+            let t = ICRP143SkeletonData.sites[labels[k] + (sex == .female ? "F" : "M")]![SkeletalSite.sternum.rawValue]
+            return (t.corticalBone / 1.92, t.activeMarrow / 1.03 + t.inactiveMarrow / 0.98 + t.trabecularBone / 1.92)
+        }
+        let a = min(max(ageYears, 0), 15)
+        var k = 0
+        while k < ages.count - 2 && a > ages[k + 1] { k += 1 }
+        let w = (a - ages[k]) / (ages[k + 1] - ages[k])
+        let (lo, hi) = (at(k), at(k + 1))
+        return ((1 - w) * lo.0 + w * hi.0, (1 - w) * lo.1 + w * hi.1)
+    }
+
     /// Adult-template proportions (cm): MIRD-5 rib shell 0.6 cm thick, 16.4 cm inner lateral
     /// semi-axis; vertebral body 2.8 cm deep, 4 cm wide; the MIRD-5 spine's posterior surface
-    /// (y = 8 cm) as the end of the arches; sternum 3 x 1.2 cm, z 50.5-67.5 cm.
+    /// (y = 8 cm) as the end of the arches; sternum z 50.5-67.5 cm (its section: `sternumVolumes`).
     static let ribShell = 0.6, ribInnerA = 16.4
     static let vertebralBodyDepth = 2.8, vertebralBodyHalfWidth = 2.0, spinePosterior = 8.0, archHalfWidth = 1.1
-    static let sternumHalfWidth = 1.5, sternumThickness = 1.2, sternumZ = (50.5, 67.5)
+    static let sternumZ = (50.5, 67.5)
 
     /// Where the thoracic skeleton lies for a trunk depth (template-frame y, cm).
     struct Layout: Equatable {
@@ -114,12 +138,26 @@ extension StylisedPhantom {
                                          excluding: .cylinderZ(cx: 0, cy: 0, a: T.ribInnerA, b: l.pleuraB, zMin: z0, zMax: z1),
                                          zBands: (start: z0, pitch: 2.7, width: 1.4))
                 regions[i].scaling = .shellOutward
-            case T.sternumName:
-                let h = T.sternumThickness / 2
-                regions[i].solid = Solid(.cylinderZ(cx: 0, cy: -l.pleuraB - h, a: T.sternumHalfWidth, b: h,
-                                                    zMin: T.sternumZ.0, zMax: T.sternumZ.1))
-                // Grows forwards, sideways and along z from its posterior surface on the pleura.
-                regions[i].scaling = .aboutPoint(Vec3(0, -l.pleuraB, (T.sternumZ.0 + T.sternumZ.1) / 2))
+            case T.sternumName, T.sternumCortexName:
+                // Section (cm of the phantom) from the ICRP 143 volume over the length, 2.5:1.
+                let length = (T.sternumZ.1 - T.sternumZ.0) * dimensions.trunkHeight / AdultTemplate.trunkHeight
+                let v = T.sternumVolumes(ageYears: ageYears, sex: sex)
+                // An individual child's sternum scales with body mass over the reference mass of the age
+                // (as its marrow mass does, `SkeletonComposition.individual`); 1 for reference phantoms.
+                let massScale = massKg / ICRP89.bodyMass(atAge: ageYears, sex)
+                // At least one voxel (height/300) thick, the volume kept by a narrower section (at least round).
+                let volume = (v.cortex + v.spongiosa) * massScale
+                let b = max(defaultSpacing, (volume / (.pi * 2.5 * length)).squareRoot())
+                let a = max(b, volume / (.pi * b * length))
+                // Cortex thickness t: (a - t)(b - t) = (spongiosa share) · a · b.
+                let f = v.spongiosa / (v.cortex + v.spongiosa)
+                let t = ((a + b) - ((a + b) * (a + b) - 4 * a * b * (1 - f)).squareRoot()) / 2
+                let (sx, sy) = (AdultTemplate.trunkA / dimensions.trunkA, AdultTemplate.trunkB / dimensions.trunkB)
+                let outer = Quadric.cylinderZ(cx: 0, cy: -l.pleuraB - b * sy, a: a * sx, b: b * sy, zMin: T.sternumZ.0, zMax: T.sternumZ.1)
+                let inner = Quadric.cylinderZ(cx: 0, cy: -l.pleuraB - b * sy, a: (a - t) * sx, b: (b - t) * sy,
+                                              zMin: T.sternumZ.0, zMax: T.sternumZ.1)
+                regions[i].solid = r.name == T.sternumName ? Solid(inner) : Solid(outer, excluding: inner)
+                regions[i].scaling = .fixed
             case T.vertebralBodiesName:
                 regions[i].solid = Solid(.cylinderZ(cx: 0, cy: (l.vertebralBodyFront + l.vertebralBodyBack) / 2,
                                                     a: T.vertebralBodyHalfWidth, b: T.vertebralBodyDepth / 2,
@@ -139,5 +177,6 @@ extension StylisedPhantom {
                 }
             }
         }
+        placePelvicSkeleton(acetabulumY: l.vertebralBodyFront)
     }
 }
