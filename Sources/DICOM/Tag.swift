@@ -61,13 +61,13 @@ public struct VR: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
-    static let AE = VR("AE")!, AS = VR("AS")!, AT = VR("AT")!, CS = VR("CS")!, DA = VR("DA")!
-    static let DS = VR("DS")!, DT = VR("DT")!, FD = VR("FD")!, FL = VR("FL")!, IS = VR("IS")!
-    static let LO = VR("LO")!, LT = VR("LT")!, OB = VR("OB")!, OD = VR("OD")!, OF = VR("OF")!
-    static let OL = VR("OL")!, OV = VR("OV")!, OW = VR("OW")!, PN = VR("PN")!, SH = VR("SH")!
-    static let SL = VR("SL")!, SQ = VR("SQ")!, SS = VR("SS")!, ST = VR("ST")!, SV = VR("SV")!
-    static let TM = VR("TM")!, UC = VR("UC")!, UI = VR("UI")!, UL = VR("UL")!, UN = VR("UN")!
-    static let UR = VR("UR")!, US = VR("US")!, UT = VR("UT")!, UV = VR("UV")!
+    public static let AE = VR("AE")!, AS = VR("AS")!, AT = VR("AT")!, CS = VR("CS")!, DA = VR("DA")!
+    public static let DS = VR("DS")!, DT = VR("DT")!, FD = VR("FD")!, FL = VR("FL")!, IS = VR("IS")!
+    public static let LO = VR("LO")!, LT = VR("LT")!, OB = VR("OB")!, OD = VR("OD")!, OF = VR("OF")!
+    public static let OL = VR("OL")!, OV = VR("OV")!, OW = VR("OW")!, PN = VR("PN")!, SH = VR("SH")!
+    public static let SL = VR("SL")!, SQ = VR("SQ")!, SS = VR("SS")!, ST = VR("ST")!, SV = VR("SV")!
+    public static let TM = VR("TM")!, UC = VR("UC")!, UI = VR("UI")!, UL = VR("UL")!, UN = VR("UN")!
+    public static let UR = VR("UR")!, US = VR("US")!, UT = VR("UT")!, UV = VR("UV")!
     /// Dictionary placeholders for "US or SS" and "OB or OW", resolved while reading implicit VR.
     static let ambiguousUSSS = VR("xs")!, ambiguousOBOW = VR("ox")!
     static let all: Set<VR> = [AE, AS, AT, CS, DA, DS, DT, FD, FL, IS, LO, LT, OB, OD, OF, OL, OV, OW,

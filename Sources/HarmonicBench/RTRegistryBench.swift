@@ -18,11 +18,15 @@ struct RTRegistryBench: ParsableCommand {
         Prints the time of the first run (everything computed), of a second run (nothing changed: \
         incremental), and, per tier and organ, the median and 2.5-97.5 percentile range of \
         reconstructed/true organ dose over the courses.
+        A share of the courses (--rt-dicom-fraction) gets synthetic DICOM-RT, loaded with ingest-dicom \
+        and reconstructed in the dicom_rt tier (its plans are computed in the timed first run).
         Example: swift run -c release harmonic-bench rt-registry --children 2300 --realisations 1000
         """)
     @Option(help: "Children of the radiotherapy registry (one course each).") var children = 2300
     @Option(help: "Realisations per course and organ.") var realisations = 1000
     @Option(help: "Synthesis seed.") var seed: UInt64 = 14
+    @Option(name: .customLong("rt-dicom-fraction"), help: "Share of courses given synthetic DICOM-RT (ingest-dicom, dicom_rt tier).")
+    var rtDicomFraction = SyntheticRTDICOM.defaultFraction
     @Option(help: "Working folder (extract, store).")
     var workDir = FileManager.default.temporaryDirectory.appendingPathComponent("harmonic-rt-registry-bench").path
 
@@ -35,17 +39,24 @@ struct RTRegistryBench: ParsableCommand {
         var t = Date()
         let summary = try CohortSynthesizer.run(SynthesisConfiguration(seed: seed, cardiacChildren: 0, radiotherapyChildren: children, corruptFraction: 0), to: extract)
         let truthCourses = try SyntheticRTTruth.write(extract: extract, seed: seed)
+        let dicomCourses = try SyntheticRTDICOM.write(extract: extract, seed: seed, fraction: rtDicomFraction)
         let synthSeconds = Date().timeIntervalSince(t); t = Date()
         for folder in summary.siteFolders {
             let country = String(folder.prefix(2))
             let store = try RegistryStore(path: storePath, role: .dataManager(site: country))
             let dir = extract.appendingPathComponent(folder)
             let files = try fm.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".csv") }.sorted().map { dir.appendingPathComponent($0).path }
-            _ = try store.ingest(files: files, site: country, pseudonymiser: try Pseudonymiser(keyBytes: Array(repeating: UInt8(folder.utf8.first!), count: 32)), user: "bench")
+            let key = try Pseudonymiser(keyBytes: Array(repeating: UInt8(folder.utf8.first!), count: 32))
+            _ = try store.ingest(files: files, site: country, pseudonymiser: key, user: "bench")
+            let dicom = dir.appendingPathComponent(SyntheticRTDICOM.folderName)
+            if fm.fileExists(atPath: dicom.path) {
+                _ = try DICOMIngest().run(DICOMIngest.files(in: dicom), store: store, site: country, pseudonymiser: key, user: "bench")
+            }
         }
-        print(String(format: "synth %d RT children + truth of %d courses %.1f s, ingest %.1f s (not timed below)", children, truthCourses, synthSeconds, Date().timeIntervalSince(t)))
+        print(String(format: "synth %d RT children + truth of %d courses + DICOM-RT of %d courses %.1f s, ingest %.1f s (not timed below)",
+                     children, truthCourses, dicomCourses, synthSeconds, Date().timeIntervalSince(t)))
         let store = try RegistryStore(path: storePath, role: .analyst)
-        let settings = RTDoseRun.Settings(realisations: realisations)
+        let settings = RTDoseRun.Settings(realisations: realisations, dicomFolder: dicomCourses > 0 ? extract.path : nil)
         for label in ["first run (all computed)", "second run (incremental, nothing changed)"] {
             let r = try RTDoseRun.run(store: store, storePath: storePath, settings: settings)
             print(String(format: "%@: %d courses (%@), %d realisations: %.2f s", label, r.courses,

@@ -51,6 +51,8 @@ struct RTCommand: ParsableCommand {
             or changed courses are computed (--full recomputes all).
               harmonic rt dose --store harmonic-out/harmonic.sqlite --realisations 1000
               harmonic rt dose --store harmonic-out/harmonic.sqlite --dicom-rt site-files/NO/rt
+              harmonic rt dose --store synth.sqlite --dicom-rt synth-out     (synth's <CC>-radiotherapy/dicom-rt/, \
+            after harmonic ingest-dicom synth-out/DK-radiotherapy/dicom-rt --site DK --key dk.key --store synth.sqlite)
               harmonic rt dose --store harmonic-out/harmonic.sqlite --json     (the run summary)
             """)
         @Option(help: "RT Plan file (beams, fractions, prescription).") var plan: String?

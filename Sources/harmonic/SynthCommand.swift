@@ -24,7 +24,10 @@ struct SynthCommand: ParsableCommand {
         diagnostic_imaging.csv: true technique, and true organ doses in mGy, effective dose in mSv; \
         radiographs without organ doses yet; docs/imaging-dose.md), rt_imaging_organ_doses.csv (true \
         doses of the RT planning CTs) and corrupted_rows.csv (rows \
-        made bad on purpose with --corrupt).
+        made bad on purpose with --corrupt). A sample of the radiotherapy courses (--rt-dicom-fraction, default 2%) \
+        also gets DICOM-RT files, planned on the reference phantom with the course's true fields, in \
+        <site>-radiotherapy/dicom-rt/<course_id>/ (RP.dcm, RD.dcm, RS.dcm): load them with `harmonic ingest-dicom` \
+        and give the folder to `harmonic rt dose --store S --dicom-rt DIR` for the DICOM-RT tier.
         The same seed always gives byte-identical files, whatever the number of cores.
 
         Example:
@@ -47,11 +50,18 @@ struct SynthCommand: ParsableCommand {
     @Option(help: "Share of rows made bad on purpose, e.g. 1% or 0.01 (at most 50%).")
     var corrupt: String = "0"
 
+    @Option(name: .customLong("rt-dicom-fraction"),
+            help: "Share of radiotherapy courses (0-1) given DICOM-RT files (RT Plan, RT Dose, RT Structure Set) in <site>-radiotherapy/dicom-rt/<course_id>/, for harmonic ingest-dicom and rt dose --store --dicom-rt. Default 0.02.")
+    var rtDicomFraction: Double = SyntheticRTDICOM.defaultFraction
+
     @Option(name: .customLong("true-err"), help: "True ERR per Gy overrides, e.g. leukaemia=5,breast=0.5 (outcomes: leukaemia, lymphoma, brain, thyroid, breast, lung).")
     var trueERR: String?
 
     func validate() throws {
         guard children >= 0 else { throw ValidationError("--children must be >= 0, got \(children)") }
+        guard rtDicomFraction >= 0, rtDicomFraction <= 1 else {
+            throw ValidationError("--rt-dicom-fraction must be a share between 0 and 1, got \(rtDicomFraction)")
+        }
         guard Self.parseShare(corrupt) != nil else {
             throw ValidationError("--corrupt must be a share such as 1% or 0.01 between 0 and 0.5, got '\(corrupt)'")
         }
@@ -83,6 +93,8 @@ struct SynthCommand: ParsableCommand {
             try SyntheticRTTruth.write(extract: URL(fileURLWithPath: out), seed: seed)
             note("synth: true organ doses of the radiotherapy planning CTs (truth/\(SyntheticImagingTruth.rtFileName))")
             try SyntheticImagingTruth.writeRT(extract: URL(fileURLWithPath: out), seed: seed)
+            let dicom = try SyntheticRTDICOM.write(extract: URL(fileURLWithPath: out), seed: seed, fraction: rtDicomFraction)
+            note("synth: DICOM-RT (plan, dose grid, structures) of \(dicom) radiotherapy courses (<site>-radiotherapy/\(SyntheticRTDICOM.folderName)/)")
             note("synth: true effects of organ dose on biomarkers and PedsQL scores (truth/\(OutcomeDoseEffects.truthFileName))")
             try OutcomeDoseEffects.apply(extract: URL(fileURLWithPath: out))
         }

@@ -78,7 +78,8 @@ public struct DICOMIngest: Sendable {
     }
 
     static let rtKinds = ["1.2.840.10008.5.1.4.1.1.481.5": "rt_plan", "1.2.840.10008.5.1.4.1.1.481.2": "rt_dose",
-                          "1.2.840.10008.5.1.4.1.1.481.3": "rt_structure_set"]
+                          "1.2.840.10008.5.1.4.1.1.481.3": "rt_structure_set",
+                          "1.2.840.10008.5.1.4.1.1.481.8": "rt_plan"] // RT Ion Plan (proton plans)
     /// X-Ray Radiation Dose SR and Enhanced X-Ray Radiation Dose SR (PS3.4 Annex B).
     static let doseReportClasses: Set<String> = [RadiationDoseReport.sopClassUID, "1.2.840.10008.5.1.4.1.1.88.76"]
 
