@@ -47,17 +47,8 @@ struct ImagingTruthTests {
     func reconstructionAgainstTruth() throws {
         let (dir, summary) = try SynthFixture.make(Self.config, name: "imaging-truth")
         try SyntheticImagingTruth.write(extract: dir)
-        let storeDir = try SharedData.temporaryDirectory("imaging-truth-store")
-        let path = storeDir.appendingPathComponent("store.sqlite").path
-        var pseudonymisers: [String: Pseudonymiser] = [:]
-        for folder in summary.siteFolders {
-            let country = String(folder.prefix(2))
-            let p = try Pseudonymiser(keyBytes: Array(repeating: UInt8(country.utf8.first!), count: 32))
-            pseudonymisers[country] = p
-            let site = try RegistryStore(path: path, role: .dataManager(site: country))
-            let d = dir.appendingPathComponent(folder)
-            let files = try FileManager.default.contentsOfDirectory(atPath: d.path).filter { $0.hasSuffix(".csv") }.map { d.appendingPathComponent($0).path }
-            _ = try site.ingest(files: files, site: country, pseudonymiser: p, user: "test")
+        let (path, pseudonymisers) = try SynthFixture.ingestAll(dir, summary, name: "imaging-truth-store") {
+            try Pseudonymiser(keyBytes: Array(repeating: UInt8($0.utf8.first!), count: 32))
         }
         let store = try RegistryStore(path: path, role: .analyst)
         _ = try ImagingDoseRun.run(store: store, storePath: path, settings: .init(realisations: 16))
@@ -95,17 +86,8 @@ struct ImagingTruthTests {
         let config = SynthesisConfiguration(seed: 29, cardiacChildren: 0, radiotherapyChildren: 120, corruptFraction: 0)
         let (dir, summary) = try SynthFixture.make(config, name: "rt-imaging-truth")
         let dosed = try SyntheticImagingTruth.writeRT(extract: dir, seed: config.seed)
-        let storeDir = try SharedData.temporaryDirectory("rt-imaging-truth-store")
-        let path = storeDir.appendingPathComponent("store.sqlite").path
-        var pseudonymisers: [String: Pseudonymiser] = [:]
-        for folder in summary.siteFolders {
-            let country = String(folder.prefix(2))
-            let p = try Pseudonymiser(keyBytes: Array(repeating: UInt8(country.utf8.last!), count: 32))
-            pseudonymisers[country] = p
-            let site = try RegistryStore(path: path, role: .dataManager(site: country))
-            let d = dir.appendingPathComponent(folder)
-            let files = try FileManager.default.contentsOfDirectory(atPath: d.path).filter { $0.hasSuffix(".csv") }.map { d.appendingPathComponent($0).path }
-            _ = try site.ingest(files: files, site: country, pseudonymiser: p, user: "test")
+        let (path, pseudonymisers) = try SynthFixture.ingestAll(dir, summary, name: "rt-imaging-truth-store") {
+            try Pseudonymiser(keyBytes: Array(repeating: UInt8($0.utf8.last!), count: 32))
         }
         let store = try RegistryStore(path: path, role: .analyst)
         _ = try ImagingDoseRun.run(store: store, storePath: path, settings: .init(realisations: 16))

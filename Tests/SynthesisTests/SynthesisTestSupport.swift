@@ -1,5 +1,6 @@
 import Foundation
 import HarmonicTestSupport
+import Registry
 @testable import Synthesis
 
 /// Small cohorts synthesised once per configuration for the tests.
@@ -8,6 +9,24 @@ enum SynthFixture {
         let dir = try SharedData.temporaryDirectory("synth-\(name)")
         let summary = try CohortSynthesizer.run(config, to: dir)
         return (dir, summary)
+    }
+
+    /// Loads every site folder of a synthesised extract into a fresh SQLite store (each site with
+    /// the key `key(country)`); returns the store's path and each site's pseudonymiser.
+    static func ingestAll(_ dir: URL, _ summary: SynthesisSummary, name: String,
+                          key: (String) throws -> Pseudonymiser) throws -> (path: String, pseudonymisers: [String: Pseudonymiser]) {
+        let path = try SharedData.temporaryDirectory(name).appendingPathComponent("store.sqlite").path
+        var pseudonymisers: [String: Pseudonymiser] = [:]
+        for folder in summary.siteFolders {
+            let country = String(folder.prefix(2))
+            let p = try key(country)
+            pseudonymisers[country] = p
+            let site = try RegistryStore(path: path, role: .dataManager(site: country))
+            let d = dir.appendingPathComponent(folder)
+            let files = try FileManager.default.contentsOfDirectory(atPath: d.path).filter { $0.hasSuffix(".csv") }.map { d.appendingPathComponent($0).path }
+            _ = try site.ingest(files: files, site: country, pseudonymiser: p, user: "test")
+        }
+        return (path, pseudonymisers)
     }
 
     /// All files under `dir` (relative path → bytes).
