@@ -144,7 +144,7 @@ struct SurveillanceRuleTests {
     func itemsCiteSources() {
         let plan = SurveillanceRules.plan(for: child(target: "mantle", prescribed: 36, organs: nil,
                                                      chemo: [.init(agent: "doxorubicin", cumulativeDoseMgPerM2: 300)]))
-        #expect(Set(plan.items.map(\.rule)) == ["breast_cancer", "cardiomyopathy", "thyroid_cancer", "thyroid_function"])
+        #expect(Set(plan.items.map(\.rule)) == ["breast_cancer", "cardiomyopathy", "thyroid_cancer", "thyroid_function", "cerebrovascular", "pulmonary_dysfunction"])
         let more = SurveillanceRules.plan(for: child(target: "craniospinal", prescribed: 36, organs: nil,
                                                      chemo: [.init(agent: "cisplatin", cumulativeDoseMgPerM2: 420), .init(agent: "lomustine", cumulativeDoseMgPerM2: 600)]))
         #expect(Set(more.items.map(\.rule)).isSuperset(of: ["hearing_loss", "premature_ovarian_insufficiency"]))

@@ -31,9 +31,33 @@ public enum FieldExposure {
                  "inguinal", "iliac", "lumbar", "sacral", "spine", "spinal", "craniospinal", "tbi", "total_body"],
     ]
 
+    /// Fields exposing the hypothalamic-pituitary (HP) region, which is not an organ of the shared
+    /// list (no organ dose exists for it): "radiotherapy to a volume exposing the HP region,
+    /// including TBI" of the PanCare HP axis recommendations (IGHG: van Iersel et al., Endocr Rev 43
+    /// (2022) 794) and the PanCare SurPass risk factors 15.1-18.1 (hl7-eu/pcsp): cranial and brain
+    /// fields, craniospinal, head and nasopharynx fields, orbit, skull base, sellar region, TBI.
+    public static let hypothalamicPituitaryFields: Set<String> = [
+        "brain", "cranial", "cranium", "craniospinal", "head", "head_and_neck", "nasopharynx", "orbit", "skull", "posterior_fossa",
+        "sellar", "suprasellar", "pituitary", "hypothalamus", "hypothalamic", "tbi", "total_body",
+    ]
+
+    /// Neck fields (the cervical arteries), for the COG carotid ultrasound recommendation after neck
+    /// radiotherapy and, with the head and brain fields, the PanCare cerebrovascular recommendation
+    /// ("RT to a volume exposing the head, brain or neck, including TBI"; PanCare SurPass risk
+    /// factors 20.1-20.2). Craniospinal fields include the cervical spine.
+    public static let neckFields: Set<String> = [
+        "neck", "head_and_neck", "cervical", "nasopharynx", "supraclavicular", "mantle", "craniospinal", "tbi", "total_body",
+    ]
+
     /// True when a field with this target site exposes `organ` (by the lists above).
     public static func exposes(targetSite: String, _ organ: Organ) -> Bool {
         guard let words = fieldsExposing[organ] else { return false }
+        return matches(targetSite: targetSite, words)
+    }
+
+    /// True when the target site names one of `words` (a whole word, or a multi-word phrase
+    /// joined by `_`; case and separators `_`, `-`, space ignored).
+    public static func matches(targetSite: String, _ words: Set<String>) -> Bool {
         let normalised = targetSite.lowercased().map { $0.isLetter || $0.isNumber ? $0 : "_" }
         let text = String(normalised)
         let tokens = Set(text.split(separator: "_").map(String.init))

@@ -3,7 +3,9 @@ import HarmonicCore
 
 /// One late-effect surveillance a child qualifies for.
 public struct SurveillanceItem: Sendable, Codable, Hashable {
-    /// Stable identifier of the rule (`breast_cancer`, `cardiomyopathy`, `thyroid_cancer`, `thyroid_function`).
+    /// Stable identifier of the rule (`breast_cancer`, `cardiomyopathy`, `thyroid_cancer`, `thyroid_function`,
+    /// `hearing_loss`, `premature_ovarian_insufficiency`, `colorectal_cancer`, `hypothalamic_pituitary`,
+    /// `central_precocious_puberty`, `cerebrovascular`, `carotid_artery_disease`, `pulmonary_dysfunction`).
     public var rule: String
     public var lateEffect: String
     /// The exposure that triggers it, with the dose, e.g. "breast 24.0 Gy (organ dose)".
@@ -65,6 +67,10 @@ public struct SurveillancePlan: Sendable, Codable {
 ///   for amenorrhoea every 5 years; FSH and oestradiol when puberty fails (no signs at 13, primary
 ///   amenorrhoea at 16) or the cycle is disturbed. "Exposing" as for the thyroid: an ovarian mean
 ///   dose ≥ 1 Gy where organ doses exist, else a field that includes the ovaries.
+/// - Colorectal cancer, hypothalamic-pituitary axis problems and central precocious puberty,
+///   cerebrovascular problems and carotid artery disease, pulmonary dysfunction: each in its own file
+///   (`colorectalItem` below, `HypothalamicPituitaryRules.swift`, `CerebrovascularRules.swift`,
+///   `PulmonaryRules.swift`) with its sources.
 public enum SurveillanceRules {
     /// Thyroid mean dose (Gy) from which the thyroid counts as exposed when organ doses are known.
     public static let thyroidExposedGy = 1.0
@@ -197,6 +203,11 @@ public enum SurveillanceRules {
         if let hearing = hearingItem(s, age: age) { items.append(hearing) }
         if s.sex.uppercased() == "F", let poi = ovarianItem(s, age: age) { items.append(poi) }
         if let colorectal = colorectalItem(s, birth: birth, age: age) { items.append(colorectal) }
+        if let hp = hypothalamicPituitaryItem(s, age: age) { items.append(hp) }
+        if let cpp = precociousPubertyItem(s, birth: birth, age: age) { items.append(cpp) }
+        if let cerebrovascular = cerebrovascularItem(s, age: age) { items.append(cerebrovascular) }
+        if let carotid = carotidItem(s, age: age) { items.append(carotid) }
+        if let pulmonary = pulmonaryItem(s, age: age) { items.append(pulmonary) }
         return SurveillancePlan(child: s.child, sex: s.sex, items: items, notes: notes)
     }
 
