@@ -13,13 +13,16 @@ struct FollowUpCommand: ParsableCommand {
         For each late effect the child qualifies for: the exposure that triggers it (with the dose and where the dose \
         came from), the start age and date, the modality and frequency, the strength of the recommendation and the \
         source. Rules: breast cancer (IGHG 2013/2020), cardiomyopathy (IGHG 2023 update, doxorubicin equivalents), \
-        thyroid cancer (IGHG 2018), thyroid function (COG v6.0), hearing loss (IGHG 2019: cisplatin or head RT ≥ 30 Gy) \
-        and premature ovarian insufficiency (IGHG 2016: alkylating agents or RT exposing the ovaries); thresholds in \
-        docs/follow-up.md. From a store, chemotherapy comes from its chemotherapy table (agent, cumulative mg/m²).
+        thyroid cancer (IGHG 2018), thyroid function (COG v6.0), hearing loss (IGHG 2019: cisplatin or head RT ≥ 30 Gy), \
+        premature ovarian insufficiency (IGHG 2016: alkylating agents or RT exposing the ovaries), colorectal cancer \
+        (COG: abdominal, pelvic or spinal RT ≥ 30 Gy), hypothalamic-pituitary axis problems and central precocious \
+        puberty (IGHG 2022 / PanCare: RT exposing the HP region, ≥ 30 Gy referral), cerebrovascular problems (PanCare: RT \
+        to the head, brain or neck), carotid ultrasound (COG: neck RT ≥ 40 Gy) and pulmonary dysfunction (IGHG 2024 / \
+        PanCare: RT exposing the lungs; bleomycin, busulfan, nitrosoureas); thresholds and sources in docs/follow-up.md. From a store, chemotherapy comes from its chemotherapy table (agent, cumulative mg/m²).
 
         Organ mean doses are used where they are known (a treatment summary with organMeanDoseGy; RT organ doses in the \
         store once the RT dose reconstruction writes them); otherwise the prescribed dose of each field that exposes \
-        the organ, and the plan says so. The store holds no chemotherapy yet: from a store, anthracycline rules see none.
+        the organ, and the plan says so.
 
         Examples:
           harmonic followup --treatment child.json            # a treatment summary (docs/follow-up.md)
