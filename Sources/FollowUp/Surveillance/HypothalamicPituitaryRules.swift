@@ -63,7 +63,7 @@ extension SurveillanceRules {
                 ? "refer directly to a (paediatric) endocrinologist or see in a multidisciplinary team"
                 : "before and during puberty: history, physical examination, height velocity against parental height and Tanner stage every 6 months, fT4, TSH and morning cortisol every year; after puberty: history, examination, menstrual cycle (females), fT4, TSH, morning cortisol and IGF-1, morning testosterone and LH (males) or oestradiol, FSH and LH (females) every year (an IGF-1 even at 0 SDS does not rule out growth hormone deficiency)",
             frequency: high
-                ? "from 6 months after radiotherapy, as the endocrinologist schedules"
+                ? "as the endocrinologist schedules"
                 : "every 6 months (growth and puberty) and every year (blood tests) before and during puberty; every year after puberty; for at least 15 years after the radiotherapy",
             startAgeYears: age(start), startDate: start.description,
             sources: ["PanCare follow-up recommendations: hypothalamic-pituitary (HP) axis problems (IGHG: van Iersel L et al., Endocr Rev 43 (2022) 794-823)",
