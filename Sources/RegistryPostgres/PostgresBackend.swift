@@ -272,6 +272,13 @@ final class PostgresSession: SQLSession {
 
     func prepareMerge(_ target: MergeTarget) throws -> any SQLRowMerge { PostgresRowMerge(self, target) }
 
+    func prepareBatch(_ target: BatchTarget) throws -> any SQLBatchWriter { PostgresBatchWriter(self, target) }
+
+    /// The default one-row batch (rows that have no exact JSON form).
+    func prepareBatchRowByRow(_ target: BatchTarget) throws -> any SQLBatchWriter {
+        try RowByRowBatch(self, target)
+    }
+
     func insertReturningID(_ sql: String, _ arguments: [DatabaseValue], idColumn: String) throws -> Int64 {
         let rows = try run(sql + " RETURNING \(SQLDialect.quote(idColumn))", arguments).rows
         guard let cell = rows.first?.first, let id = Int64.fromDatabaseValue(try PostgresBackend.value(cell)) else {
