@@ -78,7 +78,11 @@ public final class JobStore: @unchecked Sendable {
         let job = JobStatus(id: SessionStore.randomToken().prefix(32).description, kind: kind, user: user, site: site, state: .queued,
                             progress: 0, messages: [], createdAt: Self.now(), finishedAt: nil, result: nil)
         lock.withLock { jobs[job.id] = job }
-        try queue.sync { try records.saveJob(Self.record(job)) }
+        do { try queue.sync { try records.saveJob(Self.record(job)) } } catch {
+            // Not stored, so not started: it must not linger as a live job (a dose run would wait for it forever).
+            lock.withLock { jobs[job.id] = nil }
+            throw error
+        }
         return job
     }
 

@@ -121,7 +121,7 @@ enum PageScript {
       if (!r.ok) { report("<p class=error>" + esc(j.error) + "</p>"); return; }
       status(j.state + ": " + (j.messages[j.messages.length - 1] || ""), j.progress);
       if (j.state === "queued" || j.state === "running") { setTimeout(() => followAnalysis(id), 400); return; }
-      if (j.state === "failed") { report("<p class=error id=error>" + esc(j.messages[j.messages.length - 1]) + "</p>"); return; }
+      if (j.state !== "succeeded") { report("<p class=error id=error>" + esc(j.messages[j.messages.length - 1]) + "</p>"); return; }
       const a = (j.result || {}).analysis || {};
       report('<p id=analysis-done>' + esc(a.children) + ' children analysed. <a id="report-link" href="' + esc(a.report) + '">Open the report</a> · <a id="json-link" href="' +
         esc(a.json) + '">JSON</a></p>');
@@ -166,7 +166,7 @@ enum PageScript {
       if (!r.ok) { report("<p class=error>" + esc(j.error) + "</p>"); return; }
       status(j.state + ": " + (j.messages[j.messages.length - 1] || ""), j.progress);
       if (j.state === "queued" || j.state === "running") { setTimeout(() => follow(id), 400); return; }
-      if (j.state === "failed") { report("<p class=error id=error>" + esc(j.messages[j.messages.length - 1]) + "</p>"); return; }
+      if (j.state !== "succeeded") { report("<p class=error id=error>" + esc(j.messages[j.messages.length - 1]) + "</p>"); return; }
       const g = (j.result || {}).ingest || {};
       let html = "<h2>Validation report</h2><p id=summary>" + g.accepted + " rows accepted, " + g.rejected + " quarantined</p>";
       html += "<table><tr><th>file</th><th>table</th><th>status</th><th>inserted</th><th>updated</th><th>unchanged</th><th>rejected</th><th>message</th></tr>";
