@@ -10,6 +10,7 @@ struct HarmonicBench: AsyncParsableCommand {
         subcommands: [
             IngestBench.self,
             StoreIngestBench.self,
+            StoreDoseRunBench.self,
             SynthBench.self,
             DicomBench.self, DicomFuzzBench.self, DicomIngestBench.self,
             PhantomFitBench.self, TransportBench.self, Chang2017Bench.self, CardiacTrendBench.self,

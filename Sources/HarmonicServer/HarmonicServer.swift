@@ -16,7 +16,7 @@ public struct HarmonicServer: Sendable {
     public let limiter: LoginLimiter
     /// Largest JSON body accepted (sign-in): 16 KiB.
     public static let maxJSONBody = 16 * 1024
-    /// Background jobs (uploads' ingests), by id and owner.
+    /// Background jobs (ingests, dose runs, analyses, RT plans), by id and owner, kept in the store.
     public let jobs: JobStore
     /// The sites' pseudonymisation keys (`harmonic serve --site-keys DIR`).
     public let siteKeys: SiteKeys
@@ -29,12 +29,10 @@ public struct HarmonicServer: Sendable {
     /// The path dose runs name their realisation file after (`DoseRun.realisationPath`): the SQLite
     /// store's path, or `--dose-files` on PostgreSQL; nil refuses dose runs (409).
     public let doseFilesPath: String?
-    /// Finished analyses (`POST /api/analyses`), by job id.
-    public let analyses = AnalysisResults()
 
     public init(store: RegistryStore, sessions: SessionStore = SessionStore(), limiter: LoginLimiter = LoginLimiter(),
                 siteKeys: SiteKeys = .none, uploadDirectory: URL? = nil, maxUploadBytes: Int64 = 2 << 30,
-                zipLimits: ZipArchive.Limits = ZipArchive.Limits(), jobs: JobStore = JobStore(), doseFilesPath: String? = nil) throws {
+                zipLimits: ZipArchive.Limits = ZipArchive.Limits(), doseFilesPath: String? = nil) throws {
         self.store = try store.opened(as: .admin)
         self.sessions = sessions
         self.limiter = limiter
@@ -42,7 +40,8 @@ public struct HarmonicServer: Sendable {
         self.uploadDirectory = uploadDirectory ?? FileManager.default.temporaryDirectory.appendingPathComponent("harmonic-uploads-\(UUID().uuidString)")
         self.maxUploadBytes = maxUploadBytes
         self.zipLimits = zipLimits
-        self.jobs = jobs
+        // Jobs the previous server on this store left running are marked interrupted here.
+        self.jobs = try JobStore(store: self.store)
         self.doseFilesPath = doseFilesPath
     }
 
@@ -66,6 +65,7 @@ public struct HarmonicServer: Sendable {
         DRLRoute(server: self).register(router)
         PlanDoseRoute(server: self).register(router)
         PlanDosePage(server: self).register(router)
+        DoseRunPage(server: self).register(router)
         PageRoutes(server: self).register(router)
         router.get("/openapi.yaml") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],

@@ -22,8 +22,10 @@ public final class PostgresBackend: SQLBackend, @unchecked Sendable {
     let logger: Logger
     public let schema: String
     public let url: PostgresURL
-    /// Most connections open at once.
+    /// Most connections open at once (`harmonic serve --pg-pool-size`, 4 by default).
     public let connections: Int
+    /// Largest pool accepted (PostgreSQL's default `max_connections` is 100, shared with other clients).
+    public static let maxConnections = 64
     let configuration: PostgresConnection.Configuration
     /// Guards `idle`, `opened` and `leases`; signalled when a connection comes back.
     private let pool = NSCondition()
@@ -48,7 +50,9 @@ public final class PostgresBackend: SQLBackend, @unchecked Sendable {
         guard schema.range(of: "^[a-z_][a-z0-9_]{0,62}$", options: .regularExpression) != nil else {
             throw PostgresStoreError("schema '\(schema)': expected 1-63 lower-case letters, digits or _, starting with a letter or _")
         }
-        guard connections >= 1 else { throw PostgresStoreError("PostgreSQL connections: expected at least 1, got \(connections)") }
+        guard (1...PostgresBackend.maxConnections).contains(connections) else {
+            throw PostgresStoreError("PostgreSQL connections: expected 1-\(PostgresBackend.maxConnections), got \(connections)")
+        }
         self.url = url; self.schema = schema; self.connections = connections
         var logger = Logger(label: "harmonic.postgres")
         logger.logLevel = .critical
@@ -268,6 +272,13 @@ final class PostgresSession: SQLSession {
 
     func prepareMerge(_ target: MergeTarget) throws -> any SQLRowMerge { PostgresRowMerge(self, target) }
 
+    func prepareBatch(_ target: BatchTarget) throws -> any SQLBatchWriter { PostgresBatchWriter(self, target) }
+
+    /// The default one-row batch (rows that have no exact JSON form).
+    func prepareBatchRowByRow(_ target: BatchTarget) throws -> any SQLBatchWriter {
+        try RowByRowBatch(self, target)
+    }
+
     func insertReturningID(_ sql: String, _ arguments: [DatabaseValue], idColumn: String) throws -> Int64 {
         let rows = try run(sql + " RETURNING \(SQLDialect.quote(idColumn))", arguments).rows
         guard let cell = rows.first?.first, let id = Int64.fromDatabaseValue(try PostgresBackend.value(cell)) else {
@@ -290,9 +301,16 @@ public struct PostgresStoreError: Error, Sendable, CustomStringConvertible {
     public init(_ d: String) { description = d }
 }
 
-/// `postgres://user:password@host:port/database`, parsed once (the password is never printed).
+/// `postgres://user:password@host:port/database[?sslmode=MODE]`, parsed once (the password is never printed).
 public struct PostgresURL: Sendable, CustomStringConvertible {
     public let user: String, password: String?, host: String, port: Int, database: String
+    /// libpq's `sslmode` (PostgreSQL 16 documentation, §34.19.1 "SSL Support"): `disable`, `allow`,
+    /// `prefer` (libpq's default) or `require`, `verify-ca`, `verify-full`.
+    public let sslMode: String
+    /// Modes that must not connect without TLS.
+    public static let tlsRequiredModes: Set<String> = ["require", "verify-ca", "verify-full"]
+    /// Modes that may connect in clear.
+    public static let clearModes: Set<String> = ["disable", "allow", "prefer"]
     public init(_ text: String) throws {
         guard let c = URLComponents(string: text), c.scheme == "postgres" || c.scheme == "postgresql",
               let host = c.host, !host.isEmpty, let user = c.user, !user.isEmpty else {
@@ -301,7 +319,24 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
         }
         let db = String(c.path.drop { $0 == "/" })
         guard !db.isEmpty else { throw PostgresStoreError("PostgreSQL URL for \(host): no database name; expected postgres://USER:PASSWORD@HOST:PORT/DATABASE") }
-        self.user = user; password = c.password; self.host = host; port = c.port ?? 5432; database = db
+        var mode = "prefer"
+        for item in c.queryItems ?? [] {
+            guard item.name == "sslmode" else {
+                throw PostgresStoreError("PostgreSQL URL for \(host): parameter '\(item.name)' is not supported; expected only sslmode (disable, allow, prefer, require, verify-ca, verify-full)")
+            }
+            let value = item.value ?? ""
+            guard Self.clearModes.contains(value) || Self.tlsRequiredModes.contains(value) else {
+                throw PostgresStoreError("PostgreSQL URL for \(host): sslmode=\(value) is not an sslmode; expected disable, allow, prefer, require, verify-ca or verify-full")
+            }
+            mode = value
+        }
+        // Harmonic links postgres-nio without NIOSSL (no TLS library among the package's dependencies):
+        // a mode that demands TLS is refused rather than silently connecting in clear.
+        if Self.tlsRequiredModes.contains(mode) {
+            throw PostgresStoreError("PostgreSQL URL for \(host): sslmode=\(mode) asks for TLS, which this build of Harmonic cannot do; "
+                                     + "connect over loopback or a Unix socket tunnel (ssh -L, stunnel) and give sslmode=disable, or put the server on the same host")
+        }
+        self.user = user; password = c.password; self.host = host; port = c.port ?? 5432; database = db; sslMode = mode
     }
     /// The URL with the password hidden.
     public var redacted: String { "postgres://\(user)\(password == nil ? "" : ":***")@\(host):\(port)/\(database)" }
@@ -309,8 +344,9 @@ public struct PostgresURL: Sendable, CustomStringConvertible {
 }
 
 extension RegistryStore {
-    /// The registry on PostgreSQL at `url`, in `schema` (created and migrated if needed).
-    public static func postgres(url: String, schema: String = "public", role: Role) throws -> RegistryStore {
-        try RegistryStore(backend: PostgresBackend(url: url, schema: schema), role: role)
+    /// The registry on PostgreSQL at `url`, in `schema` (created and migrated if needed), with at
+    /// most `connections` connections (the pool: one writer, the others read at once).
+    public static func postgres(url: String, schema: String = "public", role: Role, connections: Int = 4) throws -> RegistryStore {
+        try RegistryStore(backend: PostgresBackend(url: url, schema: schema, connections: connections), role: role)
     }
 }

@@ -65,8 +65,8 @@ struct AuditRouteTests {
 
 @Suite("Server: dose runs as jobs")
 struct DoseRunRouteTests {
-    @Test("only analysts may start a dose run; every other role gets 403 and no job",
-          arguments: [("ada", 403), ("kari", 403), ("nils", 403), ("aud", 403)])
+    @Test("only analysts and admins may start a dose run; data managers, clinicians and auditors get 403 and no job",
+          arguments: [("kari", 403), ("marie", 403), ("nils", 403), ("aud", 403)])
     func doseRunByRole(_ user: String, _ status: Int) async throws {
         try await ServerFixture.app(try ServerFixture.server()).test(.router) { client in
             let s = try await client.signIn(user)
@@ -99,6 +99,53 @@ struct DoseRunRouteTests {
             #expect(job["state"] as? String == "succeeded", "\(job)")
             let result = (job["result"] as? [String: Any])?["doseRun"] as? [String: Any]
             #expect(result?["procedures"] as? Int == 0, "the fixture has no procedures: \(job)")
+            #expect(result?["kind"] as? String == "cardiac" && result?["itemName"] as? String == "procedures")
+        }
+    }
+
+    @Test("an admin or analyst starts imaging and radiotherapy runs as jobs to their counts by tier; an unknown kind 400",
+          arguments: [("ada", "imaging", "exams"), ("ana", "rt", "courses"), ("ada", "cardiac", "procedures")])
+    func kinds(_ user: String, _ kind: String, _ itemName: String) async throws {
+        let store = try ServerFixture.makeStore(accounts: [("ana", .analyst), ("ada", .admin)])
+        let dir = try HarmonicTestSupport.SharedData.temporaryDirectory("dose-run-kinds")
+        let server = try HarmonicServer(store: store, doseFilesPath: dir.appendingPathComponent("store").path)
+        try await ServerFixture.app(server).test(.router) { client in
+            let s = try await client.signIn(user)
+            let headers: HTTPFields = [.cookie: s.cookie, HTTPField.Name("X-CSRF-Token")!: s.csrf, .contentType: "application/json"]
+            try await client.execute(uri: "/api/dose-runs", method: .post, headers: headers, body: ByteBuffer(string: #"{"kind": "neutron'; DROP TABLE users"}"#)) { r in
+                #expect(r.status == .badRequest)
+                #expect((jsonObject(r.body)["error"] as? String)?.contains("is not a dose run") == true)
+            }
+            let id = try await client.execute(uri: "/api/dose-runs", method: .post, headers: headers,
+                                              body: ByteBuffer(string: #"{"kind": "\#(kind)", "realisations": 20}"#)) { r in
+                #expect(r.status == .accepted, "\(String(buffer: r.body))")
+                return jsonObject(r.body)["id"] as? String
+            }
+            let job = try await client.finishedJob(s, try #require(id), seconds: 120)
+            #expect(job["state"] as? String == "succeeded", "\(job)")
+            let result = (job["result"] as? [String: Any])?["doseRun"] as? [String: Any]
+            #expect(result?["kind"] as? String == kind && result?["itemName"] as? String == itemName, "\(job)")
+            #expect(result?["items"] as? Int == 0 && result?["byTier"] as? [String: Int] != nil, "the fixture has no \(itemName): \(job)")
+            #expect((result?["runID"] as? Int ?? 0) > 0)
+        }
+    }
+
+    @Test("the /dose-runs page gives analysts and admins the form that the script follows; other roles 403; no session redirects",
+          arguments: [("ana", true), ("ada", true), ("kari", false), ("nils", false), ("aud", false)])
+    func page(_ user: String, _ allowed: Bool) async throws {
+        try await ServerFixture.app(try ServerFixture.server()).test(.router) { client in
+            let who = try await client.signIn(user)
+            try await client.execute(uri: "/dose-runs", method: .get, headers: who.headers) { r in
+                #expect(r.status == (allowed ? .ok : .forbidden))
+                let html = String(buffer: r.body)
+                #expect(html.contains(#"<form id="doserun" data-action="/api/dose-runs">"#) == allowed)
+                #expect(html.contains("no place for realisation files") == allowed, "the fixture server has no --dose-files")
+            }
+            try await client.execute(uri: "/", method: .get, headers: who.headers) { r in
+                #expect(String(buffer: r.body).contains(#"href="/dose-runs""#) == allowed)
+            }
+            try await client.execute(uri: "/dose-runs", method: .get) { #expect($0.status == .seeOther || $0.status == .found) }
+            try await client.execute(uri: "/static/harmonic.js", method: .get) { #expect(String(buffer: $0.body).contains("followDoseRun")) }
         }
     }
 }

@@ -32,19 +32,44 @@ struct PlanDoseRouteTests {
                                  headers: [.cookie: who.cookie, HTTPField.Name("X-CSRF-Token")!: who.csrf, .contentType: "application/zip"], body: body, testCallback: check)
     }
 
-    @Test("a clinician's zip of RP, RD and RS gives byte for byte the JSON of harmonic rt dose --json run in the zip's folder")
+    @Test("a clinician's zip of RP, RD and RS is a job (202, Location) whose organ doses are byte for byte the JSON of harmonic rt dose --json run in the zip's folder")
     func sameJSONAsCLI() async throws {
         let cli = try PeerTool.run(try HarmonicExecutable.executable().path, ["rt", "dose", "--plan", "RP.dcm", "--dose", "RD.dcm", "--struct", "RS.dcm",
                                                                             "--age", "8", "--sex", "F", "--json"], currentDirectory: Self.planFolder)
         let body = try Self.zip(["RP.dcm", "RD.dcm", "RS.dcm"].map { ($0, Self.planFolder.appendingPathComponent($0)) })
         try await ServerFixture.app(try ServerFixture.server()).test(.router) { client in
             let nils = try await client.signIn("nils")
-            try await Self.post(client, nils, body: body) { r in
+            let id = try await Self.start(client, nils, body: body)
+            let job = try await client.finishedJob(nils, id, seconds: 300)
+            #expect(job["state"] as? String == "succeeded", "\(job)")
+            let result = (job["result"] as? [String: Any])?["planDoses"] as? [String: Any]
+            #expect(result?["json"] as? String == "/api/rt/plan-doses/\(id)")
+            try await client.execute(uri: "/api/rt/plan-doses/\(id)", method: .get, headers: nils.headers) { r in
                 #expect(r.status == .ok)
                 let text = String(buffer: r.body)
                 #expect(text == cli)
                 #expect(!text.contains("/tmp") && !text.contains("harmonic-uploads"))
             }
+            // Another clinician-or-analyst account does not see it; other roles are refused.
+            let ana = try await client.signIn("ana")
+            try await client.execute(uri: "/api/rt/plan-doses/\(id)", method: .get, headers: ana.headers) { #expect($0.status == .notFound) }
+            for user in ["ada", "kari", "aud"] {
+                let who = try await client.signIn(user)
+                try await client.execute(uri: "/api/rt/plan-doses/\(id)", method: .get, headers: who.headers) { #expect($0.status == .forbidden, "\(user)") }
+            }
+            try await client.execute(uri: "/api/rt/plan-doses/\(id)", method: .get) { #expect($0.status == .unauthorized) }
+        }
+    }
+
+    /// Posts a plan that is accepted: 202 with the job and its Location; returns the job id.
+    static func start(_ client: some TestClientProtocol, _ who: SignedIn, body: ByteBuffer) async throws -> String {
+        try await client.execute(uri: "/api/rt/plan-doses?age=8&sex=F", method: .post,
+                                 headers: [.cookie: who.cookie, HTTPField.Name("X-CSRF-Token")!: who.csrf, .contentType: "application/zip"], body: body) { r in
+            #expect(r.status == .accepted, "\(String(buffer: r.body))")
+            let id = try #require(jsonObject(r.body)["id"] as? String)
+            #expect(r.headers[.location] == "/api/jobs/\(id)")
+            #expect(jsonObject(r.body)["kind"] as? String == "rt-plan")
+            return id
         }
     }
 

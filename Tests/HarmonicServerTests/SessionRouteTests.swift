@@ -130,7 +130,8 @@ struct SessionRouteTests {
                 #expect(text.hasPrefix("openapi: 3."))
                 for path in ["/api/health:", "/api/session:", "/api/dose/estimate:", "/api/sites/{site}/patients:", "/api/sites/{site}/uploads:",
                              "/api/jobs/{id}:", "/api/sites/{site}/quarantine:", "/api/audit:", "/api/dose-runs:", "/api/sites/{site}/followup:", "/openapi.yaml:",
-                             "/api/analyses:", "/api/analyses/{id}:", "/api/reports/{id}:", "/api/sites/{site}/qa:", "/api/drl:"] {
+                             "/api/analyses:", "/api/analyses/{id}:", "/api/reports/{id}:", "/api/sites/{site}/qa:", "/api/drl:",
+                             "/api/rt/plan-doses:", "/api/rt/plan-doses/{id}:", "/api/jobs:"] {
                     #expect(text.contains(path), "\(path) missing")
                 }
             }

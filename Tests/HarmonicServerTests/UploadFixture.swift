@@ -82,7 +82,7 @@ extension TestClientProtocol {
                 return jsonObject(r.body)
             }
             let state = j["state"] as? String ?? ""
-            if state == "succeeded" || state == "failed" { return j }
+            if state == "succeeded" || state == "failed" || state == "interrupted" { return j }
             if Date() > deadline { Issue.record("job \(id) still \(state) after \(seconds) s"); return j }
             try await Task.sleep(nanoseconds: 50_000_000)
         }

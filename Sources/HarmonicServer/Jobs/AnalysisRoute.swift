@@ -14,15 +14,6 @@ public struct AnalysisJobResult: Sendable, Codable {
     public var report: String
 }
 
-/// The finished analyses of the server, by job id, in memory (as the jobs: a restart forgets them).
-public final class AnalysisResults: @unchecked Sendable {
-    private let lock = NSLock()
-    private var results: [String: StoreAnalysis.Result] = [:]
-    public init() {}
-    func put(_ id: String, _ result: StoreAnalysis.Result) { lock.withLock { results[id] = result } }
-    func get(_ id: String) -> StoreAnalysis.Result? { lock.withLock { results[id] } }
-}
-
 /// Analyses of the pooled registry, for analysts only:
 /// - `POST /api/analyses` `{"outcome", "dose", "cohort", "lag", "model", "method", …}` (the options of
 ///   `harmonic analyze --store`; `StoreAnalysis.Request`) checks the request (400 naming the field)
@@ -53,17 +44,17 @@ struct AnalysisRoute {
             }
             let store = try server.store.opened(as: session.role)
             let user = session.account.name
-            let job = server.jobs.create(kind: "analysis", user: user, site: nil)
-            let jobs = server.jobs, results = server.analyses
+            let jobs = server.jobs, records = server.store
+            let job = try await HarmonicServer.blocking { try jobs.create(kind: "analysis", user: user, site: nil) }
             jobs.run(job.id) {
                 let result = try StoreAnalysis.run(store: store, prepared: prepared, stage: { jobs.progress(job.id, 0.1, $0) })
-                results.put(job.id, result)
+                try records.saveJobOutput(jobID: job.id, JobOutput(json: result.json, html: result.html))
                 try? store.audit(user: user, action: "analysis job \(job.id)", target: "\(body.outcome) vs \(body.dose) (\(body.method)), \(result.children) children", outcome: "ok")
                 return ("done: \(result.children) children", JobResult(analysis: AnalysisJobResult(
                     id: job.id, children: result.children, json: "/api/analyses/\(job.id)", report: "/api/reports/\(job.id)")))
             }
             await server.audit(session, request, target: "analysis: job \(job.id)", outcome: "ok")
-            var response = JSON.response(server.jobs.status(job.id, user: user) ?? job, status: .accepted)
+            var response = JSON.response(jobs.live(job.id) ?? job, status: .accepted)
             response.headers[.location] = "/api/jobs/\(job.id)"
             return response
         }
@@ -73,18 +64,19 @@ struct AnalysisRoute {
         }
         router.get("/api/reports/{id}") { request, context -> Response in
             let result = try await Self.finished(server, request, context, what: "read analysis reports")
-            return Page.document(result.html)
+            return Page.document(result.html ?? "")
         }
     }
 
     /// The caller's finished analysis `{id}`: 403 for other roles, 404 for an unknown or another
     /// user's id, 409 while it runs, 422 when it failed.
-    static func finished(_ server: HarmonicServer, _ request: Request, _ context: ServerContext, what: String) async throws -> StoreAnalysis.Result {
+    static func finished(_ server: HarmonicServer, _ request: Request, _ context: ServerContext, what: String) async throws -> JobOutput {
         let session = try context.requireSession()
         guard session.role == .analyst else { throw await server.denied(session, request, target: "analysis", what: what) }
         let id = try context.parameters.require("id")
-        guard let job = server.jobs.status(id, user: session.account.name), job.kind == "analysis" else {
-            throw APIError(.notFound, "no analysis \(id) of yours", fix: "use the id returned by POST /api/analyses; analyses are forgotten when the server restarts")
+        let jobs = server.jobs, records = server.store, user = session.account.name
+        guard let job = try await HarmonicServer.blocking({ try jobs.status(id, user: user) }), job.kind == "analysis" else {
+            throw APIError(.notFound, "no analysis \(id) of yours", fix: "use the id returned by POST /api/analyses (GET /api/jobs lists yours)")
         }
         switch job.state {
         case .queued, .running:
@@ -92,8 +84,11 @@ struct AnalysisRoute {
         case .failed:
             throw APIError(.unprocessableContent, "analysis \(id) failed: \(job.messages.last ?? "no reason given")",
                            fix: "change the request (cohort, outcome, dose, model) or load the data it needs, then POST /api/analyses again")
+        case .interrupted:
+            throw APIError(.unprocessableContent, "analysis \(id) was interrupted: the server stopped while it ran",
+                           fix: "POST /api/analyses again with the same options")
         case .succeeded:
-            guard let result = server.analyses.get(id) else {
+            guard let result = try await HarmonicServer.blocking({ try records.jobOutput(jobID: id) }) else {
                 throw APIError(.notFound, "no analysis \(id) of yours", fix: "run it again with POST /api/analyses")
             }
             await server.audit(session, request, target: "analysis \(id)", outcome: "ok")

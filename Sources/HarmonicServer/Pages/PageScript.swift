@@ -57,23 +57,40 @@ enum PageScript {
         if (m) followAnalysis(m[1]);
       }
       const plandose = document.getElementById("plandose");
-      if (plandose) plandose.addEventListener("submit", async e => {
-        e.preventDefault();
-        const file = plandose.planzip.files[0];
-        if (!file) return;
-        document.getElementById("status").textContent = "computing…";
-        const q = "?age=" + encodeURIComponent(plandose.age.value) + "&sex=" + encodeURIComponent(plandose.sex.value);
-        const r = await fetch(plandose.dataset.action + q, {method: "POST", body: file, headers: {"X-CSRF-Token": csrf(), "Content-Type": "application/zip"}});
-        const j = await r.json();
-        document.getElementById("status").textContent = "";
-        if (!r.ok) { report("<p class=error id=error>" + esc(j.error) + "</p><p>" + esc(j.fix) + "</p>"); return; }
-        let html = "<h2>Organ doses (Gy)</h2><table id=organs><tr><th>organ</th><th>mean</th><th>D2%</th><th>95% interval</th><th>source</th></tr>";
-        for (const o of j.organs) html += "<tr><td>" + esc(o.organ) + "</td><td class=n>" + esc(o.meanDoseGy) + "</td><td class=n>" + esc(o.d2Gy) +
-          "</td><td class=n>" + esc((o.interval95Gy || []).join("–")) + "</td><td>" + esc(o.source) + "</td></tr>";
-        html += "</table>";
-        for (const n of j.notes || []) html += "<p>Note: " + esc(n) + "</p>";
-        report(html);
-      });
+      if (plandose) {
+        plandose.addEventListener("submit", async e => {
+          e.preventDefault();
+          const file = plandose.planzip.files[0];
+          if (!file) return;
+          status("sending " + file.name + "…", 0);
+          const q = "?age=" + encodeURIComponent(plandose.age.value) + "&sex=" + encodeURIComponent(plandose.sex.value);
+          const r = await fetch(plandose.dataset.action + q, {method: "POST", body: file, headers: {"X-CSRF-Token": csrf(), "Content-Type": "application/zip"}});
+          const j = await r.json();
+          if (!r.ok) { status("", 0); report("<p class=error id=error>" + esc(j.error) + "</p><p>" + esc(j.fix) + "</p>"); return; }
+          location.hash = "job=" + j.id;
+          followPlan(j.id);
+        });
+        const m = location.hash.match(/job=([0-9a-f]+)/);
+        if (m) followPlan(m[1]);
+      }
+      const doserun = document.getElementById("doserun");
+      if (doserun) {
+        doserun.addEventListener("submit", async e => {
+          e.preventDefault();
+          const f = doserun.elements;
+          status("sending…", 0);
+          const body = {kind: f.kind.value};
+          if (f.seed.value) body.seed = Number(f.seed.value);
+          if (f.realisations.value) body.realisations = Number(f.realisations.value);
+          const r = await fetch(doserun.dataset.action, {method: "POST", headers: {"X-CSRF-Token": csrf(), "Content-Type": "application/json"}, body: JSON.stringify(body)});
+          const j = await r.json();
+          if (!r.ok) { status("", 0); report("<p class=error id=error>" + esc(j.error) + "</p><p>" + esc(j.fix) + "</p>"); return; }
+          location.hash = "job=" + j.id;
+          followDoseRun(j.id);
+        });
+        const m = location.hash.match(/job=([0-9a-f]+)/);
+        if (m) followDoseRun(m[1]);
+      }
       const upload = document.getElementById("upload");
       if (upload) {
         upload.addEventListener("submit", async e => {
@@ -104,19 +121,52 @@ enum PageScript {
       if (!r.ok) { report("<p class=error>" + esc(j.error) + "</p>"); return; }
       status(j.state + ": " + (j.messages[j.messages.length - 1] || ""), j.progress);
       if (j.state === "queued" || j.state === "running") { setTimeout(() => followAnalysis(id), 400); return; }
-      if (j.state === "failed") { report("<p class=error id=error>" + esc(j.messages[j.messages.length - 1]) + "</p>"); return; }
+      if (j.state !== "succeeded") { report("<p class=error id=error>" + esc(j.messages[j.messages.length - 1]) + "</p>"); return; }
       const a = (j.result || {}).analysis || {};
       report('<p id=analysis-done>' + esc(a.children) + ' children analysed. <a id="report-link" href="' + esc(a.report) + '">Open the report</a> · <a id="json-link" href="' +
         esc(a.json) + '">JSON</a></p>');
     }
     function report(html) { document.getElementById("report").innerHTML = html; }
+    async function poll(id, done) {
+      const r = await fetch("/api/jobs/" + id);
+      const j = await r.json();
+      if (!r.ok) { report("<p class=error>" + esc(j.error) + "</p>"); return; }
+      status(j.state + ": " + (j.messages[j.messages.length - 1] || ""), j.progress);
+      if (j.state === "queued" || j.state === "running") { setTimeout(() => poll(id, done), 400); return; }
+      if (j.state !== "succeeded") { report("<p class=error id=error>" + esc(j.messages[j.messages.length - 1]) + "</p>"); return; }
+      done(j.result || {});
+    }
+    function followPlan(id) {
+      poll(id, async result => {
+        const r = await fetch((result.planDoses || {}).json);
+        const j = await r.json();
+        if (!r.ok) { report("<p class=error id=error>" + esc(j.error) + "</p><p>" + esc(j.fix) + "</p>"); return; }
+        let html = "<h2>Organ doses (Gy)</h2><table id=organs><tr><th>organ</th><th>mean</th><th>D2%</th><th>95% interval</th><th>source</th></tr>";
+        for (const o of j.organs) html += "<tr><td>" + esc(o.organ) + "</td><td class=n>" + esc(o.meanDoseGy) + "</td><td class=n>" + esc(o.d2Gy) +
+          "</td><td class=n>" + esc((o.interval95Gy || []).join("–")) + "</td><td>" + esc(o.source) + "</td></tr>";
+        html += "</table>";
+        for (const n of j.notes || []) html += "<p>Note: " + esc(n) + "</p>";
+        report(html);
+      });
+    }
+    function followDoseRun(id) {
+      poll(id, result => {
+        const d = result.doseRun || {};
+        let html = "<h2>Dose run " + esc(d.runID) + " (" + esc(d.kind) + ")</h2><p id=doserun-summary>" + esc(d.items) + " " + esc(d.itemName) + ": " +
+          esc(d.computed) + " computed, " + esc(d.reused) + " unchanged, " + esc(d.removed) + " removed, in " + esc(Math.round(d.seconds)) + " s</p>";
+        html += "<table id=tiers><tr><th>tier</th><th>" + esc(d.itemName) + "</th></tr>";
+        for (const [t, n] of Object.entries(d.byTier || {}).sort()) html += "<tr><td>" + esc(t) + "</td><td class=n>" + esc(n) + "</td></tr>";
+        html += "</table>";
+        report(html);
+      });
+    }
     async function follow(id) {
       const r = await fetch("/api/jobs/" + id);
       const j = await r.json();
       if (!r.ok) { report("<p class=error>" + esc(j.error) + "</p>"); return; }
       status(j.state + ": " + (j.messages[j.messages.length - 1] || ""), j.progress);
       if (j.state === "queued" || j.state === "running") { setTimeout(() => follow(id), 400); return; }
-      if (j.state === "failed") { report("<p class=error id=error>" + esc(j.messages[j.messages.length - 1]) + "</p>"); return; }
+      if (j.state !== "succeeded") { report("<p class=error id=error>" + esc(j.messages[j.messages.length - 1]) + "</p>"); return; }
       const g = (j.result || {}).ingest || {};
       let html = "<h2>Validation report</h2><p id=summary>" + g.accepted + " rows accepted, " + g.rejected + " quarantined</p>";
       html += "<table><tr><th>file</th><th>table</th><th>status</th><th>inserted</th><th>updated</th><th>unchanged</th><th>rejected</th><th>message</th></tr>";

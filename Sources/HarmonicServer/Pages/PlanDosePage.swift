@@ -3,8 +3,9 @@ import Registry
 
 /// `/rt/plan`: a clinician or analyst chooses the zip of one plan's RT Plan, RT Dose and RT
 /// Structure Set and the child's age and sex; the page script sends it to
-/// `POST /api/rt/plan-doses` and shows the organ-dose table (mean, D2%, 95% interval, source) or
-/// the refusal naming the file and tag. Other roles get 403.
+/// `POST /api/rt/plan-doses`, follows the job's progress (the job id is kept in the address, so a
+/// reload picks it up) and shows the organ-dose table (mean, D2%, 95% interval, source) of
+/// `GET /api/rt/plan-doses/{id}`, or the refusal naming the file and tag. Other roles get 403.
 struct PlanDosePage {
     let server: HarmonicServer
 
@@ -22,7 +23,7 @@ struct PlanDosePage {
                 <p><label for="sex">Sex</label><select id="sex" name="sex"><option>F</option><option>M</option></select></p>
                 <p>The RT Dose must be absolute (Gy). Nothing is stored; the same numbers as harmonic rt dose --json.</p>
                 <p><button id="compute" type="submit">Compute organ doses</button></p></form>
-                <p><span id="status"></span></p><div id="report"></div>
+                <p><progress id="progress" max="1" value="0"></progress> <span id="status"></span></p><div id="report"></div>
                 """)
             }
         }

@@ -134,7 +134,7 @@ paths:
         "415": { $ref: "#/components/responses/Error" }
   /api/dose-runs:
     post:
-      summary: Reconstruct the organ doses of the pooled registry (analysts; the engine of harmonic dose run) as a background job. One at a time. Audited.
+      summary: Reconstruct the organ doses of the pooled registry (analysts and admins) as a background job; kind cardiac (harmonic dose run), imaging (harmonic dose imaging) or rt (harmonic rt dose --store). One at a time. Audited.
       parameters:
         - { $ref: "#/components/parameters/CSRF" }
       requestBody:
@@ -143,6 +143,7 @@ paths:
             schema:
               type: object
               properties:
+                kind: { type: string, enum: [cardiac, imaging, rt], default: cardiac }
                 seed: { type: integer, minimum: 0 }
                 realisations: { type: integer, minimum: 1, maximum: 10000, default: 1000 }
       responses:
@@ -318,7 +319,7 @@ paths:
         "409": { $ref: "#/components/responses/Error" }
   /api/rt/plan-doses:
     post:
-      summary: Organ doses of one radiotherapy plan from a zip of its RT Plan, RT Dose and RT Structure Set (clinicians and analysts), byte for byte the JSON of harmonic rt dose --json run in the zip's folder. Nothing is stored. Audited.
+      summary: Organ doses of one radiotherapy plan from a zip of its RT Plan, RT Dose and RT Structure Set (clinicians and analysts), computed as a background job; the files are read at once (400 naming file and tag). Only the organ-dose JSON is kept. Audited.
       parameters:
         - { name: age, in: query, required: true, schema: { type: number, minimum: 0, maximum: 119.99 } }
         - { name: sex, in: query, required: true, schema: { type: string, enum: [F, M] } }
@@ -332,6 +333,24 @@ paths:
           application/zip: { schema: { type: string, format: binary } }
           application/octet-stream: { schema: { type: string, format: binary } }
       responses:
+        "202":
+          description: Accepted; follow the job (Location), then GET /api/rt/plan-doses/{id}.
+          headers:
+            Location: { schema: { type: string }, description: "/api/jobs/{id}" }
+          content:
+            application/json:
+              schema: { $ref: "#/components/schemas/Job" }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
+        "403": { $ref: "#/components/responses/Error" }
+        "413": { $ref: "#/components/responses/Error" }
+        "415": { $ref: "#/components/responses/Error" }
+  /api/rt/plan-doses/{id}:
+    get:
+      summary: The organ doses of a finished RT plan job the caller started, byte for byte the JSON of harmonic rt dose --json run in the zip's folder. Audited.
+      parameters:
+        - { name: id, in: path, required: true, schema: { type: string } }
+      responses:
         "200":
           description: The plan-dose document (schema harmonic.rt-plan-dose/1).
           content:
@@ -342,11 +361,28 @@ paths:
                 properties:
                   schema: { type: string }
                   organs: { type: array, items: { type: object } }
-        "400": { $ref: "#/components/responses/Error" }
         "401": { $ref: "#/components/responses/Error" }
         "403": { $ref: "#/components/responses/Error" }
-        "413": { $ref: "#/components/responses/Error" }
-        "415": { $ref: "#/components/responses/Error" }
+        "404": { $ref: "#/components/responses/Error" }
+        "409": { $ref: "#/components/responses/Error" }
+        "422": { $ref: "#/components/responses/Error" }
+  /api/jobs:
+    get:
+      summary: The caller's background jobs, newest first, without their results (kept in the store, so they survive a server restart).
+      parameters:
+        - { name: limit, in: query, schema: { type: integer, minimum: 1, maximum: 500, default: 50 } }
+      responses:
+        "200":
+          description: The jobs.
+          content:
+            application/json:
+              schema:
+                type: object
+                required: [jobs]
+                properties:
+                  jobs: { type: array, items: { $ref: "#/components/schemas/Job" } }
+        "400": { $ref: "#/components/responses/Error" }
+        "401": { $ref: "#/components/responses/Error" }
   /api/jobs/{id}:
     get:
       summary: State, progress, messages and result of a background job the caller started.
@@ -453,10 +489,10 @@ components:
       required: [id, kind, user, state, progress, messages, createdAt]
       properties:
         id: { type: string }
-        kind: { type: string, enum: [ingest, dose-run, analysis] }
+        kind: { type: string, enum: [ingest, dose-run, analysis, rt-plan] }
         user: { type: string }
         site: { type: string, nullable: true }
-        state: { type: string, enum: [queued, running, succeeded, failed] }
+        state: { type: string, enum: [queued, running, succeeded, failed, interrupted] }
         progress: { type: number, minimum: 0, maximum: 1 }
         messages: { type: array, items: { type: string } }
         createdAt: { type: string, format: date-time }
@@ -478,7 +514,11 @@ components:
             doseRun:
               type: object
               properties:
+                kind: { type: string, enum: [cardiac, imaging, rt] }
                 runID: { type: integer }
+                items: { type: integer }
+                itemName: { type: string, enum: [procedures, exams, courses] }
+                reasons: { type: object, additionalProperties: { type: integer } }
                 procedures: { type: integer }
                 events: { type: integer }
                 computed: { type: integer }
@@ -493,6 +533,11 @@ components:
                 children: { type: integer }
                 json: { type: string }
                 report: { type: string }
+            planDoses:
+              type: object
+              properties:
+                json: { type: string }
+                organs: { type: integer }
     QuarantineEntry:
       type: object
       required: [site, table, rowKey, file, line, field, value, reason]

@@ -5,14 +5,19 @@ import Hummingbird
 import Registry
 import RTDose
 
-/// `POST /api/rt/plan-doses?age=&sex=&height=&weight=&prescribedDose=`: a clinician or analyst
-/// (the physicist's account) sends a zip of one plan's RT Plan, RT Dose and RT Structure Set
-/// (`application/zip` or `application/octet-stream`, any file names: each file's Modality says what it is) and gets the organ
-/// doses, byte for byte the JSON of `harmonic rt dose --plan RP --dose RD --struct RS --age --sex
-/// --json` run in the zip's folder (file names relative to the zip, never the server's paths).
-/// The zip goes through the upload checks (`ZipArchive`: no climbing, links, bombs); a file that is
-/// not DICOM, a missing or repeated RT object, or a plan the calculation refuses gets 400 naming the
-/// file and tag. Nothing is stored; the upload folder is removed. Audited.
+/// RT plan organ doses for a clinician or analyst (the physicist's account), as a background job:
+/// - `POST /api/rt/plan-doses?age=&sex=&height=&weight=&prescribedDose=`: a zip of one plan's RT
+///   Plan, RT Dose and RT Structure Set (`application/zip` or `application/octet-stream`, any file
+///   names: each file's Modality says what it is) goes through the upload checks (`ZipArchive`: no
+///   climbing, links, bombs) and is read at once: a file that is not DICOM, a missing or repeated RT
+///   object or a file the reader refuses (a RELATIVE dose grid) gets 400 naming the file and tag.
+///   Then 202 and the job (`Location: /api/jobs/{id}`) that computes the organ doses; a plan the
+///   calculation refuses fails the job with the reason (file and tag).
+/// - `GET /api/rt/plan-doses/{id}`: byte for byte the JSON of `harmonic rt dose --plan RP --dose RD
+///   --struct RS --age --sex --json` run in the zip's folder (file names relative to the zip, never
+///   the server's paths); 409 while it runs, 422 when it failed; another user's id 404.
+/// Only the organ-dose JSON is kept (`server_job_outputs`); the upload folder is removed when the
+/// job ends. Audited.
 struct PlanDoseRoute {
     let server: HarmonicServer
 
@@ -51,27 +56,68 @@ struct PlanDoseRoute {
             }
             let files = folder.appendingPathComponent("files")
             let prefix = files.path + "/"
+            let planFiles: PlanFiles
             do {
-                let json = try await HarmonicServer.blocking { () throws -> String in
+                // Reading the files is quick and refuses bad ones at once (400 naming file and tag);
+                // the calculation (seconds) runs as the job.
+                planFiles = try await HarmonicServer.blocking { () throws -> PlanFiles in
                     let entries = try archive.extract(to: files).filter { !$0.lastPathComponent.hasPrefix(".") && !$0.path.contains("__MACOSX") }
                     let (plan, dose, structures) = try Self.classify(entries, prefix: prefix)
-                    var options = PlanDoseOptions()
-                    options.prescribedDoseGy = prescribed
-                    let result = try PlanDoseCalculation.run(try PlanFiles(plan: plan, dose: dose, structures: structures), patient: patient, options: options)
-                    return result.json.replacingOccurrences(of: prefix, with: "") + "\n"
+                    return try PlanFiles(plan: plan, dose: dose, structures: structures)
                 }
-                await server.audit(session, request, target: "RT plan: organ doses", outcome: "ok")
-                return JSON.response(Data(json.utf8))
-            } catch let e as APIError {
-                await server.audit(session, request, target: "RT plan", outcome: "refused")
-                throw e
             } catch {
+                try? FileManager.default.removeItem(at: folder)
                 await server.audit(session, request, target: "RT plan", outcome: "refused")
-                throw APIError(.badRequest, "\(error)".replacingOccurrences(of: prefix, with: ""),
-                               fix: "send the RT Plan, RT Dose (absolute, in Gy) and RT Structure Set of one external photon or proton plan, as exported by the planning system")
+                throw (error as? APIError) ?? APIError(.badRequest, "\(error)".replacingOccurrences(of: prefix, with: ""), fix: Self.fix)
+            }
+            let jobs = server.jobs, records = server.store, user = session.account.name
+            let job = try await HarmonicServer.blocking { try jobs.create(kind: "rt-plan", user: user, site: nil) }
+            jobs.run(job.id) {
+                defer { try? FileManager.default.removeItem(at: folder) }
+                jobs.progress(job.id, 0.1, "computing the organ doses of \(planFiles.radiation.rawValue) \(planFiles.technique.rawValue) plan")
+                var options = PlanDoseOptions()
+                options.prescribedDoseGy = prescribed
+                let result: PlanDoseResult
+                do { result = try PlanDoseCalculation.run(planFiles, patient: patient, options: options) } catch {
+                    throw PlanDoseRefusal(text: "\(error)".replacingOccurrences(of: prefix, with: ""))
+                }
+                let json = result.json.replacingOccurrences(of: prefix, with: "") + "\n"
+                try records.saveJobOutput(jobID: job.id, JobOutput(json: json))
+                try? records.audit(user: user, action: "rt plan job \(job.id)", target: "RT plan: \(result.organs.count) organs", outcome: "ok")
+                return ("done: \(result.organs.count) organs", JobResult(planDoses: PlanDoseJobResult(json: "/api/rt/plan-doses/\(job.id)", organs: result.organs.count)))
+            }
+            await server.audit(session, request, target: "RT plan: job \(job.id)", outcome: "ok")
+            var response = JSON.response(jobs.live(job.id) ?? job, status: .accepted)
+            response.headers[.location] = "/api/jobs/\(job.id)"
+            return response
+        }
+        router.get("/api/rt/plan-doses/{id}") { request, context -> Response in
+            let session = try context.requireSession()
+            guard session.role == .analyst || session.role.name == "clinician" else {
+                throw await server.denied(session, request, target: "RT plan", what: "read organ doses of an RT plan")
+            }
+            let id = try context.parameters.require("id")
+            let jobs = server.jobs, records = server.store, user = session.account.name
+            guard let job = try await HarmonicServer.blocking({ try jobs.status(id, user: user) }), job.kind == "rt-plan" else {
+                throw APIError(.notFound, "no RT plan calculation \(id) of yours", fix: "use the id returned by POST /api/rt/plan-doses (GET /api/jobs lists yours)")
+            }
+            switch job.state {
+            case .queued, .running:
+                throw APIError(.conflict, "RT plan calculation \(id) is still running", fix: "follow GET /api/jobs/\(id) until its state is succeeded")
+            case .failed, .interrupted:
+                throw APIError(.unprocessableContent, "RT plan calculation \(id) \(job.state == .failed ? "failed" : "was interrupted"): \(job.messages.last ?? "no reason given")",
+                               fix: Self.fix)
+            case .succeeded:
+                guard let output = try await HarmonicServer.blocking({ try records.jobOutput(jobID: id) }) else {
+                    throw APIError(.notFound, "no RT plan calculation \(id) of yours", fix: "send the plan again with POST /api/rt/plan-doses")
+                }
+                await server.audit(session, request, target: "RT plan: organ doses of job \(id)", outcome: "ok")
+                return JSON.response(Data(output.json.utf8))
             }
         }
     }
+
+    static let fix = "send the RT Plan, RT Dose (absolute, in Gy) and RT Structure Set of one external photon or proton plan, as exported by the planning system"
 
     /// The age, sex and optional height and weight of the child, or a 400 naming the parameter.
     static func patient(_ q: Parameters) throws -> PatientDescription {
@@ -110,3 +156,13 @@ struct PlanDoseRoute {
         return (try one("RTPLAN", "RT Plan"), try one("RTDOSE", "RT Dose"), try one("RTSTRUCT", "RT Structure Set"))
     }
 }
+
+/// Where a finished RT plan job's organ doses are, and how many organs.
+public struct PlanDoseJobResult: Sendable, Codable {
+    /// `GET` this for the JSON of `harmonic rt dose --json`.
+    public var json: String
+    public var organs: Int
+}
+
+/// A plan the calculation refused, with the server's paths removed from the reason.
+struct PlanDoseRefusal: Error, CustomStringConvertible { let text: String; var description: String { text } }

@@ -62,12 +62,13 @@ struct UploadRoute {
                 await server.audit(session, request, target: "site \(site)", outcome: outcome)
                 throw error
             }
-            let job = server.jobs.create(kind: "ingest", user: session.account.name, site: site)
+            let jobs = server.jobs, user = session.account.name
+            let job = try await HarmonicServer.blocking { try jobs.create(kind: "ingest", user: user, site: site) }
             let ingest = IngestJob(id: job.id, jobs: server.jobs, store: try server.store.opened(as: session.role), site: site,
                                    user: session.account.name, pseudonymiser: pseudonymiser, folder: folder, upload: upload, archive: archive)
             server.jobs.run(job.id) { try ingest.run() }
             await server.audit(session, request, target: "site \(site): job \(job.id)", outcome: "ok")
-            var response = JSON.response(server.jobs.status(job.id, user: session.account.name) ?? job, status: .accepted)
+            var response = JSON.response(jobs.live(job.id) ?? job, status: .accepted)
             response.headers[.location] = "/api/jobs/\(job.id)"
             return response
         }

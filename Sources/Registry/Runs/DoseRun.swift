@@ -108,10 +108,12 @@ public struct DoseRun: Sendable {
                 try db.execute("DELETE FROM procedure_organ_dose WHERE site = ? AND site_procedure_id = ?", [parts[0].databaseValue, parts[1].databaseValue])
                 summary.removed += 1
             }
-            let insert = try db.prepare(db.dialect.insertOrReplace("procedure_organ_dose", columns: [
+            // Batched (PostgreSQL: 1,000 rows a statement; SQLite: row by row on a prepared statement).
+            let insert = try db.prepareBatch(BatchTarget(table: "procedure_organ_dose", columns: [
                 "site", "site_procedure_id", "patient_pseudonym", "procedure_date", "tier", "flag_reason", "kap_gycm2_used"]
-                + DoseQuantity.columnNames + ["input_hash", "run_id", "realisation_row", "mix_source"], key: ["site", "site_procedure_id"]))
-            let moveRow = try db.prepare("UPDATE procedure_organ_dose SET realisation_row = ?, patient_pseudonym = ?, procedure_date = ? WHERE site = ? AND site_procedure_id = ?")
+                + DoseQuantity.columnNames + ["input_hash", "run_id", "realisation_row", "mix_source"], key: ["site", "site_procedure_id"], mode: .upsert))
+            let moveRow = try db.prepareBatch(BatchTarget(table: "procedure_organ_dose", columns: ["realisation_row", "patient_pseudonym", "procedure_date", "site", "site_procedure_id"],
+                                                          key: ["site", "site_procedure_id"], mode: .update))
             for (i, p) in procedures.enumerated() {
                 let tier: DoseTier
                 if let dose = doses[i] {
@@ -121,17 +123,18 @@ public struct DoseRun: Sendable {
                                                              finite(dose.kapUsed)]
                     args += dose.mean.map(finite)
                     args += [hex(hashes[i]), runID, i, dose.mixSource]
-                    try insert.run(args.map { $0?.databaseValue ?? .null })
+                    try insert.add(args.map { $0?.databaseValue ?? .null })
                     summary.computed += 1
                 } else {
                     tier = engine.tiers[i]
-                    try moveRow.run([i.databaseValue, p.patient.databaseValue, dates[i].databaseValue, p.site.databaseValue, p.procedureID.databaseValue])
+                    try moveRow.add([i.databaseValue, p.patient.databaseValue, dates[i].databaseValue, p.site.databaseValue, p.procedureID.databaseValue])
                     if !keepFile { summary.reused += 1 }
                 }
                 summary.byTier[tier, default: 0] += 1
                 index.append(RealisationIndexEntry(row: i, site: p.site, procedureID: p.procedureID, patient: p.patient,
                                                    date: dates[i], tier: tier, inputHash: hashes[i]))
             }
+            try insert.finish(); try moveRow.finish()
             let sums = DoseQuantity.columnNames.map { "SUM(\($0))" }.joined(separator: ", ")
             try db.execute("DELETE FROM child_organ_dose")
             try db.execute("""

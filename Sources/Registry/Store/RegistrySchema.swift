@@ -83,5 +83,6 @@ public enum RegistrySchema {
         },
         SQLMigration("rt dose 1.0.0") { s in try RTDoseSchema.create(s) },
         SQLMigration("imaging dose 1.0.0") { s in try ImagingDoseSchema.create(s) },
+        SQLMigration("server jobs 1.0.0") { s in try JobSchema.create(s) },
     ]
 }

@@ -39,6 +39,9 @@ public protocol SQLSession: AnyObject {
     /// The ingest's batched write of a data table (`SQLRowMerge`): row by row on prepared
     /// statements by default (SQLite), one multi-row statement per batch on PostgreSQL.
     func prepareMerge(_ target: MergeTarget) throws -> any SQLRowMerge
+    /// A batched write of many rows into one table (`SQLBatchWriter`): row by row by default
+    /// (SQLite), 1,000 rows per statement on PostgreSQL.
+    func prepareBatch(_ target: BatchTarget) throws -> any SQLBatchWriter
 }
 
 /// A prepared statement of a session.
@@ -57,6 +60,7 @@ extension SQLStatement {
 
 extension SQLSession {
     public func prepareMerge(_ target: MergeTarget) throws -> any SQLRowMerge { try RowByRowMerge(self, target) }
+    public func prepareBatch(_ target: BatchTarget) throws -> any SQLBatchWriter { try RowByRowBatch(self, target) }
     @discardableResult public func execute(_ sql: String) throws -> Int { try execute(sql, []) }
     public func fetch(_ sql: String) throws -> [[DatabaseValue]] { try fetch(sql, []) }
     /// The first column of the first row, if any.
