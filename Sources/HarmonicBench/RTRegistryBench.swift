@@ -44,14 +44,8 @@ struct RTRegistryBench: ParsableCommand {
         for folder in summary.siteFolders {
             let country = String(folder.prefix(2))
             let store = try RegistryStore(path: storePath, role: .dataManager(site: country))
-            let dir = extract.appendingPathComponent(folder)
-            let files = try fm.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".csv") }.sorted().map { dir.appendingPathComponent($0).path }
             let key = try Pseudonymiser(keyBytes: Array(repeating: UInt8(folder.utf8.first!), count: 32))
-            _ = try store.ingest(files: files, site: country, pseudonymiser: key, user: "bench")
-            let dicom = dir.appendingPathComponent(SyntheticRTDICOM.folderName)
-            if fm.fileExists(atPath: dicom.path) {
-                _ = try DICOMIngest().run(DICOMIngest.files(in: dicom), store: store, site: country, pseudonymiser: key, user: "bench")
-            }
+            _ = try SyntheticSiteFolderIngest.load(extract.appendingPathComponent(folder), store: store, site: country, pseudonymiser: key, user: "bench")
         }
         print(String(format: "synth %d RT children + truth of %d courses + DICOM-RT of %d courses %.1f s, ingest %.1f s (not timed below)",
                      children, truthCourses, dicomCourses, synthSeconds, Date().timeIntervalSince(t)))

@@ -1,10 +1,11 @@
 import DICOM
 import Foundation
 
-/// The treated region of a plan: the bounding box of the composite 50% isodose (of the
-/// prescribed dose), the usual definition of the field edge for out-of-field dose (AAPM TG-158
-/// section 2: distances are measured from the 50% isodose). Distances from it are Euclidean
-/// distances to the box, zero inside.
+/// The treated region of a plan: boxes around the composite 50% isodose (of the prescribed
+/// dose), the usual definition of the field edge for out-of-field dose (AAPM TG-158 section 2:
+/// distances are measured from the 50% isodose); one box per connected part of the isodose and
+/// slab of it (`IsodoseBoxes`), so a craniospinal plan has a brain box and a spine box.
+/// Distances from it are Euclidean distances to the nearest box, zero inside.
 public struct FieldRegion: Sendable, Equatable {
     /// An axis-aligned box, corners in mm (patient coordinates).
     public struct Box: Sendable, Equatable {
@@ -18,8 +19,9 @@ public struct FieldRegion: Sendable, Equatable {
     /// Volume receiving at least 95% of the prescribed dose, cm³ (the target, for proton yields).
     public var highDoseVolumeCm3: Double
 
-    public var lower: SIMD3<Double> { boxes[0].lower }
-    public var upper: SIMD3<Double> { boxes[0].upper }
+    /// Corners of the box around all the boxes.
+    public var lower: SIMD3<Double> { boxes.dropFirst().reduce(boxes[0].lower) { pointwiseMin($0, $1.lower) } }
+    public var upper: SIMD3<Double> { boxes.dropFirst().reduce(boxes[0].upper) { pointwiseMax($0, $1.upper) } }
 
     public init(lower: (Double, Double, Double), upper: (Double, Double, Double), highDoseVolumeCm3: Double) {
         boxes = [Box(lower: SIMD3(lower.0, lower.1, lower.2), upper: SIMD3(upper.0, upper.1, upper.2))]
@@ -31,8 +33,10 @@ public struct FieldRegion: Sendable, Equatable {
         self.boxes = boxes; self.highDoseVolumeCm3 = highDoseVolumeCm3
     }
 
-    /// The 50% isodose box of a grid; nil when no voxel reaches half the prescribed dose.
-    public init?(grid: RTDoseGrid, prescribedDoseGy: Double) {
+    /// The field edge of a grid: boxes around its 50% isodose (one per connected part and slab
+    /// with `.isodoseBoxes`, one around everything with `.singleBox`); nil when no voxel reaches
+    /// half the prescribed dose.
+    public init?(grid: RTDoseGrid, prescribedDoseGy: Double, method: FieldEdgeMethod = .isodoseBoxes) {
         let half = 0.5 * prescribedDoseGy, high = 0.95 * prescribedDoseGy
         let frames = grid.frames, rows = grid.rows, cols = grid.columns
         struct Partial { var c0 = Int.max, c1 = -1, r0 = Int.max, r1 = -1, f0 = Int.max, f1 = -1, high = 0 }
@@ -61,13 +65,18 @@ public struct FieldRegion: Sendable, Equatable {
         }
         guard t.c1 >= 0 else { return nil }
         let dz = frames > 1 ? abs(grid.frameOffsets[1] - grid.frameOffsets[0]) : 1
-        let x0 = grid.origin[0] + Double(t.c0) * grid.columnSpacing - grid.columnSpacing / 2
-        let x1 = grid.origin[0] + Double(t.c1) * grid.columnSpacing + grid.columnSpacing / 2
-        let y0 = grid.origin[1] + Double(t.r0) * grid.rowSpacing - grid.rowSpacing / 2
-        let y1 = grid.origin[1] + Double(t.r1) * grid.rowSpacing + grid.rowSpacing / 2
-        let za = grid.origin[2] + grid.frameOffsets[t.f0], zb = grid.origin[2] + grid.frameOffsets[t.f1]
-        self.init(lower: (min(x0, x1), min(y0, y1), min(za, zb) - dz / 2), upper: (max(x0, x1), max(y0, y1), max(za, zb) + dz / 2),
-                  highDoseVolumeCm3: Double(t.high) * grid.columnSpacing * grid.rowSpacing * dz / 1000)
+        func box(_ b: IsodoseBoxes.IndexBox) -> Box {
+            let x0 = grid.origin[0] + Double(b.c0) * grid.columnSpacing - grid.columnSpacing / 2
+            let x1 = grid.origin[0] + Double(b.c1) * grid.columnSpacing + grid.columnSpacing / 2
+            let y0 = grid.origin[1] + Double(b.r0) * grid.rowSpacing - grid.rowSpacing / 2
+            let y1 = grid.origin[1] + Double(b.r1) * grid.rowSpacing + grid.rowSpacing / 2
+            let za = grid.origin[2] + grid.frameOffsets[b.f0], zb = grid.origin[2] + grid.frameOffsets[b.f1]
+            return Box(lower: SIMD3(min(x0, x1), min(y0, y1), min(za, zb) - dz / 2), upper: SIMD3(max(x0, x1), max(y0, y1), max(za, zb) + dz / 2))
+        }
+        let all = IsodoseBoxes.IndexBox(c0: t.c0, c1: t.c1, r0: t.r0, r1: t.r1, f0: t.f0, f1: t.f1)
+        let indexBoxes = method == .singleBox ? [all]
+            : IsodoseBoxes.boxes(values: grid.values, columns: cols, rows: rows, frames: frames, threshold: half)
+        self.init(boxes: indexBoxes.map(box), highDoseVolumeCm3: Double(t.high) * grid.columnSpacing * grid.rowSpacing * dz / 1000)
     }
 
     /// Distance (cm) of a point (mm) from the box, zero inside.
@@ -87,9 +96,12 @@ public struct FieldRegion: Sendable, Equatable {
     }
 
     /// Equivalent square (cm) of the field seen by a coplanar beam: 2ab/(a+b) of the lateral and
-    /// cranio-caudal extents (the area/perimeter rule, Sterling et al. 1964).
+    /// cranio-caudal extents (the area/perimeter rule, Sterling et al. 1964) of the largest box
+    /// by volume (the dominant field: the brain field of a craniospinal plan), so that a field
+    /// split into several boxes keeps the patient scatter of its main field.
     public var equivalentSquareCm: Double {
-        let a = (upper.x - lower.x) / 10, b = (upper.z - lower.z) / 10
+        let main = boxes.max { $0.volumeCm3 < $1.volumeCm3 }!
+        let a = (main.upper.x - main.lower.x) / 10, b = (main.upper.z - main.lower.z) / 10
         return a + b > 0 ? 2 * a * b / (a + b) : 0
     }
 }

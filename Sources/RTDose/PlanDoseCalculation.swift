@@ -33,6 +33,9 @@ public struct PlanDoseOptions: Sendable {
     /// Extra geometric standard deviation of phantom-placed organs (position of a stylised organ
     /// against the child's anatomy: 1-2 cm in a gradient of 10-15%/cm; an assumption).
     public var placementGSD = 1.25
+    /// How the field edge is drawn around the 50% isodose: one box per connected part and slab
+    /// (default), or one box around all of it (the earlier method, kept for comparison).
+    public var fieldEdge = FieldEdgeMethod.isodoseBoxes
     public init() {}
 }
 
@@ -64,7 +67,7 @@ public enum PlanDoseCalculation {
             throw InputError(.tag(file: files.planPath, tag: "(300A,0026)", offset: 0), field: "TargetPrescriptionDose",
                              value: "(absent)", expected: "a prescribed dose in the plan's Dose Reference Sequence, or --prescribed-dose")
         }
-        guard let field = FieldRegion(grid: grid, prescribedDoseGy: prescribed) else {
+        guard let field = FieldRegion(grid: grid, prescribedDoseGy: prescribed, method: options.fieldEdge) else {
             let maxDose = grid.values.max() ?? 0
             throw InputError(.tag(file: files.dosePath, tag: "(3004,000E)", offset: 0), field: "DoseGridScaling",
                              value: String(format: "grid maximum %.4g Gy", maxDose),

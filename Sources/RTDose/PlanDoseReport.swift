@@ -39,7 +39,7 @@ public extension PlanDoseResult {
 
     /// A table: organ, source, mean, D2%, 95% interval, components; then unmapped structures and notes.
     var fieldDefinition: String {
-        courseSite == nil ? "bounding box of the 50% isodose of the prescribed dose; distances from the field edge are measured from it"
+        courseSite == nil ? "boxes around the 50% isodose of the prescribed dose (one per connected part, split along z where its cross-section changes by more than 1.5x); distances from the field edge are measured from the nearest box; lower and upper corners, mm"
             : "site-typical field boxes for target site \(courseSite!) on the phantom (course-record tier); lower and upper corners, mm"
     }
 

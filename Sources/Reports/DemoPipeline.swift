@@ -17,6 +17,9 @@ public struct DemoPipeline: Sendable {
     /// Coefficient source of the dose stage and its name; nil: the committed coefficient library
     /// (`DefaultCoefficientSource`). Tests pass a small analytic fixture.
     public var coefficientSource: (source: any OrganDoseCoefficientSource, identity: String)?
+    /// Radiotherapy courses given synthetic DICOM-RT (about; a share of the registry drawn as by
+    /// `harmonic synth --rt-dicom-fraction`), loaded with ingest-dicom and dosed in the dicom_rt tier.
+    public var rtDICOMCourses = 12
 
     public init(children: Int, seed: UInt64, corruptFraction: Double, outputDirectory: URL) {
         self.children = children; self.seed = seed; self.corruptFraction = corruptFraction
@@ -50,6 +53,7 @@ public struct DemoPipeline: Sendable {
         let summary = try CohortSynthesizer.run(config, to: extract, progress: progress)
         if summary.radiotherapyChildren > 0 {
             try SyntheticRTTruth.write(extract: extract, seed: seed)
+            try SyntheticRTDICOM.write(extract: extract, seed: seed, fraction: min(1, Double(rtDICOMCourses) / Double(summary.radiotherapyChildren)))
             try OutcomeDoseEffects.apply(extract: extract)
         }
         let synthSeconds = Date().timeIntervalSince(t0)
@@ -62,10 +66,8 @@ public struct DemoPipeline: Sendable {
             let keyFile = keys.appendingPathComponent("\(country).key").path
             if !fm.fileExists(atPath: keyFile) { try Pseudonymiser.writeNewKey(to: keyFile) }
             let store = try RegistryStore(path: storePath, role: .dataManager(site: country))
-            let dir = extract.appendingPathComponent(folder)
-            let files = try fm.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".csv") }.sorted()
-                .map { dir.appendingPathComponent($0).path }
-            let report = try store.ingest(files: files, site: country, pseudonymiser: Pseudonymiser(keyFile: keyFile), user: "harmonic-demo")
+            let report = try SyntheticSiteFolderIngest.load(extract.appendingPathComponent(folder), store: store, site: country,
+                                                            pseudonymiser: Pseudonymiser(keyFile: keyFile), user: "harmonic-demo").tables
             loads.append((folder, report))
             progress(Double(k + 1) / Double(summary.siteFolders.count))
         }
@@ -92,7 +94,7 @@ public struct DemoPipeline: Sendable {
         if summary.radiotherapyChildren > 0 {
             let t = Date()
             let r = try RTDoseRun.run(store: RegistryStore(path: storePath, role: .analyst), storePath: storePath,
-                                      settings: RTDoseRun.Settings(seed: seed, realisations: doseRealisations), user: "harmonic-demo")
+                                      settings: RTDoseRun.Settings(seed: seed, realisations: doseRealisations, dicomFolder: extract.path), user: "harmonic-demo")
             rtDose = r
             doseNote += String(format: " Radiotherapy organ doses: %@ courses in %.1f s (%@).", formatNumber(Double(r.courses)), Date().timeIntervalSince(t),
                                r.byTier.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))

@@ -62,7 +62,7 @@ public enum RTDoseSection {
             r.table(caption: "Reconstructed / true organ dose per course (synthetic registry, \(truth.matched) courses): median and 95% range",
                     header: ["Tier", "Organ", "Courses", "Median", "95% range"],
                     rows: truth.ratios.map { [$0.tier, $0.organ, formatNumber(Double($0.n)), String(format: "%.2f", $0.median), String(format: "%.2f-%.2f", $0.low95, $0.high95)] })
-            r.paragraph("The synthetic truth treats each course with its own field size, position and monitor units but the same models and reference phantom, so this measures the course-record tier's geometry error only.")
+            r.paragraph("The synthetic truth treats each course with its own field size, position and monitor units but the same models and reference phantom, so the course_record rows measure that tier's geometry error only, and the dicom_rt rows (courses given synthetic DICOM-RT planned with their true fields, loaded with ingest-dicom) the error of the DICOM-RT path itself: the 5 mm dose grid, rasterised contours and the field edge found from the 50% isodose.")
         }
         r.endSection()
     }

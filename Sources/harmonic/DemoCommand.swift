@@ -14,6 +14,9 @@ struct DemoCommand: ParsableCommand {
                        pseudonyms made with per-country keys written to OUT/keys (outside the store)
           3. dose    — organ doses of every procedure with uncertainty realisations (tables procedure_organ_dose,
                        child_organ_dose; OUT/harmonic.sqlite.realisations), see `harmonic dose --help`
+                       and of every radiotherapy course by tier: about --rt-dicom-courses courses get synthetic
+                       DICOM-RT (OUT/extract/<CC>-radiotherapy/dicom-rt, loaded with ingest-dicom) and the
+                       dicom_rt tier, the others their course record; see `harmonic rt dose --help`
           4. report  — OUT/report.html: counts by country, era, procedure type and dose-record completeness,
                        KAP by age and era, validation results with quarantine reasons
         The path of the report is printed on stdout. A previous store in OUT is replaced.
@@ -36,16 +39,21 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Share of rows made bad on purpose, to exercise validation (e.g. 1%).")
     var corrupt: String = "1%"
 
+    @Option(name: .customLong("rt-dicom-courses"), help: "Radiotherapy courses (about) given synthetic DICOM-RT, loaded with ingest-dicom and dosed from their grid (the report's dicom_rt tier against truth); 0: none.")
+    var rtDICOMCourses: Int = 12
+
     func validate() throws {
         guard children > 0 else { throw ValidationError("--children must be > 0, got \(children)") }
+        guard rtDICOMCourses >= 0 else { throw ValidationError("--rt-dicom-courses must be >= 0, got \(rtDICOMCourses)") }
         guard SynthCommand.parseShare(corrupt) != nil else { throw ValidationError("--corrupt must be a share such as 1%, got '\(corrupt)'") }
     }
 
     func run() throws {
         let started = Date()
         var bar = ProgressBar("synth")
-        let pipeline = DemoPipeline(children: children, seed: seed, corruptFraction: SynthCommand.parseShare(corrupt) ?? 0,
+        var pipeline = DemoPipeline(children: children, seed: seed, corruptFraction: SynthCommand.parseShare(corrupt) ?? 0,
                                     outputDirectory: URL(fileURLWithPath: out))
+        pipeline.rtDICOMCourses = rtDICOMCourses
         let result = try pipeline.run(stage: { name in
             note(name)
             bar = ProgressBar(String(name.split(separator: " ")[1].dropLast()))

@@ -20,6 +20,9 @@ struct DemoPipelineTests {
         // The radiotherapy courses get organ doses, with their section (docs/rt-dose.md).
         #expect((result.rtDose?.courses ?? 0) > 0 && html.contains(">Radiotherapy organ doses</h2>"))
         #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("extract/truth/rt_organ_doses.csv").path))
+        // Some courses get synthetic DICOM-RT, loaded with ingest-dicom and dosed from their grid, compared with truth.
+        #expect((result.rtDose?.byTier["dicom_rt"] ?? 0) > 0)
+        #expect(html.contains(">dicom_rt</td>"))
         // The imaging exams are dosed and the report says what dominates the collective dose (docs/imaging-dose.md).
         #expect(html.contains(">Imaging doses and what dominates the collective dose</h2>") && html.contains("Fraction of the collective organ dose by exposure type and era"))
         // Every row synth made bad is rejected; nothing else (see SynthesisTests for the row-level check).

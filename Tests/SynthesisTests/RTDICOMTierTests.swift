@@ -43,8 +43,8 @@ struct RTDICOMTierTests {
         // Stored doses are realisation means (lognormal errors of mean 1): 500 realisations keep
         // their sampling error near 3% even for neutrons (GSD 2).
         // Same fields, models and phantom as the truth: the DICOM-RT tier differs only by the 5 mm
-        // grid, rasterised contours, the field edge taken as the box of the 50% isodose (one box
-        // around a craniospinal brain + spine field) and the nearest grid voxel of placed organs.
+        // grid, rasterised contours, the field edge taken as boxes around the 50% isodose (each
+        // within half a voxel of a true field box) and the nearest grid voxel of placed organs.
         // Organs at a field edge are the most sensitive (a 5 mm voxel in a gradient of ~50%/cm; a
         // small breast bud is a few voxels). Bounds: a factor 1.33 on the median of each organ,
         // 10% on the median over organs.
