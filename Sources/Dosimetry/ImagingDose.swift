@@ -40,6 +40,12 @@ public struct ImagingExam: Sendable {
     /// synthetic RT registry cites from AAPM TG-180, Ding et al. 2018), so only the absolute CTDIvol
     /// bounds apply, not the paediatric diagnostic reference by age.
     public var radiotherapyPlanning = false
+    /// Radiotherapy kV imaging: the CBCT's weighted CTDI (mGy, in the region's reference CTDI
+    /// phantom: 16 cm head and neck, 32 cm trunk) or the entrance air kerma (mGy) of each image of
+    /// a planar kV pair, as the imager records it.
+    public var doseIndex: Double?
+    /// CBCT tube current-time product (mAs) when no dose index is recorded.
+    public var mAs: Double?
 
     public init(modality: ImagingModality, region: String, ageYears: Double, sex: Sex, ctdivol: Double? = nil, dlp: Double? = nil,
                 kVp: Double? = nil, ctdiPhantom: Double? = nil, effectiveDose: Double? = nil, year: Double? = nil) {
@@ -108,13 +114,16 @@ public enum CTPlausibility {
 /// Imaging organ doses from recorded exam quantities.
 public struct ImagingDoseCalculator: Sendable {
     public let ct: CTCoefficientTable
+    /// Radiotherapy kV imaging coefficients (CBCT, planar kV pair); nil = not loaded (those modalities are refused).
+    public let kv: KVImagingCoefficientTable?
     public let components: [(component: String, appliesTo: String, gsd: Double, source: String)]
     /// Paediatric reference CTDIvol by age: the plausibility bounds of a recorded CTDIvol.
     public let reference: PaediatricCTReference
 
     /// `reference`: nil = the committed table (`Resources/paediatric-ct-ctdivol-p75.csv`).
-    public init(ct: CTCoefficientTable, uncertaintyCSV: String, reference: PaediatricCTReference? = nil) throws {
+    public init(ct: CTCoefficientTable, uncertaintyCSV: String, reference: PaediatricCTReference? = nil, kv: KVImagingCoefficientTable? = nil) throws {
         self.ct = ct
+        self.kv = kv
         self.reference = try reference ?? PaediatricCTReference.loadDefault()
         var rows: [(String, String, Double, String)] = []
         for (n, line) in uncertaintyCSV.split(separator: "\n").enumerated() where !line.hasPrefix("#") && !line.hasPrefix("component,") {
@@ -132,7 +141,8 @@ public struct ImagingDoseCalculator: Sendable {
         guard let url = Bundle.module.url(forResource: "imaging-dose-uncertainty", withExtension: "csv", subdirectory: "Resources") else {
             throw DoseModelError("Resources/imaging-dose-uncertainty.csv is missing from the Dosimetry bundle")
         }
-        return try ImagingDoseCalculator(ct: try CTCoefficientTable.loadDefault(), uncertaintyCSV: String(contentsOf: url, encoding: .utf8))
+        return try ImagingDoseCalculator(ct: try CTCoefficientTable.loadDefault(), uncertaintyCSV: String(contentsOf: url, encoding: .utf8),
+                                         kv: try KVImagingCoefficientTable.loadDefault())
     }
 
     /// Organ doses of an exam; throws a `DoseModelError` naming the field, value and what was
@@ -143,6 +153,7 @@ public struct ImagingDoseCalculator: Sendable {
         }
         switch exam.modality {
         case .ct: return try estimateCT(exam)
+        case .cbct, .planarKV: return try estimateKV(exam)
         case .nuclearMedicine, .petCT:
             guard let e = exam.effectiveDose, e.isFinite, e >= 0 else {
                 throw DoseModelError("\(exam.modality.rawValue): no effective dose recorded; Harmonic reports nuclear medicine as the recorded effective dose and has no activity-based model")
@@ -152,7 +163,7 @@ public struct ImagingDoseCalculator: Sendable {
                                      organs: [], effectiveDose: IntervalDose(e, gsd: 1), uncertainty: [],
                                      notes: ["effective dose as recorded; no organ split: Harmonic holds no published biokinetic table for the radiopharmaceutical (not recorded in diagnostic_imaging)"])
         default:
-            throw DoseModelError("modality \(exam.modality.rawValue): organ doses are not yet implemented in Harmonic (CT and nuclear medicine are); see docs/imaging-dose.md")
+            throw DoseModelError("modality \(exam.modality.rawValue): organ doses are not yet implemented in Harmonic (CT, CBCT, planar kV and nuclear medicine are); see docs/imaging-dose.md")
         }
     }
 

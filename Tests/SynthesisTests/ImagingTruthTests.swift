@@ -93,15 +93,41 @@ struct ImagingTruthTests {
         _ = try ImagingDoseRun.run(store: store, storePath: path, settings: .init(realisations: 16))
         let c = try ImagingDoseTruthComparison.compute(store: store, truthCSV: dir.appendingPathComponent("truth/\(SyntheticImagingTruth.rtFileName)"),
                                                        pseudonymisers: pseudonymisers, source: .radiotherapy)
-        #expect(c.unmatched == 0 && c.matched == 120, "one planning CT per course: \(c.matched) matched")
-        #expect(dosed == c.examsByTypeAndTier.filter { $0.key.hasSuffix("ctdivol_recorded") }.values.reduce(0, +), "every truth dose is reconstructed")
-        #expect(c.examsByTypeAndTier.filter { $0.key.hasPrefix("ct/extremity") }.keys.allSatisfy { $0.hasSuffix("flagged") })
+        #expect(c.unmatched == 0 && c.matched == 360, "one planning CT, one CBCT and one planar kV row per course: \(c.matched) matched")
+        #expect(dosed == c.examsByTypeAndTier.filter { $0.key.hasSuffix("ctdivol_recorded") || $0.key.hasSuffix("kv_index_recorded") }.values.reduce(0, +),
+                "every truth dose is reconstructed: \(c.examsByTypeAndTier)")
+        #expect(c.examsByTypeAndTier.filter { $0.key.contains("/extremity") }.keys.allSatisfy { $0.hasSuffix("flagged") })
         var checked = 0
-        for r in c.ratios where r.n >= 8 && ["red_marrow_mgy", "effective_dose_msv"].contains(r.quantity) {
+        for r in c.ratios where r.n >= 8 && r.examType.hasPrefix("ct/") && ["red_marrow_mgy", "effective_dose_msv"].contains(r.quantity) {
             checked += 1
             #expect(r.median > 0.75 && r.median < 1.33, "\(r.examType) \(r.quantity): median \(r.median) over \(r.n)")
             #expect(r.low95 > 0.4 && r.high95 < 2.5, "\(r.examType) \(r.quantity): 95% range \(r.low95)-\(r.high95)")
         }
         #expect(checked >= 4)
+    }
+
+    @Test("the RT registry's CBCT and planar kV rows get true organ doses (display factor per site and era, body size), and the store reconstructs them with a median reconstructed/true within 0.75-1.33 per modality and target site")
+    func rtKVImaging() throws {
+        let config = SynthesisConfiguration(seed: 31, cardiacChildren: 0, radiotherapyChildren: 120, corruptFraction: 0)
+        let (dir, summary) = try SynthFixture.make(config, name: "rt-kv-imaging-truth")
+        try SyntheticImagingTruth.writeRT(extract: dir, seed: config.seed)
+        let (path, pseudonymisers) = try SynthFixture.ingestAll(dir, summary, name: "rt-kv-imaging-truth-store") {
+            try Pseudonymiser(keyBytes: Array(repeating: UInt8($0.utf8.last!), count: 32))
+        }
+        let store = try RegistryStore(path: path, role: .analyst)
+        _ = try ImagingDoseRun.run(store: store, storePath: path, settings: .init(realisations: 16))
+        let c = try ImagingDoseTruthComparison.compute(store: store, truthCSV: dir.appendingPathComponent("truth/\(SyntheticImagingTruth.rtFileName)"),
+                                                       pseudonymisers: pseudonymisers, source: .radiotherapy)
+        let kv = c.examsByTypeAndTier.filter { $0.key.hasPrefix("cbct/") || $0.key.hasPrefix("planar_kv/") }
+        #expect(kv.values.reduce(0, +) == 240, "every course's CBCT and planar kV row matched: \(kv)")
+        #expect(kv.filter { !$0.key.contains("/extremity") }.keys.allSatisfy { $0.hasSuffix("kv_index_recorded") }, "\(kv)")
+        var checked = 0
+        for r in c.ratios where r.n >= 8 && !r.examType.hasPrefix("ct/") && ["red_marrow_mgy", "effective_dose_msv"].contains(r.quantity) {
+            checked += 1
+            // Display factor (GSD 1.10) and body size (size age vs. age) are the only differences: unbiased, the range theirs.
+            #expect(r.median > 0.75 && r.median < 1.33, "\(r.examType) \(r.quantity): median \(r.median) over \(r.n)")
+            #expect(r.low95 > 0.4 && r.high95 < 2.5, "\(r.examType) \(r.quantity): 95% range \(r.low95)-\(r.high95)")
+        }
+        #expect(checked >= 6, "enough modalities and target sites compared (\(checked))")
     }
 }
