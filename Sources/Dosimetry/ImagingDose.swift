@@ -89,7 +89,8 @@ public struct ImagingDoseReport: Sendable, Codable {
     public let ctdivolSource: String?
     public let referencePhantomCm: Double?
     public let dlp: Double?
-    /// The phantom's scan length (cm) for the region and age.
+    /// The phantom's clinical scan length (cm) for the region and age (DLP = CTDIvol × it): the
+    /// region's scan range, for the head the skull base to the vertex (`CTRegion.clinicalScanLength`).
     public let phantomScanLength: Double?
     public let organs: [ImagingOrganDose]
     /// ICRP 103 effective dose (mSv).
@@ -184,6 +185,8 @@ public struct ImagingDoseCalculator: Sendable {
         let (entry, clamped) = try ct.lookup(region: region, ageYears: exam.ageYears, sex: exam.sex, kVp: kvp)
         if clamped { notes.append("kVp \(kvp) outside the table's \(ct.kVps.map { String(format: "%g", $0) }.joined(separator: "/")) kV: nearest used") }
         let refPhantom = entry.referencePhantom
+        // DLP = CTDIvol × the clinical scan length: a head CT runs from the skull base to the vertex, shorter than the phantom's whole head.
+        let scanLength = region.clinicalScanLength(phantomScanLength: entry.scanLength)
         var ctdivol: Double, source: String
         if let c = exam.ctdivol {
             guard c.isFinite else { throw DoseModelError("CTDIvol \(c): expected a number of mGy") }
@@ -203,18 +206,18 @@ public struct ImagingDoseCalculator: Sendable {
             }
             if let d = exam.dlp {
                 guard d.isFinite, d > 0 else { throw DoseModelError("DLP \(d): expected a positive number of mGy·cm") }
-                let ratio = d / c / entry.scanLength
+                let ratio = d / c / scanLength
                 guard CTPlausibility.lengthRatio.contains(ratio) else {
                     throw DoseModelError(String(format: "DLP %.4g mGy·cm with CTDIvol %.3g mGy implies a %.1f cm scan; a %@ scan at age %.1f is about %.1f cm (accepted %.1f-%.1f times that): DLP inconsistent with CTDIvol x scan length",
-                                                d, c, d / c, region.rawValue, exam.ageYears, entry.scanLength,
+                                                d, c, d / c, region.rawValue, exam.ageYears, scanLength,
                                                 CTPlausibility.lengthRatio.lowerBound, CTPlausibility.lengthRatio.upperBound))
                 }
             }
         } else if let d = exam.dlp {
             guard d.isFinite, d > 0 else { throw DoseModelError("DLP \(d): expected a positive number of mGy·cm") }
-            ctdivol = d / entry.scanLength
+            ctdivol = d / scanLength
             if let p = exam.ctdiPhantom, p != refPhantom { ctdivol /= entry.otherPhantomRatio }
-            source = String(format: "DLP / phantom scan length (%.1f cm)", entry.scanLength)
+            source = String(format: region == .head ? "DLP / clinical head scan length, skull base to vertex (%.1f cm)" : "DLP / phantom scan length (%.1f cm)", scanLength)
             notes.append("no CTDIvol recorded: taken as DLP divided by the phantom's scan length")
         } else {
             throw DoseModelError("CT exam with neither CTDIvol nor DLP: Harmonic has no cited default CTDIvol table yet, so no dose is given (never a silent default)")
@@ -234,7 +237,7 @@ public struct ImagingDoseCalculator: Sendable {
         }
         return ImagingDoseReport(modality: .ct, region: region.rawValue, ageYears: exam.ageYears, sex: exam.sex, kVp: kvp, kVpSource: clamped ? kvpSource + ", clamped to the table's range" : kvpSource,
                                  ctdivol: ctdivol, ctdivolSource: source, referencePhantomCm: refPhantom, dlp: exam.dlp,
-                                 phantomScanLength: entry.scanLength, organs: organs,
+                                 phantomScanLength: scanLength, organs: organs,
                                  effectiveDose: IntervalDose(entry.effective103 * ctdivol, gsd: exp(shared.squareRoot())),
                                  uncertainty: used.map { UncertaintyComponent(component: $0.component, gsd: $0.gsd, source: $0.source) }
                                      + [UncertaintyComponent(component: "monte_carlo_statistics", gsd: .nan, source: "per organ, from the batch spread of the simulation (relative_uncertainty in ct-organ-dose-coefficients.csv)")],
