@@ -40,6 +40,12 @@ public struct ImagingExam: Sendable {
     /// synthetic RT registry cites from AAPM TG-180, Ding et al. 2018), so only the absolute CTDIvol
     /// bounds apply, not the paediatric diagnostic reference by age.
     public var radiotherapyPlanning = false
+    /// Radiotherapy kV imaging: the CBCT's weighted CTDI (mGy, in the region's reference CTDI
+    /// phantom: 16 cm head and neck, 32 cm trunk) or the entrance air kerma (mGy) of each image of
+    /// a planar kV pair, as the imager records it.
+    public var doseIndex: Double?
+    /// CBCT tube current-time product (mAs) when no dose index is recorded.
+    public var mAs: Double?
 
     public init(modality: ImagingModality, region: String, ageYears: Double, sex: Sex, ctdivol: Double? = nil, dlp: Double? = nil,
                 kVp: Double? = nil, ctdiPhantom: Double? = nil, effectiveDose: Double? = nil, year: Double? = nil) {
@@ -83,7 +89,8 @@ public struct ImagingDoseReport: Sendable, Codable {
     public let ctdivolSource: String?
     public let referencePhantomCm: Double?
     public let dlp: Double?
-    /// The phantom's scan length (cm) for the region and age.
+    /// The phantom's clinical scan length (cm) for the region and age (DLP = CTDIvol × it): the
+    /// region's scan range, for the head the skull base to the vertex (`CTRegion.clinicalScanLength`).
     public let phantomScanLength: Double?
     public let organs: [ImagingOrganDose]
     /// ICRP 103 effective dose (mSv).
@@ -108,13 +115,16 @@ public enum CTPlausibility {
 /// Imaging organ doses from recorded exam quantities.
 public struct ImagingDoseCalculator: Sendable {
     public let ct: CTCoefficientTable
+    /// Radiotherapy kV imaging coefficients (CBCT, planar kV pair); nil = not loaded (those modalities are refused).
+    public let kv: KVImagingCoefficientTable?
     public let components: [(component: String, appliesTo: String, gsd: Double, source: String)]
     /// Paediatric reference CTDIvol by age: the plausibility bounds of a recorded CTDIvol.
     public let reference: PaediatricCTReference
 
     /// `reference`: nil = the committed table (`Resources/paediatric-ct-ctdivol-p75.csv`).
-    public init(ct: CTCoefficientTable, uncertaintyCSV: String, reference: PaediatricCTReference? = nil) throws {
+    public init(ct: CTCoefficientTable, uncertaintyCSV: String, reference: PaediatricCTReference? = nil, kv: KVImagingCoefficientTable? = nil) throws {
         self.ct = ct
+        self.kv = kv
         self.reference = try reference ?? PaediatricCTReference.loadDefault()
         var rows: [(String, String, Double, String)] = []
         for (n, line) in uncertaintyCSV.split(separator: "\n").enumerated() where !line.hasPrefix("#") && !line.hasPrefix("component,") {
@@ -132,7 +142,8 @@ public struct ImagingDoseCalculator: Sendable {
         guard let url = Bundle.module.url(forResource: "imaging-dose-uncertainty", withExtension: "csv", subdirectory: "Resources") else {
             throw DoseModelError("Resources/imaging-dose-uncertainty.csv is missing from the Dosimetry bundle")
         }
-        return try ImagingDoseCalculator(ct: try CTCoefficientTable.loadDefault(), uncertaintyCSV: String(contentsOf: url, encoding: .utf8))
+        return try ImagingDoseCalculator(ct: try CTCoefficientTable.loadDefault(), uncertaintyCSV: String(contentsOf: url, encoding: .utf8),
+                                         kv: try KVImagingCoefficientTable.loadDefault())
     }
 
     /// Organ doses of an exam; throws a `DoseModelError` naming the field, value and what was
@@ -143,6 +154,7 @@ public struct ImagingDoseCalculator: Sendable {
         }
         switch exam.modality {
         case .ct: return try estimateCT(exam)
+        case .cbct, .planarKV: return try estimateKV(exam)
         case .nuclearMedicine, .petCT:
             guard let e = exam.effectiveDose, e.isFinite, e >= 0 else {
                 throw DoseModelError("\(exam.modality.rawValue): no effective dose recorded; Harmonic reports nuclear medicine as the recorded effective dose and has no activity-based model")
@@ -152,7 +164,7 @@ public struct ImagingDoseCalculator: Sendable {
                                      organs: [], effectiveDose: IntervalDose(e, gsd: 1), uncertainty: [],
                                      notes: ["effective dose as recorded; no organ split: Harmonic holds no published biokinetic table for the radiopharmaceutical (not recorded in diagnostic_imaging)"])
         default:
-            throw DoseModelError("modality \(exam.modality.rawValue): organ doses are not yet implemented in Harmonic (CT and nuclear medicine are); see docs/imaging-dose.md")
+            throw DoseModelError("modality \(exam.modality.rawValue): organ doses are not yet implemented in Harmonic (CT, CBCT, planar kV and nuclear medicine are); see docs/imaging-dose.md")
         }
     }
 
@@ -173,6 +185,8 @@ public struct ImagingDoseCalculator: Sendable {
         let (entry, clamped) = try ct.lookup(region: region, ageYears: exam.ageYears, sex: exam.sex, kVp: kvp)
         if clamped { notes.append("kVp \(kvp) outside the table's \(ct.kVps.map { String(format: "%g", $0) }.joined(separator: "/")) kV: nearest used") }
         let refPhantom = entry.referencePhantom
+        // DLP = CTDIvol × the clinical scan length: a head CT runs from the skull base to the vertex, shorter than the phantom's whole head.
+        let scanLength = region.clinicalScanLength(phantomScanLength: entry.scanLength)
         var ctdivol: Double, source: String
         if let c = exam.ctdivol {
             guard c.isFinite else { throw DoseModelError("CTDIvol \(c): expected a number of mGy") }
@@ -192,18 +206,18 @@ public struct ImagingDoseCalculator: Sendable {
             }
             if let d = exam.dlp {
                 guard d.isFinite, d > 0 else { throw DoseModelError("DLP \(d): expected a positive number of mGy·cm") }
-                let ratio = d / c / entry.scanLength
+                let ratio = d / c / scanLength
                 guard CTPlausibility.lengthRatio.contains(ratio) else {
                     throw DoseModelError(String(format: "DLP %.4g mGy·cm with CTDIvol %.3g mGy implies a %.1f cm scan; a %@ scan at age %.1f is about %.1f cm (accepted %.1f-%.1f times that): DLP inconsistent with CTDIvol x scan length",
-                                                d, c, d / c, region.rawValue, exam.ageYears, entry.scanLength,
+                                                d, c, d / c, region.rawValue, exam.ageYears, scanLength,
                                                 CTPlausibility.lengthRatio.lowerBound, CTPlausibility.lengthRatio.upperBound))
                 }
             }
         } else if let d = exam.dlp {
             guard d.isFinite, d > 0 else { throw DoseModelError("DLP \(d): expected a positive number of mGy·cm") }
-            ctdivol = d / entry.scanLength
+            ctdivol = d / scanLength
             if let p = exam.ctdiPhantom, p != refPhantom { ctdivol /= entry.otherPhantomRatio }
-            source = String(format: "DLP / phantom scan length (%.1f cm)", entry.scanLength)
+            source = String(format: region == .head ? "DLP / clinical head scan length, skull base to vertex (%.1f cm)" : "DLP / phantom scan length (%.1f cm)", scanLength)
             notes.append("no CTDIvol recorded: taken as DLP divided by the phantom's scan length")
         } else {
             throw DoseModelError("CT exam with neither CTDIvol nor DLP: Harmonic has no cited default CTDIvol table yet, so no dose is given (never a silent default)")
@@ -223,7 +237,7 @@ public struct ImagingDoseCalculator: Sendable {
         }
         return ImagingDoseReport(modality: .ct, region: region.rawValue, ageYears: exam.ageYears, sex: exam.sex, kVp: kvp, kVpSource: clamped ? kvpSource + ", clamped to the table's range" : kvpSource,
                                  ctdivol: ctdivol, ctdivolSource: source, referencePhantomCm: refPhantom, dlp: exam.dlp,
-                                 phantomScanLength: entry.scanLength, organs: organs,
+                                 phantomScanLength: scanLength, organs: organs,
                                  effectiveDose: IntervalDose(entry.effective103 * ctdivol, gsd: exp(shared.squareRoot())),
                                  uncertainty: used.map { UncertaintyComponent(component: $0.component, gsd: $0.gsd, source: $0.source) }
                                      + [UncertaintyComponent(component: "monte_carlo_statistics", gsd: .nan, source: "per organ, from the batch spread of the simulation (relative_uncertainty in ct-organ-dose-coefficients.csv)")],

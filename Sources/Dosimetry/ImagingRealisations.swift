@@ -76,19 +76,21 @@ public struct ImagingRealisations: Sendable {
     /// Draws the shared factors of `displayGroups` and `modelGroups` groups. Each group's draws
     /// come from a stream keyed by its name (`displayKeys`, `modelKeys`), so a group draws the
     /// same factors whichever other groups exist: an incremental run stays bit-identical.
-    public init(displayKeys: [String], modelKeys: [String], realisations n: Int, model: ImagingRealisationModel, seed: UInt64) {
+    /// `modelGSDs`: the coefficient-model GSD of model groups whose model is not the CT one (kV imaging: `cbct_model`, `planar_kv_model`); others use `model.model`.
+    public init(displayKeys: [String], modelKeys: [String], realisations n: Int, model: ImagingRealisationModel, seed: UInt64,
+                modelGSDs: [String: Double] = [:]) {
         self.realisations = n; self.model = model; self.seed = seed
-        func draw(_ keys: [String], _ gsd: Double, _ salt: String) -> [Float] {
-            let s = log(gsd)
+        func draw(_ keys: [String], _ gsd: Double, _ salt: String, _ gsds: [String: Double] = [:]) -> [Float] {
             var out = [Float](repeating: 1, count: keys.count * n)
             for (g, key) in keys.enumerated() {
+                let s = log(gsds[key] ?? gsd)
                 var rng = RandomStream(seed: seed, stream: StableHash.of(salt + "|" + key))
                 for r in 0..<n { out[g * n + r] = Float(exp(s * rng.normal() - s * s / 2)) }
             }
             return out
         }
         display = draw(displayKeys, model.display, "imaging display")
-        coefficient = draw(modelKeys, model.model, "imaging model")
+        coefficient = draw(modelKeys, model.model, "imaging model", modelGSDs)
     }
 
     /// Writes the realisations of one exam, `[quantity][realisation]`, into `out`

@@ -88,6 +88,12 @@ public enum SyntheticImagingTruth {
         "thorax": [.chest], "abdomen": [.abdomen], "pelvis": [.pelvis],
     ]
 
+    /// Body region of a radiotherapy CBCT or planar kV pair by target site: the store run's
+    /// assumption (`ImagingExamEvaluation.rtKVRegion`); extremity: none.
+    static let rtKVRegions: [String: CTRegion] = [
+        "brain": .head, "head_neck": .neck, "craniospinal": .head, "thorax": .chest, "abdomen": .abdomen, "pelvis": .pelvis,
+    ]
+
     /// Writes `truth/rt_imaging_organ_doses.csv` for the planning CTs of every `*-radiotherapy/`
     /// folder (the rows synth already wrote are not changed): the recorded `dose_per_session_mgy`
     /// is taken as the displayed CTDIvol of a planning scanner whose display factor (lognormal GSD
@@ -96,11 +102,17 @@ public enum SyntheticImagingTruth {
     /// median for age times a lognormal factor (SD of log 0.15, `ReferenceGrowth.logWeightSD`) and
     /// the true dose uses the phantom of its size age. Both drawn from streams keyed by the site
     /// and era, and by the imaging id, with `seed`. Columns as `imaging_organ_doses.csv`
-    /// (`body_region` = the course's target site). Returns the number of planning CTs with a true dose (extremity targets have none).
+    /// (`body_region` = the course's target site). CBCT and planar kV rows likewise: the recorded
+    /// `dose_per_session_mgy` is the displayed CTDIw (CBCT) or entrance air kerma per image (planar
+    /// pair) of a kV imager whose display factor (GSD 1.10, shared by the site's kV imaging of a
+    /// 5-year era) differs from the truth; the true dose is Harmonic's kV imaging coefficient
+    /// (`KVImagingCoefficientTable`) of the size age × true index × sessions, in the region of the
+    /// store run's mapping. Returns the number of rows with a true dose (extremity targets have none).
     @discardableResult
-    public static func writeRT(extract: URL, seed: UInt64, table: CTCoefficientTable? = nil) throws -> Int {
+    public static func writeRT(extract: URL, seed: UInt64, table: CTCoefficientTable? = nil, kvTable: KVImagingCoefficientTable? = nil) throws -> Int {
         let fm = FileManager.default
         let ct = try table ?? CTCoefficientTable.loadDefault()
+        let kv = try kvTable ?? KVImagingCoefficientTable.loadDefault()
         let folders = try fm.contentsOfDirectory(atPath: extract.path).filter { $0.hasSuffix("-radiotherapy") }.sorted()
         var out = [(leadingColumns + DoseQuantity.columnNames).joined(separator: ",")]
         var dosed = 0
@@ -134,6 +146,27 @@ public enum SyntheticImagingTruth {
             for r in c.rows { course[r[cid]] = (r[cpid], r[target]) }
             let iid = try idx(im, "imaging_id", "rt_imaging.csv"), icourse = try idx(im, "course_id", "rt_imaging.csv"), mod = try idx(im, "modality", "rt_imaging.csv")
             let date = try idx(im, "first_date", "rt_imaging.csv"), sessions = try idx(im, "sessions", "rt_imaging.csv"), dose = try idx(im, "dose_per_session_mgy", "rt_imaging.csv")
+            for r in im.rows where r[mod] == "cbct" || r[mod] == "planar_kv" {
+                guard let (patient, targetSite) = course[r[icourse]], let (birthDate, sex) = child[patient], let day = CalendarDate(iso: r[date]),
+                      let recorded = Double(r[dose]), let n = Int(r[sessions]) else { continue }
+                var values = [String](repeating: "", count: DoseQuantity.count)
+                if let region = rtKVRegions[targetSite] {
+                    let year = 1970 + Double(day.dayNumber) / 365.25
+                    var eraRNG = RandomStream(seed: seed ^ 0x6B76_696D, stream: hash("\(site)|kV imager|\(Int(year) / 5 * 5)"))
+                    let display = exp(log(1.10) * min(2, max(-2, eraRNG.normal())))
+                    var childRNG = RandomStream(seed: seed ^ 0x6B76_696D, stream: hash(site + "|" + r[iid]))
+                    let age = Double(day.dayNumber - birthDate.dayNumber) / 365.25
+                    let sizeAge = ReferenceGrowth.ageOfMedianWeight(ReferenceGrowth.medianWeight(age: age) * exp(ReferenceGrowth.logWeightSD * childRNG.normal()))
+                    let entry = try kv.lookup(r[mod] == "cbct" ? .cbct : .planarKV, region: region, ageYears: sizeAge, sex: sex)
+                    let index = recorded / display * Double(n)
+                    var sum = [Double](repeating: 0, count: DoseQuantity.count)
+                    for (k, organ) in DoseQuantity.organs.enumerated() { sum[k] = (entry.organs[organ]?.value ?? 0) * index }
+                    sum[DoseQuantity.effective.rawValue] = entry.effective103 * index
+                    values = sum.map { String(format: "%.6g", $0) }
+                    dosed += 1
+                }
+                out.append(([site, r[iid], patient, r[date], r[mod], targetSite, "dose_per_session"] + values).joined(separator: ","))
+            }
             for r in im.rows where r[mod] == "ct" {
                 guard let (patient, targetSite) = course[r[icourse]], let (birthDate, sex) = child[patient], let day = CalendarDate(iso: r[date]),
                       let recorded = Double(r[dose]), let n = Int(r[sessions]) else { continue }

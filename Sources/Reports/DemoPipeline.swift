@@ -56,6 +56,11 @@ public struct DemoPipeline: Sendable {
             try SyntheticRTDICOM.write(extract: extract, seed: seed, fraction: min(1, Double(rtDICOMCourses) / Double(summary.radiotherapyChildren)))
             try OutcomeDoseEffects.apply(extract: extract)
         }
+        // True imaging organ doses (diagnostic imaging of the cardiac children; RT planning CT, CBCT and planar kV).
+        if fm.fileExists(atPath: extract.appendingPathComponent("truth/\(SyntheticImagingTruth.techniqueFileName)").path) {
+            try SyntheticImagingTruth.write(extract: extract)
+        }
+        if summary.radiotherapyChildren > 0 { try SyntheticImagingTruth.writeRT(extract: extract, seed: seed) }
         let synthSeconds = Date().timeIntervalSince(t0)
 
         stage("[2/5] ingest: \(summary.siteFolders.count) site folders -> \(storePath) (site keys in \(keys.path), outside the store)")
@@ -133,7 +138,15 @@ public struct DemoPipeline: Sendable {
             try RTDoseSection.append(to: &report, store: analyst,
                                      truth: try? RTDoseTruthComparison.compute(store: analyst, truthCSV: extract.appendingPathComponent("truth/\(SyntheticRTTruth.fileName)")))
         }
-        try ExposureShareSection.append(to: &report, store: analyst, imaging: imaging)
+        var imagingTruth: [(name: String, comparison: ImagingDoseTruthComparison)] = []
+        let siteKeys = Dictionary(uniqueKeysWithValues: try fm.contentsOfDirectory(atPath: keys.path).filter { $0.hasSuffix(".key") }
+            .map { (String($0.prefix(2)).uppercased(), try Pseudonymiser(keyFile: keys.appendingPathComponent($0).path)) })
+        for (file, source) in [(SyntheticImagingTruth.fileName, ImagingExamInput.SourceTable.diagnostic), (SyntheticImagingTruth.rtFileName, .radiotherapy)] {
+            let url = extract.appendingPathComponent("truth/\(file)")
+            guard fm.fileExists(atPath: url.path) else { continue }
+            if let c = try? ImagingDoseTruthComparison.compute(store: analyst, truthCSV: url, pseudonymisers: siteKeys, source: source) { imagingTruth.append(("truth/\(file)", c)) }
+        }
+        try ExposureShareSection.append(to: &report, store: analyst, imaging: imaging, truth: imagingTruth)
         if dose != nil || rtDose != nil { CohortRiskSection.compute(storePath: storePath).append(to: &report) }
         if rtDose != nil {
             OutcomeDoseSection.compute(store: analyst, truthFile: extract.appendingPathComponent("truth/\(OutcomeDoseEffects.truthFileName)")).append(to: &report)

@@ -48,6 +48,12 @@ public struct CTGeometry: Sendable {
     public var modulationBin: Double
     /// Rotation axis position (x, y) in the phantom frame (cm).
     public var axisX: Double, axisY: Double
+    /// Fan centre offset (radians) from the focus-axis line: 0 for a symmetric fan; a cone-beam CT's
+    /// half fan (offset detector) is a fan of half-width `halfFan` centred at `fanOffset` (`CBCTProtocol`).
+    public var fanOffset: Double = 0
+    /// Arc (radians) of an axial acquisition's tube angles from `startAngle`; 2π (the default) = a full
+    /// rotation with the tube angle uniform, as before this field existed.
+    public var arc: Double = 2 * Double.pi
 
     public init(focusToAxis: Double = 54.1, fieldOfView: Double = 50, beamWidth: Double = 4, zStart: Double, zEnd: Double,
                 pitch: Double = 1, startAngle: Double = 0, bowtie: Bowtie, modulation: [Double] = [], modulationBin: Double = 1,
@@ -83,7 +89,8 @@ struct CTSource: Sendable {
             let zs: Double
             let theta: Double
             if g.isAxial {
-                zs = g.zStart; theta = 2 * Double.pi * rng.uniform()
+                zs = g.zStart
+                theta = g.arc >= 2 * Double.pi ? 2 * Double.pi * rng.uniform() : g.startAngle + g.arc * rng.uniform()
             } else {
                 zs = g.zStart + rng.uniform() * (g.zEnd - g.zStart)
                 if !g.modulation.isEmpty {
@@ -92,7 +99,7 @@ struct CTSource: Sendable {
                 }
                 theta = g.startAngle + 2 * Double.pi * (zs - g.zStart) / (g.pitch * g.beamWidth)
             }
-            let gamma = (2 * rng.uniform() - 1) * g.halfFan
+            let gamma = g.fanOffset + (2 * rng.uniform() - 1) * g.halfFan
             let w = (rng.uniform() - 0.5) * g.beamWidth
             let e = spectrum.sample(&rng)
             let t = g.bowtie.thickness(at: g.focusToAxis * sin(gamma))

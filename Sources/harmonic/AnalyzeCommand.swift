@@ -92,7 +92,7 @@ struct AnalyzeCommand: ParsableCommand {
                                             discussion: "cardiac = procedure_organ_dose, imaging = imaging_exam_organ_dose (diagnostic and RT imaging, written by harmonic dose --store), rt = rt_course_organ_dose (harmonic rt dose --store). The study's own exposures (cardiac procedures, or radiotherapy courses with --cohort radiotherapy) define cohort entry even when not summed. Imaging exams not dosed (modality not modelled, effective dose only) are left out and counted; flagged exams follow --flagged. The output says which exposures were summed. Example: --exposures cardiac,imaging",
                                             valueName: "list"))
     var exposures: String?
-    @Option(name: .long, help: "Dose realisations: STORE.realisations from harmonic dose, or a columnar float32 file of the --dose organ (FILE.keys.csv beside it). Adds MCML and model averaging.")
+    @Option(name: .long, help: "Dose realisations: STORE.realisations from harmonic dose, or a columnar float32 file of the --dose organ (FILE.keys.csv beside it). Adds MCML and model averaging. With --exposures cardiac,imaging the imaging exams' realisations (STORE.imaging-realisations, beside the store) are summed with the cardiac ones realisation by realisation.")
     var realisations: String?
     @Option(name: .long, help: "Organ whose dose is analysed, e.g. red_marrow, breast, lung, thyroid, heart; with --cohort radiotherapy also prescribed (the courses' prescribed target dose, not an organ dose).")
     var dose: String
@@ -200,11 +200,13 @@ struct AnalyzeCommand: ParsableCommand {
                 var selected: Set<ExposureType>? = nil
                 if let e = exposures { selected = try ExposureType.parseList(e) }
                 if realisations != nil {
-                    // The realisation file holds one exposure type: the doses summed must be that type's alone.
+                    // The realisation file holds one exposure type; a cardiac cohort may add imaging, whose
+                    // realisations the imaging dose run wrote next to the store (STORE.imaging-realisations).
                     let own: ExposureType = study == .radiotherapy ? .rt : .cardiac
                     if selected == nil { selected = [own] }
-                    guard selected == [own] else {
-                        throw usage("--realisations holds the \(own.rawValue) exposures only: give --exposures \(own.rawValue) with it (MCML over summed exposure types is not implemented yet)")
+                    let summable: Set<ExposureType> = own == .cardiac ? [.cardiac, .imaging] : [own]
+                    guard let chosen = selected, chosen.isSubset(of: summable), !chosen.isEmpty else {
+                        throw usage("--realisations with --exposures \(exposures ?? ""): MCML sums \(summable.map(\.rawValue).sorted().joined(separator: " and ")) realisations for this cohort; radiotherapy realisations are not summed with other types yet")
                     }
                 }
                 if study == .radiotherapy && rtDose == .prescribed && selected == nil { selected = [.rt] }
@@ -235,7 +237,12 @@ struct AnalyzeCommand: ParsableCommand {
             var uncertainty: DoseUncertaintyReport? = nil
             if let path = realisations {
                 let source: any DoseRealisationSource
-                if StoreRTDoseRealisations.recognises(path: path) { source = try StoreRTDoseRealisations(path: path) }
+                if let store, study != .radiotherapy, let e = exposures, try ExposureType.parseList(e).contains(.imaging) {
+                    // Cardiac and/or imaging exposures summed per realisation (docs/imaging-dose.md).
+                    let chosen = try ExposureType.parseList(e)
+                    source = try SummedDoseRealisations(cardiac: chosen.contains(.cardiac) ? try StoreDoseRealisations(path: path) : nil,
+                                                        imaging: try StoreImagingDoseRealisations(path: StoreImagingDoseRealisations.defaultPath(storePath: store)))
+                } else if StoreRTDoseRealisations.recognises(path: path) { source = try StoreRTDoseRealisations(path: path) }
                 else if StoreDoseRealisations.recognises(path: path) { source = try StoreDoseRealisations(path: path) }
                 else { source = try ColumnarFloat32Realisations(url: URL(fileURLWithPath: path)) }
                 if study == .radiotherapy && !(source is StoreRTDoseRealisations) {

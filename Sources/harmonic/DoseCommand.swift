@@ -37,7 +37,8 @@ struct DoseRunCommand: ParsableCommand {
         (tier, flag reason, KAP used, mean organ doses in mGy and effective dose in mSv), child_organ_dose, dose_runs \
         and STORE.realisations with STORE.realisations.index.csv.
         Then every diagnostic_imaging and rt_imaging row (unless --skip-imaging): imaging_exam_organ_dose (tier \
-        ctdivol_recorded, dlp_only, effective_recorded, no_ionising, not_modelled or flagged, with the reason naming \
+        ctdivol_recorded, dlp_only, kv_index_recorded (RT CBCT and planar kV), effective_recorded, no_ionising, not_modelled \
+        or flagged, with the reason naming \
         row, field and value; organ doses in mGy), imaging_dose_runs and STORE.imaging-realisations (same format, \
         errors shared by site, era and scanner and by body region). child_exposure_organ_dose then holds each child's \
         dose by exposure type (cardiac, imaging, rt). docs/imaging-dose.md.

@@ -7,7 +7,7 @@ import HarmonicCore
 struct DoseImagingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "imaging",
-        abstract: "Organ doses (mGy) with 95% intervals for one imaging exam (CT from CTDIvol/DLP; nuclear medicine as recorded).",
+        abstract: "Organ doses (mGy) with 95% intervals for one imaging exam (CT from CTDIvol/DLP; RT CBCT from CTDIw or mAs; planar kV pair from entrance air kerma; nuclear medicine as recorded).",
         discussion: """
         CT: organ dose = (organ dose per CTDIvol from Harmonic's own Monte Carlo, interpolated in age and kVp) \
         x CTDIvol. CTDIvol refers to the 16 cm CTDI phantom for head and neck and the 32 cm phantom for the body \
@@ -16,7 +16,14 @@ struct DoseImagingCommand: ParsableCommand {
         (Sources/Dosimetry/Resources/imaging-dose-uncertainty.csv). Regions: head, neck, chest, abdomen, pelvis, \
         abdomen_pelvis (AP), chest_abdomen_pelvis (CAP).
         Nuclear medicine / PET-CT: the recorded effective dose (--effective-dose), no organ split.
-        CBCT, planar kV/MV, radiography and fluoroscopy are not implemented yet and say so.
+        Radiotherapy CBCT (--modality cbct): one rotation of a linac imager (head and neck full fan 100 kV, trunk \
+        half fan 125 kV); organ dose = (organ dose per CTDIw from Harmonic's Monte Carlo of that cone beam) x the \
+        recorded weighted CTDI (--ctdiw, mGy, 16 cm phantom head/neck, 32 cm trunk), or without it x the simulated \
+        tube's CTDIw per mAs x --mas (a wider interval). Planar kV pair (--modality planar_kv): an AP and a lateral \
+        image; organ dose = (organ dose per entrance air kerma of each image) x --entrance-air-kerma (mGy, free in \
+        air at the skin, per image). CBCT and planar kV regions: head, neck, chest, abdomen, pelvis. Geometry and \
+        beam quality are Harmonic's assumptions (docs/imaging-dose.md); no default dose is assumed.
+        Planar MV, radiography and fluoroscopy are not implemented yet and say so.
 
         Bad input is refused with the reason: CTDIvol outside the plausible range for the region, age and era \
         (1/20 to 5 times the paediatric 75th percentile of Ploussi et al. 2020 for the age, raised for practice \
@@ -27,6 +34,9 @@ struct DoseImagingCommand: ParsableCommand {
           harmonic dose imaging --modality ct --region chest --age 5 --sex F --ctdivol 3.2 --dlp 80 --kvp 100
           harmonic dose imaging --modality ct --region head --age 1 --sex M --dlp 250 --json
           harmonic dose imaging --modality ct --region chest --age 1 --sex M --ctdivol 20 --year 1988
+          harmonic dose imaging --modality cbct --region pelvis --age 6 --sex M --ctdiw 12
+          harmonic dose imaging --modality cbct --region head --age 10 --sex F --mas 150 --json
+          harmonic dose imaging --modality planar_kv --region chest --age 4 --sex F --entrance-air-kerma 0.3
           harmonic dose imaging --modality nuclear_medicine --region whole_body --age 8 --sex F --effective-dose 2.1
         Method and validation: docs/imaging-dose.md.
         """)
@@ -40,6 +50,9 @@ struct DoseImagingCommand: ParsableCommand {
     @Option(help: "Tube voltage, kV (default 120, stated in the output).") var kvp: Double?
     @Option(help: "CTDI phantom the CTDIvol refers to, cm (16 or 32; default: 16 head/neck, 32 body).") var ctdiPhantom: Double?
     @Option(help: "Recorded effective dose, mSv (nuclear medicine).") var effectiveDose: Double?
+    @Option(help: "CBCT weighted CTDI as the imager records it, mGy (16 cm phantom head/neck, 32 cm trunk).") var ctdiw: Double?
+    @Option(help: "CBCT tube current-time product of the rotation, mAs (used only without --ctdiw).") var mas: Double?
+    @Option(help: "Planar kV: entrance air kerma of each image of the AP + lateral pair, mGy (free in air at the skin).") var entranceAirKerma: Double?
     @Option(help: "Year of the exam (e.g. 1995): the CTDIvol plausibility bound allows the higher doses of older practice; default: the most permissive era.") var year: Double?
     @Flag(help: "Print the report as JSON (doses in mGy, effective dose in mSv).") var json = false
 
@@ -47,13 +60,22 @@ struct DoseImagingCommand: ParsableCommand {
         guard let s = Sex(code: sex) else { throw ValidationError("--sex '\(sex)': expected M or F") }
         let report: ImagingDoseReport
         do {
-            let exam = ImagingExam(modality: try ImagingModality(parsing: modality), region: region, ageYears: age, sex: s,
+            var exam = ImagingExam(modality: try ImagingModality(parsing: modality), region: region, ageYears: age, sex: s,
                                    ctdivol: ctdivol, dlp: dlp, kVp: kvp, ctdiPhantom: ctdiPhantom, effectiveDose: effectiveDose, year: year)
+            if ctdiw != nil || mas != nil, exam.modality != .cbct { throw ValidationError("--ctdiw and --mas apply to --modality cbct, not \(exam.modality.rawValue)") }
+            if entranceAirKerma != nil, exam.modality != .planarKV { throw ValidationError("--entrance-air-kerma applies to --modality planar_kv, not \(exam.modality.rawValue)") }
+            if exam.modality == .cbct || exam.modality == .planarKV, ctdivol != nil || dlp != nil {
+                throw ValidationError("--ctdivol and --dlp are CT quantities: give a CBCT's --ctdiw (or --mas), a planar kV pair's --entrance-air-kerma")
+            }
+            exam.doseIndex = exam.modality == .cbct ? ctdiw : exam.modality == .planarKV ? entranceAirKerma : nil
+            exam.mAs = mas
             report = try ImagingDoseCalculator.loadDefault().estimate(exam)
         } catch let e as DoseModelError { throw ValidationError(e.description) }
         if json { print(try jsonString(report)); return }
         var lines = ["\(report.modality.rawValue) \(report.region), age \(String(format: "%g", report.ageYears)), \(report.sex == .male ? "male" : "female")"]
-        if let c = report.ctdivol {
+        if report.modality == .cbct || report.modality == .planarKV, let c = report.ctdivol {
+            lines.append(String(format: "%@ %.3g mGy; kVp %g (%@)", report.ctdivolSource ?? "", c, report.kVp ?? 0, report.kVpSource ?? ""))
+        } else if let c = report.ctdivol {
             lines.append(String(format: "CTDIvol %.3g mGy (%g cm phantom; %@); kVp %@; phantom scan length %.1f cm", c, report.referencePhantomCm ?? 0,
                                 report.ctdivolSource ?? "", report.kVp.map { String(format: "%g (%@)", $0, report.kVpSource ?? "") } ?? "-",
                                 report.phantomScanLength ?? 0))

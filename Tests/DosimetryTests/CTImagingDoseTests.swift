@@ -84,12 +84,25 @@ struct CTImagingDoseTests {
         }
     }
 
+    @Test("a head CT from DLP alone divides by the clinical head scan length, skull base to vertex (0.69 of the phantom's whole head; 12-14 cm for children by cited DRL pairs)")
+    func headClinicalScanLength() throws {
+        let whole = try Self.calculator.ct.lookup(region: .head, ageYears: 5, sex: .female, kVp: 100).entry.scanLength
+        let r = try Self.calculator.estimate(ct("head", age: 5, dlp: 300))
+        let length = try #require(r.phantomScanLength)
+        #expect(abs(length / whole - 0.69) < 0.01, "clinical \(length) cm of a \(whole) cm head")
+        #expect(length > 10 && length < 15, "a 5-year-old's head scan \(length) cm")
+        #expect(abs(r.ctdivol! - 300 / length) < 1e-9 && r.ctdivolSource!.contains("skull base"))
+        // A chest keeps its whole scan range.
+        let chest = try Self.calculator.estimate(ct("chest", age: 5, dlp: 60))
+        #expect(chest.phantomScanLength == (try Self.calculator.ct.lookup(region: .chest, ageYears: 5, sex: .female, kVp: 100).entry.scanLength))
+    }
+
     @Test("an unknown body region, a missing CTDIvol and DLP, and an absurd kVp are refused, never defaulted")
     func badInput() {
         #expect { try Self.calculator.estimate(ct("elbow", age: 5, ctdivol: 3)) } throws: { "\($0)".contains("elbow") }
         #expect { try Self.calculator.estimate(ct("chest", age: 5)) } throws: { "\($0)".contains("neither CTDIvol nor DLP") }
         #expect { try Self.calculator.estimate(ct("chest", age: 5, ctdivol: 3, kvp: 300)) } throws: { "\($0)".contains("300") }
-        #expect { try Self.calculator.estimate(ImagingExam(modality: .cbct, region: "pelvis", ageYears: 5, sex: .male, ctdivol: 3)) } throws: {
+        #expect { try Self.calculator.estimate(ImagingExam(modality: .planarMV, region: "pelvis", ageYears: 5, sex: .male, ctdivol: 3)) } throws: {
             "\($0)".contains("not yet implemented")
         }
     }

@@ -40,7 +40,7 @@ struct ImagingDoseRunTests {
         return Dictionary(grouping: r.map { DatabaseValueRow(values: $0) }, by: { $0.values.string(0) ?? "" })
     }
 
-    @Test("every imaging row gets a tier; CT with CTDIvol or DLP is dosed, other modalities say they are not modelled or give the recorded effective dose, MRI is zero",
+    @Test("every imaging row gets a tier; CT with CTDIvol or DLP and RT CBCT with its CTDIw are dosed, other modalities say they are not modelled or give the recorded effective dose, MRI is zero",
           arguments: StoreKind.all)
     func tiers(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let (store, path) = try loadedStore()
@@ -50,7 +50,7 @@ struct ImagingDoseRunTests {
         let tier = { (id: String) in r[id]?.first?.values.string(1) }
         #expect(tier("X1") == "ctdivol_recorded" && tier("X2") == "dlp_only" && tier("I2") == "ctdivol_recorded")
         #expect(tier("X6") == "effective_recorded" && tier("X8") == "effective_recorded")
-        #expect(tier("X7") == "not_modelled" && tier("I1") == "not_modelled")
+        #expect(tier("X7") == "not_modelled" && tier("I1") == "kv_index_recorded")
         for id in ["X3", "X4", "X5", "X9"] { #expect(tier(id) == "flagged", "\(id)") }
         // X1: chest CT of a 4-year-old boy at 3.2 mGy: lungs in the beam get about CTDIvol or more (32 cm normalisation).
         let lung = try #require(r["X1"]?.first?.values.double(5))
@@ -59,6 +59,11 @@ struct ImagingDoseRunTests {
         #expect(r["X7"]?.first?.values.double(3) == nil && r["X7"]?.first?.values.double(6) == nil, "not modelled: no dose, never zero")
         // I2: the planning CT of an abdominal course: the region comes from the course's target site.
         #expect(r["I2"]?.first?.values.string(9) == "abdomen" && r["I2"]?.first?.values.string(7) == "rt_imaging")
+        // I1: 30 head CBCTs (brain course) of a boy of 8.8 at 1.5 mGy CTDIw: the red marrow of the skull is in the cone;
+        // 30 x 1.5 = 45 mGy of CTDIw in all, so a few to ~45 mGy of marrow; the stored index is the recorded one.
+        let marrow = try #require(r["I1"]?.first?.values.double(3))
+        #expect(marrow > 1 && marrow < 45, "red marrow \(marrow) mGy")
+        #expect(r["I1"]?.first?.values.string(9) == "head" && r["I1"]?.first?.values.double(8) == 1.5)
     } }
 
     @Test("rows that cannot be dosed are flagged with a reason naming the row, the field and the value, and have no dose",
@@ -86,7 +91,7 @@ struct ImagingDoseRunTests {
         let (store, path) = try loadedStore()
         let summary = try ImagingDoseRun.run(store: store, storePath: path, settings: .init(realisations: 400))
         let reader = try RealisationReader(path: summary.realisationFile)
-        let stored = try store.backend.read { db in try db.fetch("SELECT imaging_id, realisation_row, tier, lung_mgy, effective_dose_msv FROM imaging_exam_organ_dose") }
+        let stored = try store.backend.read { db in try db.fetch("SELECT imaging_id, realisation_row, tier, lung_mgy, effective_dose_msv, red_marrow_mgy FROM imaging_exam_organ_dose") }
         let withValue = stored.filter { !["flagged", "not_modelled"].contains($0.string(2) ?? "") }
         #expect(reader.rows == withValue.count && withValue.count < stored.count && reader.realisations == 400 && reader.quantities == DoseQuantity.count)
         #expect(Set(withValue.compactMap { $0.int(1) }) == Set(0..<withValue.count), "the exams with a value fill the file's rows, once each")
@@ -95,11 +100,13 @@ struct ImagingDoseRunTests {
                 #expect(["flagged", "not_modelled"].contains(s.string(2) ?? ""), "\(s.string(0) ?? ""): only exams without a value lack a realisation row")
                 continue
             }
-            let lung = reader.values(row: row, quantity: DoseQuantity.lung.rawValue)
-            if let mean = s.double(3) {
+            // kV imaging (I1, a head CBCT) is checked on red marrow: its lungs lie outside the cone.
+            let kv = s.string(2) == "kv_index_recorded"
+            let lung = reader.values(row: row, quantity: kv ? DoseQuantity.redMarrow.rawValue : DoseQuantity.lung.rawValue)
+            if let mean = kv ? s.double(5) : s.double(3) {
                 let m = lung.reduce(0.0) { $0 + Double($1) } / Double(lung.count)
                 #expect(abs(m - mean) <= 2e-3 * mean, "\(s.string(0) ?? ""): realisations \(m), stored \(mean)")
-                // The spread is the model's: GSD of the product of the components (1.10, 1.26, 1.15, MC), not zero and not huge.
+                // The spread is the model's: GSD of the product of the components (1.10, 1.26 (CBCT 1.50), 1.15, MC), not zero and not huge.
                 let logs = lung.map { log(Double($0)) }, mu = logs.reduce(0, +) / Double(logs.count)
                 let sd = (logs.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / Double(logs.count - 1)).squareRoot()
                 #expect(sd > log(1.2) && sd < log(2.0), "\(s.string(0) ?? ""): log sd \(sd)")

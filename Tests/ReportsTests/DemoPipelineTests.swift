@@ -25,6 +25,11 @@ struct DemoPipelineTests {
         #expect(html.contains(">dicom_rt</td>"))
         // The imaging exams are dosed and the report says what dominates the collective dose (docs/imaging-dose.md).
         #expect(html.contains(">Imaging doses and what dominates the collective dose</h2>") && html.contains("Fraction of the collective organ dose by exposure type and era"))
+        // The demo writes the imaging truth and the report compares the reconstruction with it per exam type.
+        for file in ["imaging_organ_doses.csv", "rt_imaging_organ_doses.csv"] {
+            #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("extract/truth/\(file)").path), "missing truth/\(file)")
+        }
+        #expect(html.contains("Reconstructed / true imaging organ dose per exam type (truth/rt_imaging_organ_doses.csv") && html.contains(">cbct/"))
         // Every row synth made bad is rejected; nothing else (see SynthesisTests for the row-level check).
         #expect(result.rejected == result.synthesis.corruptedRows)
         #expect(result.accepted > 0)

@@ -91,20 +91,25 @@ public enum ImagingDoseRun {
 
         var displayKeys: [String] = [], modelKeys: [String] = []
         var displayIndex: [String: Int] = [:], modelIndex: [String: Int] = [:]
+        var modelGSD: [String: Double] = [:]
         var draws = [ImagingExamDraw?](repeating: nil, count: exams.count)
         for (i, e) in exams.enumerated() {
             guard let ev = evaluations[i], ev.tier != .flagged && ev.tier != .notModelled else { continue }
             let year = CalendarDate(iso: e.date).map { 1970 + Double($0.dayNumber) / 365.25 } ?? 2000
-            let dk = "\(e.site)|\(DoseEra(year: year))|\(e.scanner ?? (e.source == .radiotherapy ? "radiotherapy planning CT" : "scanner not recorded"))"
-            let mk = ev.region.lowercased()
+            let kv = ev.tier == .kvIndexRecorded
+            let dk = "\(e.site)|\(DoseEra(year: year))|\(e.scanner ?? (e.source == .radiotherapy ? (kv ? "radiotherapy kV imager" : "radiotherapy planning CT") : "scanner not recorded"))"
+            // kV imaging has its own coefficient model (and its GSD): a group per modality and region.
+            let mk = kv ? "\(e.modality):\(ev.region.lowercased())" : ev.region.lowercased()
+            if kv, modelGSD[mk] == nil, let g = calc.modelGSD(e.modality == "cbct" ? .cbct : .planarKV) { modelGSD[mk] = g }
             let d = displayIndex[dk] ?? { displayIndex[dk] = displayKeys.count; displayKeys.append(dk); return displayKeys.count - 1 }()
             let m = modelIndex[mk] ?? { modelIndex[mk] = modelKeys.count; modelKeys.append(mk); return modelKeys.count - 1 }()
             draws[i] = ImagingExamDraw(central: ev.central, monteCarloSigma: ev.monteCarloSigma, displayGroup: d, modelGroup: m, fromDLP: ev.fromDLP,
-                                       uncertain: ev.tier == .ctdivolRecorded || ev.tier == .dlpOnly, stream: StableHash.of(e.key))
+                                       uncertain: ev.tier.isModelled, stream: StableHash.of(e.key))
         }
 
         stage("drawing \(settings.realisations) realisations per exam")
-        let generator = ImagingRealisations(displayKeys: displayKeys, modelKeys: modelKeys, realisations: settings.realisations, model: model, seed: settings.seed)
+        let generator = ImagingRealisations(displayKeys: displayKeys, modelKeys: modelKeys, realisations: settings.realisations, model: model, seed: settings.seed,
+                                             modelGSDs: modelGSD)
         let perRow = DoseQuantity.count * settings.realisations
         var means = [[Double]?](repeating: nil, count: exams.count)
         let allDraws = fileExams.map { draws[$0] }
@@ -151,7 +156,7 @@ public enum ImagingDoseRun {
                     tier = ev.tier.rawValue
                     let finite: (Double) -> DatabaseValueConvertible? = { $0.isFinite ? $0 : nil }
                     // The mean over realisations; for exams drawn without error (effective recorded, no ionising) it is the value itself.
-                    let values = ev.tier == .ctdivolRecorded || ev.tier == .dlpOnly ? (means[i] ?? ev.central) : ev.central
+                    let values = ev.tier.isModelled ? (means[i] ?? ev.central) : ev.central
                     var args: [DatabaseValueConvertible?] = [e.site, e.source.rawValue, e.imagingID, e.patient, e.date, e.modality, ev.region, tier, ev.reason,
                                                              ev.ctdivolUsed.flatMap(finite), e.sessions ?? 1]
                     args += (ev.tier.hasOrganDoses || ev.tier == .effectiveRecorded ? values : ImagingExamEvaluation.nothing).map(finite)
@@ -219,6 +224,8 @@ public enum ImagingDoseRun {
         var h = StableHash()
         for line in calc.ct.header { h.add(line) }
         h.add(calc.ct.entries.count)
+        for line in calc.kv?.header ?? [] { h.add(line) }
+        h.add(calc.kv?.entries.count ?? 0)
         for c in calc.components { h.add(c.component); h.add(c.gsd) }
         for g in [model.display, model.model, model.scanRange, model.lengthFromDLP] { h.add(g) }
         h.add(calc.reference.identity)

@@ -13,15 +13,21 @@ public enum ImagingDoseTier: String, Sendable, CaseIterable, Codable {
     case effectiveRecorded = "effective_recorded"
     /// No ionising radiation (MRI): every dose is zero, truly.
     case noIonising = "no_ionising"
+    /// Radiotherapy CBCT or planar kV pair with its dose index recorded (`dose_per_session_mgy`:
+    /// the CBCT's CTDIw, or the entrance air kerma of each planar image): Harmonic's kV imaging
+    /// coefficient × index × sessions (docs/imaging-dose.md).
+    case kvIndexRecorded = "kv_index_recorded"
     /// A modality Harmonic has no organ-dose model for yet (radiography, fluoroscopy, mammography,
-    /// CBCT, planar kV and MV): no dose, the reason says so. Not a data error.
+    /// planar MV): no dose, the reason says so. Not a data error.
     case notModelled = "not_modelled"
     /// The row cannot be dosed (unknown region, implausible CTDIvol, DLP inconsistent with
     /// CTDIvol × scan length, missing values): no dose, the reason names the row, field and value.
     case flagged
 
     /// Whether the exam has organ doses.
-    public var hasOrganDoses: Bool { self == .ctdivolRecorded || self == .dlpOnly || self == .noIonising }
+    public var hasOrganDoses: Bool { self == .ctdivolRecorded || self == .dlpOnly || self == .noIonising || self == .kvIndexRecorded }
+    /// Whether the dose is a model estimate drawn with errors in the realisations.
+    public var isModelled: Bool { self == .ctdivolRecorded || self == .dlpOnly || self == .kvIndexRecorded }
 }
 
 /// What the imaging run makes of one exam before drawing realisations.
@@ -43,6 +49,13 @@ struct ImagingExamEvaluation {
     static let rtTargetRegions: [String: [String]] = [
         "brain": ["head"], "head_neck": ["head", "neck"], "craniospinal": ["head", "neck", "chest_abdomen_pelvis"],
         "thorax": ["chest"], "abdomen": ["abdomen"], "pelvis": ["pelvis"],
+    ]
+
+    /// Body region of a radiotherapy CBCT or planar kV pair by `rt_courses.target_site`: one
+    /// rotation or pair at the target (craniospinal: the cranial isocentre; head and neck: centred
+    /// on the neck). Harmonic's assumption, as `rtTargetRegions`; an extremity is flagged.
+    static let rtKVRegion: [String: String] = [
+        "brain": "head", "head_neck": "neck", "craniospinal": "head", "thorax": "chest", "abdomen": "abdomen", "pelvis": "pelvis",
     ]
 
     static let nothing = [Double](repeating: .nan, count: DoseQuantity.count)
@@ -73,6 +86,8 @@ struct ImagingExamEvaluation {
             return flagged("\(location): field 'effective_dose_msv' value '': expected the recorded effective dose of a \(e.modality) exam (Harmonic has no activity-based model)", region: e.region)
         case "ct":
             break
+        case "cbct" where e.source == .radiotherapy, "planar_kv" where e.source == .radiotherapy:
+            return evaluateKV(e, calculator: calculator, where: location)
         case "radiography", "fluoroscopy", "mammography", "cbct", "planar_kv", "planar_mv":
             if let x = effectiveOnly("effective dose as recorded; organ doses of \(e.modality) are not yet modelled in Harmonic") { return x }
             return ImagingExamEvaluation(tier: .notModelled, reason: "\(location): organ doses of modality '\(e.modality)' are not yet modelled in Harmonic (docs/imaging-dose.md, not done yet): not dosed",
@@ -134,5 +149,40 @@ struct ImagingExamEvaluation {
         }
         return ImagingExamEvaluation(tier: e.ctdivol == nil ? .dlpOnly : .ctdivolRecorded, reason: nil, central: central, monteCarloSigma: sigma,
                                      ctdivolUsed: used, region: regionText, fromDLP: e.ctdivol == nil)
+    }
+
+    /// A radiotherapy CBCT or planar kV pair: the recorded dose per session is the index.
+    static func evaluateKV(_ e: ImagingExamInput, calculator: ImagingDoseCalculator, where location: String) -> ImagingExamEvaluation {
+        guard let sexCode = e.sex, let sex = Sex(code: sexCode) else {
+            return flagged("\(location): field 'patients.sex' value '\(e.sex ?? "")': expected the child's sex (M or F)", region: e.region)
+        }
+        guard let birth = e.birthDate.flatMap(CalendarDate.init(iso:)), let day = CalendarDate(iso: e.date), day.dayNumber >= birth.dayNumber else {
+            return flagged("\(location): field 'patients.birth_date' value '\(e.birthDate ?? "")': expected the child's birth date, on or before the exam date \(e.date)", region: e.region)
+        }
+        guard let region = rtKVRegion[e.region.lowercased()] else {
+            return flagged("\(location): field 'rt_courses.target_site' value '\(e.region)': expected a target site whose \(e.modality) has a body region (\(rtKVRegion.keys.sorted().joined(separator: ", ")))", region: e.region)
+        }
+        let sessions = e.sessions ?? 1
+        guard sessions >= 1 else { return flagged("\(location): field 'sessions' value '\(sessions)': expected 1 or more", region: region) }
+        guard let index = e.ctdivol else {
+            return flagged("\(location): field 'dose_per_session_mgy' value '': expected the \(e.modality == "cbct" ? "CBCT's CTDIw" : "entrance air kerma per image") (Harmonic has no cited default kV imaging dose: never a silent default)", region: region)
+        }
+        let age = Double(day.dayNumber - birth.dayNumber) / 365.25
+        let modality: ImagingModality = e.modality == "cbct" ? .cbct : .planarKV
+        var exam = ImagingExam(modality: modality, region: region, ageYears: age, sex: sex)
+        exam.doseIndex = index
+        let report: ImagingDoseReport
+        do { report = try calculator.estimate(exam) } catch {
+            return flagged("\(location): field 'dose_per_session_mgy': \(error)", region: region)
+        }
+        let mcSigma = calculator.kvMonteCarloSigma(modality, region: region, ageYears: age, sex: sex)
+        var central = [Double](repeating: .nan, count: DoseQuantity.count), sigma = [Double](repeating: 0, count: DoseQuantity.count)
+        for (q, organ) in DoseQuantity.organs.enumerated() {
+            guard let d = report.dose(organ) else { continue }
+            central[q] = d.dose.central * Double(sessions)
+            sigma[q] = mcSigma[organ] ?? 1
+        }
+        central[DoseQuantity.effective.rawValue] = (report.effectiveDose?.central ?? .nan) * Double(sessions)
+        return ImagingExamEvaluation(tier: .kvIndexRecorded, reason: nil, central: central, monteCarloSigma: sigma, ctdivolUsed: index, region: region)
     }
 }

@@ -1,0 +1,113 @@
+import Foundation
+import HarmonicCore
+import Phantoms
+import Transport
+
+/// Harmonic's organ-dose coefficients of radiotherapy kV imaging: a CBCT rotation per its weighted
+/// CTDI (`CBCTSimulation`) and a planar kV pair per entrance air kerma of each image
+/// (`PlanarKVSimulation`), precomputed by `harmonic library kv-imaging` into the committed table
+/// `Resources/kv-imaging-organ-dose-coefficients.csv` (one row per modality, region, reference
+/// age, sex and organ, at the default protocol's tube voltage), looked up with linear
+/// interpolation in age.
+public struct KVImagingCoefficientTable: Sendable {
+    public struct Key: Hashable, Sendable { public let modality: KVImagingDoses.Modality; public let region: CTRegion; public let age: Int; public let sex: Sex }
+    public struct Entry: Sendable {
+        public var kVp: Double
+        public var index: KVImagingDoses.Index
+        /// The index per mAs (mGy/mAs; CBCT) or NaN.
+        public var indexPerMAs: Double
+        /// Organ → (mGy per mGy of index, relative 1σ Monte Carlo uncertainty).
+        public var organs: [Organ: (value: Double, sigma: Double)]
+        public var effective103: Double
+    }
+    public let entries: [Key: Entry]
+    public let header: [String]
+    public var ages: [Int] { Array(Set(entries.keys.map(\.age))).sorted() }
+
+    public static let fileName = "kv-imaging-organ-dose-coefficients.csv"
+    public static let columns = ["modality", "region", "age_years", "sex", "kvp", "index", "index_per_mas", "quantity", "per_index", "relative_uncertainty"]
+
+    /// Parses the table; `file` names it in errors.
+    public init(csv: String, file: String) throws {
+        var header: [String] = [], entries: [Key: Entry] = [:]
+        var sawColumns = false
+        for (n, raw) in csv.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            if line.hasPrefix("#") { header.append(String(line.dropFirst().trimmingCharacters(in: .whitespaces))); continue }
+            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if !sawColumns {
+                guard f == Self.columns else { throw DoseModelError("\(file) line \(n + 1): header '\(line)', expected '\(Self.columns.joined(separator: ","))'") }
+                sawColumns = true; continue
+            }
+            guard f.count == Self.columns.count else { throw DoseModelError("\(file) line \(n + 1): \(f.count) fields, expected \(Self.columns.count)") }
+            func bad(_ i: Int, _ expected: String) -> DoseModelError { DoseModelError("\(file) line \(n + 1): \(Self.columns[i]) '\(f[i])', expected \(expected)") }
+            guard let modality = KVImagingDoses.Modality(rawValue: f[0]) else { throw bad(0, "cbct or planar_kv") }
+            guard let region = CTRegion(rawValue: f[1]) else { throw bad(1, "a CT region") }
+            guard let age = Int(f[2]), ReferenceAge(rawValue: age) != nil else { throw bad(2, "a reference age 0, 1, 5, 10, 15 or 30") }
+            guard let sex = Sex(rawValue: f[3]) else { throw bad(3, "M or F") }
+            guard let kvp = Double(f[4]), kvp > 0 else { throw bad(4, "a positive tube voltage") }
+            guard let index = KVImagingDoses.Index(rawValue: f[5]) else { throw bad(5, "ctdiw_16, ctdiw_32 or entrance_air_kerma") }
+            guard let perMAs = Double(f[6]) else { throw bad(6, "a number or nan") }
+            guard let value = Double(f[8]), value >= 0, value.isFinite else { throw bad(8, "a non-negative number") }
+            guard let sigma = Double(f[9]), sigma >= 0 else { throw bad(9, "a non-negative number or inf") }
+            let key = Key(modality: modality, region: region, age: age, sex: sex)
+            var e = entries[key] ?? Entry(kVp: kvp, index: index, indexPerMAs: perMAs, organs: [:], effective103: .nan)
+            if f[7] == CTCoefficientTable.effectiveDoseQuantity { e.effective103 = value }
+            else if let organ = Organ(rawValue: f[7]) { e.organs[organ] = (value, sigma) }
+            else { throw bad(7, "an organ name or \(CTCoefficientTable.effectiveDoseQuantity)") }
+            entries[key] = e
+        }
+        guard sawColumns, !entries.isEmpty else { throw DoseModelError("\(file): no coefficient rows") }
+        self.entries = entries; self.header = header
+    }
+
+    /// The committed table of this module.
+    public static func loadDefault() throws -> KVImagingCoefficientTable {
+        guard let url = Bundle.module.url(forResource: "kv-imaging-organ-dose-coefficients", withExtension: "csv", subdirectory: "Resources") else {
+            throw DoseModelError("the kV imaging coefficient table Resources/\(fileName) is missing from the Dosimetry bundle")
+        }
+        return try KVImagingCoefficientTable(csv: String(contentsOf: url, encoding: .utf8), file: fileName)
+    }
+
+    /// Writes simulation results in the table's format (`harmonic library kv-imaging`).
+    public static func render(_ results: [KVImagingDoses], header: [String]) -> String {
+        var lines = header.map { "# " + $0 }
+        lines.append(columns.joined(separator: ","))
+        for s in results.sorted(by: { ($0.modality.rawValue, $0.region.rawValue, $0.age, $0.sex.rawValue) < ($1.modality.rawValue, $1.region.rawValue, $1.age, $1.sex.rawValue) }) {
+            let prefix = [s.modality.rawValue, s.region.rawValue, String(s.age), s.sex.rawValue, String(format: "%g", s.kVp), s.index.rawValue,
+                          s.indexPerMAs.isFinite ? String(format: "%.5g", s.indexPerMAs) : "nan"].joined(separator: ",")
+            for o in s.organs {
+                lines.append(prefix + "," + o.organ.rawValue + "," + String(format: "%.5g", o.perCTDIvol) + ","
+                             + (o.relativeUncertainty.isFinite ? String(format: "%.3g", o.relativeUncertainty) : "inf"))
+            }
+            lines.append(prefix + "," + CTCoefficientTable.effectiveDoseQuantity + "," + String(format: "%.5g", s.effectiveDose103) + ",0")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Coefficients for an age (years; linear between reference ages, the adult phantom from 30 y).
+    public func lookup(_ modality: KVImagingDoses.Modality, region: CTRegion, ageYears: Double, sex: Sex) throws -> Entry {
+        guard ageYears.isFinite, (0...120).contains(ageYears) else { throw DoseModelError("age \(ageYears) years: expected 0-120") }
+        let ages = self.ages.map(Double.init)
+        guard !ages.isEmpty else { throw DoseModelError("empty kV imaging coefficient table") }
+        let i = ages.lastIndex { $0 <= ageYears } ?? 0
+        let j = min(i + 1, ages.count - 1)
+        let f = j == i ? 0 : max(0, min(1, (ageYears - ages[i]) / (ages[j] - ages[i])))
+        func entry(_ k: Int) throws -> Entry {
+            guard let e = entries[Key(modality: modality, region: region, age: Int(ages[k]), sex: sex)] else {
+                throw DoseModelError("kV imaging coefficient table has no \(modality.rawValue) \(region.rawValue) entry for age \(Int(ages[k])), sex \(sex)")
+            }
+            return e
+        }
+        let a = try entry(i), b = try entry(j)
+        var out = a
+        out.indexPerMAs = a.indexPerMAs * (1 - f) + b.indexPerMAs * f
+        out.effective103 = a.effective103 * (1 - f) + b.effective103 * f
+        for (organ, c) in a.organs {
+            let d = b.organs[organ] ?? c
+            out.organs[organ] = (c.value * (1 - f) + d.value * f, c.sigma * (1 - f) + d.sigma * f)
+        }
+        return out
+    }
+}
