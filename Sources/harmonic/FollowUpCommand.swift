@@ -22,7 +22,11 @@ struct FollowUpCommand: ParsableCommand {
 
         Organ mean doses are used where they are known (a treatment summary with organMeanDoseGy; RT organ doses in the \
         store once the RT dose reconstruction writes them); otherwise the prescribed dose of each field that exposes \
-        the organ, and the plan says so.
+        the organ, and the plan says so. The hypothalamic-pituitary region and the carotid arteries are not organs of \
+        the store: their rules read, per course, the structure's mean dose from the plan's DVH (a treatment summary with \
+        structureMeanDoseGy: hypothalamus, pituitary, hypothalamic_pituitary, carotid_arteries), else a phantom \
+        estimate from the organ doses (brain mean of a whole-brain field; thyroid and salivary glands beside the \
+        carotids), else the prescribed dose, and each item lists the dose sources it used.
 
         Examples:
           harmonic followup --treatment child.json            # a treatment summary (docs/follow-up.md)

@@ -49,14 +49,17 @@ struct LateRuleFamilyTests {
         #expect(i.frequency.contains("at least 15 years"))
     }
 
-    @Test("HP axis: doses of courses add up, the dose is the field's (no HP organ dose), and a craniospinal course is flagged")
+    @Test("HP axis: doses of courses add up, each from its best source, and craniospinal courses are flagged")
     func hypothalamicPituitaryBasis() throws {
         var s = child(target: "craniospinal", prescribed: 23.4, organs: ["brain": 25])
         s.radiotherapy.append(.init(startDate: "2011-01-10", endDate: "2011-01-31", targetSite: "whole brain", prescribedDoseGy: 12, fractions: 8))
         let i = try #require(item(s, "hypothalamic_pituitary"))
-        #expect(i.trigger.contains("35.4 Gy") && i.riskGroup == "high: ≥ 30 Gy")
+        #expect(i.trigger.contains("37.0 Gy (phantom estimate + prescribed-dose fallback)") && i.riskGroup == "high: ≥ 30 Gy")
         #expect(i.startDate == "2011-07-31", "6 months after the last course exposing the HP region")
-        #expect(i.doseBasis.contains("no hypothalamus or pituitary dose") && i.doseBasis.contains("craniospinal: the prescribed dose includes the boost"))
+        #expect(i.doseBasis.contains("craniospinal: the brain mean includes the brain's share of any boost"))
+        #expect(i.doseSources == ["phantom estimate", "prescribed-dose fallback"])
+        let fallback = try #require(item(child(target: "craniospinal", prescribed: 54), "hypothalamic_pituitary"))
+        #expect(fallback.doseBasis.contains("craniospinal: the prescribed dose includes the boost"))
     }
 
     // MARK: central precocious puberty
@@ -108,7 +111,7 @@ struct LateRuleFamilyTests {
         #expect(item(child(target: "brain", prescribed: 54), "carotid_artery_disease") == nil)
         var s = child(target: "mantle", prescribed: 25)
         s.radiotherapy.append(.init(startDate: "2011-02-01", endDate: "2011-03-01", targetSite: "supraclavicular", prescribedDoseGy: 15))
-        #expect(item(s, "carotid_artery_disease")?.trigger == "neck radiotherapy: 40.0 Gy", "neck courses add up")
+        #expect(item(s, "carotid_artery_disease")?.trigger == "neck radiotherapy: 40.0 Gy (prescribed-dose fallback)", "neck courses add up")
         #expect(item(child(target: "craniospinal", prescribed: 54), "carotid_artery_disease")?.doseBasis.contains("the neck gets less") == true)
     }
 
@@ -141,6 +144,46 @@ struct LateRuleFamilyTests {
                                   "pulmonary_dysfunction"))
         #expect(i.riskGroup == "radiotherapy exposing the lungs (IGHG 2024)" && i.modality.contains("anaesthesia") && i.startDate == "2010-08-15")
         #expect(i.trigger.contains("bleomycin 60.0 mg/m²"))
+    }
+
+    @Test("pulmonary: an allogeneic transplant or thoracic surgery gives the IGHG 2024 group; an autologous transplant without TBI or other surgery none")
+    func pulmonaryTransplantAndSurgery() throws {
+        func summary(_ transplants: [TreatmentSummary.Transplant] = [], _ surgeries: [TreatmentSummary.Surgery] = []) -> TreatmentSummary {
+            TreatmentSummary(child: "NO/x", sex: "F", birthDate: "2000-01-01", transplants: transplants, surgeries: surgeries)
+        }
+        let allo = try #require(item(summary([.init(date: "2011-04-01", type: "allogeneic", tbiConditioning: false)]), "pulmonary_dysfunction"))
+        #expect(allo.riskGroup == "allogeneic HSCT (IGHG 2024)" && allo.startDate == "2011-04-01" && allo.modality.contains("no routine pulmonary function tests"))
+        #expect(allo.sources.contains { $0.contains("GUIDELINE_T32_7") })
+        #expect(item(summary([.init(date: "2011-04-01", type: "autologous", tbiConditioning: false)]), "pulmonary_dysfunction") == nil)
+        for region in ["lung", "chest_wall", "mediastinum"] {
+            #expect(item(summary([], [.init(date: "2009-05-01", region: region)]), "pulmonary_dysfunction")?.riskGroup == "thoracic surgery (IGHG 2024)", "\(region)")
+        }
+        for region in ["kidney", "brain", "abdomen", "other"] {
+            #expect(item(summary([], [.init(date: "2009-05-01", region: region)]), "pulmonary_dysfunction") == nil, "\(region)")
+        }
+    }
+
+    @Test("pulmonary: TBI conditioning of a transplant counts as lung radiotherapy unless the TBI course itself is recorded")
+    func pulmonaryTBIConditioning() throws {
+        let auto = TreatmentSummary.Transplant(date: "2010-06-01", type: "autologous", tbiConditioning: true)
+        let flagged = try #require(item(TreatmentSummary(child: "NO/x", sex: "M", birthDate: "2000-01-01", transplants: [auto]), "pulmonary_dysfunction"))
+        #expect(flagged.riskGroup == "radiotherapy exposing the lungs (IGHG 2024)" && flagged.doseBasis.contains("no TBI course"))
+        var s = child(target: "TBI", prescribed: 12, start: "2010-05-20", end: "2010-05-25")
+        s.transplants = [auto]
+        let withCourse = try #require(item(s, "pulmonary_dysfunction"))
+        #expect(!withCourse.doseBasis.contains("no TBI course") && withCourse.trigger.contains("lungs 12.0 Gy") && withCourse.startDate == "2010-06-01",
+                "the course counts once; the start is the later transplant")
+    }
+
+    @Test("a treatment summary with an unknown transplant type or surgery region is refused, naming the field and value")
+    func transplantAndSurgeryValidation() throws {
+        let badType = TreatmentSummary(child: "NO/x", sex: "F", birthDate: "2000-01-01", transplants: [.init(date: "2010-01-01", type: "syngeneic", tbiConditioning: false)])
+        #expect(throws: InputError.self) { try badType.validate(file: "c.json") }
+        do { try badType.validate(file: "c.json") } catch { #expect("\(error)".contains("transplants[0].type") && "\(error)".contains("syngeneic")) }
+        let badRegion = TreatmentSummary(child: "NO/x", sex: "F", birthDate: "2000-01-01", surgeries: [.init(date: "2010-01-01", region: "thorax")])
+        do { try badRegion.validate(file: "c.json"); Issue.record("thorax is not a region") } catch { #expect("\(error)".contains("surgeries[0].region")) }
+        let older = try JSONDecoder().decode(TreatmentSummary.self, from: Data(#"{"child":"NO/x","sex":"F","birthDate":"2000-01-01","radiotherapy":[],"chemotherapy":[]}"#.utf8))
+        #expect(older.transplants == nil && older.surgeries == nil, "summaries written before transplants and surgery still read")
     }
 
     @Test("every new item cites PanCare, IGHG or COG")

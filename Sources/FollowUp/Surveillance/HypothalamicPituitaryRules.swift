@@ -12,10 +12,12 @@ import HarmonicCore
 /// of the standard-risk surveillance. PanCare "central precocious puberty (CPP)" (same IGHG guideline)
 /// gives the CPP surveillance (PanCare SurPass GUIDELINE_T17/T18 is its earlier wording).
 ///
-/// The store's organ list has no hypothalamus or pituitary, so the dose is always the prescribed dose
-/// of fields exposing the HP region (`FieldExposure.hypothalamicPituitaryFields`), summed over courses:
-/// for focal brain fields and craniospinal courses (whose one prescribed dose includes the boost) it
-/// is an upper bound of the HP dose, and the basis says so.
+/// The store's organ list has no hypothalamus or pituitary, so each course's HP dose is, in order of
+/// preference, the hypothalamus or pituitary mean dose from the plan's DVH, the brain mean dose of a
+/// whole-brain field (phantom estimate), or the prescribed dose of a field exposing the HP region
+/// (`FieldExposure.hypothalamicPituitaryFields`; an upper bound for focal fields and craniospinal
+/// courses); `RegionDose` gives the physics and sources. Doses add up over courses; the item lists
+/// which sources it read.
 extension SurveillanceRules {
     /// Prescribed dose (Gy) to a volume exposing the HP region from which survivors are high risk
     /// (PanCare HP axis problems; PanCare SurPass risk factor 15.1).
@@ -28,34 +30,18 @@ extension SurveillanceRules {
     /// CPP; PanCare SurPass GUIDELINE_T17/T18).
     public static let precociousPubertyAgeGirls = 8.0, precociousPubertyAgeBoys = 9.0
 
-    struct HPExposure {
-        var doseGy: Double
-        var courses: [TreatmentSummary.RadiotherapyCourse]
-        var basis: [String]
-        var lastEnd: CalendarDate
-    }
-
-    static func hypothalamicPituitaryExposure(_ s: TreatmentSummary) -> HPExposure? {
-        let courses = s.radiotherapy.filter {
-            FieldExposure.matches(targetSite: $0.targetSite, FieldExposure.hypothalamicPituitaryFields) && $0.prescribedDoseGy > 0
-        }
-        guard let lastEnd = courses.compactMap({ CalendarDate(iso: $0.endDate) }).max() else { return nil }
-        let basis = courses.map { c in
-            let focal = !FieldExposure.matches(targetSite: c.targetSite, ["cranial", "cranium", "tbi", "total_body", "whole_brain"])
-            return "\(c.targetSite): prescribed \(format(c.prescribedDoseGy)) Gy of a field exposing the HP region (no hypothalamus or pituitary dose in the store)"
-                + (c.targetSite.lowercased().contains("craniospinal") ? "; craniospinal: the prescribed dose includes the boost, the HP region may get less"
-                   : focal ? "; an upper bound of the HP dose for a focal field" : "")
-        }
-        return HPExposure(doseGy: courses.reduce(0) { $0 + $1.prescribedDoseGy }, courses: courses, basis: basis, lastEnd: lastEnd)
+    static func hypothalamicPituitaryExposure(_ s: TreatmentSummary) -> RegionDose.Exposure? {
+        let e = RegionDose.exposure(s, .hypothalamicPituitary) { FieldExposure.matches(targetSite: $0, FieldExposure.hypothalamicPituitaryFields) }
+        return e.lastEnd == nil ? nil : e
     }
 
     static func hypothalamicPituitaryItem(_ s: TreatmentSummary, age: (CalendarDate) -> Double) -> SurveillanceItem? {
-        guard let e = hypothalamicPituitaryExposure(s) else { return nil }
-        let start = e.lastEnd.addingMonths(hypothalamicPituitaryStartMonths)
+        guard let e = hypothalamicPituitaryExposure(s), let lastEnd = e.lastEnd else { return nil }
+        let start = lastEnd.addingMonths(hypothalamicPituitaryStartMonths)
         let high = e.doseGy >= hypothalamicPituitaryHighRiskGy
         return SurveillanceItem(
             rule: "hypothalamic_pituitary", lateEffect: "Hypothalamic-pituitary axis problems (growth hormone, TSH, LH/FSH and ACTH deficiency)",
-            trigger: "radiotherapy to a volume exposing the hypothalamic-pituitary region: \(format(e.doseGy)) Gy (prescribed)",
+            trigger: "radiotherapy to a volume exposing the hypothalamic-pituitary region: \(format(e.doseGy)) Gy \(e.sourceLabel)",
             doseBasis: e.basis.joined(separator: "; "),
             riskGroup: high ? "high: ≥ 30 Gy" : "standard: < 30 Gy",
             strength: "recommended (IGHG; the strength grade is not in the sources reached)",
@@ -67,7 +53,8 @@ extension SurveillanceRules {
                 : "every 6 months (growth and puberty) and every year (blood tests) before and during puberty; every year after puberty; for at least 15 years after the radiotherapy",
             startAgeYears: age(start), startDate: start.description,
             sources: ["PanCare follow-up recommendations: hypothalamic-pituitary (HP) axis problems (IGHG: van Iersel L et al., Endocr Rev 43 (2022) 794-823)",
-                      "PanCare SurPass algorithm (hl7-eu/pcsp): risk factors 15.1 (HP region ≥ 30 Gy) and 16.1 (< 30 Gy), recommendations GUIDELINE_T15 and GUIDELINE_T16"])
+                      "PanCare SurPass algorithm (hl7-eu/pcsp): risk factors 15.1 (HP region ≥ 30 Gy) and 16.1 (< 30 Gy), recommendations GUIDELINE_T15 and GUIDELINE_T16"],
+            doseSources: e.sources.map(\.rawValue))
     }
 
     /// Central precocious puberty (PanCare "central precocious puberty (CPP)", reflecting the IGHG
@@ -86,7 +73,7 @@ extension SurveillanceRules {
         let testosterone = !female && gonadotoxicForTestes(s)
         return SurveillanceItem(
             rule: "central_precocious_puberty", lateEffect: "Central precocious puberty",
-            trigger: "radiotherapy to a volume exposing the hypothalamic-pituitary region: \(format(e.doseGy)) Gy (prescribed), surveillance starting before \(Int(limit)) years of age"
+            trigger: "radiotherapy to a volume exposing the hypothalamic-pituitary region: \(format(e.doseGy)) Gy \(e.sourceLabel), surveillance starting before \(Int(limit)) years of age"
                 + (testosterone ? "; gonadotoxic therapy (alkylating agents or radiotherapy exposing the testes)" : ""),
             doseBasis: e.basis.joined(separator: "; "),
             riskGroup: female ? "girls below 8 years" : "boys below 9 years",
@@ -97,7 +84,8 @@ extension SurveillanceRules {
             frequency: "every 6 months until \(Int(limit)) years of age",
             startAgeYears: age(start), startDate: start.description,
             sources: ["PanCare follow-up recommendations: central precocious puberty (CPP) (IGHG: van Iersel L et al., Endocr Rev 43 (2022) 794-823)",
-                      "PanCare SurPass algorithm (hl7-eu/pcsp): risk factors 17.1 and 18.1 (radiotherapy to a volume exposing the HP region, including TBI), recommendations GUIDELINE_T17 (girls) and GUIDELINE_T18 (boys)"])
+                      "PanCare SurPass algorithm (hl7-eu/pcsp): risk factors 17.1 and 18.1 (radiotherapy to a volume exposing the HP region, including TBI), recommendations GUIDELINE_T17 (girls) and GUIDELINE_T18 (boys)"],
+            doseSources: e.sources.map(\.rawValue))
     }
 
     /// Gonadotoxic therapy for the testes, as the CPP recommendation names it: alkylating agents (any

@@ -23,6 +23,10 @@ public struct SurveillanceItem: Sendable, Codable, Hashable {
     public var startAgeYears: Double
     public var startDate: String
     public var sources: [String]
+    /// The kinds of dose the rule read, for rules whose region is not an organ of the shared list
+    /// (`DoseSource` raw values: organ dose from DVH, phantom estimate, prescribed-dose fallback);
+    /// nil for the other rules, whose `doseBasis` names organ or prescribed doses.
+    public var doseSources: [String]? = nil
 }
 
 /// A child's surveillance plan under the dose- and field-dependent IGHG / PanCare guidelines.

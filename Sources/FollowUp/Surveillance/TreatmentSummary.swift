@@ -18,12 +18,16 @@ public struct TreatmentSummary: Sendable, Codable, Hashable {
         public var modality: String?
         /// Mean absorbed dose per organ (Gy), keyed by `Organ` raw value (`heart`, `breast`, `thyroid`, …).
         public var organMeanDoseGy: [String: Double]?
+        /// Mean dose (Gy) of contoured structures that are not organs of the shared list, from the
+        /// plan's DVH, keyed by `ContouredStructure` raw value (`hypothalamus`, `pituitary`,
+        /// `hypothalamic_pituitary`, `carotid_arteries`): the first choice of the HP and carotid rules.
+        public var structureMeanDoseGy: [String: Double]?
 
         public init(startDate: String, endDate: String, targetSite: String, prescribedDoseGy: Double, fractions: Int? = nil,
-                    modality: String? = nil, organMeanDoseGy: [String: Double]? = nil) {
+                    modality: String? = nil, organMeanDoseGy: [String: Double]? = nil, structureMeanDoseGy: [String: Double]? = nil) {
             self.startDate = startDate; self.endDate = endDate; self.targetSite = targetSite
             self.prescribedDoseGy = prescribedDoseGy; self.fractions = fractions; self.modality = modality
-            self.organMeanDoseGy = organMeanDoseGy
+            self.organMeanDoseGy = organMeanDoseGy; self.structureMeanDoseGy = structureMeanDoseGy
         }
     }
 
@@ -37,6 +41,34 @@ public struct TreatmentSummary: Sendable, Codable, Hashable {
         }
     }
 
+    /// One haematopoietic stem-cell transplant (data dictionary table `hsct`).
+    public struct Transplant: Sendable, Codable, Hashable {
+        public var date: String
+        /// `allogeneic` or `autologous`.
+        public var type: String
+        /// Whether the conditioning included total-body irradiation.
+        public var tbiConditioning: Bool
+        public init(date: String, type: String, tbiConditioning: Bool) {
+            self.date = date; self.type = type; self.tbiConditioning = tbiConditioning
+        }
+        public var isAllogeneic: Bool { type.lowercased() == "allogeneic" }
+    }
+
+    /// One operation (data dictionary table `surgery`), with the region operated on.
+    public struct Surgery: Sendable, Codable, Hashable {
+        public var date: String
+        /// `lung`, `chest_wall`, `mediastinum` (thoracic), or another region (`Surgery.regions`).
+        public var region: String
+        public init(date: String, region: String) { self.date = date; self.region = region }
+
+        /// Regions of the data dictionary's `surgery.region`; the first three are thoracic.
+        public static let regions = ["lung", "chest_wall", "mediastinum", "hypothalamic_pituitary", "brain", "spine", "kidney",
+                                     "thyroid", "abdomen", "pelvis", "other"]
+        /// "Surgery to the lung or chest wall" (IGHG pulmonary guideline), "thoracic surgery" (PanCare SurPass).
+        public static let thoracicRegions: Set<String> = ["lung", "chest_wall", "mediastinum"]
+        public var isThoracic: Bool { Self.thoracicRegions.contains(region.lowercased()) }
+    }
+
     /// The child (pseudonym, never a site identifier).
     public var child: String
     /// `M` or `F`.
@@ -44,9 +76,15 @@ public struct TreatmentSummary: Sendable, Codable, Hashable {
     public var birthDate: String
     public var radiotherapy: [RadiotherapyCourse]
     public var chemotherapy: [Chemotherapy]
+    /// Stem-cell transplants (absent in older treatment summaries: none).
+    public var transplants: [Transplant]?
+    /// Operations (absent in older treatment summaries: none).
+    public var surgeries: [Surgery]?
 
-    public init(child: String, sex: String, birthDate: String, radiotherapy: [RadiotherapyCourse] = [], chemotherapy: [Chemotherapy] = []) {
+    public init(child: String, sex: String, birthDate: String, radiotherapy: [RadiotherapyCourse] = [], chemotherapy: [Chemotherapy] = [],
+                transplants: [Transplant]? = nil, surgeries: [Surgery]? = nil) {
         self.child = child; self.sex = sex; self.birthDate = birthDate; self.radiotherapy = radiotherapy; self.chemotherapy = chemotherapy
+        self.transplants = transplants; self.surgeries = surgeries
     }
 
     /// Reads a treatment summary JSON file; errors name the file and the field.
@@ -90,6 +128,31 @@ public struct TreatmentSummary: Sendable, Codable, Hashable {
                 guard dose.isFinite, (0...100).contains(dose) else {
                     throw InputError(.file(file), field: "radiotherapy[\(i)].organMeanDoseGy.\(organ)", value: "\(dose)", expected: "a mean dose of 0-100 Gy")
                 }
+            }
+            for (structure, dose) in c.structureMeanDoseGy ?? [:] {
+                guard ContouredStructure(rawValue: structure) != nil else {
+                    throw InputError(.file(file), field: "radiotherapy[\(i)].structureMeanDoseGy.\(structure)",
+                                     expected: "a contoured structure (\(ContouredStructure.allCases.map(\.rawValue).joined(separator: ", ")))")
+                }
+                guard dose.isFinite, (0...100).contains(dose) else {
+                    throw InputError(.file(file), field: "radiotherapy[\(i)].structureMeanDoseGy.\(structure)", value: "\(dose)", expected: "a mean dose of 0-100 Gy")
+                }
+            }
+        }
+        for (i, t) in (transplants ?? []).enumerated() {
+            guard try date(t.date, "transplants[\(i)].date") >= birth else {
+                throw InputError(.file(file), field: "transplants[\(i)].date", value: t.date, expected: "a date after birth")
+            }
+            guard ["allogeneic", "autologous"].contains(t.type.lowercased()) else {
+                throw InputError(.file(file), field: "transplants[\(i)].type", value: t.type, expected: "allogeneic or autologous")
+            }
+        }
+        for (i, op) in (surgeries ?? []).enumerated() {
+            guard try date(op.date, "surgeries[\(i)].date") >= birth else {
+                throw InputError(.file(file), field: "surgeries[\(i)].date", value: op.date, expected: "a date after birth")
+            }
+            guard Surgery.regions.contains(op.region.lowercased()) else {
+                throw InputError(.file(file), field: "surgeries[\(i)].region", value: op.region, expected: Surgery.regions.joined(separator: ", "))
             }
         }
         for (i, c) in chemotherapy.enumerated() {
