@@ -92,6 +92,20 @@ struct RadiotherapyChildSimulator {
             out[.chemotherapy].decimal(c.doseMgPerM2, 1); out[.chemotherapy].endRow()
         }
 
+        // Transplants and operations (dictionary 1.3.0), from a stream of their own so that every other
+        // table stays as before; a date after the end of follow-up or past the 19th birthday is not drawn.
+        var treatmentRNG = RandomStream(seed: config.seed ^ 0x45C7_0000_0000_0000, stream: UInt64(number) &* 16 &+ countryIndex)
+        let extra = TransplantSurgeryDraws.draw(site: site.site, rng: &treatmentRNG)
+        func drawable(_ day: Int) -> Bool { day <= exitDay && day > diagnosisDay && Double(day - birthDay) / 365.25 < 18.9 }
+        for (k, t) in extra.transplants.enumerated() where drawable(startDay + t.dayOffset) {
+            out[.hsct].id(pid, "-H", k + 1); out[.hsct].text(pid); out[.hsct].date(CalendarDate(dayNumber: startDay + t.dayOffset))
+            out[.hsct].text(t.type); out[.hsct].text(t.tbi ? "yes" : "no"); out[.hsct].endRow()
+        }
+        for (k, o) in extra.operations.enumerated() where drawable(startDay + o.dayOffset) {
+            out[.surgery].id(pid, "-O", k + 1); out[.surgery].text(pid); out[.surgery].date(CalendarDate(dayNumber: startDay + o.dayOffset))
+            out[.surgery].text(o.region); out[.surgery].endRow()
+        }
+
         // Biobank samples (before, end of RT, 1 year) and biomarkers.
         let points: [(String, Int)] = [("before_rt", startDay - 3), ("end_of_rt", endDay), ("follow_up", endDay + 365)]
         let analytes: [(String, String, Double, String)] = [

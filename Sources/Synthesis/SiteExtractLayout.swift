@@ -7,6 +7,7 @@ public enum SiteExtractTable: String, CaseIterable, Sendable {
     case biobankSamples = "biobank_samples", biomarkers = "biomarker_measurements", proScores = "pro_scores"
     case chemotherapy
     case diagnosticImaging = "diagnostic_imaging"
+    case hsct, surgery
 
     /// Position in `allCases` (constant-time, for the hot loops).
     var index: Int {
@@ -22,6 +23,8 @@ public enum SiteExtractTable: String, CaseIterable, Sendable {
         case .proScores: 8
         case .chemotherapy: 9
         case .diagnosticImaging: 10
+        case .hsct: 11
+        case .surgery: 12
         }
     }
     /// File name within a site folder.
@@ -60,12 +63,16 @@ public enum SiteExtractTable: String, CaseIterable, Sendable {
         case .diagnosticImaging:
             ["imaging_id", "site_patient_id", "exam_date", "modality", "body_region", "ctdivol_mgy", "dlp_mgycm",
              "effective_dose_msv", "kvp", "scanner", "ctdi_phantom_cm"]
+        case .hsct:
+            ["hsct_id", "site_patient_id", "transplant_date", "hsct_type", "tbi_conditioning"]
+        case .surgery:
+            ["surgery_id", "site_patient_id", "surgery_date", "region"]
         }
     }
     public var header: String { columns.joined(separator: ",") + "\n" }
 
     public static let cardiacTables: [SiteExtractTable] = [.patients, .procedures, .irradiationEvents, .cancers, .diagnosticImaging]
     public static let radiotherapyTables: [SiteExtractTable] = [
-        .patients, .rtCourses, .rtImaging, .cancers, .biobankSamples, .biomarkers, .proScores, .chemotherapy,
+        .patients, .rtCourses, .rtImaging, .cancers, .biobankSamples, .biomarkers, .proScores, .chemotherapy, .hsct, .surgery,
     ]
 }

@@ -46,6 +46,29 @@ struct StoreTreatmentSummaryTests {
         #expect(abs(agents.reduce(0) { $0 + $1.cumulativeDoseMgPerM2 } - dose) < 1e-6 * dose)
     }
 
+    @Test("every synthetic transplant and operation loads and reaches its child's summary; thoracic surgery and allogeneic transplants give the pulmonary plan")
+    func transplantsAndSurgeryReachSummaries() throws {
+        let (path, extract, folders) = try Self.store.get()
+        var transplants = 0, operations = 0
+        for folder in folders {
+            for (file, count) in [("hsct.csv", 0), ("surgery.csv", 1)] {
+                let csv = try String(contentsOf: extract.appendingPathComponent(folder).appendingPathComponent(file), encoding: .utf8)
+                let rows = csv.split(separator: "\n").count - 1
+                if count == 0 { transplants += rows } else { operations += rows }
+            }
+        }
+        #expect(transplants > 5 && operations > 20, "the synthetic registry draws transplants and operations")
+        let summaries = try RegistryStore(path: path, role: .analyst).treatmentSummaries()
+        #expect(summaries.reduce(0) { $0 + ($1.transplants?.count ?? 0) } == transplants)
+        #expect(summaries.reduce(0) { $0 + ($1.surgeries?.count ?? 0) } == operations)
+        let atRisk = summaries.filter { s in (s.transplants ?? []).contains(where: \.isAllogeneic) || (s.surgeries ?? []).contains(where: \.isThoracic) }
+        try #require(!atRisk.isEmpty)
+        for s in atRisk {
+            let item = SurveillanceRules.plan(for: s).items.first { $0.rule == "pulmonary_dysfunction" }
+            #expect(item?.riskGroup?.contains("IGHG 2024") == true, "\(s.child)")
+        }
+    }
+
     @Test("a child with anthracyclines from the store gets the cardiomyopathy plan with its doxorubicin equivalent named")
     func anthracyclinesGiveCardiomyopathyPlan() throws {
         let (path, _, _) = try Self.store.get()

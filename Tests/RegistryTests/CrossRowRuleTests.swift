@@ -239,4 +239,36 @@ struct CrossRowRuleTests {
                                        table: "chemotherapy", line: 4, field: "agent", value: "adriamycin 50mg", reason: "doxorubicin")
         #expect(entry.reason.contains("other"))
     } }
+
+    // MARK: Transplants and surgery (dictionary 1.3.0)
+
+    @Test("transplants and operations at ages 0-18 within follow-up load, month-precision dates included", arguments: StoreKind.all)
+    func transplantsAndSurgeryLoad(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        let store = try Fixture.store()
+        let report = try Fixture.load(store, Fixture.radiotherapyExtract.merging(["hsct": Fixture.hsct, "surgery": Fixture.surgery]) { _, new in new })
+        #expect(report.exitCode == 0)
+        #expect(try store.count("hsct") == 2 && store.count("surgery") == 2)
+    } }
+
+    @Test("a transplant after the child's 19th birthday is rejected", arguments: StoreKind.all)
+    func transplantAdult(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        // P1 was born 2001-03-04: 19 years and 3 months on 2020-06-01.
+        try expectRejected(["hsct": Fixture.replace(Fixture.hsct, row: 1, column: "transplant_date", value: "2020-06-01")],
+                           table: "hsct", line: 2, field: "transplant_date", value: "2020-06-01", reason: "the cohorts cover ages 0-18")
+    } }
+
+    @Test("an operation after the child's last contact (here its death) is rejected", arguments: StoreKind.all)
+    func surgeryAfterDeath(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        try expectRejected(["surgery": Fixture.replace(Fixture.surgery, row: 2, column: "surgery_date", value: "2010-06-10")],
+                           table: "surgery", line: 3, field: "surgery_date", value: "2010-06-10", reason: "after the child's last contact date")
+    } }
+
+    @Test("a transplant type or surgery region outside the dictionary's codes is rejected, naming the codes", arguments: StoreKind.all)
+    func transplantAndSurgeryCodes(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        let h = try expectRejected(["hsct": Fixture.replace(Fixture.hsct, row: 2, column: "hsct_type", value: "syngeneic")],
+                                   table: "hsct", line: 3, field: "hsct_type", value: "syngeneic", reason: "allogeneic")
+        #expect(h.reason.contains("autologous"))
+        try expectRejected(["surgery": Fixture.replace(Fixture.surgery, row: 1, column: "region", value: "thorax")],
+                           table: "surgery", line: 2, field: "region", value: "thorax", reason: "chest_wall")
+    } }
 }

@@ -37,6 +37,18 @@ extension Fixture {
     C2,P1,ifosfamide,2009-11,2010-03,54000
     C3,P2,vincristine,2005-01-10,2005-06-30,27
     """
+    /// Transplants (dictionary 1.3.0): P1 an allogeneic transplant with TBI, P2 an autologous one without.
+    static let hsct = """
+    hsct_id,site_patient_id,transplant_date,hsct_type,tbi_conditioning
+    H1,P1,2010-06-15,allogeneic,yes
+    H2,P2,2005-08,autologous,no
+    """
+    /// Operations (dictionary 1.3.0): P1 a lung metastasectomy, P2 a nephrectomy.
+    static let surgery = """
+    surgery_id,site_patient_id,surgery_date,region
+    O1,P1,2011-02-01,lung
+    O2,P2,2005-02-15,kidney
+    """
     /// Cancer outcomes with one row per child (P2's before its death).
     static let outcomesBothChildren = outcomes + "\nO2,P2,2008-03-01,C71.9,9470/3,3,7,Cancer Registry of Norway"
 

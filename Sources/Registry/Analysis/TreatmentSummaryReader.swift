@@ -4,7 +4,8 @@ import HarmonicCore
 
 /// Treatment summaries of the radiotherapy registry's children for their follow-up plans
 /// (`harmonic followup --store`): sex, birth date and every course of `rt_courses` (target site,
-/// prescribed dose, fractions, modality) and every agent of `chemotherapy` (cumulative mg/m²).
+/// prescribed dose, fractions, modality), every agent of `chemotherapy` (cumulative mg/m²), every
+/// transplant of `hsct` and every operation of `surgery`.
 /// A course dosed by `harmonic rt dose --store` (a row of `rt_course_organ_dose` whose tier is
 /// not `flagged`) carries the mean dose of every organ (the mean over the realisations, mGy → Gy),
 /// so the rules use organ doses (IGHG prefers the mean heart dose to the prescribed dose); a course
@@ -13,7 +14,7 @@ import HarmonicCore
 /// reads all sites, a data manager or clinician only their own, an auditor or admin none.
 extension RegistryStore {
     /// Summaries of `children` (`SITE/pseudonym` or a bare pseudonym), or of every child with a
-    /// radiotherapy course or chemotherapy when `children` is nil.
+    /// radiotherapy course, chemotherapy, transplant or operation when `children` is nil.
     public func treatmentSummaries(children: [String]? = nil) throws -> [TreatmentSummary] {
         let site: String?
         switch role {
@@ -65,6 +66,24 @@ extension RegistryStore {
                 guard let siteCode = r.string(0), let pseudonym = r.string(1),
                       let key = summary(siteCode, pseudonym, sex: r.string(2), birth: r.string(3)) else { return }
                 summaries[key]!.chemotherapy.append(.init(agent: r.string(4) ?? "", cumulativeDoseMgPerM2: r.double(5) ?? 0, endDate: r.string(6)))
+            }
+            // Transplants and operations (dictionary 1.3.0): the pulmonary rule's allogeneic HSCT, TBI conditioning
+            // and thoracic surgery.
+            for (table, columns) in [("hsct", "x.transplant_date, x.hsct_type, x.tbi_conditioning"), ("surgery", "x.surgery_date, x.region, NULL")] {
+                let sql = """
+                    SELECT x.site, x.patient_pseudonym, p.sex, p.birth_date, \(columns)
+                    FROM \(table) x JOIN patients p ON p.site = x.site AND p.patient_pseudonym = x.patient_pseudonym
+                    """ + (site == nil ? "" : " WHERE x.site = ?") + " ORDER BY x.site, x.patient_pseudonym, 5"
+                try db.forEach(sql, arguments) { r in
+                    guard let siteCode = r.string(0), let pseudonym = r.string(1),
+                          let key = summary(siteCode, pseudonym, sex: r.string(2), birth: r.string(3)) else { return }
+                    if table == "hsct" {
+                        summaries[key]!.transplants = (summaries[key]!.transplants ?? [])
+                            + [.init(date: r.string(4) ?? "", type: r.string(5) ?? "", tbiConditioning: r.string(6) == "yes")]
+                    } else {
+                        summaries[key]!.surgeries = (summaries[key]!.surgeries ?? []) + [.init(date: r.string(4) ?? "", region: r.string(5) ?? "")]
+                    }
+                }
             }
             return order.sorted().map { summaries[$0]! }
         }

@@ -1,3 +1,4 @@
+import FollowUp
 import Foundation
 
 /// The Harmonic data dictionary: the single source of truth for the CSV layout of a site
@@ -25,7 +26,7 @@ public enum DataDictionary {
     /// All tables in loading order.
     public static let tables: [TableSpec] = [
         patients, cardiacProcedures, irradiationEvents, rtCourses, rtImaging, diagnosticImaging,
-        cancerOutcomes, biobankSamples, biomarkerMeasurements, proScores, chemotherapy,
+        cancerOutcomes, biobankSamples, biomarkerMeasurements, proScores, chemotherapy, hsct, surgery,
     ].sorted { $0.loadOrder < $1.loadOrder }
 
     public static func table(named name: String) -> TableSpec? { tables.first { $0.name == name } }
@@ -314,4 +315,44 @@ extension DataDictionary {
                        "Cumulative dose over the whole treatment, mg per m² of body surface (convert mg/kg by × 30 under 12 kg, per protocol)."),
         ],
         references: [ReferenceSpec(column: "site_patient_id", table: "patients")], loadOrder: 1, addedIn: "1.1.0")
+
+    /// Haematopoietic stem-cell transplants: allogeneic HSCT is a risk group of the IGHG pulmonary
+    /// guideline (Otth M et al., EClinicalMedicine 69 (2024) 102487, as PanCare's "pulmonary problems"
+    /// gives it; PanCare SurPass risk factor GUIDELINE_T32_7 "Allogenic HSCT", hl7-eu/pcsp
+    /// `cs-riskfactor-eu-pcsp`), and TBI conditioning is radiotherapy exposing the lungs (GUIDELINE_T32_1).
+    static let hsct = TableSpec(
+        name: "hsct",
+        description: "Haematopoietic stem-cell transplants of the radiotherapy registry's children, with the type and whether the conditioning included total-body irradiation (the pulmonary follow-up rule needs them).",
+        key: "hsct_id",
+        columns: [
+            ColumnSpec("hsct_id", .identifier, required: true, addedIn: "1.3.0", "Site's transplant record identifier."),
+            ColumnSpec("site_patient_id", .identifier, required: true, addedIn: "1.3.0", "The child (patients.site_patient_id)."),
+            ColumnSpec("transplant_date", .date, required: true, monthPrecision: true, addedIn: "1.3.0", "Date of the stem-cell infusion; child aged 0-18."),
+            ColumnSpec("hsct_type", .code, required: true, codes: ["allogeneic", "autologous"], addedIn: "1.3.0",
+                       "Allogeneic (a donor's cells, any donor) or autologous (the child's own)."),
+            ColumnSpec("tbi_conditioning", .code, required: true, codes: ["yes", "no"], addedIn: "1.3.0",
+                       "Whether the conditioning included total-body irradiation (record the TBI course itself in rt_courses, target_site tbi, when its dose is known)."),
+        ],
+        references: [ReferenceSpec(column: "site_patient_id", table: "patients")], loadOrder: 1, addedIn: "1.3.0")
+
+    /// Regions of `surgery.region` (`TreatmentSummary.Surgery.regions`). Thoracic (`lung`, `chest_wall`,
+    /// `mediastinum`): "surgery to the lung or chest wall" of the IGHG pulmonary guideline (PanCare
+    /// pulmonary problems; Otth et al. 2024) and "thoracic surgery" of the PanCare SurPass algorithm
+    /// (GUIDELINE_T32_6); the other regions are risk factors of other PanCare SurPass conditions
+    /// (surgery near the HP region T15_2, of the spine T26_1, nephrectomy T12_3, thyroidectomy T19_6)
+    /// that no rule reads yet.
+    public static var surgeryRegions: [String] { TreatmentSummary.Surgery.regions }
+
+    static let surgery = TableSpec(
+        name: "surgery",
+        description: "Cancer surgery of the radiotherapy registry's children: one row per operation, with the region operated on (thoracic surgery is a risk factor of the pulmonary follow-up rule).",
+        key: "surgery_id",
+        columns: [
+            ColumnSpec("surgery_id", .identifier, required: true, addedIn: "1.3.0", "Site's surgery record identifier."),
+            ColumnSpec("site_patient_id", .identifier, required: true, addedIn: "1.3.0", "The child (patients.site_patient_id)."),
+            ColumnSpec("surgery_date", .date, required: true, monthPrecision: true, addedIn: "1.3.0", "Date of the operation; child aged 0-18."),
+            ColumnSpec("region", .code, required: true, codes: surgeryRegions, addedIn: "1.3.0",
+                       "Region operated on: lung (resection, metastasectomy), chest_wall, mediastinum (thoracic: the pulmonary rule), or the region of another operation."),
+        ],
+        references: [ReferenceSpec(column: "site_patient_id", table: "patients")], loadOrder: 1, addedIn: "1.3.0")
 }

@@ -115,6 +115,10 @@ extension RowValidator {
                dose * factor > IngestRules.maxDoxorubicinEquivalentMgPerM2 {
                 throw fail("cumulative_dose_mg_m2", "\(dose) mg/m² of \(text("agent")) is \(Int(dose * factor)) mg/m² doxorubicin-equivalent, over \(Int(IngestRules.maxDoxorubicinEquivalentMgPerM2)): implausible (unit error? the dose must be cumulative mg per m², not mg)")
             }
+        case "hsct":
+            try exposure("transplant_date", try patient())
+        case "surgery":
+            try exposure("surgery_date", try patient())
         case "pro_scores":
             try withinLife("score_date", try patient())
         default:

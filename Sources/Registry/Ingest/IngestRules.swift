@@ -36,6 +36,7 @@ enum IngestRules {
         "Irradiation events within a day of their procedure's date; course end not before start; course end and radiotherapy imaging dates within the child's life and not after the last contact; imaging last date not before its first.",
         "ICD-O-3: topography one of the \(ICDO3Topography.codes.count) codes of the WHO ICD-O-3 topography list (sites C00-C80 that exist, each with its own fourth digits; table `scripts/data/icdo3-topography.tsv`, unchanged in ICD-O-3.1 and 3.2); morphology `dddd/b` with a histology code of ICD-O-3 (2000) or ICD-O-3.2 (\(ICDO3Histology.all.count) codes, `scripts/data/icdo3-histology.tsv`) and behaviour 0,1,2,3,6,9 matching `behaviour`.",
         "Chemotherapy: start at ages 0-18 and not after the last contact or death; end not before start; one row's anthracycline dose at most \(Int(maxDoxorubicinEquivalentMgPerM2)) mg/m² doxorubicin-equivalent (IGHG factors: daunorubicin 0.6, epirubicin 0.8, idarubicin 5, mitoxantrone 10).",
+        "Transplants (hsct) and surgery: the date at ages 0-18 and not after the last contact or death.",
         "References: the patient, procedure, course or sample must be known (in the store or earlier in the same load).",
         "Duplicates: a key seen twice in one file keeps the first row and quarantines the second.",
     ]
