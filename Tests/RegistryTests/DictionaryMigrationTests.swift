@@ -49,4 +49,21 @@ struct DictionaryMigrationTests {
         #expect(report.exitCode == 0)
         #expect(try store.count("patients") == 3 && store.count("chemotherapy") == 3)
     }
+
+    @Test("a store of dictionary 1.0.0 gains the hsct and surgery tables of 1.3.0 and loads them")
+    func oldStoreGainsTransplantsAndSurgery() throws {
+        #expect(DataDictionary.versions.contains("1.3.0"))
+        let dir = try SharedData.temporaryDirectory("dictionary-migration-130")
+        let path = dir.appendingPathComponent("old.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
+        let pool = try DatabasePool(path: path)
+        try SQLiteBackend(writer: pool).migrate(RegistrySchema.baseMigrations)
+        let before = try pool.read { db in try ["hsct", "surgery"].filter { try db.tableExists($0) } }
+        #expect(before.isEmpty, "the first dictionary's store has neither table")
+        try pool.close()
+        let store = try RegistryStore(path: path, role: .dataManager(site: "NO"))
+        let report = try Fixture.load(store, ["patients": Fixture.patients, "hsct": Fixture.hsct, "surgery": Fixture.surgery])
+        #expect(report.exitCode == 0)
+        #expect(try store.count("hsct") == 2 && store.count("surgery") == 2)
+    }
 }

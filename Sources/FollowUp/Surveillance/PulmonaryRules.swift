@@ -17,7 +17,9 @@ import HarmonicCore
 ///
 /// - Allogeneic haematopoietic stem-cell transplant, and surgery to the lung or chest wall (IGHG 2024 risk
 ///   groups as PanCare "pulmonary problems" gives them; PanCare SurPass risk factors GUIDELINE_T32_7
-///   "Allogenic HSCT" and GUIDELINE_T32_6 "Thoracic surgery", hl7-eu/pcsp `cs-riskfactor-eu-pcsp`): the
+///   "Allogenic HSCT" and GUIDELINE_T32_6 "Thoracic surgery", hl7-eu/pcsp `cs-riskfactor-eu-pcsp`; the
+///   guideline's own abstract names "allogeneic haematopoietic stem cell transplantation, thoracic
+///   radiotherapy, and thoracic surgery", Otth et al. 2024, doi:10.1016/j.eclinm.2024.102487): the
 ///   same surveillance as the lungs' radiotherapy. Thoracic surgery is the `lung`, `chest_wall` and
 ///   `mediastinum` regions of the data dictionary's `surgery` table. A transplant whose conditioning
 ///   included TBI counts as radiotherapy exposing the lungs ("including TBI", GUIDELINE_T32_1) when the
