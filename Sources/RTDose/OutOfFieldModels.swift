@@ -106,28 +106,39 @@ public struct PhotonOutOfFieldModel: OutOfFieldModel {
 
 /// Proton secondary-radiation model (`proton_secondary.csv`): neutrons and photons produced by
 /// nuclear interactions of the protons in the patient, from a point source at the target centre
-/// whose strength grows with the target mass (protons needed per Gy), inverse square and
-/// exponential attenuation; passive scattering adds the nozzle neutrons (Yan et al. 2002).
-/// Form: Schneider, Newhauser & Farah 2015 (review of analytical models).
+/// whose strength grows with the target mass (protons needed per Gy). Neutrons: inverse square and
+/// exponential attenuation, passive scattering adding the nozzle neutrons (Yan et al. 2002); form of
+/// Schneider, Newhauser & Farah 2015 (review of analytical models). Photons: prompt gammas of the
+/// non-elastic interactions and 2.2 MeV neutron-capture photons through a water point kernel with
+/// build-up (`ProtonSecondaryPhotons`).
 public struct ProtonSecondaryModel: OutOfFieldModel {
     let protonsPerGy: Double, radiusCm: Double
     let groups: [(fraction: Double, lambda: Double, h: Double)]
     let yn: Double, wR: Double
-    let photon: (y: Double, k: Double, lambda: Double)
+    let photons: ProtonSecondaryPhotons
     let nozzleH50: Double
     public let uncertainty: ComponentUncertainty
     public let label: String
 
-    /// - Parameters: target (field) volume in cm³; passive scattering or scanning.
+    /// - Parameters: target (field) volume in cm³; passive scattering or scanning; the water-like
+    ///   body around the target (three box sides, cm) that moderates and captures the neutrons
+    ///   (nil: the patient trunk of the `body_*` rows).
     public init(parameters p: ModelParameters,
-                targetVolumeCm3: Double, technique: Technique) throws {
+                targetVolumeCm3: Double, technique: Technique, bodyCm: [Double]? = nil) throws {
         let massKg = max(1, targetVolumeCm3) / 1000
         protonsPerGy = massKg / (try p["epsilon"] * 1.602_176_634e-13)
         radiusCm = pow(3 * max(1, targetVolumeCm3) / (4 * Double.pi), 1.0 / 3)
         groups = [(try p["f_evaporation"], try p["lambda_evaporation"], try p["h_evaporation"]),
                   (try p["f_cascade"], try p["lambda_cascade"], try p["h_cascade"])]
         yn = try p["y_n"]; wR = try p["w_r"]
-        photon = (try p["y_g"], try p["k_g"], try p["lambda_g"])
+        let interactions = protonsPerGy * ProtonSecondaryPhotons.nonElasticProbability(rangeCm: try p["range_mean"], beta: try p["beta_ne"])
+        let body = try bodyCm ?? [p["body_lateral"], p["body_ap"], p["body_length"]]
+        let captured = protonsPerGy * yn * groups[0].fraction
+            * ProtonSecondaryPhotons.captureProbability(boxCm: body, ageCm2: try p["tau_water"], diffusionLengthCm: try p["l_water"])
+        photons = ProtonSecondaryPhotons(lines: [
+            .init(photonsPerGy: interactions * (try p["pg_per_interaction"]), kernel: PhotonPointKernel(energyMeV: try p["pg_energy"])),
+            .init(photonsPerGy: captured, kernel: PhotonPointKernel(energyMeV: ProtonSecondaryPhotons.captureEnergyMeV)),
+        ])
         nozzleH50 = technique == .passiveScattering ? try p["ps_h50"] : 0
         uncertainty = ComponentUncertainty(inField: ComponentUncertainty.planningSystemGSD,
                                            patientScatter: try p["gsd_photon"], headScatterLeakage: 1,
@@ -143,7 +154,6 @@ public struct ProtonSecondaryModel: OutOfFieldModel {
         // Nozzle neutrons: inverse square from the 50 cm reference, held constant inside 25 cm
         // (the nozzle is upstream, so the dose near the isocentre does not diverge).
         if nozzleH50 > 0 { let q = 50 / max(r, 25); h += nozzleH50 * q * q }
-        let gamma = protonsPerGy * photon.y * photon.k * exp(-x / photon.lambda) * geometry
-        return OutOfFieldDose(patientScatter: gamma, headScatterLeakage: 0, neutronAbsorbed: h / wR, neutronEquivalent: h)
+        return OutOfFieldDose(patientScatter: photons.dose(atCm: r), headScatterLeakage: 0, neutronAbsorbed: h / wR, neutronEquivalent: h)
     }
 }

@@ -69,6 +69,48 @@ struct FieldEdgeTests {
         } } }
     }
 
+    /// Every voxel of `regions` lies in one of the field's boxes.
+    static func covers(_ field: FieldRegion, _ regions: [(ClosedRange<Int>, ClosedRange<Int>, ClosedRange<Int>)]) -> Bool {
+        regions.allSatisfy { cs, rs, fs in
+            fs.allSatisfy { f in rs.allSatisfy { r in cs.allSatisfy { c in field.contains(Double(4 * c), Double(4 * r), Double(4 * f)) } } }
+        }
+    }
+
+    @Test("two lateral fields joined by a thin bridge over the same z range become a box each and one for the bridge")
+    func lateralFieldsWithBridge() throws {
+        // Left and right fields 10 x 14 voxels over frames 20-39 (bilateral neck fields), joined
+        // across the midline by a 2 x 2 voxel bridge of high dose at frames 29-30.
+        let regions = [(2...11, 8...21, 20...39), (28...37, 8...21, 20...39), (12...27, 14...15, 29...30)]
+        let g = Self.grid(regions)
+        let field = try #require(FieldRegion(grid: g, prescribedDoseGy: 50))
+        #expect(field.boxes.count == 3)
+        #expect(Self.covers(field, regions))
+        let byX = field.boxes.sorted { $0.lower.x < $1.lower.x }
+        #expect(byX[0].lower.x == 6 && byX[0].upper.x == 46, "the left field's own width")
+        #expect(byX[2].lower.x == 110 && byX[2].upper.x == 150, "the right field's own width")
+        // Between the fields, away from the bridge: 3.0 cm from the right field, where one box gave 0.
+        #expect(abs(field.distanceCm(80, 32, 88) - 3.0) < 1e-9)
+        #expect(try #require(FieldRegion(grid: g, prescribedDoseGy: 50, method: .singleBox)).distanceCm(80, 32, 88) == 0)
+    }
+
+    @Test("two fields touching side by side, offset in y over the same z range, become two boxes")
+    func touchingSideBySide() throws {
+        let regions = [(4...17, 2...13, 20...40), (18...31, 10...25, 20...40)]
+        let g = Self.grid(regions)
+        let field = try #require(FieldRegion(grid: g, prescribedDoseGy: 50))
+        #expect(field.boxes.count == 2)
+        #expect(Self.covers(field, regions))
+        // In the empty corner of the union box: 3.4 cm from the left field.
+        #expect(abs(field.distanceCm(32, 88, 120) - 3.4) < 1e-9)
+        #expect(try #require(FieldRegion(grid: g, prescribedDoseGy: 50, method: .singleBox)).distanceCm(32, 88, 120) == 0)
+    }
+
+    @Test("a single rectangular field is not cut laterally")
+    func rectangleStaysOneBox() throws {
+        let field = try #require(FieldRegion(grid: Self.grid([(5...30, 4...20, 10...50)]), prescribedDoseGy: 50))
+        #expect(field.boxes.count == 1)
+    }
+
     @Test("many scattered hot voxels are merged into at most the box limit, nearest first")
     func manyComponents() throws {
         var regions: [(ClosedRange<Int>, ClosedRange<Int>, ClosedRange<Int>)] = []

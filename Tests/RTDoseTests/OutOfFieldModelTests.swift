@@ -56,6 +56,14 @@ struct OutOfFieldModelTests {
         #expect(ps.dose(distanceFromEdgeCm: 20).neutronEquivalent > 2 * pbs.dose(distanceFromEdgeCm: 20).neutronEquivalent)
     }
 
+    /// The water phantom of Stolarczyk et al. 2018, 300 x 300 x 600 mm³, that moderates and captures
+    /// the neutrons; the 10 x 10 x 10 cm target is 1000 cm³.
+    static let stolarczykPhantomCm = [30.0, 30, 60]
+    func stolarczykModel() throws -> ProtonSecondaryModel {
+        try ProtonSecondaryModel(parameters: .resource(ModelParameters.protonFile), targetVolumeCm3: 1000,
+                                 technique: .pencilBeamScanning, bodyCm: Self.stolarczykPhantomCm)
+    }
+
     /// Stolarczyk et al. 2018 (EURADOS WG9, PBS, 10 x 10 x 10 cm target in water): the proton
     /// model, not fitted to these values, reproduces the neutron dose equivalent within a factor
     /// of 2. The paper's abstract gives the values as approximate ("about", "~") without a
@@ -63,8 +71,7 @@ struct OutOfFieldModelTests {
     /// and of the H/D data reviewed by Schneider, Newhauser & Farah (2015). Ratios in docs/rt-dose.md.
     @Test("proton PBS neutron dose equivalent vs Stolarczyk et al. 2018 within a factor of 2")
     func protonNeutronsVsStolarczyk() throws {
-        let model = try ProtonSecondaryModel(parameters: .resource(ModelParameters.protonFile), targetVolumeCm3: 1000,
-                                             technique: .pencilBeamScanning)
+        let model = try stolarczykModel()
         for m in try measurements("stolarczyk2018_pbs_water.csv") where m.component == "neutron_equivalent" {
             let d = (m.distanceMm - 50) / 10     // the target's face is 50 mm from its centre
             let ratio = model.dose(distanceFromEdgeCm: d).neutronEquivalent * 1000 / m.value
@@ -72,10 +79,27 @@ struct OutOfFieldModelTests {
         }
     }
 
+    /// Stolarczyk et al. 2018: scattered photons about 0.5 mGy/Gy at 100 mm and 0.02 mGy/Gy at 300 mm
+    /// from the target centre. The abstract states no tolerance ("approximately"); the factor of 2
+    /// of the neutron test is required here too. The physical model (prompt gammas + capture
+    /// photons, `ProtonSecondaryPhotons`, not fitted to these values) gives 0.09 and 0.21 of the
+    /// measurement: a recorded known issue (docs/rt-dose.md, "Validation"), so this test reports
+    /// when the model comes within the factor of 2 and must then lose its `withKnownIssue`.
+    @Test("proton PBS secondary photons vs Stolarczyk et al. 2018 within a factor of 2 (known issue: 0.09 and 0.21)")
+    func protonPhotonsVsStolarczyk() throws {
+        let model = try stolarczykModel()
+        for m in try measurements("stolarczyk2018_pbs_water.csv") where m.component == "photon_absorbed" {
+            let ratio = model.dose(distanceFromEdgeCm: (m.distanceMm - 50) / 10).patientScatter * 1000 / m.value
+            #expect(ratio > 0.05 && ratio < 0.5, "at \(m.distanceMm) mm the photon ratio \(ratio) left the recorded 0.05-0.5: update docs/rt-dose.md")
+            withKnownIssue("secondary photons 5-11x below Stolarczyk 2018 (halo of charged secondaries in the TLD readings?)") {
+                #expect(ratio > 0.5 && ratio < 2, "at \(m.distanceMm) mm: model/measured \(ratio)")
+            }
+        }
+    }
+
     @Test("the model/measurement ratios of docs/rt-dose.md are those the models give now")
     func ratiosRecorded() throws {
-        let model = try ProtonSecondaryModel(parameters: .resource(ModelParameters.protonFile), targetVolumeCm3: 1000,
-                                             technique: .pencilBeamScanning)
+        let model = try stolarczykModel()
         var lines: [String] = []
         for m in try measurements("stolarczyk2018_pbs_water.csv") {
             let o = model.dose(distanceFromEdgeCm: (m.distanceMm - 50) / 10)
