@@ -29,10 +29,12 @@ public struct HarmonicServer: Sendable {
     /// The path dose runs name their realisation file after (`DoseRun.realisationPath`): the SQLite
     /// store's path, or `--dose-files` on PostgreSQL; nil refuses dose runs (409).
     public let doseFilesPath: String?
+    /// The reference rates for the SIRs of analyses (`harmonic serve --rates FILE`); nil refuses `sir` (409).
+    public let ratesPath: String?
 
     public init(store: RegistryStore, sessions: SessionStore = SessionStore(), limiter: LoginLimiter = LoginLimiter(),
                 siteKeys: SiteKeys = .none, uploadDirectory: URL? = nil, maxUploadBytes: Int64 = 2 << 30,
-                zipLimits: ZipArchive.Limits = ZipArchive.Limits(), doseFilesPath: String? = nil) throws {
+                zipLimits: ZipArchive.Limits = ZipArchive.Limits(), doseFilesPath: String? = nil, ratesPath: String? = nil) throws {
         self.store = try store.opened(as: .admin)
         self.sessions = sessions
         self.limiter = limiter
@@ -43,6 +45,7 @@ public struct HarmonicServer: Sendable {
         // Jobs the previous server on this store left running are marked interrupted here.
         self.jobs = try JobStore(store: self.store)
         self.doseFilesPath = doseFilesPath
+        self.ratesPath = ratesPath
     }
 
     /// Every route of the API.

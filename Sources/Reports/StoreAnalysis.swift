@@ -6,8 +6,12 @@ import Registry
 /// A dose-response analysis of the registry store, as `harmonic analyze --store S --json` runs it
 /// (cardiac or radiotherapy cohort, an ICD-O-3 outcome group, an organ dose, lag, model, Poisson
 /// or Cox): the engine behind `POST /api/analyses` of `harmonic serve`, whose JSON is the CLI's
-/// (`PoissonJSON`, `CoxJSON`, written by `jsonText`) and whose report is `html`. Dose
-/// realisations (MCML), reference rates (SIR) and file inputs stay with the CLI.
+/// (`PoissonJSON`, `CoxJSON`, written by `jsonText`) and whose report is `html`: the exposures
+/// summed (cardiac, imaging, rt), Monte Carlo maximum likelihood over the store's dose realisation
+/// files (`realisations`) and SIRs against a reference-rates file (`sir`), as the CLI's
+/// `--exposures`, `--realisations STORE.realisations` and `--rates FILE`; the CLI shares the rules
+/// (`exposureSelection`, `realisationSource`, `standardisedRatios`). File inputs (`--cohort DIR`,
+/// `--table`, `--intervals`) stay with the CLI.
 public enum StoreAnalysis {
     /// What an analyst asks for; the fields and defaults of `harmonic analyze`'s options.
     public struct Request: Codable, Sendable, Equatable {
@@ -33,6 +37,15 @@ public enum StoreAnalysis {
         public var ageCuts: [Double]
         /// End of study, YYYY-MM-DD (default: each child's last contact).
         public var endOfStudy: String?
+        /// The exposures summed into each child's cumulative dose (cardiac, imaging, rt); nil: all three,
+        /// or with `realisations` the realisation file's own type (`--exposures`).
+        public var exposures: [String]?
+        /// Monte Carlo maximum likelihood over the store's dose realisations (`--realisations
+        /// STORE.realisations`, `STORE.rt-realisations` for the radiotherapy cohort; with imaging among
+        /// the exposures also `STORE.imaging-realisations`). Poisson only.
+        public var realisations: Bool
+        /// SIRs overall and by dose category against the reference rates the server was given (`--rates FILE`). Poisson only.
+        public var sir: Bool
 
         public static let defaultModel = "err: dose; background: strata(country, sex, attained_age)"
         public static let defaultDoseCuts = [0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5]
@@ -40,13 +53,14 @@ public enum StoreAnalysis {
 
         public init(cohort: String = "cardiac", outcome: String, dose: String, lag: Double = 2, exclusion: Double? = nil,
                     model: String = defaultModel, method: String = "poisson", flagged: String = "censor",
-                    doseCuts: [Double] = defaultDoseCuts, ageCuts: [Double] = defaultAgeCuts, endOfStudy: String? = nil) {
+                    doseCuts: [Double] = defaultDoseCuts, ageCuts: [Double] = defaultAgeCuts, endOfStudy: String? = nil,
+                    exposures: [String]? = nil, realisations: Bool = false, sir: Bool = false) {
             self.cohort = cohort; self.outcome = outcome; self.dose = dose; self.lag = lag; self.exclusion = exclusion
             self.model = model; self.method = method; self.flagged = flagged; self.doseCuts = doseCuts; self.ageCuts = ageCuts
-            self.endOfStudy = endOfStudy
+            self.endOfStudy = endOfStudy; self.exposures = exposures; self.realisations = realisations; self.sir = sir
         }
 
-        enum CodingKeys: String, CodingKey { case cohort, outcome, dose, lag, exclusion, model, method, flagged, doseCuts, ageCuts, endOfStudy }
+        enum CodingKeys: String, CodingKey { case cohort, outcome, dose, lag, exclusion, model, method, flagged, doseCuts, ageCuts, endOfStudy, exposures, realisations, sir }
 
         /// Only `outcome` and `dose` are required; the others take `harmonic analyze`'s defaults.
         public init(from decoder: any Decoder) throws {
@@ -59,7 +73,10 @@ public enum StoreAnalysis {
                       flagged: try c.decodeIfPresent(String.self, forKey: .flagged) ?? "censor",
                       doseCuts: try c.decodeIfPresent([Double].self, forKey: .doseCuts) ?? Self.defaultDoseCuts,
                       ageCuts: try c.decodeIfPresent([Double].self, forKey: .ageCuts) ?? Self.defaultAgeCuts,
-                      endOfStudy: try c.decodeIfPresent(String.self, forKey: .endOfStudy))
+                      endOfStudy: try c.decodeIfPresent(String.self, forKey: .endOfStudy),
+                      exposures: try c.decodeIfPresent([String].self, forKey: .exposures),
+                      realisations: try c.decodeIfPresent(Bool.self, forKey: .realisations) ?? false,
+                      sir: try c.decodeIfPresent(Bool.self, forKey: .sir) ?? false)
         }
     }
 
@@ -77,8 +94,71 @@ public enum StoreAnalysis {
         let radiotherapyDose: RadiotherapyDose
         let policy: FlaggedDosePolicy
         let analysis: DoseResponseAnalysis.Request
+        /// The exposures summed (nil: all three).
+        let exposures: Set<ExposureType>?
         /// What the dose axis is (an organ, or the prescribed target dose).
         public let doseName: String
+    }
+
+    /// What a store analysis reads besides the store: where the dose runs wrote their realisation
+    /// files (the path they are named after: the SQLite store's, or `harmonic serve --dose-files`)
+    /// and the reference-rates file (`harmonic serve --rates`).
+    public struct Files: Sendable {
+        public var doseFiles: String?
+        public var rates: String?
+        public init(doseFiles: String? = nil, rates: String? = nil) { self.doseFiles = doseFiles; self.rates = rates }
+    }
+
+    /// The exposures summed for a store analysis, by the rules of `harmonic analyze --exposures`:
+    /// nil (all three) unless chosen; with realisations, the realisation file's own type by default
+    /// and only types whose realisations can be summed (cardiac with imaging; rt alone); the
+    /// prescribed dose of radiotherapy courses sums the courses only.
+    public static func exposureSelection(_ chosen: Set<ExposureType>?, study: StudyCohort, prescribed: Bool, realisations: Bool) throws -> Set<ExposureType>? {
+        var selected = chosen
+        if realisations {
+            let own: ExposureType = study == .radiotherapy ? .rt : .cardiac
+            if selected == nil { selected = [own] }
+            let summable: Set<ExposureType> = own == .cardiac ? [.cardiac, .imaging] : [own]
+            guard let s = selected, s.isSubset(of: summable), !s.isEmpty else {
+                throw RequestError(field: "exposures", value: (chosen ?? []).map(\.rawValue).sorted().joined(separator: ","),
+                                   expected: "with realisations, \(summable.map(\.rawValue).sorted().joined(separator: " and ")) for this cohort (MCML sums those realisations; radiotherapy realisations are not summed with other types yet)")
+            }
+        }
+        if study == .radiotherapy && prescribed && selected == nil { selected = [.rt] }
+        return selected
+    }
+
+    /// The dose realisations of an MCML fit: `path` (`STORE.realisations`, `STORE.rt-realisations` or a
+    /// columnar float32 file), summed with `STORE.imaging-realisations` when imaging is among the
+    /// chosen exposures of a cardiac cohort (`storePath`: what the dose runs named their files after).
+    public static func realisationSource(path: String, storePath: String?, study: StudyCohort, chosen: Set<ExposureType>?) throws -> any DoseRealisationSource {
+        let source: any DoseRealisationSource
+        if let storePath, study != .radiotherapy, let chosen, chosen.contains(.imaging) {
+            // Cardiac and/or imaging exposures summed per realisation (docs/imaging-dose.md).
+            source = try SummedDoseRealisations(cardiac: chosen.contains(.cardiac) ? try StoreDoseRealisations(path: path) : nil,
+                                                imaging: try StoreImagingDoseRealisations(path: StoreImagingDoseRealisations.defaultPath(storePath: storePath)))
+        } else if StoreRTDoseRealisations.recognises(path: path) { source = try StoreRTDoseRealisations(path: path) }
+        else if StoreDoseRealisations.recognises(path: path) { source = try StoreDoseRealisations(path: path) }
+        else { source = try ColumnarFloat32Realisations(url: URL(fileURLWithPath: path)) }
+        if study == .radiotherapy && !(source is StoreRTDoseRealisations) {
+            throw RequestError(field: "realisations", value: path, expected: "the RT realisations written by harmonic rt dose --store (STORE.rt-realisations) for the radiotherapy cohort")
+        }
+        return source
+    }
+
+    /// The realisation file a store analysis of `study` reads (`realisations: true`): `STORE.realisations`
+    /// of the cardiac dose run, or `STORE.rt-realisations` of the RT dose run.
+    public static func realisationPath(doseFiles: String, study: StudyCohort) -> String {
+        study == .radiotherapy ? RTDoseRun.realisationPath(store: doseFiles) : DoseRun.realisationPath(store: doseFiles)
+    }
+
+    /// SIRs overall and by dose category (exact Poisson limits) against the reference rates in `ratesFile`.
+    public static func standardisedRatios(members: [CohortMember], ratesFile: String, outcome: String, organ: Organ, lag: Double,
+                                          doseCuts: [Double]) throws -> [StandardisedRatio] {
+        let text = try String(contentsOfFile: ratesFile, encoding: .utf8)
+        let ref = try ReferenceRates.parse(csv: text, file: ratesFile, outcome: outcome)
+        let t = try PersonYearSplitter.split(members, options: StandardisedIncidence.options(for: ref, organ: organ, lagYears: lag, doseCuts: doseCuts)).table
+        return try StandardisedIncidence.compute(t, rates: ref)
     }
 
     /// Checks every field (the checks of `harmonic analyze`), naming the first one that is wrong.
@@ -114,10 +194,43 @@ public enum StoreAnalysis {
             guard let d = CalendarDate(iso: e) else { throw bad("endOfStudy", e, "a date YYYY-MM-DD") }
             end = d
         }
+        var chosen: Set<ExposureType>? = nil
+        if let list = r.exposures {
+            do { chosen = try ExposureType.parseList(list.joined(separator: ",")) } catch {
+                throw bad("exposures", list.joined(separator: ","), "a list of cardiac, imaging, rt (at least one)")
+            }
+        }
+        if r.realisations && rtDose == .prescribed { throw bad("realisations", "true", "false: the prescribed dose has no realisations; give an organ as dose") }
+        if r.method == "cox" && (r.realisations || r.sir) {
+            throw bad("method", r.method, "poisson: realisations and sir belong to the Poisson path")
+        }
+        let exposures = try exposureSelection(chosen, study: study, prescribed: rtDose == .prescribed, realisations: r.realisations)
         let request = DoseResponseAnalysis.Request(outcome: group.rawValue, organ: organ, lagYears: r.lag, exclusionYears: r.exclusion, model: spec,
                                                    endOfStudy: end, doseCuts: r.doseCuts, attainedAgeCuts: r.ageCuts)
         let doseName = study == .radiotherapy && rtDose == .prescribed ? "prescribed target dose of the radiotherapy courses (Gy; not an organ dose)" : organ.rawValue
-        return Prepared(request: r, study: study, organ: organ, radiotherapyDose: rtDose, policy: policy, analysis: request, doseName: doseName)
+        return Prepared(request: r, study: study, organ: organ, radiotherapyDose: rtDose, policy: policy, analysis: request, exposures: exposures, doseName: doseName)
+    }
+
+    /// The files a prepared request needs that `files` does not give or that do not exist, as a
+    /// sentence naming each (empty: nothing missing).
+    public static func missing(_ p: Prepared, files: Files) -> [String] {
+        var out: [String] = []
+        if p.request.realisations {
+            if let d = files.doseFiles {
+                var paths = [realisationPath(doseFiles: d, study: p.study)]
+                if p.study == .cardiac, let e = p.exposures, e.contains(.imaging) {
+                    if !e.contains(.cardiac) { paths = [] }
+                    paths.append(StoreImagingDoseRealisations.defaultPath(storePath: d))
+                }
+                for path in paths where !FileManager.default.fileExists(atPath: path) {
+                    out.append("the dose realisation file \((path as NSString).lastPathComponent) does not exist yet (a dose run writes it)")
+                }
+            } else {
+                out.append("this server has no place for dose realisation files (harmonic serve --dose-files)")
+            }
+        }
+        if p.request.sir && files.rates == nil { out.append("this server has no reference rates for SIRs (harmonic serve --rates FILE)") }
+        return out
     }
 
     /// `harmonic analyze --json` of the Poisson path.
@@ -151,10 +264,11 @@ public enum StoreAnalysis {
 
     /// Reads the pooled analysis cohort from `store` (an analyst's), fits, and writes JSON and report.
     /// `storePath` names the store in messages.
-    public static func run(store: RegistryStore, prepared p: Prepared, storePath: String = "registry store",
+    public static func run(store: RegistryStore, prepared p: Prepared, storePath: String = "registry store", files: Files = Files(),
                            stage: (String) -> Void = { _ in }) throws -> Result {
         stage("reading the \(p.study.rawValue) cohort")
-        let cohort = try store.analysisCohort(policy: p.policy, storePath: storePath, cohort: p.study, radiotherapyDose: p.radiotherapyDose)
+        let cohort = try store.analysisCohort(policy: p.policy, storePath: storePath, cohort: p.study, radiotherapyDose: p.radiotherapyDose,
+                                              exposures: p.exposures)
         let r = p.request
         var report = HTMLReport(title: "Analysis: \(p.analysis.outcome) and \(p.doseName) dose")
         report.section("Question")
@@ -177,10 +291,36 @@ public enum StoreAnalysis {
             report.endSection()
         } else {
             let fit = try DoseResponseAnalysis.run(members: cohort.members, request: p.analysis)
-            json = try jsonText(PoissonJSON(model: r.model, cohort: cohort.summary, fit: fit.jsonReport, sir: [], doseUncertainty: nil))
+            var uncertainty: DoseUncertaintyReport? = nil
+            if r.realisations, let doseFiles = files.doseFiles {
+                stage("Monte Carlo maximum likelihood over the dose realisations")
+                let source = try realisationSource(path: realisationPath(doseFiles: doseFiles, study: p.study), storePath: doseFiles,
+                                                   study: p.study, chosen: p.exposures)
+                uncertainty = try DoseUncertaintyReport.run(members: cohort.members, request: p.analysis, meanDoseFit: fit, source: source)
+            }
+            var sirs: [StandardisedRatio] = []
+            if r.sir, let rates = files.rates {
+                stage("SIRs against the reference rates")
+                sirs = try standardisedRatios(members: cohort.members, ratesFile: rates, outcome: p.analysis.outcome, organ: p.organ,
+                                              lag: r.lag, doseCuts: r.doseCuts)
+            }
+            json = try jsonText(PoissonJSON(model: r.model, cohort: cohort.summary, fit: fit.jsonReport, sir: sirs, doseUncertainty: uncertainty))
             report.section("Poisson regression on person-year cells")
             DoseResponseSection.appendAnalysis(fit, organ: p.organ, title: "\(p.analysis.outcome), \(p.doseName)", truth: nil, to: &report)
             report.endSection()
+            if let uncertainty {
+                report.section("Dose uncertainty: Monte Carlo maximum likelihood over the dose realisations")
+                report.code(uncertainty.text)
+                report.endSection()
+            }
+            if !sirs.isEmpty {
+                report.section("Standardised incidence ratios (exact Poisson limits, Garwood 1936)")
+                report.table(header: ["Group", "Observed", "Expected", "SIR", "95% CI"], rows: sirs.map {
+                    [$0.label, String(format: "%.0f", $0.observed), String(format: "%.2f", $0.expected), String(format: "%.3f", $0.ratio),
+                     String(format: "%.3f to %.3f", $0.lower, $0.upper)]
+                })
+                report.endSection()
+            }
         }
         return Result(json: json + "\n", html: report.html(), children: cohort.members.count)
     }

@@ -197,19 +197,13 @@ struct AnalyzeCommand: ParsableCommand {
             var cohortSummary: String? = nil
             if let store {
                 guard FileManager.default.fileExists(atPath: store) else { throw InputError(.file(store), expected: "an existing registry store (harmonic ingest or harmonic demo makes one)") }
-                var selected: Set<ExposureType>? = nil
-                if let e = exposures { selected = try ExposureType.parseList(e) }
-                if realisations != nil {
-                    // The realisation file holds one exposure type; a cardiac cohort may add imaging, whose
-                    // realisations the imaging dose run wrote next to the store (STORE.imaging-realisations).
-                    let own: ExposureType = study == .radiotherapy ? .rt : .cardiac
-                    if selected == nil { selected = [own] }
-                    let summable: Set<ExposureType> = own == .cardiac ? [.cardiac, .imaging] : [own]
-                    guard let chosen = selected, chosen.isSubset(of: summable), !chosen.isEmpty else {
-                        throw usage("--realisations with --exposures \(exposures ?? ""): MCML sums \(summable.map(\.rawValue).sorted().joined(separator: " and ")) realisations for this cohort; radiotherapy realisations are not summed with other types yet")
-                    }
-                }
-                if study == .radiotherapy && rtDose == .prescribed && selected == nil { selected = [.rt] }
+                // The realisation file holds one exposure type; a cardiac cohort may add imaging, whose
+                // realisations the imaging dose run wrote next to the store (STORE.imaging-realisations).
+                let selected: Set<ExposureType>?
+                do {
+                    selected = try StoreAnalysis.exposureSelection(try exposures.map(ExposureType.parseList), study: study ?? .cardiac,
+                                                                   prescribed: rtDose == .prescribed, realisations: realisations != nil)
+                } catch let e as StoreAnalysis.RequestError { throw usage("--realisations with --exposures \(exposures ?? ""): expected \(e.expected)") }
                 let c = try RegistryStore(path: store, role: .analyst).analysisCohort(policy: policy, storePath: store, cohort: study ?? .cardiac,
                                                                                       radiotherapyDose: rtDose, exposures: selected)
                 members = c.members; cohortSummary = c.summary
@@ -237,17 +231,10 @@ struct AnalyzeCommand: ParsableCommand {
             var uncertainty: DoseUncertaintyReport? = nil
             if let path = realisations {
                 let source: any DoseRealisationSource
-                if let store, study != .radiotherapy, let e = exposures, try ExposureType.parseList(e).contains(.imaging) {
-                    // Cardiac and/or imaging exposures summed per realisation (docs/imaging-dose.md).
-                    let chosen = try ExposureType.parseList(e)
-                    source = try SummedDoseRealisations(cardiac: chosen.contains(.cardiac) ? try StoreDoseRealisations(path: path) : nil,
-                                                        imaging: try StoreImagingDoseRealisations(path: StoreImagingDoseRealisations.defaultPath(storePath: store)))
-                } else if StoreRTDoseRealisations.recognises(path: path) { source = try StoreRTDoseRealisations(path: path) }
-                else if StoreDoseRealisations.recognises(path: path) { source = try StoreDoseRealisations(path: path) }
-                else { source = try ColumnarFloat32Realisations(url: URL(fileURLWithPath: path)) }
-                if study == .radiotherapy && !(source is StoreRTDoseRealisations) {
-                    throw usage("--realisations \(path): for --cohort radiotherapy give the RT realisations written by harmonic rt dose --store (STORE.rt-realisations)")
-                }
+                do {
+                    source = try StoreAnalysis.realisationSource(path: path, storePath: store, study: study ?? .cardiac,
+                                                                 chosen: try exposures.map(ExposureType.parseList))
+                } catch let e as StoreAnalysis.RequestError { throw usage("--realisations \(path): give \(e.expected)") }
                 uncertainty = try DoseUncertaintyReport.run(members: members, request: request, meanDoseFit: result, source: source)
             }
             if let c = cellsOut { try result.table.csv().write(toFile: c, atomically: true, encoding: .utf8) }
@@ -257,11 +244,7 @@ struct AnalyzeCommand: ParsableCommand {
             }
             var sirs: [StandardisedRatio] = []
             if let r = rates {
-                let text = try String(contentsOfFile: r, encoding: .utf8)
-                let ref = try ReferenceRates.parse(csv: text, file: r, outcome: outcomeName)
-                let t = try PersonYearSplitter.split(members, options: StandardisedIncidence.options(
-                    for: ref, organ: organ, lagYears: lag, doseCuts: request.doseCuts)).table
-                sirs = try StandardisedIncidence.compute(t, rates: ref)
+                sirs = try StoreAnalysis.standardisedRatios(members: members, ratesFile: r, outcome: outcomeName, organ: organ, lag: lag, doseCuts: request.doseCuts)
             }
             if json {
                 print(try jsonText(StoreAnalysis.PoissonJSON(model: model, cohort: cohortSummary, fit: result.jsonReport, sir: sirs, doseUncertainty: uncertainty)))

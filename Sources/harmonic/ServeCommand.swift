@@ -15,8 +15,8 @@ struct ServeCommand: AsyncParsableCommand {
         (sets the session cookie, returns the CSRF token); GET /api/dose/estimate?age=&kap=&weight=&procedure= \
         (the JSON of harmonic dose estimate --json); GET /api/sites/SITE/patients; POST /api/sites/SITE/uploads \
         (a CSV file or a zipped extract folder, ingested as a background job: GET /api/jobs/ID); \
-        GET /api/sites/SITE/quarantine; GET /api/audit; POST /api/dose-runs (analysts and admins, kind cardiac, imaging or rt, a background job); \
-        POST /api/analyses (analysts: the options of harmonic analyze --store, a background job), GET /api/analyses/ID \
+        GET /api/sites/SITE/quarantine; GET /api/audit; POST /api/dose-runs (analysts, kind cardiac, imaging or rt, a background job); \
+        POST /api/analyses (analysts: the options of harmonic analyze --store with exposures, realisations from the dose runs' files and SIRs with --rates, a background job), GET /api/analyses/ID \
         (the JSON of harmonic analyze --json), GET /api/reports/ID (its HTML report); GET /api/sites/SITE/qa (data quality); \
         GET /api/drl (the JSON of harmonic drl --json); POST /api/rt/plan-doses?age=&sex= (a zip of RP, RD, RS: the JSON of \
         harmonic rt dose --json, computed as a job: GET /api/rt/plan-doses/ID); GET /api/jobs (your jobs, kept in the \
@@ -47,6 +47,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Largest upload accepted, MiB.") var maxUploadMib: Int = 2048
     @Option(help: "With --postgres: the path dose runs (POST /api/dose-runs) name their realisation file after (PATH.realisations). With --store, the store's path is used.")
     var doseFiles: String?
+    @Option(help: "Reference rates CSV (docs/reference-rates.md) for the SIRs of POST /api/analyses {\"sir\": true}, as harmonic analyze --rates FILE. Without it such requests get 409.")
+    var rates: String?
 
     func validate() throws {
         guard (store == nil) != (postgres == nil) else { throw ValidationError("give exactly one of --store FILE or --postgres URL") }
@@ -58,13 +60,14 @@ struct ServeCommand: AsyncParsableCommand {
             }
         }
         guard maxUploadMib >= 1 else { throw ValidationError("--max-upload-mib must be at least 1, got \(maxUploadMib)") }
+        if let rates, !FileManager.default.isReadableFile(atPath: rates) { throw ValidationError("--rates \(rates): no readable file there (a reference rates CSV, docs/reference-rates.md)") }
     }
 
     func run() async throws {
         let registry = try postgres.map { try RegistryStore.postgres(url: $0, role: .admin, connections: pgPoolSize ?? 4) } ?? RegistryStore(path: store!, role: .admin)
         let keys = try siteKeys.map { try SiteKeys(directory: $0) } ?? .none
         let server = try HarmonicServer(store: registry, siteKeys: keys, uploadDirectory: uploadDir.map { URL(fileURLWithPath: $0) },
-                                        maxUploadBytes: Int64(maxUploadMib) << 20, doseFilesPath: doseFiles ?? store)
+                                        maxUploadBytes: Int64(maxUploadMib) << 20, doseFilesPath: doseFiles ?? store, ratesPath: rates)
         note("harmonic serve: \(registry.backend.dialect.rawValue) store, http://\(host):\(port)/api/health")
         try await server.application(host: host, port: port).runService()
         // Stopped (SIGINT/SIGTERM): the jobs' last progress goes to the store before the process ends.

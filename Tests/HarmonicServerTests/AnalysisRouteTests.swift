@@ -1,3 +1,4 @@
+import Dosimetry
 import Foundation
 import HarmonicServer
 import HarmonicTestSupport
@@ -119,6 +120,11 @@ struct AnalysisRouteTests {
         (#"{"outcome":"leukaemia","dose":"red_marrow","doseCuts":[0.1,0.05]}"#, "doseCuts"),
         (#"{"outcome":"leukaemia"}"#, "dose"),
         (#"{"outcome":"leukaemia","dose":"prescribed"}"#, "dose"),
+        (#"{"outcome":"leukaemia","dose":"red_marrow","exposures":["cardiac","neutron"]}"#, "exposures"),
+        (#"{"outcome":"leukaemia","dose":"red_marrow","exposures":[]}"#, "exposures"),
+        (#"{"outcome":"leukaemia","dose":"red_marrow","realisations":true,"exposures":["rt"]}"#, "exposures"),
+        (#"{"outcome":"leukaemia","dose":"red_marrow","method":"cox","sir":true}"#, "method"),
+        (#"{"outcome":"leukaemia","dose":"red_marrow","realisations":"yes"}"#, "realisations"),
         ("not json", "analysis request"),
     ])
     func badRequest(_ body: String, _ field: String) async throws {
@@ -131,6 +137,85 @@ struct AnalysisRouteTests {
                 let j = jsonObject(r.body)
                 #expect((j["error"] as? String)?.contains(field) == true, "\(j)")
                 #expect((j["fix"] as? String)?.isEmpty == false)
+            }
+        }
+    }
+
+    @Test("exposures chosen over the API give byte for byte harmonic analyze --store --exposures --json")
+    func exposuresSameAsCLI() async throws {
+        let made = try AnalysisFixture.made.get()
+        let model = "err: dose; background: strata(sex)"
+        let cli = try PeerTool.run(try HarmonicExecutable.executable().path, ["analyze", "--store", made.path, "--outcome", "leukaemia", "--dose", "red_marrow",
+                                                                                 "--lag", "2", "--model", model, "--exposures", "cardiac,imaging", "--json"])
+        try await ServerFixture.app(try AnalysisFixture.server()).test(.router) { client in
+            let ana = try await client.signIn("ana")
+            let id = try await Self.runAnalysis(client, ana, body: #"{"outcome":"leukaemia","dose":"red_marrow","lag":2,"model":"\#(model)","exposures":["cardiac","imaging"]}"#)
+            try await client.execute(uri: "/api/analyses/\(id)", method: .get, headers: ana.headers) { r in
+                #expect(r.status == .ok)
+                #expect(String(buffer: r.body) == cli)
+            }
+        }
+    }
+
+    @Test("realisations and SIRs over the API, on a server with the store's realisation file and reference rates, give byte for byte harmonic analyze --realisations --rates --json")
+    func realisationsAndSIRSameAsCLI() async throws {
+        let made = try AnalysisFixture.made.get()
+        // A copy of the fixture store (the shared one stays as the other tests read it), its cardiac dose run with realisations.
+        let dir = try SharedData.temporaryDirectory("server-analysis-mcml")
+        let copy = dir.appendingPathComponent("store.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
+        _ = try PeerTool.run("sqlite3", [made.path, ".backup '\(copy)'"])
+        let (source, identity) = try DefaultCoefficientSource.load()
+        _ = try DoseRun.run(store: try RegistryStore(path: copy, role: .analyst), storePath: copy, source: source,
+                            settings: ReconstructionSettings(seed: 3, realisations: 10, sourceIdentity: identity))
+        // TEST FIXTURE, not published rates: one leukaemia rate (4 per 100,000 person-years) for every country, sex, age and year,
+        // so that every person-year cell has a rate; the test compares the API with the CLI on the same file.
+        let rates = dir.appendingPathComponent("rates.csv")
+        try ("country,sex,age_from,age_to,year_from,year_to,outcome,rate_per_100000\n" + ["BE", "DE", "DK", "ES", "FR", "IT", "NO", "UK"].flatMap { c in
+            ["M", "F"].map { "\(c),\($0),0,130,1900,2100,leukaemia,4\n" } }.joined()).write(to: rates, atomically: true, encoding: .utf8)
+        let model = "err: dose; background: strata(sex)"
+        let cli = try PeerTool.run(try HarmonicExecutable.executable().path, ["analyze", "--store", copy, "--outcome", "leukaemia", "--dose", "red_marrow",
+                                                                                 "--lag", "2", "--model", model, "--realisations", DoseRun.realisationPath(store: copy),
+                                                                                 "--rates", rates.path, "--json"])
+        let cliJSON = try #require(try JSONSerialization.jsonObject(with: Data(cli.utf8)) as? [String: Any])
+        #expect(cliJSON["doseUncertainty"] is [String: Any] && (cliJSON["sir"] as? [Any])?.isEmpty == false, "the CLI's JSON has MCML and SIRs: \(cli.prefix(300))")
+        let server = try HarmonicServer(store: try RegistryStore(path: copy, role: .admin), doseFilesPath: copy, ratesPath: rates.path)
+        try await ServerFixture.app(server).test(.router) { client in
+            let ana = try await client.signIn("ana")
+            try await client.execute(uri: "/analyses", method: .get, headers: ana.headers) { r in
+                let html = String(buffer: r.body)
+                #expect(html.contains(#"id="realisations""#) && html.contains(#"id="sir""#) && html.contains(#"id="exposure-imaging""#))
+            }
+            let id = try await Self.runAnalysis(client, ana, body: #"{"outcome":"leukaemia","dose":"red_marrow","lag":2,"model":"\#(model)","realisations":true,"sir":true}"#)
+            try await client.execute(uri: "/api/analyses/\(id)", method: .get, headers: ana.headers) { r in
+                #expect(r.status == .ok, "\(String(buffer: r.body))")
+                #expect(String(buffer: r.body) == cli)
+            }
+            try await client.execute(uri: "/api/reports/\(id)", method: .get, headers: ana.headers) { r in
+                let html = String(buffer: r.body)
+                #expect(html.contains("Monte Carlo maximum likelihood") && html.contains("Standardised incidence ratios"))
+            }
+        }
+    }
+
+    @Test("realisations without the store's realisation file, or SIRs on a server without reference rates, get 409 naming what is missing and start no job",
+          arguments: [(#""realisations":true"#, "realisation file"), (#""sir":true"#, "reference rates")])
+    func missingFiles(_ field: String, _ missing: String) async throws {
+        let dir = try SharedData.temporaryDirectory("server-analysis-missing")
+        let server = try HarmonicServer(store: try AnalysisFixture.made.get().store, doseFilesPath: dir.appendingPathComponent("none.sqlite").path)
+        try await ServerFixture.app(server).test(.router) { client in
+            let ana = try await client.signIn("ana")
+            try await client.execute(uri: "/api/analyses", method: .post,
+                                     headers: [.cookie: ana.cookie, HTTPField.Name("X-CSRF-Token")!: ana.csrf, .contentType: "application/json"],
+                                     body: ByteBuffer(string: #"{"outcome":"leukaemia","dose":"red_marrow",\#(field)}"#)) { r in
+                #expect(r.status == .conflict)
+                let j = jsonObject(r.body)
+                #expect((j["error"] as? String)?.contains(missing) == true, "\(j)")
+                #expect(j["id"] == nil)
+            }
+            try await client.execute(uri: "/analyses", method: .get, headers: ana.headers) { r in
+                let html = String(buffer: r.body)
+                #expect(!html.contains(#"id="realisations""#) && !html.contains(#"id="sir""#), "neither is offered on this server")
             }
         }
     }

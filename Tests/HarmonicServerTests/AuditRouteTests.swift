@@ -65,16 +65,21 @@ struct AuditRouteTests {
 
 @Suite("Server: dose runs as jobs")
 struct DoseRunRouteTests {
-    @Test("only analysts and admins may start a dose run; data managers, clinicians and auditors get 403 and no job",
-          arguments: [("kari", 403), ("marie", 403), ("nils", 403), ("aud", 403)])
-    func doseRunByRole(_ user: String, _ status: Int) async throws {
-        try await ServerFixture.app(try ServerFixture.server()).test(.router) { client in
+    @Test("dose runs are the analyst's: every other role, admin included, gets 403 naming the analyst role, and no job",
+          arguments: ["ada", "kari", "marie", "nils", "aud"])
+    func doseRunByRole(_ user: String) async throws {
+        let server = try ServerFixture.server()
+        try await ServerFixture.app(server).test(.router) { client in
             let s = try await client.signIn(user)
             try await client.execute(uri: "/api/dose-runs", method: .post, headers: [.cookie: s.cookie, HTTPField.Name("X-CSRF-Token")!: s.csrf],
                                      body: ByteBuffer(string: "{}")) { r in
-                #expect(r.status.code == status)
-                #expect(jsonObject(r.body)["id"] == nil)
+                #expect(r.status == .forbidden)
+                let j = jsonObject(r.body)
+                #expect(j["id"] == nil)
+                #expect((j["error"] as? String)?.contains("only the analyst role may") == true, "\(j)")
+                #expect((j["fix"] as? String)?.contains("analyst") == true, "\(j)")
             }
+            #expect(try server.jobs.list(user: user, limit: 500).filter { $0.kind == "dose-run" }.isEmpty, "a refused dose run must not create a job")
         }
     }
 
@@ -103,10 +108,11 @@ struct DoseRunRouteTests {
         }
     }
 
-    @Test("an admin or analyst starts imaging and radiotherapy runs as jobs to their counts by tier; an unknown kind 400",
-          arguments: [("ada", "imaging", "exams"), ("ana", "rt", "courses"), ("ada", "cardiac", "procedures")])
-    func kinds(_ user: String, _ kind: String, _ itemName: String) async throws {
-        let store = try ServerFixture.makeStore(accounts: [("ana", .analyst), ("ada", .admin)])
+    @Test("an analyst starts cardiac, imaging and radiotherapy runs as jobs to their counts by tier; an unknown kind 400",
+          arguments: [("imaging", "exams"), ("rt", "courses"), ("cardiac", "procedures")])
+    func kinds(_ kind: String, _ itemName: String) async throws {
+        let user = "ana"
+        let store = try ServerFixture.makeStore(accounts: [("ana", .analyst)])
         let dir = try HarmonicTestSupport.SharedData.temporaryDirectory("dose-run-kinds")
         let server = try HarmonicServer(store: store, doseFilesPath: dir.appendingPathComponent("store").path)
         try await ServerFixture.app(server).test(.router) { client in
@@ -130,8 +136,8 @@ struct DoseRunRouteTests {
         }
     }
 
-    @Test("the /dose-runs page gives analysts and admins the form that the script follows; other roles 403; no session redirects",
-          arguments: [("ana", true), ("ada", true), ("kari", false), ("nils", false), ("aud", false)])
+    @Test("the /dose-runs page gives analysts the form that the script follows; every other role 403 naming the analyst role; no session redirects",
+          arguments: [("ana", true), ("ada", false), ("kari", false), ("marie", false), ("nils", false), ("aud", false)])
     func page(_ user: String, _ allowed: Bool) async throws {
         try await ServerFixture.app(try ServerFixture.server()).test(.router) { client in
             let who = try await client.signIn(user)
@@ -140,6 +146,7 @@ struct DoseRunRouteTests {
                 let html = String(buffer: r.body)
                 #expect(html.contains(#"<form id="doserun" data-action="/api/dose-runs">"#) == allowed)
                 #expect(html.contains("no place for realisation files") == allowed, "the fixture server has no --dose-files")
+                #expect(html.contains("only the analyst role may") == !allowed, "\(user): \(html)")
             }
             try await client.execute(uri: "/", method: .get, headers: who.headers) { r in
                 #expect(String(buffer: r.body).contains(#"href="/dose-runs""#) == allowed)
@@ -158,10 +165,10 @@ struct FollowUpRouteTests {
                                  body: ByteBuffer(string: body)) { r in (Int(r.status.code), jsonObject(r.body)) }
     }
 
-    @Test("a clinician of the site gets the plan of a child found by the site's id, pseudonymised on the server; the id is not audited")
+    @Test("a clinician of the site gets the plan of a child found by the site's id, pseudonymised on the server; every other role and site 403; the id is not audited")
     func clinicianPlan() async throws {
         let store = try ServerFixture.makeStore(accounts: [("kari", .dataManager(site: "NO")), ("nils", .clinician(site: "NO")),
-                                                           ("marie", .dataManager(site: "FR")), ("ana", .analyst)])
+                                                           ("marie", .dataManager(site: "FR")), ("ana", .analyst), ("ada", .admin), ("aud", .auditor)])
         // P2 (girl, born 1995-06-01) had thorax radiotherapy, 20 Gy, at 9: breast surveillance applies (IGHG 2020: chest ≥ 10 Gy).
         let courses = "course_id,site_patient_id,start_date,end_date,modality,technique,target_site,prescribed_dose_gy,fractions,energy_mev\n"
             + "NO-C1,P2,2004-09-01,2004-10-01,photon,3d_crt,thorax,20,10,6\n"
@@ -178,7 +185,7 @@ struct FollowUpRouteTests {
             #expect(try await Self.post(client, nils, site: "NO", body: #"{"siteId":"P1"}"#).0 == 404)
             #expect(try await Self.post(client, nils, site: "NO", body: #"{"siteId":""}"#).0 == 400)
             #expect(try await Self.post(client, nils, site: "NO", body: "P2").0 == 400)
-            for (user, site) in [("nils", "FR"), ("marie", "NO"), ("ana", "NO")] {
+            for (user, site) in [("nils", "FR"), ("marie", "NO"), ("ana", "NO"), ("ada", "NO"), ("aud", "NO")] {
                 let s = try await client.signIn(user)
                 #expect(try await Self.post(client, s, site: site, body: #"{"siteId":"P2"}"#).0 == 403, "\(user) on \(site)")
             }

@@ -9,7 +9,8 @@ import Testing
 @Suite("Server: pages")
 struct PageRouteTests {
     @Test("pages without a session redirect to the sign-in page; the sign-in page and the script need none",
-          arguments: ["/", "/calculator", "/audit", "/sites/NO/upload", "/sites/NO/quarantine"])
+          arguments: ["/", "/calculator", "/audit", "/sites/NO/upload", "/sites/NO/quarantine", "/sites/NO/qa", "/sites/NO/followup",
+                      "/analyses", "/dose-runs", "/drl", "/rt/plan"])
     func signInFirst(_ path: String) async throws {
         try await ServerFixture.app(try ServerFixture.server()).test(.router) { client in
             try await client.execute(uri: path, method: .get) { r in
@@ -33,8 +34,9 @@ struct PageRouteTests {
         ("aud", "/audit", 200), ("kari", "/audit", 200), ("ana", "/audit", 403), ("nils", "/audit", 403), ("ada", "/audit", 403),
         ("ana", "/calculator", 200), ("nils", "/calculator", 200), ("ada", "/", 200),
         ("nils", "/sites/NO/followup", 200), ("kari", "/sites/NO/followup", 200), ("nils", "/sites/FR/followup", 403), ("ana", "/sites/NO/followup", 403),
-        ("aud", "/sites/NO/followup", 403), ("ada", "/sites/NO/followup", 403),
-    ]
+        ("aud", "/sites/NO/followup", 403), ("ada", "/sites/NO/followup", 403), ("marie", "/sites/NO/followup", 403), ("marie", "/sites/FR/followup", 200),
+        ("marie", "/sites/FR/upload", 200), ("marie", "/sites/FR/quarantine", 200), ("marie", "/sites/NO/quarantine", 403), ("marie", "/audit", 200),
+    ] + ServerFixture.accounts.flatMap { a in [(a.name, "/calculator", 200), (a.name, "/", 200)] }
 
     @Test("every page with every role: another site's or another role's page is refused with 403 and shows none of its rows",
           arguments: access.map { "\($0.user) \($0.path) \($0.status)" })

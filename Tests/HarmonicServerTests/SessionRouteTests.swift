@@ -137,4 +137,26 @@ struct SessionRouteTests {
             }
         }
     }
+
+    @Test("every $ref of /openapi.yaml names a component the document defines, and no error answer is left unreferenced")
+    func openAPIReferences() async throws {
+        try await ServerFixture.app(try ServerFixture.server()).test(.router) { client in
+            try await client.execute(uri: "/openapi.yaml", method: .get) { r in
+                let lines = String(buffer: r.body).split(separator: "\n").map(String.init)
+                let start = try #require(lines.firstIndex(of: "components:"))
+                // Component names sit at four spaces under components: (CSRF, Site, JobID, Error, Job, …).
+                let defined = Set(lines[start...].filter { $0.hasPrefix("    ") && !$0.hasPrefix("     ") && $0.contains(":") }
+                    .map { String($0.dropFirst(4).prefix { $0 != ":" }) })
+                let refs = lines.flatMap { line in
+                    line.components(separatedBy: "$ref: \"#/components/").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+                }
+                #expect(refs.count > 60, "the document's answers are written by its helpers: \(refs.count) references")
+                for ref in Set(refs) {
+                    let name = String(ref.split(separator: "/").last ?? "")
+                    #expect(defined.contains(name), "$ref #/components/\(ref) is not defined")
+                }
+                #expect(!lines.contains { $0.contains("\\#(") }, "an interpolation was left in the document")
+            }
+        }
+    }
 }

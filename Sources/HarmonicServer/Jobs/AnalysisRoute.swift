@@ -15,9 +15,11 @@ public struct AnalysisJobResult: Sendable, Codable {
 }
 
 /// Analyses of the pooled registry, for analysts only:
-/// - `POST /api/analyses` `{"outcome", "dose", "cohort", "lag", "model", "method", …}` (the options of
-///   `harmonic analyze --store`; `StoreAnalysis.Request`) checks the request (400 naming the field)
-///   and runs it as a background job: 202 and the job (`Location: /api/jobs/{id}`);
+/// - `POST /api/analyses` `{"outcome", "dose", "cohort", "lag", "model", "method", "exposures",
+///   "realisations", "sir", …}` (the options of `harmonic analyze --store`; `StoreAnalysis.Request`)
+///   checks the request (400 naming the field; 409 when the realisation files or the server's
+///   reference rates it needs are missing) and runs it as a background job: 202 and the job
+///   (`Location: /api/jobs/{id}`);
 /// - `GET /api/analyses/{id}`: byte for byte the JSON of `harmonic analyze --store S --json` with the
 ///   same options (409 while it runs, 422 when it failed, with the reason);
 /// - `GET /api/reports/{id}`: the HTML report of that analysis (plot, estimates, dose groups).
@@ -42,21 +44,25 @@ struct AnalysisRoute {
             do { prepared = try StoreAnalysis.prepare(body) } catch let e as StoreAnalysis.RequestError {
                 throw APIError(.badRequest, "\(e.field) '\(e.value)' cannot be used", fix: "give \(e.field) as \(e.expected)")
             }
+            let files = StoreAnalysis.Files(doseFiles: server.doseFilesPath, rates: server.ratesPath)
+            let missing = StoreAnalysis.missing(prepared, files: files)
+            guard missing.isEmpty else {
+                throw APIError(.conflict, missing.joined(separator: "; "),
+                               fix: "run the dose run of the cohort first (POST /api/dose-runs) for realisations; the operator starts harmonic serve with --rates FILE for sir; or leave realisations and sir out")
+            }
             let store = try server.store.opened(as: session.role)
             let user = session.account.name
             let jobs = server.jobs, records = server.store
             let job = try await HarmonicServer.blocking { try jobs.create(kind: "analysis", user: user, site: nil) }
             jobs.run(job.id) {
-                let result = try StoreAnalysis.run(store: store, prepared: prepared, stage: { jobs.progress(job.id, 0.1, $0) })
+                let result = try StoreAnalysis.run(store: store, prepared: prepared, files: files, stage: { jobs.progress(job.id, 0.1, $0) })
                 try records.saveJobOutput(jobID: job.id, JobOutput(json: result.json, html: result.html))
                 try? store.audit(user: user, action: "analysis job \(job.id)", target: "\(body.outcome) vs \(body.dose) (\(body.method)), \(result.children) children", outcome: "ok")
                 return ("done: \(result.children) children", JobResult(analysis: AnalysisJobResult(
                     id: job.id, children: result.children, json: "/api/analyses/\(job.id)", report: "/api/reports/\(job.id)")))
             }
             await server.audit(session, request, target: "analysis: job \(job.id)", outcome: "ok")
-            var response = JSON.response(jobs.live(job.id) ?? job, status: .accepted)
-            response.headers[.location] = "/api/jobs/\(job.id)"
-            return response
+            return JobAnswer.accepted(jobs, job)
         }
         router.get("/api/analyses/{id}") { request, context -> Response in
             let result = try await Self.finished(server, request, context, what: "read analyses")
@@ -74,27 +80,13 @@ struct AnalysisRoute {
         let session = try context.requireSession()
         guard session.role == .analyst else { throw await server.denied(session, request, target: "analysis", what: what) }
         let id = try context.parameters.require("id")
-        let jobs = server.jobs, records = server.store, user = session.account.name
-        guard let job = try await HarmonicServer.blocking({ try jobs.status(id, user: user) }), job.kind == "analysis" else {
-            throw APIError(.notFound, "no analysis \(id) of yours", fix: "use the id returned by POST /api/analyses (GET /api/jobs lists yours)")
-        }
-        switch job.state {
-        case .queued, .running:
-            throw APIError(.conflict, "analysis \(id) is still running", fix: "follow GET /api/jobs/\(id) until its state is succeeded")
-        case .failed:
-            throw APIError(.unprocessableContent, "analysis \(id) failed: \(job.messages.last ?? "no reason given")",
-                           fix: "change the request (cohort, outcome, dose, model) or load the data it needs, then POST /api/analyses again")
-        case .interrupted:
-            throw APIError(.unprocessableContent, "analysis \(id) was interrupted: the server stopped while it ran",
-                           fix: "POST /api/analyses again with the same options")
-        case .succeeded:
-            guard let result = try await HarmonicServer.blocking({ try records.jobOutput(jobID: id) }) else {
-                throw APIError(.notFound, "no analysis \(id) of yours", fix: "run it again with POST /api/analyses")
-            }
-            await server.audit(session, request, target: "analysis \(id)", outcome: "ok")
-            return result
-        }
+        let result = try await JobAnswer.output(server, id: id, user: session.account.name, Self.wording)
+        await server.audit(session, request, target: "analysis \(id)", outcome: "ok")
+        return result
     }
+
+    static let wording = JobAnswer.Wording(kind: "analysis", noun: "analysis", start: "POST /api/analyses",
+                                           failedFix: "change the request (cohort, outcome, dose, model) or load the data it needs, then POST /api/analyses again")
 
     static func describe(_ error: any Error) -> String {
         switch error {

@@ -26,26 +26,31 @@ public struct DoseRunJobResult: Sendable, Codable {
 /// optional; cardiac by default): reconstructs the organ doses of the pooled registry with the
 /// engine of `harmonic dose run` (`DoseRun`, `ImagingDoseRun`, `RTDoseRun`) as a background job;
 /// 202 and the job, whose result gives the records by tier. One dose run of any kind at a time
-/// (409 while one runs: they write the same child totals). Analysts (the physicists' and
-/// epidemiologists' account) and admins (who operate the runs: the job shows counts by tier only,
-/// never a data row; the run itself reads the store with the analyst role, which the engines
-/// require) may start one; other roles 403. Audited.
+/// (409 while one runs: they write the same child totals). Dose runs are the analyst's (issue 17:
+/// "analyst: pooled pseudonymised data; runs analyses, dose runs and reports"; the physicists' and
+/// epidemiologists' account), and the run reads and writes the store with the caller's analyst
+/// role; every other role, admin included (users and sites only), gets 403 naming the analyst
+/// role. Audited.
 struct DoseRunRoute {
     let server: HarmonicServer
     struct Body: Decodable { var kind: String?; var seed: UInt64?; var realisations: Int? }
     static let kinds = ["cardiac", "imaging", "rt"]
     static let jobKinds: Set<String> = ["dose-run"]
 
-    /// Roles that may start dose runs and see the dose-run page.
-    static func allowed(_ role: Role) -> Bool { role == .analyst || role == .admin }
+    /// The role that may start dose runs and see the dose-run page.
+    static let role = Role.analyst
+    static let what = "run organ dose reconstruction for the pooled registry"
+
+    /// The 403 for a caller of another role, naming the analyst role (audited as denied).
+    static func refusal(_ server: HarmonicServer, _ session: Session, _ request: Request) async -> APIError {
+        await server.denied(session, request, target: "dose run", what: what, allowed: [role.name])
+    }
 
     func register(_ router: Router<ServerContext>) {
         let server = self.server
         router.post("/api/dose-runs") { request, context -> Response in
             let session = try context.requireSession()
-            guard Self.allowed(session.role) else {
-                throw await server.denied(session, request, target: "dose run", what: "run organ dose reconstruction for the pooled registry")
-            }
+            guard session.role == Self.role else { throw await Self.refusal(server, session, request) }
             let data = try await request.body.collect(upTo: HarmonicServer.maxJSONBody)
             let body: Body
             do { body = data.readableBytes == 0 ? Body() : try JSONDecoder().decode(Body.self, from: Data(data.readableBytesView)) } catch {
@@ -67,8 +72,7 @@ struct DoseRunRoute {
             guard !server.jobs.isRunning(kinds: Self.jobKinds) else {
                 throw APIError(.conflict, "a dose run is already running", fix: "wait for it to finish (GET /api/jobs/ID), then start another")
             }
-            // The engines require the analyst role (pooled data); an admin operates the run with it.
-            let store = try server.store.opened(as: .analyst)
+            let store = try server.store.opened(as: session.role)
             let jobs = server.jobs, user = session.account.name
             let work: @Sendable (String) throws -> DoseRunJobResult
             switch kind {
@@ -107,9 +111,7 @@ struct DoseRunRoute {
                 return ("done: \(kind) run \(r.runID), \(r.items) \(r.itemName), \(r.computed) computed, \(r.reused) unchanged", JobResult(doseRun: r))
             }
             await server.audit(session, request, target: "\(kind) dose run: job \(job.id)", outcome: "ok")
-            var response = JSON.response(jobs.live(job.id) ?? job, status: .accepted)
-            response.headers[.location] = "/api/jobs/\(job.id)"
-            return response
+            return JobAnswer.accepted(jobs, job)
         }
     }
 }

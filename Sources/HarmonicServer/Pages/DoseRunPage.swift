@@ -1,7 +1,7 @@
 import Hummingbird
 import Registry
 
-/// `/dose-runs`: an analyst or admin chooses the kind of dose run (cardiac procedures, imaging
+/// `/dose-runs`: an analyst chooses the kind of dose run (cardiac procedures, imaging
 /// exams, radiotherapy courses), the number of realisations and the seed; the page script posts
 /// them to `POST /api/dose-runs`, follows the job's progress (the job id is kept in the address,
 /// so a reload picks it up) and shows the records by tier. Other roles get 403.
@@ -12,9 +12,7 @@ struct DoseRunPage {
         let server = self.server
         router.get("/dose-runs") { request, context in
             try await Page.guarded(request, context) { s in
-                guard DoseRunRoute.allowed(s.role) else {
-                    throw await server.denied(s, request, target: "dose run", what: "run organ dose reconstruction for the pooled registry")
-                }
+                guard s.role == DoseRunRoute.role else { throw await DoseRunRoute.refusal(server, s, request) }
                 let storeNote = server.doseFilesPath == nil
                     ? "<p class=error>This server has no place for realisation files (harmonic serve --dose-files PATH): runs are refused.</p>" : ""
                 return Page.html("Organ dose runs of the pooled registry", session: s, """

@@ -39,7 +39,7 @@ struct PageRoutes {
                     items.append("<li><a href=\"/analyses\">Analyses</a> of the pooled registry, leading to the report</li>")
                     items.append("<li>Data quality of any site: /sites/NO/qa, /sites/FR/qa, …</li>")
                 }
-                if DoseRunRoute.allowed(s.role) {
+                if s.role == DoseRunRoute.role {
                     items.append("<li><a href=\"/dose-runs\">Organ dose runs</a>: cardiac procedures, imaging exams, radiotherapy courses</li>")
                 }
                 if s.role == .auditor || s.role.name == "data_manager" { items.append("<li><a href=\"/audit\">Audit trail</a></li>") }

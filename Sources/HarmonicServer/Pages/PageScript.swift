@@ -46,8 +46,7 @@ enum PageScript {
           const f = analysis.elements;
           status("sending…", 0);
           const r = await fetch(analysis.dataset.action, {method: "POST", headers: {"X-CSRF-Token": csrf(), "Content-Type": "application/json"},
-            body: JSON.stringify({cohort: f.cohort.value, outcome: f.outcome.value, dose: f.dose.value, lag: Number(f.lag.value),
-              method: f.method.value, model: f.model.value})});
+            body: JSON.stringify(analysisRequest(f))});
           const j = await r.json();
           if (!r.ok) { status("", 0); report("<p class=error id=error>" + esc(j.error) + "</p><p>" + esc(j.fix) + "</p>"); return; }
           location.hash = "job=" + j.id;
@@ -114,6 +113,17 @@ enum PageScript {
     function status(text, fraction) {
       document.getElementById("status").textContent = text;
       document.getElementById("progress").value = fraction;
+    }
+    // The analysis form as POST /api/analyses reads it: exposures only when not all three are ticked
+    // (all three is the default, as harmonic analyze without --exposures), realisations and sir when offered and ticked.
+    function analysisRequest(f) {
+      const ticked = Array.from(document.querySelectorAll("input[name=exposure]:checked")).map(x => x.value);
+      const body = {cohort: f.cohort.value, outcome: f.outcome.value, dose: f.dose.value, lag: Number(f.lag.value),
+                    method: f.method.value, model: f.model.value};
+      if (ticked.length < 3) body.exposures = ticked;
+      if (f.realisations && f.realisations.checked) body.realisations = true;
+      if (f.sir && f.sir.checked) body.sir = true;
+      return body;
     }
     async function followAnalysis(id) {
       const r = await fetch("/api/jobs/" + id);

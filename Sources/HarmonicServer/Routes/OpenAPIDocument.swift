@@ -1,5 +1,6 @@
 /// The OpenAPI 3.0 description of the API, served at `GET /openapi.yaml` (schemathesis and
-/// client generators read it). Keep it in step with `Routes/`.
+/// client generators read it). Keep it in step with `Routes/`. What several routes share (error
+/// answers, the 202 of a job, the result of a finished job) is written once by the helpers below.
 enum OpenAPIDocument {
     static let yaml = #"""
 openapi: 3.0.3
@@ -19,26 +20,13 @@ paths:
       summary: The server answers and its registry store can be read.
       security: []
       responses:
-        "200":
-          description: Healthy.
-          content:
-            application/json:
-              schema: { $ref: "#/components/schemas/Health" }
-        "503": { $ref: "#/components/responses/Error" }
+\#(ok("Healthy.", schema: "Health"))
+\#(errors(503))
   /api/session:
     post:
       summary: Sign in; sets the session cookie and returns the CSRF token. Throttled after 5 failures in 15 minutes.
       security: []
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [user, password]
-              properties:
-                user: { type: string }
-                password: { type: string }
+\#(jsonBody("SignIn"))
       responses:
         "200":
           description: Signed in.
@@ -47,27 +35,19 @@ paths:
           content:
             application/json:
               schema: { $ref: "#/components/schemas/Session" }
-        "400": { $ref: "#/components/responses/Error" }
-        "401": { $ref: "#/components/responses/Error" }
-        "413": { $ref: "#/components/responses/Error" }
-        "429": { $ref: "#/components/responses/Error" }
+\#(errors(400, 401, 413, 429))
     get:
       summary: Who is signed in.
       responses:
-        "200":
-          description: The session.
-          content:
-            application/json:
-              schema: { $ref: "#/components/schemas/Session" }
-        "401": { $ref: "#/components/responses/Error" }
+\#(ok("The session.", schema: "Session"))
+\#(errors(401))
     delete:
       summary: Sign out (needs X-CSRF-Token).
       parameters:
         - { $ref: "#/components/parameters/CSRF" }
       responses:
         "204": { description: Signed out. }
-        "401": { $ref: "#/components/responses/Error" }
-        "403": { $ref: "#/components/responses/Error" }
+\#(errors(401, 403))
   /api/dose/estimate:
     get:
       summary: Organ and effective doses with 95% intervals for one cardiac procedure (the JSON of harmonic dose estimate --json).
@@ -83,34 +63,23 @@ paths:
         - { name: year, in: query, description: Calendar year of the procedure, schema: { type: number } }
         - { name: realisations, in: query, description: Realisations for the intervals (1-100000), schema: { type: integer } }
       responses:
-        "200":
-          description: The estimate.
-          content:
-            application/json:
-              schema: { $ref: "#/components/schemas/DoseEstimate" }
-        "400": { $ref: "#/components/responses/Error" }
-        "401": { $ref: "#/components/responses/Error" }
+\#(ok("The estimate.", schema: "DoseEstimate"))
+\#(errors(400, 401))
   /api/sites/{site}/patients:
     get:
       summary: Children of one site by pseudonym. Analysts any site; data managers and clinicians their own site only. Audited.
       parameters:
-        - { name: site, in: path, required: true, description: Two-letter country code of the site, schema: { type: string, pattern: "^[A-Za-z]{2}$" } }
+        - { $ref: "#/components/parameters/Site" }
         - { name: limit, in: query, schema: { type: integer, minimum: 1, maximum: 1000, default: 100 } }
         - { name: offset, in: query, schema: { type: integer, minimum: 0, default: 0 } }
       responses:
-        "200":
-          description: One page of patients.
-          content:
-            application/json:
-              schema: { $ref: "#/components/schemas/PatientPage" }
-        "400": { $ref: "#/components/responses/Error" }
-        "401": { $ref: "#/components/responses/Error" }
-        "403": { $ref: "#/components/responses/Error" }
+\#(ok("One page of patients.", schema: "PatientPage"))
+\#(errors(400, 401, 403))
   /api/sites/{site}/uploads:
     post:
       summary: Upload one CSV extract file (text/csv, ?name=TABLE.csv) or a zipped folder of CSV and DICOM files (application/zip) for the caller's own site (data managers only); ingested as a background job. Audited.
       parameters:
-        - { name: site, in: path, required: true, description: Two-letter country code of the site, schema: { type: string, pattern: "^[A-Za-z]{2}$" } }
+        - { $ref: "#/components/parameters/Site" }
         - { name: name, in: query, description: File name of a CSV upload, after its dictionary table (patients.csv, cardiac_procedures.csv, …), schema: { type: string } }
         - { $ref: "#/components/parameters/CSRF" }
       requestBody:
@@ -119,59 +88,24 @@ paths:
           text/csv: { schema: { type: string } }
           application/zip: { schema: { type: string, format: binary } }
       responses:
-        "202":
-          description: Accepted; the ingest runs as the job returned (also in the Location header).
-          headers:
-            Location: { schema: { type: string }, description: "/api/jobs/{id}" }
-          content:
-            application/json:
-              schema: { $ref: "#/components/schemas/Job" }
-        "400": { $ref: "#/components/responses/Error" }
-        "401": { $ref: "#/components/responses/Error" }
-        "403": { $ref: "#/components/responses/Error" }
-        "409": { $ref: "#/components/responses/Error" }
-        "413": { $ref: "#/components/responses/Error" }
-        "415": { $ref: "#/components/responses/Error" }
+\#(accepted("Accepted; the ingest runs as the job returned (also in the Location header)."))
+\#(errors(400, 401, 403, 409, 413, 415))
   /api/dose-runs:
     post:
-      summary: Reconstruct the organ doses of the pooled registry (analysts and admins) as a background job; kind cardiac (harmonic dose run), imaging (harmonic dose imaging) or rt (harmonic rt dose --store). One at a time. Audited.
+      summary: Reconstruct the organ doses of the pooled registry (analysts only; other roles 403 naming the analyst role) as a background job; kind cardiac (harmonic dose run), imaging (harmonic dose imaging) or rt (harmonic rt dose --store). One at a time. Audited.
       parameters:
         - { $ref: "#/components/parameters/CSRF" }
-      requestBody:
-        content:
-          application/json:
-            schema:
-              type: object
-              properties:
-                kind: { type: string, enum: [cardiac, imaging, rt], default: cardiac }
-                seed: { type: integer, minimum: 0 }
-                realisations: { type: integer, minimum: 1, maximum: 10000, default: 1000 }
+\#(jsonBody("DoseRunRequest", required: false))
       responses:
-        "202":
-          description: Accepted; follow the job.
-          content:
-            application/json:
-              schema: { $ref: "#/components/schemas/Job" }
-        "400": { $ref: "#/components/responses/Error" }
-        "401": { $ref: "#/components/responses/Error" }
-        "403": { $ref: "#/components/responses/Error" }
-        "409": { $ref: "#/components/responses/Error" }
-        "413": { $ref: "#/components/responses/Error" }
+\#(accepted("Accepted; follow the job (Location)."))
+\#(errors(400, 401, 403, 409, 413))
   /api/sites/{site}/followup:
     post:
       summary: Surveillance plan (IGHG / PanCare) of one radiotherapy child of the site, found by the site's own patient id, pseudonymised on the server with the site key. Clinicians and data managers of the site. Audited (by pseudonym).
       parameters:
-        - { name: site, in: path, required: true, description: Two-letter country code of the site, schema: { type: string, pattern: "^[A-Za-z]{2}$" } }
+        - { $ref: "#/components/parameters/Site" }
         - { $ref: "#/components/parameters/CSRF" }
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [siteId]
-              properties:
-                siteId: { type: string, minLength: 1, maxLength: 128, description: The child's id in the site's own records (site_patient_id) }
+\#(jsonBody("FollowUpRequest"))
       responses:
         "200":
           description: The plan (the JSON of harmonic followup --json).
@@ -184,91 +118,25 @@ paths:
                   child: { type: string }
                   sex: { type: string }
                   items: { type: array, items: { type: object } }
-        "400": { $ref: "#/components/responses/Error" }
-        "401": { $ref: "#/components/responses/Error" }
-        "403": { $ref: "#/components/responses/Error" }
-        "404": { $ref: "#/components/responses/Error" }
-        "409": { $ref: "#/components/responses/Error" }
-        "413": { $ref: "#/components/responses/Error" }
+\#(errors(400, 401, 403, 404, 409, 413))
   /api/analyses:
     post:
-      summary: Run a dose-response analysis of the pooled registry (analysts; the options of harmonic analyze --store) as a background job. Audited.
+      summary: Run a dose-response analysis of the pooled registry (analysts; the options of harmonic analyze --store, with exposures, dose realisations and SIRs) as a background job. Audited.
       parameters:
         - { $ref: "#/components/parameters/CSRF" }
-      requestBody:
-        required: true
-        content:
-          application/json:
-            schema:
-              type: object
-              required: [outcome, dose]
-              properties:
-                cohort: { type: string, enum: [cardiac, radiotherapy], default: cardiac }
-                outcome: { type: string, description: "ICD-O-3 outcome group: leukaemia, lymphoma, cns, thyroid, breast, lung, oesophagus" }
-                dose: { type: string, description: "Organ (red_marrow, thyroid, …); with cohort radiotherapy also prescribed" }
-                lag: { type: number, minimum: 0, maximum: 50, default: 2 }
-                exclusion: { type: number, minimum: 0, maximum: 50 }
-                model: { type: string, default: "err: dose; background: strata(country, sex, attained_age)" }
-                method: { type: string, enum: [poisson, cox], default: poisson }
-                flagged: { type: string, enum: [censor, exclude, zero], default: censor }
-                doseCuts: { type: array, items: { type: number }, description: Gy, increasing }
-                ageCuts: { type: array, items: { type: number }, description: years, increasing }
-                endOfStudy: { type: string, description: YYYY-MM-DD }
+\#(jsonBody("AnalysisRequest"))
       responses:
-        "202":
-          description: Accepted; follow the job (Location), then GET /api/analyses/{id} and /api/reports/{id}.
-          headers:
-            Location: { schema: { type: string }, description: "/api/jobs/{id}" }
-          content:
-            application/json:
-              schema: { $ref: "#/components/schemas/Job" }
-        "400": { $ref: "#/components/responses/Error" }
-        "401": { $ref: "#/components/responses/Error" }
-        "403": { $ref: "#/components/responses/Error" }
-        "413": { $ref: "#/components/responses/Error" }
+\#(accepted("Accepted; follow the job (Location), then GET /api/analyses/{id} and /api/reports/{id}."))
+\#(errors(400, 401, 403, 409, 413))
   /api/analyses/{id}:
-    get:
-      summary: The result of a finished analysis the caller started, byte for byte the JSON of harmonic analyze --store --json with the same options (analysts).
-      parameters:
-        - { name: id, in: path, required: true, schema: { type: string } }
-      responses:
-        "200":
-          description: The analysis (non-finite numbers are the strings nan, inf, -inf).
-          content:
-            application/json:
-              schema:
-                type: object
-                required: [model, fit]
-                properties:
-                  model: { type: string }
-                  cohort: { type: string }
-                  fit: { type: object }
-                  sir: { type: array, items: { type: object } }
-        "401": { $ref: "#/components/responses/Error" }
-        "403": { $ref: "#/components/responses/Error" }
-        "404": { $ref: "#/components/responses/Error" }
-        "409": { $ref: "#/components/responses/Error" }
-        "422": { $ref: "#/components/responses/Error" }
+\#(finishedJob(analysisJSON, "The result of a finished analysis the caller started, byte for byte the JSON of harmonic analyze --store --json with the same options (analysts).", "The analysis (non-finite numbers are the strings nan, inf, -inf)."))
   /api/reports/{id}:
-    get:
-      summary: The HTML report (dose-response plot, estimates, dose groups) of a finished analysis the caller started (analysts).
-      parameters:
-        - { name: id, in: path, required: true, schema: { type: string } }
-      responses:
-        "200":
-          description: The report.
-          content:
-            text/html: { schema: { type: string } }
-        "401": { $ref: "#/components/responses/Error" }
-        "403": { $ref: "#/components/responses/Error" }
-        "404": { $ref: "#/components/responses/Error" }
-        "409": { $ref: "#/components/responses/Error" }
-        "422": { $ref: "#/components/responses/Error" }
+\#(finishedJob(analysisReport, "The HTML report (dose-response plot, estimates, dose groups) of a finished analysis the caller started (analysts).", "The report."))
   /api/sites/{site}/qa:
     get:
       summary: Data quality of a site (its data manager, or analysts for any site) - completeness by era (share of required and optional fields filled per table and decade), rows per year, quarantine reasons, loads. Audited.
       parameters:
-        - { name: site, in: path, required: true, description: Two-letter country code of the site, schema: { type: string, pattern: "^[A-Za-z]{2}$" } }
+        - { $ref: "#/components/parameters/Site" }
       responses:
         "200":
           description: The figures (aggregates only; no row, key or value).
@@ -292,9 +160,7 @@ paths:
                         years: { type: array, items: { type: object, properties: { year: { type: string }, rows: { type: integer } } } }
                   quarantine: { type: array, items: { type: object, properties: { table: { type: string }, field: { type: string }, reason: { type: string }, rows: { type: integer } } } }
                   loads: { type: array, items: { type: object, properties: { loadID: { type: integer }, startedAt: { type: string }, files: { type: integer }, accepted: { type: integer }, rejected: { type: integer } } } }
-        "400": { $ref: "#/components/responses/Error" }
-        "401": { $ref: "#/components/responses/Error" }
-        "403": { $ref: "#/components/responses/Error" }
+\#(errors(400, 401, 403))
   /api/drl:
     get:
       summary: Local diagnostic reference levels and hospital benchmarking of the cardiac procedures, byte for byte the JSON of harmonic drl --json (analysts and admins all sites; a data manager its own site). Audited.
@@ -313,10 +179,7 @@ paths:
                 properties:
                   proceduresRead: { type: integer }
                   groups: { type: array, items: { type: object } }
-        "400": { $ref: "#/components/responses/Error" }
-        "401": { $ref: "#/components/responses/Error" }
-        "403": { $ref: "#/components/responses/Error" }
-        "409": { $ref: "#/components/responses/Error" }
+\#(errors(400, 401, 403, 409))
   /api/rt/plan-doses:
     post:
       summary: Organ doses of one radiotherapy plan from a zip of its RT Plan, RT Dose and RT Structure Set (clinicians and analysts), computed as a background job; the files are read at once (400 naming file and tag). Only the organ-dose JSON is kept. Audited.
@@ -333,39 +196,10 @@ paths:
           application/zip: { schema: { type: string, format: binary } }
           application/octet-stream: { schema: { type: string, format: binary } }
       responses:
-        "202":
-          description: Accepted; follow the job (Location), then GET /api/rt/plan-doses/{id}.
-          headers:
-            Location: { schema: { type: string }, description: "/api/jobs/{id}" }
-          content:
-            application/json:
-              schema: { $ref: "#/components/schemas/Job" }
-        "400": { $ref: "#/components/responses/Error" }
-        "401": { $ref: "#/components/responses/Error" }
-        "403": { $ref: "#/components/responses/Error" }
-        "413": { $ref: "#/components/responses/Error" }
-        "415": { $ref: "#/components/responses/Error" }
+\#(accepted("Accepted; follow the job (Location), then GET /api/rt/plan-doses/{id}."))
+\#(errors(400, 401, 403, 413, 415))
   /api/rt/plan-doses/{id}:
-    get:
-      summary: The organ doses of a finished RT plan job the caller started, byte for byte the JSON of harmonic rt dose --json run in the zip's folder. Audited.
-      parameters:
-        - { name: id, in: path, required: true, schema: { type: string } }
-      responses:
-        "200":
-          description: The plan-dose document (schema harmonic.rt-plan-dose/1).
-          content:
-            application/json:
-              schema:
-                type: object
-                required: [schema, organs]
-                properties:
-                  schema: { type: string }
-                  organs: { type: array, items: { type: object } }
-        "401": { $ref: "#/components/responses/Error" }
-        "403": { $ref: "#/components/responses/Error" }
-        "404": { $ref: "#/components/responses/Error" }
-        "409": { $ref: "#/components/responses/Error" }
-        "422": { $ref: "#/components/responses/Error" }
+\#(finishedJob(planDoseJSON, "The organ doses of a finished RT plan job the caller started, byte for byte the JSON of harmonic rt dose --json run in the zip's folder. Audited.", "The plan-dose document (schema harmonic.rt-plan-dose/1)."))
   /api/jobs:
     get:
       summary: The caller's background jobs, newest first, without their results (kept in the store, so they survive a server restart).
@@ -381,26 +215,20 @@ paths:
                 required: [jobs]
                 properties:
                   jobs: { type: array, items: { $ref: "#/components/schemas/Job" } }
-        "400": { $ref: "#/components/responses/Error" }
-        "401": { $ref: "#/components/responses/Error" }
+\#(errors(400, 401))
   /api/jobs/{id}:
     get:
       summary: State, progress, messages and result of a background job the caller started.
       parameters:
-        - { name: id, in: path, required: true, schema: { type: string } }
+        - { $ref: "#/components/parameters/JobID" }
       responses:
-        "200":
-          description: The job.
-          content:
-            application/json:
-              schema: { $ref: "#/components/schemas/Job" }
-        "401": { $ref: "#/components/responses/Error" }
-        "404": { $ref: "#/components/responses/Error" }
+\#(ok("The job.", schema: "Job"))
+\#(errors(401, 404))
   /api/sites/{site}/quarantine:
     get:
       summary: Rejected rows of a site waiting for a correction. The site's data manager or an auditor. Audited.
       parameters:
-        - { name: site, in: path, required: true, description: Two-letter country code of the site, schema: { type: string, pattern: "^[A-Za-z]{2}$" } }
+        - { $ref: "#/components/parameters/Site" }
       responses:
         "200":
           description: The site's quarantine.
@@ -413,9 +241,7 @@ paths:
                   site: { type: string }
                   count: { type: integer }
                   entries: { type: array, items: { $ref: "#/components/schemas/QuarantineEntry" } }
-        "400": { $ref: "#/components/responses/Error" }
-        "401": { $ref: "#/components/responses/Error" }
-        "403": { $ref: "#/components/responses/Error" }
+\#(errors(400, 401, 403))
   /api/audit:
     get:
       summary: The request audit trail and the load audit. Auditors all sites, data managers their own. Audited.
@@ -458,9 +284,7 @@ paths:
                         finishedAt: { type: string, nullable: true }
                         status: { type: string }
                         files: { type: array, items: { type: object } }
-        "400": { $ref: "#/components/responses/Error" }
-        "401": { $ref: "#/components/responses/Error" }
-        "403": { $ref: "#/components/responses/Error" }
+\#(errors(400, 401, 403))
   /openapi.yaml:
     get:
       summary: This document.
@@ -472,6 +296,8 @@ components:
     session: { type: apiKey, in: cookie, name: harmonic_session }
   parameters:
     CSRF: { name: X-CSRF-Token, in: header, required: true, schema: { type: string } }
+    Site: { name: site, in: path, required: true, description: Two-letter country code of the site, schema: { type: string, pattern: "^[A-Za-z]{2}$" } }
+    JobID: { name: id, in: path, required: true, description: The job id returned when the job was started, schema: { type: string } }
   responses:
     Error:
       description: What went wrong and what to fix.
@@ -484,6 +310,41 @@ components:
               error: { type: string }
               fix: { type: string }
   schemas:
+    SignIn:
+      type: object
+      required: [user, password]
+      properties:
+        user: { type: string }
+        password: { type: string }
+    DoseRunRequest:
+      type: object
+      properties:
+        kind: { type: string, enum: [cardiac, imaging, rt], default: cardiac }
+        seed: { type: integer, minimum: 0 }
+        realisations: { type: integer, minimum: 1, maximum: 10000, default: 1000 }
+    FollowUpRequest:
+      type: object
+      required: [siteId]
+      properties:
+        siteId: { type: string, minLength: 1, maxLength: 128, description: The child's id in the site's own records (site_patient_id) }
+    AnalysisRequest:
+      type: object
+      required: [outcome, dose]
+      properties:
+        cohort: { type: string, enum: [cardiac, radiotherapy], default: cardiac }
+        outcome: { type: string, description: "ICD-O-3 outcome group: leukaemia, lymphoma, cns, thyroid, breast, lung, oesophagus" }
+        dose: { type: string, description: "Organ (red_marrow, thyroid, …); with cohort radiotherapy also prescribed" }
+        lag: { type: number, minimum: 0, maximum: 50, default: 2 }
+        exclusion: { type: number, minimum: 0, maximum: 50 }
+        model: { type: string, default: "err: dose; background: strata(country, sex, attained_age)" }
+        method: { type: string, enum: [poisson, cox], default: poisson }
+        flagged: { type: string, enum: [censor, exclude, zero], default: censor }
+        doseCuts: { type: array, items: { type: number }, description: Gy, increasing }
+        ageCuts: { type: array, items: { type: number }, description: years, increasing }
+        endOfStudy: { type: string, description: YYYY-MM-DD }
+        exposures: { type: array, items: { type: string, enum: [cardiac, imaging, rt] }, description: "Exposures summed into each child's cumulative dose (harmonic analyze --exposures); default all three, with realisations the realisation file's own type" }
+        realisations: { type: boolean, default: false, description: "Monte Carlo maximum likelihood over the store's dose realisations (STORE.realisations, STORE.rt-realisations; with imaging also STORE.imaging-realisations); Poisson only; 409 when a dose run has not written them" }
+        sir: { type: boolean, default: false, description: "SIRs against the server's reference rates (harmonic serve --rates FILE); Poisson only; 409 when the server has none" }
     Job:
       type: object
       required: [id, kind, user, state, progress, messages, createdAt]
@@ -623,4 +484,92 @@ components:
 security:
   - session: []
 """#
+
+    /// The error answers `codes` of an operation (`components/responses/Error`), at the indentation of `responses:` entries.
+    static func errors(_ codes: Int...) -> String {
+        codes.map { ##"        "\##($0)": { $ref: "#/components/responses/Error" }"## }.joined(separator: "\n")
+    }
+
+    /// A JSON request body of `components/schemas/{schema}`.
+    static func jsonBody(_ schema: String, required: Bool = true) -> String {
+        #"""
+              requestBody:
+                required: \#(required)
+                content:
+                  application/json:
+                    schema: { $ref: "#/components/schemas/\#(schema)" }
+        """#
+    }
+
+    /// A 200 answering the JSON of `components/schemas/{schema}`.
+    static func ok(_ description: String, schema: String) -> String {
+        #"""
+                "200":
+                  description: \#(description)
+                  content:
+                    application/json:
+                      schema: { $ref: "#/components/schemas/\#(schema)" }
+        """#
+    }
+
+    /// The 202 of a route that starts a background job: the job, also in `Location`.
+    static func accepted(_ description: String) -> String {
+        #"""
+                "202":
+                  description: \#(description)
+                  headers:
+                    Location: { schema: { type: string }, description: "/api/jobs/{id}" }
+                  content:
+                    application/json:
+                      schema: { $ref: "#/components/schemas/Job" }
+        """#
+    }
+
+    /// `GET …/{id}` of what a finished job serves: `content` (media types, indented from 0) on 200;
+    /// 404 for an unknown or another user's id, 409 while it runs, 422 when it failed.
+    static func finishedJob(_ content: String, _ summary: String, _ description: String) -> String {
+        let media = content.split(separator: "\n").map { "            " + $0 }.joined(separator: "\n")
+        return #"""
+            get:
+              summary: \#(summary)
+              parameters:
+                - { $ref: "#/components/parameters/JobID" }
+              responses:
+                "200":
+                  description: \#(description)
+                  content:
+        \#(media)
+        \#(errors(401, 403, 404, 409, 422))
+        """#
+    }
+
+    /// The 200 content of `GET /api/analyses/{id}`.
+    static let analysisJSON = #"""
+    application/json:
+      schema:
+        type: object
+        required: [model, fit]
+        properties:
+          model: { type: string }
+          cohort: { type: string }
+          fit: { type: object }
+          sir: { type: array, items: { type: object } }
+          doseUncertainty: { type: object, nullable: true }
+    """#
+
+    /// The 200 content of `GET /api/reports/{id}`.
+    static let analysisReport = #"""
+    text/html: { schema: { type: string } }
+    """#
+
+    /// The 200 content of `GET /api/rt/plan-doses/{id}`.
+    static let planDoseJSON = #"""
+    application/json:
+      schema:
+        type: object
+        required: [schema, organs]
+        properties:
+          schema: { type: string }
+          organs: { type: array, items: { type: object } }
+    """#
 }

@@ -87,9 +87,7 @@ struct PlanDoseRoute {
                 return ("done: \(result.organs.count) organs", JobResult(planDoses: PlanDoseJobResult(json: "/api/rt/plan-doses/\(job.id)", organs: result.organs.count)))
             }
             await server.audit(session, request, target: "RT plan: job \(job.id)", outcome: "ok")
-            var response = JSON.response(jobs.live(job.id) ?? job, status: .accepted)
-            response.headers[.location] = "/api/jobs/\(job.id)"
-            return response
+            return JobAnswer.accepted(jobs, job)
         }
         router.get("/api/rt/plan-doses/{id}") { request, context -> Response in
             let session = try context.requireSession()
@@ -97,27 +95,14 @@ struct PlanDoseRoute {
                 throw await server.denied(session, request, target: "RT plan", what: "read organ doses of an RT plan")
             }
             let id = try context.parameters.require("id")
-            let jobs = server.jobs, records = server.store, user = session.account.name
-            guard let job = try await HarmonicServer.blocking({ try jobs.status(id, user: user) }), job.kind == "rt-plan" else {
-                throw APIError(.notFound, "no RT plan calculation \(id) of yours", fix: "use the id returned by POST /api/rt/plan-doses (GET /api/jobs lists yours)")
-            }
-            switch job.state {
-            case .queued, .running:
-                throw APIError(.conflict, "RT plan calculation \(id) is still running", fix: "follow GET /api/jobs/\(id) until its state is succeeded")
-            case .failed, .interrupted:
-                throw APIError(.unprocessableContent, "RT plan calculation \(id) \(job.state == .failed ? "failed" : "was interrupted"): \(job.messages.last ?? "no reason given")",
-                               fix: Self.fix)
-            case .succeeded:
-                guard let output = try await HarmonicServer.blocking({ try records.jobOutput(jobID: id) }) else {
-                    throw APIError(.notFound, "no RT plan calculation \(id) of yours", fix: "send the plan again with POST /api/rt/plan-doses")
-                }
-                await server.audit(session, request, target: "RT plan: organ doses of job \(id)", outcome: "ok")
-                return JSON.response(Data(output.json.utf8))
-            }
+            let output = try await JobAnswer.output(server, id: id, user: session.account.name, Self.wording)
+            await server.audit(session, request, target: "RT plan: organ doses of job \(id)", outcome: "ok")
+            return JSON.response(Data(output.json.utf8))
         }
     }
 
     static let fix = "send the RT Plan, RT Dose (absolute, in Gy) and RT Structure Set of one external photon or proton plan, as exported by the planning system"
+    static let wording = JobAnswer.Wording(kind: "rt-plan", noun: "RT plan calculation", start: "POST /api/rt/plan-doses", failedFix: fix)
 
     /// The age, sex and optional height and weight of the child, or a 400 naming the parameter.
     static func patient(_ q: Parameters) throws -> PatientDescription {

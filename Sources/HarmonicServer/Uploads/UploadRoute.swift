@@ -68,9 +68,7 @@ struct UploadRoute {
                                    user: session.account.name, pseudonymiser: pseudonymiser, folder: folder, upload: upload, archive: archive)
             server.jobs.run(job.id) { try ingest.run() }
             await server.audit(session, request, target: "site \(site): job \(job.id)", outcome: "ok")
-            var response = JSON.response(jobs.live(job.id) ?? job, status: .accepted)
-            response.headers[.location] = "/api/jobs/\(job.id)"
-            return response
+            return JobAnswer.accepted(jobs, job)
         }
     }
 

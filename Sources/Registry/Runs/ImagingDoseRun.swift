@@ -23,6 +23,8 @@ public enum ImagingDoseRun {
         public var reasons: [String: Int] = [:]
         public var realisationFile = ""
         public var seconds = 0.0
+        /// Seconds of the write stage (the organ-dose rows, child totals, file and index), as `DoseRun.Summary.writeSeconds`.
+        public var writeSeconds = 0.0
     }
 
     public struct Settings: Sendable {
@@ -135,6 +137,7 @@ public enum ImagingDoseRun {
         }
 
         stage("writing imaging_exam_organ_dose and child_exposure_organ_dose")
+        let writeStarted = Date()
         let runID = summary.runID
         var index = [indexHeader]
         try store.backend.write { db in
@@ -145,11 +148,12 @@ public enum ImagingDoseRun {
                                [p[0].databaseValue, p[1].databaseValue, p[2].databaseValue])
                 summary.removed += 1
             }
-            let insert = try db.prepare(db.dialect.insertOrReplace("imaging_exam_organ_dose", columns: [
-                "site", "source_table", "imaging_id", "patient_pseudonym", "exam_date", "modality", "region", "tier", "flag_reason",
-                "ctdivol_mgy_used", "sessions"] + DoseQuantity.columnNames + ["input_hash", "run_id", "realisation_row"],
-                key: ["site", "source_table", "imaging_id"]))
-            let moveRow = try db.prepare("UPDATE imaging_exam_organ_dose SET realisation_row = ? WHERE site = ? AND source_table = ? AND imaging_id = ?")
+            // Batched, as the cardiac run (PostgreSQL: 1,000 rows a statement; SQLite: row by row on a prepared statement).
+            let key = ["site", "source_table", "imaging_id"]
+            let insert = try db.prepareBatch(BatchTarget(table: "imaging_exam_organ_dose", columns: key + [
+                "patient_pseudonym", "exam_date", "modality", "region", "tier", "flag_reason",
+                "ctdivol_mgy_used", "sessions"] + DoseQuantity.columnNames + ["input_hash", "run_id", "realisation_row"], key: key, mode: .upsert))
+            let moveRow = try db.prepareBatch(BatchTarget(table: "imaging_exam_organ_dose", columns: ["realisation_row"] + key, key: key, mode: .update))
             for (i, e) in exams.enumerated() {
                 let tier: String
                 if let ev = evaluations[i] {
@@ -161,14 +165,14 @@ public enum ImagingDoseRun {
                                                              ev.ctdivolUsed.flatMap(finite), e.sessions ?? 1]
                     args += (ev.tier.hasOrganDoses || ev.tier == .effectiveRecorded ? values : ImagingExamEvaluation.nothing).map(finite)
                     args += [hashes[i], runID, fileRow[i]]
-                    try insert.run(args.map { $0?.databaseValue ?? .null })
+                    try insert.add(args.map { $0?.databaseValue ?? .null })
                     summary.computed += 1
                     if let r = ev.reason, ev.tier == .flagged || ev.tier == .notModelled { summary.reasons[reasonKind(r), default: 0] += 1 }
                 } else {
                     let key = e.lookupKey
                     tier = previous[key]?.tier ?? "flagged"
                     if let row = fileRow[i] {
-                        try moveRow.run([row.databaseValue, e.site.databaseValue, e.source.rawValue.databaseValue, e.imagingID.databaseValue])
+                        try moveRow.add([row.databaseValue, e.site.databaseValue, e.source.rawValue.databaseValue, e.imagingID.databaseValue])
                     }
                     summary.reused += 1
                 }
@@ -178,6 +182,7 @@ public enum ImagingDoseRun {
                         .joined(separator: ","))
                 }
             }
+            try insert.finish(); try moveRow.finish()
             // Rows of an earlier format pointed every exam into the file: exams without a value point nowhere.
             try db.execute("UPDATE imaging_exam_organ_dose SET realisation_row = NULL WHERE tier IN ('flagged', 'not_modelled') AND realisation_row IS NOT NULL")
             try ChildExposureTotals.rebuild(db, storePath: storePath)
@@ -193,6 +198,7 @@ public enum ImagingDoseRun {
                 WHERE run_id = ?
                 """, v.map(\.databaseValue))
         }
+        summary.writeSeconds = Date().timeIntervalSince(writeStarted)
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }

@@ -43,6 +43,8 @@ public enum RTDoseRun {
         public var flagReasons: [String: Int] = [:]
         public var realisationFile = ""
         public var seconds = 0.0
+        /// Seconds of the write stage (the organ-dose rows, child totals, file and index), as `DoseRun.Summary.writeSeconds`.
+        public var writeSeconds = 0.0
     }
 
     public struct Settings: Sendable {
@@ -195,6 +197,7 @@ public enum RTDoseRun {
         }
 
         stage("writing rt_course_organ_dose and rt_child_organ_dose")
+        let writeStarted = Date()
         let runID = summary.runID
         var index = [indexHeader]
         try store.backend.write { db in
@@ -207,19 +210,22 @@ public enum RTDoseRun {
                 summary.removed += 1
             }
             let organColumns = RTDoseSchema.organColumns.map(\.column)
-            let insert = try db.prepare(db.dialect.insertOrReplace("rt_course_organ_dose", columns: [
-                "site", "course_id", "patient_pseudonym", "start_date", "tier", "flag_reason"] + organColumns + ["effective_dose_msv",
+            // Batched, as the cardiac run (PostgreSQL: 1,000 rows a statement; SQLite: row by row on a prepared statement).
+            let key = ["site", "course_id"]
+            let insert = try db.prepareBatch(BatchTarget(table: "rt_course_organ_dose", columns: key + [
+                "patient_pseudonym", "start_date", "tier", "flag_reason"] + organColumns + ["effective_dose_msv",
                 "run_id", "realisation_row", "modality", "technique", "target_site", "prescribed_dose_gy", "fractions", "geometry", "input_hash"],
-                key: ["site", "course_id"]))
-            let component = try db.prepare(db.dialect.insertOrReplace("rt_course_organ_component", columns: [
-                "site", "course_id", "organ", "in_field_mgy", "out_of_field_photon_mgy", "neutron_absorbed_mgy", "neutron_equivalent_msv", "imaging_mgy", "run_id"],
-                key: ["site", "course_id", "organ"]))
-            let moveRow = try db.prepare("UPDATE rt_course_organ_dose SET realisation_row = ?, patient_pseudonym = ?, start_date = ? WHERE site = ? AND course_id = ?")
+                key: key, mode: .upsert))
+            let component = try db.prepareBatch(BatchTarget(table: "rt_course_organ_component", columns: key + [
+                "organ", "in_field_mgy", "out_of_field_photon_mgy", "neutron_absorbed_mgy", "neutron_equivalent_msv", "imaging_mgy", "run_id"],
+                key: key + ["organ"], mode: .upsert))
+            let moveRow = try db.prepareBatch(BatchTarget(table: "rt_course_organ_dose", columns: ["realisation_row", "patient_pseudonym", "start_date"] + key,
+                                                          key: key, mode: .update))
             for (i, c) in courses.enumerated() {
                 let tier: String
                 if oldRow[i] >= 0 {
                     tier = previous[c.site + "\u{1F}" + c.courseID]?.tier ?? "course_record"
-                    try moveRow.run([i.databaseValue, c.patient.databaseValue, c.startDate.databaseValue, c.site.databaseValue, c.courseID.databaseValue])
+                    try moveRow.add([i.databaseValue, c.patient.databaseValue, c.startDate.databaseValue, c.site.databaseValue, c.courseID.databaseValue])
                     summary.reused += 1
                 } else {
                     tier = means[i] == nil ? "flagged" : tiers[i]
@@ -229,13 +235,12 @@ public enum RTDoseRun {
                     args += [nil, runID, i, c.modality, c.technique, c.targetSite, c.prescribedDoseGy, c.fractions,
                              means[i] == nil ? nil : geometry[i],
                              DoseRun.hex(hashes[i])]
-                    try insert.run(args.map { $0?.databaseValue ?? .null })
-                    try db.execute("DELETE FROM rt_course_organ_component WHERE site = ? AND course_id = ?", [c.site.databaseValue, c.courseID.databaseValue])
+                    try insert.add(args.map { $0?.databaseValue ?? .null })
                     if let doses = doses[i] {
                         for d in doses where !d.inField.isNaN {
                             let v: [DatabaseValueConvertible?] = [c.site, c.courseID, d.organ.rawValue, d.inField * 1000, d.outOfField * 1000,
                                                                   d.neutronAbsorbed * 1000, d.neutronEquivalent * 1000, nil, runID]
-                            try component.run(v.map { $0?.databaseValue ?? .null })
+                            try component.add(v.map { $0?.databaseValue ?? .null })
                         }
                     }
                     summary.computed += 1
@@ -244,6 +249,14 @@ public enum RTDoseRun {
                 summary.byTier[tier, default: 0] += 1
                 index.append([String(i), csv(c.site), csv(c.courseID), csv(c.patient), c.startDate, tier, DoseRun.hex(hashes[i])].joined(separator: ","))
             }
+            try insert.finish(); try component.finish(); try moveRow.finish()
+            // A recomputed course (its row now of this run) keeps only this run's components: an organ an
+            // earlier run split and this one did not (or a course now flagged) loses its old row. One
+            // statement for the run, where a DELETE per course cost a round trip each on PostgreSQL.
+            try db.execute("""
+                DELETE FROM rt_course_organ_component WHERE run_id <> ? AND EXISTS (SELECT 1 FROM rt_course_organ_dose d
+                  WHERE d.site = rt_course_organ_component.site AND d.course_id = rt_course_organ_component.course_id AND d.run_id = ?)
+                """, [runID.databaseValue, runID.databaseValue])
             let columns = (DoseQuantity.columnNames + RTDoseSchema.extraOrgans.map { "\($0.rawValue)_mgy" })
             try db.execute("DELETE FROM rt_child_organ_dose")
             try db.execute("""
@@ -264,6 +277,7 @@ public enum RTDoseRun {
                 WHERE run_id = ?
                 """, v.map(\.databaseValue))
         }
+        summary.writeSeconds = Date().timeIntervalSince(writeStarted)
         summary.seconds = Date().timeIntervalSince(started)
         return summary
     }
