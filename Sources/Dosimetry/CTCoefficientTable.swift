@@ -29,49 +29,33 @@ public struct CTCoefficientTable: Sendable {
 
     /// Parses the table; `file` names it in errors.
     public init(csv: String, file: String) throws {
-        var header: [String] = [], entries: [Key: Entry] = [:]
-        var sawColumns = false
-        for (n, raw) in csv.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
-            if line.hasPrefix("#") { header.append(String(line.dropFirst().trimmingCharacters(in: .whitespaces))); continue }
-            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            if !sawColumns {
-                guard f == Self.columns else {
-                    throw DoseModelError("\(file) line \(n + 1): header '\(line)', expected '\(Self.columns.joined(separator: ","))'")
-                }
-                sawColumns = true; continue
-            }
-            func bad(_ field: String, _ expected: String) -> DoseModelError {
-                DoseModelError("\(file) line \(n + 1): \(field) '\(f.count > Self.columns.firstIndex(of: field)! ? f[Self.columns.firstIndex(of: field)!] : "")', expected \(expected)")
-            }
-            guard f.count == Self.columns.count else { throw DoseModelError("\(file) line \(n + 1): \(f.count) fields, expected \(Self.columns.count)") }
-            guard let region = CTRegion(rawValue: f[0]) else { throw bad("region", "a CT region") }
-            guard let age = Int(f[1]), ReferenceAge(rawValue: age) != nil else { throw bad("age_years", "a reference age 0, 1, 5, 10, 15 or 30") }
-            guard let sex = Sex(rawValue: f[2]) else { throw bad("sex", "M or F") }
-            guard let kvp = Double(f[3]), kvp > 0 else { throw bad("kvp", "a positive tube voltage") }
-            guard let length = Double(f[4]), length > 0 else { throw bad("scan_length_cm", "a positive length") }
-            guard let ref = Double(f[5]), ref == 16 || ref == 32 else { throw bad("reference_phantom_cm", "16 or 32") }
-            guard let other = Double(f[6]), other > 0 else { throw bad("other_phantom_ctdi_ratio", "a positive ratio") }
-            guard let value = Double(f[8]), value >= 0, value.isFinite else { throw bad("per_ctdivol", "a non-negative number") }
-            guard let sigma = Double(f[9]), sigma >= 0 else { throw bad("relative_uncertainty", "a non-negative number") }
+        var entries: [Key: Entry] = [:]
+        header = try CoefficientTableCSV.read(csv, file: file, columns: Self.columns) { f in
+            guard let region = CTRegion(rawValue: f[0]) else { throw f.invalid(0, expected: "a CT region") }
+            guard let age = Int(f[1]), ReferenceAge(rawValue: age) != nil else { throw f.invalid(1, expected: "a reference age 0, 1, 5, 10, 15 or 30") }
+            guard let sex = Sex(rawValue: f[2]) else { throw f.invalid(2, expected: "M or F") }
+            guard let kvp = Double(f[3]), kvp > 0 else { throw f.invalid(3, expected: "a positive tube voltage") }
+            guard let length = Double(f[4]), length > 0 else { throw f.invalid(4, expected: "a positive length") }
+            guard let ref = Double(f[5]), ref == 16 || ref == 32 else { throw f.invalid(5, expected: "16 or 32") }
+            guard let other = Double(f[6]), other > 0 else { throw f.invalid(6, expected: "a positive ratio") }
+            guard let value = Double(f[8]), value >= 0, value.isFinite else { throw f.invalid(8, expected: "a non-negative number") }
+            guard let sigma = Double(f[9]), sigma >= 0 else { throw f.invalid(9, expected: "a non-negative number") }
             let key = Key(region: region, age: age, sex: sex, kVp: kvp)
             var e = entries[key] ?? Entry(scanLength: length, referencePhantom: ref, otherPhantomRatio: other, organs: [:], effective103: .nan)
-            if f[7] == Self.effectiveDoseQuantity { e.effective103 = value }
-            else if let organ = Organ(rawValue: f[7]) { e.organs[organ] = (value, sigma) }
-            else { throw bad("quantity", "an organ name (\(Organ.allCases.map(\.rawValue).joined(separator: ", "))) or \(Self.effectiveDoseQuantity)") }
+            switch try f.quantity(7) {
+            case .effectiveDose103: e.effective103 = value
+            case .organ(let organ): e.organs[organ] = (value, sigma)
+            }
             entries[key] = e
         }
-        guard sawColumns, !entries.isEmpty else { throw DoseModelError("\(file): no coefficient rows") }
-        self.entries = entries; self.header = header
+        self.entries = entries
     }
+
+    public static let fileName = "ct-organ-dose-coefficients.csv"
 
     /// The committed table of this module.
     public static func loadDefault() throws -> CTCoefficientTable {
-        guard let url = Bundle.module.url(forResource: "ct-organ-dose-coefficients", withExtension: "csv", subdirectory: "Resources") else {
-            throw DoseModelError("the CT coefficient table Resources/ct-organ-dose-coefficients.csv is missing from the Dosimetry bundle")
-        }
-        return try CTCoefficientTable(csv: String(contentsOf: url, encoding: .utf8), file: url.lastPathComponent)
+        try CTCoefficientTable(csv: CoefficientTableCSV.bundled(fileName, what: "CT coefficient table"), file: fileName)
     }
 
     /// Writes simulation results in the table's format (`harmonic library ct`).

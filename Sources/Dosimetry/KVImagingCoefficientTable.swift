@@ -29,45 +29,31 @@ public struct KVImagingCoefficientTable: Sendable {
 
     /// Parses the table; `file` names it in errors.
     public init(csv: String, file: String) throws {
-        var header: [String] = [], entries: [Key: Entry] = [:]
-        var sawColumns = false
-        for (n, raw) in csv.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
-            if line.isEmpty { continue }
-            if line.hasPrefix("#") { header.append(String(line.dropFirst().trimmingCharacters(in: .whitespaces))); continue }
-            let f = line.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
-            if !sawColumns {
-                guard f == Self.columns else { throw DoseModelError("\(file) line \(n + 1): header '\(line)', expected '\(Self.columns.joined(separator: ","))'") }
-                sawColumns = true; continue
-            }
-            guard f.count == Self.columns.count else { throw DoseModelError("\(file) line \(n + 1): \(f.count) fields, expected \(Self.columns.count)") }
-            func bad(_ i: Int, _ expected: String) -> DoseModelError { DoseModelError("\(file) line \(n + 1): \(Self.columns[i]) '\(f[i])', expected \(expected)") }
-            guard let modality = KVImagingDoses.Modality(rawValue: f[0]) else { throw bad(0, "cbct or planar_kv") }
-            guard let region = CTRegion(rawValue: f[1]) else { throw bad(1, "a CT region") }
-            guard let age = Int(f[2]), ReferenceAge(rawValue: age) != nil else { throw bad(2, "a reference age 0, 1, 5, 10, 15 or 30") }
-            guard let sex = Sex(rawValue: f[3]) else { throw bad(3, "M or F") }
-            guard let kvp = Double(f[4]), kvp > 0 else { throw bad(4, "a positive tube voltage") }
-            guard let index = KVImagingDoses.Index(rawValue: f[5]) else { throw bad(5, "ctdiw_16, ctdiw_32 or entrance_air_kerma") }
-            guard let perMAs = Double(f[6]) else { throw bad(6, "a number or nan") }
-            guard let value = Double(f[8]), value >= 0, value.isFinite else { throw bad(8, "a non-negative number") }
-            guard let sigma = Double(f[9]), sigma >= 0 else { throw bad(9, "a non-negative number or inf") }
+        var entries: [Key: Entry] = [:]
+        header = try CoefficientTableCSV.read(csv, file: file, columns: Self.columns) { f in
+            guard let modality = KVImagingDoses.Modality(rawValue: f[0]) else { throw f.invalid(0, expected: "cbct or planar_kv") }
+            guard let region = CTRegion(rawValue: f[1]) else { throw f.invalid(1, expected: "a CT region") }
+            guard let age = Int(f[2]), ReferenceAge(rawValue: age) != nil else { throw f.invalid(2, expected: "a reference age 0, 1, 5, 10, 15 or 30") }
+            guard let sex = Sex(rawValue: f[3]) else { throw f.invalid(3, expected: "M or F") }
+            guard let kvp = Double(f[4]), kvp > 0 else { throw f.invalid(4, expected: "a positive tube voltage") }
+            guard let index = KVImagingDoses.Index(rawValue: f[5]) else { throw f.invalid(5, expected: "ctdiw_16, ctdiw_32 or entrance_air_kerma") }
+            guard let perMAs = Double(f[6]) else { throw f.invalid(6, expected: "a number or nan") }
+            guard let value = Double(f[8]), value >= 0, value.isFinite else { throw f.invalid(8, expected: "a non-negative number") }
+            guard let sigma = Double(f[9]), sigma >= 0 else { throw f.invalid(9, expected: "a non-negative number or inf") }
             let key = Key(modality: modality, region: region, age: age, sex: sex)
             var e = entries[key] ?? Entry(kVp: kvp, index: index, indexPerMAs: perMAs, organs: [:], effective103: .nan)
-            if f[7] == CTCoefficientTable.effectiveDoseQuantity { e.effective103 = value }
-            else if let organ = Organ(rawValue: f[7]) { e.organs[organ] = (value, sigma) }
-            else { throw bad(7, "an organ name or \(CTCoefficientTable.effectiveDoseQuantity)") }
+            switch try f.quantity(7) {
+            case .effectiveDose103: e.effective103 = value
+            case .organ(let organ): e.organs[organ] = (value, sigma)
+            }
             entries[key] = e
         }
-        guard sawColumns, !entries.isEmpty else { throw DoseModelError("\(file): no coefficient rows") }
-        self.entries = entries; self.header = header
+        self.entries = entries
     }
 
     /// The committed table of this module.
     public static func loadDefault() throws -> KVImagingCoefficientTable {
-        guard let url = Bundle.module.url(forResource: "kv-imaging-organ-dose-coefficients", withExtension: "csv", subdirectory: "Resources") else {
-            throw DoseModelError("the kV imaging coefficient table Resources/\(fileName) is missing from the Dosimetry bundle")
-        }
-        return try KVImagingCoefficientTable(csv: String(contentsOf: url, encoding: .utf8), file: fileName)
+        try KVImagingCoefficientTable(csv: CoefficientTableCSV.bundled(fileName, what: "kV imaging coefficient table"), file: fileName)
     }
 
     /// Writes simulation results in the table's format (`harmonic library kv-imaging`).

@@ -146,19 +146,29 @@ public enum SyntheticImagingTruth {
             for r in c.rows { course[r[cid]] = (r[cpid], r[target]) }
             let iid = try idx(im, "imaging_id", "rt_imaging.csv"), icourse = try idx(im, "course_id", "rt_imaging.csv"), mod = try idx(im, "modality", "rt_imaging.csv")
             let date = try idx(im, "first_date", "rt_imaging.csv"), sessions = try idx(im, "sessions", "rt_imaging.csv"), dose = try idx(im, "dose_per_session_mgy", "rt_imaging.csv")
-            for r in im.rows where r[mod] == "cbct" || r[mod] == "planar_kv" {
+            /// One RT imaging row's course, child and true exposure: the recorded value per session
+            /// divided by the era's display error of the imager (shared by site and 5-year era,
+            /// GSD 1.10, truncated at 2σ) times the sessions, and the child's size as the age of its
+            /// weight on the median growth curve (ReferenceGrowth, log-normal weight spread).
+            struct Draw { let patient: String, targetSite: String, sex: Sex, sizeAge: Double, trueIndex: Double }
+            func draw(_ r: [String], salt: UInt64, eraLabel: String) -> Draw? {
                 guard let (patient, targetSite) = course[r[icourse]], let (birthDate, sex) = child[patient], let day = CalendarDate(iso: r[date]),
-                      let recorded = Double(r[dose]), let n = Int(r[sessions]) else { continue }
+                      let recorded = Double(r[dose]), let n = Int(r[sessions]) else { return nil }
+                let year = 1970 + Double(day.dayNumber) / 365.25
+                var eraRNG = RandomStream(seed: seed ^ salt, stream: hash("\(site)|\(eraLabel)\(Int(year) / 5 * 5)"))
+                let display = exp(log(1.10) * min(2, max(-2, eraRNG.normal())))
+                var childRNG = RandomStream(seed: seed ^ salt, stream: hash(site + "|" + r[iid]))
+                let age = Double(day.dayNumber - birthDate.dayNumber) / 365.25
+                let sizeAge = ReferenceGrowth.ageOfMedianWeight(ReferenceGrowth.medianWeight(age: age) * exp(ReferenceGrowth.logWeightSD * childRNG.normal()))
+                return Draw(patient: patient, targetSite: targetSite, sex: sex, sizeAge: sizeAge, trueIndex: recorded / display * Double(n))
+            }
+            for r in im.rows where r[mod] == "cbct" || r[mod] == "planar_kv" {
+                guard let d = draw(r, salt: 0x6B76_696D, eraLabel: "kV imager|") else { continue }
+                let (patient, targetSite) = (d.patient, d.targetSite)
                 var values = [String](repeating: "", count: DoseQuantity.count)
                 if let region = rtKVRegions[targetSite] {
-                    let year = 1970 + Double(day.dayNumber) / 365.25
-                    var eraRNG = RandomStream(seed: seed ^ 0x6B76_696D, stream: hash("\(site)|kV imager|\(Int(year) / 5 * 5)"))
-                    let display = exp(log(1.10) * min(2, max(-2, eraRNG.normal())))
-                    var childRNG = RandomStream(seed: seed ^ 0x6B76_696D, stream: hash(site + "|" + r[iid]))
-                    let age = Double(day.dayNumber - birthDate.dayNumber) / 365.25
-                    let sizeAge = ReferenceGrowth.ageOfMedianWeight(ReferenceGrowth.medianWeight(age: age) * exp(ReferenceGrowth.logWeightSD * childRNG.normal()))
-                    let entry = try kv.lookup(r[mod] == "cbct" ? .cbct : .planarKV, region: region, ageYears: sizeAge, sex: sex)
-                    let index = recorded / display * Double(n)
+                    let entry = try kv.lookup(r[mod] == "cbct" ? .cbct : .planarKV, region: region, ageYears: d.sizeAge, sex: d.sex)
+                    let index = d.trueIndex
                     var sum = [Double](repeating: 0, count: DoseQuantity.count)
                     for (k, organ) in DoseQuantity.organs.enumerated() { sum[k] = (entry.organs[organ]?.value ?? 0) * index }
                     sum[DoseQuantity.effective.rawValue] = entry.effective103 * index
@@ -168,20 +178,14 @@ public enum SyntheticImagingTruth {
                 out.append(([site, r[iid], patient, r[date], r[mod], targetSite, "dose_per_session"] + values).joined(separator: ","))
             }
             for r in im.rows where r[mod] == "ct" {
-                guard let (patient, targetSite) = course[r[icourse]], let (birthDate, sex) = child[patient], let day = CalendarDate(iso: r[date]),
-                      let recorded = Double(r[dose]), let n = Int(r[sessions]) else { continue }
+                guard let d = draw(r, salt: 0x7175_7468, eraLabel: "") else { continue }
+                let (patient, targetSite) = (d.patient, d.targetSite)
                 var values = [String](repeating: "", count: DoseQuantity.count)
                 if let regions = rtTargetRegions[targetSite] {
-                    let year = 1970 + Double(day.dayNumber) / 365.25
-                    var eraRNG = RandomStream(seed: seed ^ 0x7175_7468, stream: hash("\(site)|\(Int(year) / 5 * 5)"))
-                    let display = exp(log(1.10) * min(2, max(-2, eraRNG.normal())))
-                    var childRNG = RandomStream(seed: seed ^ 0x7175_7468, stream: hash(site + "|" + r[iid]))
-                    let age = Double(day.dayNumber - birthDate.dayNumber) / 365.25
-                    let sizeAge = ReferenceGrowth.ageOfMedianWeight(ReferenceGrowth.medianWeight(age: age) * exp(ReferenceGrowth.logWeightSD * childRNG.normal()))
                     var sum = [Double](repeating: 0, count: DoseQuantity.count)
                     for region in regions {
-                        let entry = try ct.lookup(region: region, ageYears: sizeAge, sex: sex, kVp: 120).entry
-                        let ctdivol = recorded / display * Double(n)
+                        let entry = try ct.lookup(region: region, ageYears: d.sizeAge, sex: d.sex, kVp: 120).entry
+                        let ctdivol = d.trueIndex
                         for (k, organ) in DoseQuantity.organs.enumerated() { sum[k] += (entry.organs[organ]?.value ?? 0) * ctdivol }
                         sum[DoseQuantity.effective.rawValue] += entry.effective103 * ctdivol
                     }

@@ -109,6 +109,28 @@ public enum TissueWeights {
     }
 }
 
+extension TissueWeights {
+    /// The weighted sum Σ w_T H_T of one phantom sex (`weights`: `icrp103` or `icrp60`): the gonad
+    /// term takes the ovaries or testes of `sex`, the remainder term the arithmetic mean of the
+    /// `remainder` tissues that have a dose; a tissue without a dose counts zero. ICRP 103 defines
+    /// effective dose as the mean of the male and female sums (§(128)); a single-sex phantom's sum
+    /// is what the organ-dose tables of this project call "phantom sex".
+    public static func weightedSum(_ weights: [(tissue: WeightedTissue, weight: Double)], remainder: [Organ], sex: Sex,
+                                   doses: [Organ: Double]) -> Double {
+        var e = 0.0
+        for (tissue, w) in weights {
+            switch tissue {
+            case .organ(let o): e += w * (doses[o] ?? 0)
+            case .gonads: e += w * (doses[sex == .female ? .ovaries : .testes] ?? 0)
+            case .remainder:
+                let present = remainder.filter { doses[$0] != nil }
+                e += w * present.reduce(0) { $0 + doses[$1]! } / Double(max(1, present.count))
+            }
+        }
+        return e
+    }
+}
+
 /// A term of the effective-dose sum.
 public enum WeightedTissue: Hashable, Sendable {
     case organ(Organ)

@@ -94,17 +94,7 @@ extension TransportSimulation {
         let all = batchDoses(total[...])
 
         func effective(_ weights: [(tissue: WeightedTissue, weight: Double)], remainder: [Organ], _ d: [Organ: Double]) -> Double {
-            var e = 0.0
-            for (tissue, w) in weights {
-                switch tissue {
-                case .organ(let o): e += w * (d[o] ?? 0)
-                case .gonads: e += w * (d[sex == .female ? .ovaries : .testes] ?? 0)
-                case .remainder:
-                    let present = remainder.filter { d[$0] != nil }
-                    e += w * present.reduce(0) { $0 + d[$1]! } / Double(max(1, present.count))
-                }
-            }
-            return e
+            TissueWeights.weightedSum(weights, remainder: remainder, sex: sex, doses: d)
         }
         let r103 = TissueWeights.icrp103Remainder(for: sex), r60 = TissueWeights.icrp60Remainder(for: sex)
         let reference: (_ x: (doses: [Organ: Double], kap: Double, kerma: Double)) -> Double = { $0.kerma }

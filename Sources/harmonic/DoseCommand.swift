@@ -37,7 +37,7 @@ struct DoseRunCommand: ParsableCommand {
         (tier, flag reason, KAP used, mean organ doses in mGy and effective dose in mSv), child_organ_dose, dose_runs \
         and STORE.realisations with STORE.realisations.index.csv.
         Then every diagnostic_imaging and rt_imaging row (unless --skip-imaging): imaging_exam_organ_dose (tier \
-        ctdivol_recorded, dlp_only, kv_index_recorded (RT CBCT and planar kV), effective_recorded, no_ionising, not_modelled \
+        ctdivol_recorded, dlp_only, kv_index_recorded (RT CBCT and planar kV), mv_dose_recorded (RT MV portal images from the recorded isocentre dose), effective_recorded, no_ionising, not_modelled \
         or flagged, with the reason naming \
         row, field and value; organ doses in mGy), imaging_dose_runs and STORE.imaging-realisations (same format, \
         errors shared by site, era and scanner and by body region). child_exposure_organ_dose then holds each child's \
@@ -61,6 +61,9 @@ struct DoseRunCommand: ParsableCommand {
     @Flag(help: "Skip the imaging exams (diagnostic_imaging, rt_imaging); by default they are dosed after the cardiac procedures.")
     var skipImaging = false
 
+    @Flag(help: "Print the run summaries (counts by tier, computed and unchanged, stage seconds, realisation files) as JSON instead of the file paths.")
+    var json = false
+
     func validate() throws {
         guard realisations >= 1 && realisations <= 100_000 else { throw ValidationError("--realisations must be 1-100000, got \(realisations)") }
         guard FileManager.default.fileExists(atPath: store) else { throw ValidationError("--store: no file at \(store)") }
@@ -80,8 +83,16 @@ struct DoseRunCommand: ParsableCommand {
         note(String(format: "dose: %d procedures (%@), %d events; %d computed, %d unchanged; read %.1f s, models %.1f s, realisations %.1f s, write %.1f s; total %.1f s",
                     summary.procedures, tiers, summary.events, summary.computed, summary.reused, summary.readSeconds, summary.modelSeconds,
                     summary.computeSeconds, summary.writeSeconds, Date().timeIntervalSince(started)))
-        print(summary.realisationFile)
-        if skipImaging { return }
+        let cardiac = DoseRunJSON.Cardiac(runID: summary.runID, procedures: summary.procedures, events: summary.events,
+                                          computed: summary.computed, unchanged: summary.reused, removed: summary.removed,
+                                          byTier: Dictionary(uniqueKeysWithValues: summary.byTier.map { ($0.key.rawValue, $0.value) }),
+                                          realisationFile: summary.realisationFile, readSeconds: summary.readSeconds, modelSeconds: summary.modelSeconds,
+                                          realisationSeconds: summary.computeSeconds, writeSeconds: summary.writeSeconds)
+        if !json { print(summary.realisationFile) }
+        if skipImaging {
+            if json { print(try jsonString(DoseRunJSON(cardiac: cardiac, imaging: nil))) }
+            return
+        }
         if full { try ImagingDoseRun.clear(store: registry, storePath: store) }
         let imaging = try ImagingDoseRun.run(store: registry, storePath: store, settings: .init(seed: seed, realisations: realisations),
                                              stage: { note("dose imaging: \($0)") })
@@ -89,7 +100,7 @@ struct DoseRunCommand: ParsableCommand {
         note(String(format: "dose imaging: %d exams of diagnostic_imaging and rt_imaging (%@); %d computed, %d unchanged; %.1f s",
                     imaging.exams, imagingTiers, imaging.computed, imaging.reused, imaging.seconds))
         for (reason, n) in imaging.reasons.sorted(by: { $0.key < $1.key }) { note("dose imaging: \(n) exams not dosed: \(reason) (reasons in imaging_exam_organ_dose.flag_reason)") }
-        print(imaging.realisationFile)
+        if json { print(try jsonString(DoseRunJSON(cardiac: cardiac, imaging: imaging))) } else { print(imaging.realisationFile) }
     }
 }
 
@@ -142,4 +153,22 @@ struct DoseEstimateCommand: ParsableCommand {
         note(String(format: "estimate in %.2f ms (coefficient source %@ loaded in %.0f ms)", done.timeIntervalSince(loaded) * 1000,
                     identity, loaded.timeIntervalSince(t0) * 1000))
     }
+}
+
+/// `harmonic dose run --json`: the cardiac run's summary and, unless skipped, the imaging run's.
+struct DoseRunJSON: Encodable {
+    struct Cardiac: Encodable {
+        let runID: Int64
+        let procedures, events, computed, unchanged, removed: Int
+        let byTier: [String: Int]
+        let realisationFile: String
+        let readSeconds, modelSeconds, realisationSeconds, writeSeconds: Double
+        enum CodingKeys: String, CodingKey {
+            case procedures, events, computed, unchanged, removed
+            case runID = "run_id", byTier = "by_tier", realisationFile = "realisation_file", readSeconds = "read_seconds"
+            case modelSeconds = "model_seconds", realisationSeconds = "realisation_seconds", writeSeconds = "write_seconds"
+        }
+    }
+    let cardiac: Cardiac
+    let imaging: ImagingDoseRun.Summary?
 }

@@ -51,6 +51,9 @@ struct IngestDicomCommand: ParsableCommand {
     @Option(help: "Write the listed files and reasons to this CSV file.")
     var problems: String?
 
+    @Flag(help: "Print the summary (counts, problems and notes by file, seconds) as JSON instead of text.")
+    var json = false
+
     @Option(help: "Who is loading (recorded in the audit table).")
     var user: String = ProcessInfo.processInfo.environment["USER"] ?? "unknown"
 
@@ -78,19 +81,28 @@ struct IngestDicomCommand: ParsableCommand {
             note("ingest-dicom failed: \(error)")
             throw ExitCode(1)
         }
+        if json {
+            print(try jsonString(summary))
+            if let problems { try writeProblems(summary, to: problems) }
+            if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+            return
+        }
         print(summary.text(), terminator: "")
         for p in summary.problems.prefix(30) { print("  \(p.file): \(p.reason)") }
         if summary.problems.count > 30 { print("  ... \(summary.problems.count - 30) more\(problems == nil ? " (write them all with --problems FILE)" : "")") }
         for n in summary.notes.prefix(10) { print("  note \(n.file): \(n.reason)") }
         if summary.notes.count > 10 { print("  ... \(summary.notes.count - 10) more notes") }
-        if let problems {
-            func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
-            let csv = "file,kind,reason\n" + summary.problems.map { q($0.file) + ",problem," + q($0.reason) + "\n" }.joined()
-                + summary.notes.map { q($0.file) + ",note," + q($0.reason) + "\n" }.joined()
-            try csv.write(toFile: problems, atomically: true, encoding: .utf8)
-        }
+        if let problems { try writeProblems(summary, to: problems) }
         let seconds = Date().timeIntervalSince(started)
         print(String(format: "%.1f s (%.0f files/s)", seconds, Double(summary.files) / max(seconds, 1e-9)))
         if summary.exitCode != 0 { throw ExitCode(summary.exitCode) }
+    }
+
+    /// `--problems FILE`: every listed file and note with its reason, as CSV.
+    private func writeProblems(_ summary: DICOMIngest.Summary, to path: String) throws {
+        func q(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\"" }
+        let csv = "file,kind,reason\n" + summary.problems.map { q($0.file) + ",problem," + q($0.reason) + "\n" }.joined()
+            + summary.notes.map { q($0.file) + ",note," + q($0.reason) + "\n" }.joined()
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
     }
 }

@@ -33,18 +33,13 @@ struct LibraryCTCommand: ParsableCommand {
     var regions: String = CTRegion.allCases.map(\.rawValue).joined(separator: ",")
     @Option(help: "Tube-current modulation strength 0 (off) to 1.") var modulation: Double = 0
     @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Flag(help: "Print what was written (file, rows, effective dose per index of each simulation) as JSON.") var json = false
 
     func run() throws {
-        func list<T>(_ text: String, _ option: String, _ parse: (String) -> T?) throws -> [T] {
-            let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let values = parts.compactMap(parse)
-            guard !values.isEmpty, values.count == parts.count else { throw ValidationError("--\(option) '\(text)': not a valid list") }
-            return values
-        }
-        let ageList = try list(ages, "ages") { Int($0).flatMap(ReferenceAge.init(rawValue:)) }
-        let sexList = try list(sexes, "sexes") { Sex(code: $0) }
-        let kvpList = try list(kvps, "kvps") { Double($0) }
-        let regionList = try list(regions, "regions") { try? CTRegion(parsing: $0) }
+        let ageList = try commaList(ages, option: "ages") { Int($0).flatMap(ReferenceAge.init(rawValue:)) }
+        let sexList = try commaList(sexes, option: "sexes") { Sex(code: $0) }
+        let kvpList = try commaList(kvps, option: "kvps") { Double($0) }
+        let regionList = try commaList(regions, option: "regions") { try? CTRegion(parsing: $0) }
         guard histories > 0, ctdiHistories > 0 else { throw ValidationError("--histories and --ctdi-histories must be positive") }
         let start = Date()
         var scans: [CTScanDoses] = []
@@ -85,6 +80,12 @@ struct LibraryCTCommand: ParsableCommand {
             String(format: "on %@ in %.0f s.", ISO8601DateFormatter().string(from: Date()), Date().timeIntervalSince(start)),
         ] + ctdiNotes
         try CTCoefficientTable.render(scans, header: header).write(toFile: out, atomically: true, encoding: .utf8)
-        print("wrote \(scans.count) scans to \(out)")
+        if json {
+            print(try jsonString(TableBuildJSON(out: out, rows: scans.count, seconds: Date().timeIntervalSince(start), simulations: scans.map {
+                .init(modality: "ct", region: $0.region.rawValue, age: $0.age, sex: $0.sex.rawValue, kvp: $0.kVp, effectiveDose103PerIndex: $0.effectiveDose103PerCTDIvol)
+            })))
+        } else {
+            print("wrote \(scans.count) scans to \(out)")
+        }
     }
 }

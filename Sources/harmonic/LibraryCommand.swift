@@ -67,6 +67,7 @@ struct LibraryBuildCommand: ParsableCommand {
     @Option(help: "Photon energies in keV, comma-separated.") var energies: String?
     @Option(help: "Random seed.") var seed: UInt64 = 2026
     @Option(help: "Compute at most this many records, then stop (build in slices; continue with --resume).") var stopAfter: Int?
+    @Flag(help: "Print the build summary (records, computed, resumed, seconds, bytes, finished) as JSON.") var json = false
 
     func run() throws {
         var grid = LibraryGrid.standard
@@ -100,7 +101,11 @@ struct LibraryBuildCommand: ParsableCommand {
             }
         } catch let e as InputError { throw ValidationError(e.description) }
         note(String(format: "library: %d records computed (%d resumed) in %.1f s", summary.computedRecords, summary.resumedRecords, summary.seconds))
-        if summary.finished {
+        if json {
+            print(try jsonString(LibraryBuildJSON(out: out, records: summary.records, computedRecords: summary.computedRecords,
+                                                  resumedRecords: summary.resumedRecords, finished: summary.finished,
+                                                  seconds: summary.seconds, bytes: summary.bytes)))
+        } else if summary.finished {
             print("wrote \(out): \(summary.records) records, \(summary.bytes) bytes")
         } else {
             print("stopped after \(summary.resumedRecords + summary.computedRecords) of \(summary.records) records; continue with --resume (checkpoint \(out).partial)")
@@ -114,12 +119,21 @@ struct LibraryInfoCommand: ParsableCommand {
         abstract: "Show a library's grid, size and provenance (the committed default without PATH).")
 
     @Argument(help: "Library file (default: the committed library).") var path: String?
+    @Flag(help: "Print the grid, size and provenance as JSON.") var json = false
 
     func run() throws {
         let library: CoefficientLibrary
         do { library = try path.map { try CoefficientLibrary(contentsOf: URL(fileURLWithPath: $0)) } ?? CoefficientLibrary.loadDefault() }
         catch let e as InputError { throw ValidationError(e.description) }
         let h = library.header, g = h.grid
+        if json {
+            print(try jsonString(LibraryInfoJSON(file: library.url.path, bytes: library.fileBytes, records: g.recordCount, recordBytes: h.recordBytes,
+                                                 ages: g.ages, sexes: g.sexes, primaryDegrees: g.primaryDegrees, secondaryDegrees: g.secondaryDegrees,
+                                                 fieldAreasCm2: g.fieldAreasCm2, energiesKeV: g.energiesKeV, focusSkinCm: g.focusSkinCm,
+                                                 anodeAngleDegrees: g.anodeAngleDegrees, voxelScale: g.voxelScale, historiesPerPoint: h.historiesPerPoint,
+                                                 seed: h.seed, built: h.built, command: h.command, engine: h.engine)))
+            return
+        }
         func list(_ v: [Double]) -> String { v.map { $0 == $0.rounded() ? String(Int($0)) : String($0) }.joined(separator: ", ") }
         print("""
         file        \(library.url.path)
@@ -161,6 +175,7 @@ struct LibraryLookupCommand: ParsableCommand {
     @Option(help: "Aluminium (total, non-copper) filtration in mm.") var al: Double = 3
     @Option(help: "Field WxH in cm at the skin, e.g. 8x8.") var field: String = "8x8"
     @Option(help: "Library file (default: the committed library).") var library: String?
+    @Flag(help: "Print the coefficients as JSON (organ → mGy per Gy·cm² and per Gy of reference air kerma).") var json = false
 
     func run() throws {
         guard let sexValue = Sex(code: sex) else { throw ValidationError("--sex '\(sex)': expected M or F") }
@@ -178,6 +193,16 @@ struct LibraryLookupCommand: ParsableCommand {
             let lib = try library.map { try CoefficientLibrary(contentsOf: URL(fileURLWithPath: $0)) } ?? CoefficientLibrary.loadDefault()
             result = try lib.lookup(exposure)
         } catch let e as InputError { throw ValidationError(e.description) }
+        if json {
+            let organs = Organ.allCases.filter { $0.exists(in: sexValue) }.map {
+                LibraryLookupJSON.OrganCoefficient(organ: $0.rawValue, mGyPerGyCm2: result.coefficients[$0], mGyPerGyReferenceAirKerma: result.dosePerReferenceAirKerma($0))
+            }
+            print(try jsonString(LibraryLookupJSON(organs: organs, effectiveDose103PerKAP: result.coefficients.effectiveDosePerKAP,
+                                                   effectiveDose60PerKAP: result.effectiveDose60PerKAP,
+                                                   kapPerEntranceAirKermaCm2: result.kapPerEntranceAirKerma,
+                                                   kapPerReferenceAirKermaCm2: result.kapPerReferenceAirKerma, clamped: "\(result.clamped)")))
+            return
+        }
         print("organ                     mGy/(Gy·cm²)   mGy/Gy K(ref point)")
         for organ in Organ.allCases where organ.exists(in: sexValue) {
             let name = organ.displayName.padding(toLength: 25, withPad: " ", startingAt: 0)
@@ -186,5 +211,54 @@ struct LibraryLookupCommand: ParsableCommand {
         print(String(format: "effective dose ICRP 103 (sex-averaged): %.4g mSv/(Gy·cm²); ICRP 60: %.4g", result.coefficients.effectiveDosePerKAP, result.effectiveDose60PerKAP))
         print(String(format: "KAP per air kerma: %.1f cm² at the skin entrance, %.1f cm² at the reference point", result.kapPerEntranceAirKerma, result.kapPerReferenceAirKerma))
         print("clamped to the grid: \(result.clamped)")
+    }
+}
+
+/// `library build --json`.
+struct LibraryBuildJSON: Encodable {
+    let out: String
+    let records, computedRecords, resumedRecords: Int
+    let finished: Bool
+    let seconds: Double
+    let bytes: Int
+    enum CodingKeys: String, CodingKey {
+        case out, records, finished, seconds, bytes
+        case computedRecords = "computed_records", resumedRecords = "resumed_records"
+    }
+}
+
+/// `library info --json`: the grid, size and provenance of a library file.
+struct LibraryInfoJSON: Encodable {
+    let file: String
+    let bytes, records, recordBytes: Int
+    let ages: [Int]
+    let sexes: [String]
+    let primaryDegrees, secondaryDegrees, fieldAreasCm2, energiesKeV: [Double]
+    let focusSkinCm, anodeAngleDegrees, voxelScale: Double
+    let historiesPerPoint: Int
+    let seed: UInt64
+    let built, command, engine: String
+    enum CodingKeys: String, CodingKey {
+        case file, bytes, records, ages, sexes, seed, built, command, engine
+        case recordBytes = "record_bytes", primaryDegrees = "primary_degrees", secondaryDegrees = "secondary_degrees"
+        case fieldAreasCm2 = "field_areas_cm2", energiesKeV = "energies_kev", focusSkinCm = "focus_skin_cm"
+        case anodeAngleDegrees = "anode_angle_degrees", voxelScale = "voxel_scale", historiesPerPoint = "histories_per_point"
+    }
+}
+
+/// `library lookup --json`: organ dose per KAP and per reference-point air kerma for one exposure.
+struct LibraryLookupJSON: Encodable {
+    struct OrganCoefficient: Encodable {
+        let organ: String
+        let mGyPerGyCm2, mGyPerGyReferenceAirKerma: Double
+        enum CodingKeys: String, CodingKey { case organ, mGyPerGyCm2 = "mgy_per_gy_cm2", mGyPerGyReferenceAirKerma = "mgy_per_gy_reference_air_kerma" }
+    }
+    let organs: [OrganCoefficient]
+    let effectiveDose103PerKAP, effectiveDose60PerKAP, kapPerEntranceAirKermaCm2, kapPerReferenceAirKermaCm2: Double
+    let clamped: String
+    enum CodingKeys: String, CodingKey {
+        case organs, clamped
+        case effectiveDose103PerKAP = "effective_dose_icrp103_msv_per_gy_cm2", effectiveDose60PerKAP = "effective_dose_icrp60_msv_per_gy_cm2"
+        case kapPerEntranceAirKermaCm2 = "kap_per_entrance_air_kerma_cm2", kapPerReferenceAirKermaCm2 = "kap_per_reference_air_kerma_cm2"
     }
 }

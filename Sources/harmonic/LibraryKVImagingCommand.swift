@@ -34,18 +34,13 @@ struct LibraryKVImagingCommand: ParsableCommand {
     @Option(help: "Regions, comma-separated (head, neck, chest, abdomen, pelvis).") var regions: String = "head,neck,chest,abdomen,pelvis"
     @Option(help: "Modalities, comma-separated (cbct, planar_kv).") var modalities: String = "cbct,planar_kv"
     @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Flag(help: "Print what was written (file, rows, effective dose per index of each simulation) as JSON.") var json = false
 
     func run() throws {
-        func list<T>(_ text: String, _ option: String, _ parse: (String) -> T?) throws -> [T] {
-            let parts = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            let values = parts.compactMap(parse)
-            guard !values.isEmpty, values.count == parts.count else { throw ValidationError("--\(option) '\(text)': not a valid list") }
-            return values
-        }
-        let ageList = try list(ages, "ages") { Int($0).flatMap(ReferenceAge.init(rawValue:)) }
-        let sexList = try list(sexes, "sexes") { Sex(code: $0) }
-        let regionList = try list(regions, "regions") { try? CTRegion(parsing: $0) }
-        let modalityList = try list(modalities, "modalities") { KVImagingDoses.Modality(rawValue: $0) }
+        let ageList = try commaList(ages, option: "ages") { Int($0).flatMap(ReferenceAge.init(rawValue:)) }
+        let sexList = try commaList(sexes, option: "sexes") { Sex(code: $0) }
+        let regionList = try commaList(regions, option: "regions") { try? CTRegion(parsing: $0) }
+        let modalityList = try commaList(modalities, option: "modalities") { KVImagingDoses.Modality(rawValue: $0) }
         guard histories > 0, ctdiHistories > 0 else { throw ValidationError("--histories and --ctdi-histories must be positive") }
         let start = Date()
         var notes: [String] = []
@@ -92,6 +87,12 @@ struct LibraryKVImagingCommand: ParsableCommand {
             String(format: "on %@ in %.0f s.", ISO8601DateFormatter().string(from: Date()), Date().timeIntervalSince(start)),
         ] + notes
         try KVImagingCoefficientTable.render(results, header: header).write(toFile: out, atomically: true, encoding: .utf8)
-        print("wrote \(results.count) rows of simulations to \(out)")
+        if json {
+            print(try jsonString(TableBuildJSON(out: out, rows: results.count, seconds: Date().timeIntervalSince(start), simulations: results.map {
+                .init(modality: $0.modality.rawValue, region: $0.region.rawValue, age: $0.age, sex: $0.sex.rawValue, kvp: $0.kVp, effectiveDose103PerIndex: $0.effectiveDose103)
+            })))
+        } else {
+            print("wrote \(results.count) rows of simulations to \(out)")
+        }
     }
 }

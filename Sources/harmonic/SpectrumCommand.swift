@@ -27,6 +27,7 @@ struct SpectrumCommand: ParsableCommand {
     var filter: String = "2.5mmAl"
     @Option(help: "Anode angle, degrees.") var anodeAngle: Double = 12
     @Flag(help: "Print only the spectrum as CSV (energy_kev, photons_per_mm2_per_mas_at_1m).") var csv = false
+    @Flag(help: "Print the figures and the spectrum as JSON.") var json = false
 
     func validate() throws {
         guard kvp >= 20 && kvp <= 150 else { throw ValidationError("--kvp \(kvp): expected 20-150 kV (model validated 40-125 kV)") }
@@ -37,6 +38,13 @@ struct SpectrumCommand: ParsableCommand {
         let filtration: Filtration
         do { filtration = try Filtration(parsing: filter) } catch { throw ValidationError("--filter: \(error)") }
         let s = XRaySpectrum(kVp: kvp, anodeAngleDegrees: anodeAngle, filtration: filtration)
+        if json {
+            print(try jsonString(SpectrumJSON(kvp: kvp, anodeAngleDegrees: anodeAngle, filtration: filtration.description,
+                                              firstHVLmmAl: s.halfValueLayer(), firstHVLmmCu: s.halfValueLayer(.copper), meanEnergyKeV: s.meanEnergy,
+                                              airKermaMicroGyPerMAsAt1m: s.airKermaPerMAs, fluencePerMm2PerMAsAt1m: s.totalFluence,
+                                              energiesKeV: s.energies, fluence: s.fluence)))
+            return
+        }
         if !csv {
             print(String(format: "kVp %.1f, anode angle %.1f°, filtration %@", kvp, anodeAngle, filtration.description))
             print(String(format: "first HVL      %.3f mm Al   (%.4f mm Cu)", s.halfValueLayer(), s.halfValueLayer(.copper)))
@@ -47,5 +55,20 @@ struct SpectrumCommand: ParsableCommand {
         }
         print("energy_kev,photons_per_mm2_per_mas_at_1m")
         for (e, phi) in zip(s.energies, s.fluence) { print(String(format: "%.2f,%.6g", e, phi)) }
+    }
+}
+
+/// `harmonic spectrum --json`: the spectrum's figures and its fluence per energy bin.
+struct SpectrumJSON: Encodable {
+    let kvp, anodeAngleDegrees: Double
+    let filtration: String
+    let firstHVLmmAl, firstHVLmmCu, meanEnergyKeV, airKermaMicroGyPerMAsAt1m, fluencePerMm2PerMAsAt1m: Double
+    let energiesKeV, fluence: [Double]
+    enum CodingKeys: String, CodingKey {
+        case kvp, filtration
+        case anodeAngleDegrees = "anode_angle_degrees", firstHVLmmAl = "first_hvl_mm_al", firstHVLmmCu = "first_hvl_mm_cu"
+        case meanEnergyKeV = "mean_energy_kev", airKermaMicroGyPerMAsAt1m = "air_kerma_ugy_per_mas_at_1m"
+        case fluencePerMm2PerMAsAt1m = "fluence_photons_per_mm2_per_mas_at_1m", energiesKeV = "energies_kev"
+        case fluence = "photons_per_mm2_per_mas_at_1m"
     }
 }

@@ -66,6 +66,46 @@ struct ImagingDoseRunTests {
         #expect(r["I1"]?.first?.values.string(9) == "head" && r["I1"]?.first?.values.double(8) == 1.5)
     } }
 
+    @Test("an MV portal imaging row of a photon course is dosed from its recorded isocentre dose through the course's site-typical treatment field; one of a proton course is flagged",
+          arguments: StoreKind.all)
+    func mvPortal(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        let dir = try SharedData.temporaryDirectory("imaging-dose-run-mv")
+        let path = dir.appendingPathComponent("store.sqlite").path
+        let manager = StoreKind.current == .sqlite ? try RegistryStore(path: path, role: .dataManager(site: "NO")) : try Fixture.store()
+        // R3: a mediastinal (thorax) photon course of P2, a girl of 9.7; R1: a proton brain course of P1.
+        let courses = """
+        course_id,site_patient_id,start_date,end_date,modality,technique,target_site,prescribed_dose_gy,fractions,energy_mev
+        R1,P1,2010-01-04,2010-02-12,proton,pencil_beam_scanning,brain,54,30,160
+        R3,P2,2005-03-01,2005-04-10,photon,3d_crt,thorax,21,14,6
+        """
+        let imaging = """
+        imaging_id,course_id,modality,first_date,last_date,sessions,dose_per_session_mgy
+        M1,R3,planar_mv,2005-03-01,2005-04-10,4,20
+        M2,R1,planar_mv,2010-01-04,2010-02-12,5,20
+        M3,R3,planar_mv,2005-03-08,,1,
+        """
+        let report = try Fixture.load(manager, ["patients": Fixture.patients, "rt_courses": courses, "rt_imaging": imaging])
+        #expect(report.files.allSatisfy { $0.rejected == 0 }, "\(report.files.map { "\($0.file): \($0.message)" })")
+        let store = try manager.opened(as: .analyst)
+        _ = try ImagingDoseRun.run(store: store, storePath: path, settings: .init(realisations: 32))
+        let r = try store.backend.read { db in
+            try db.fetch("SELECT imaging_id, tier, flag_reason, heart_mgy, brain_mgy, effective_dose_msv, ctdivol_mgy_used FROM imaging_exam_organ_dose")
+        }.map { DatabaseValueRow(values: $0) }
+        let byID = Dictionary(uniqueKeysWithValues: r.map { ($0.values.string(0) ?? "", $0.values) })
+        let m1 = try #require(byID["M1"])
+        #expect(m1.string(1) == "mv_dose_recorded")
+        // 4 sessions x 20 mGy at the isocentre = 80 mGy: the mediastinal field holds most of the heart;
+        // the brain lies far out of the field (out-of-field dose, a fraction of a percent to a few
+        // percent of the target dose at 20-40 cm; AAPM TG-158).
+        let heart = try #require(m1.double(3)), brain = try #require(m1.double(4))
+        #expect(heart > 0.5 * 80 && heart < 1.1 * 80, "heart \(heart) mGy")
+        #expect(brain > 0 && brain < 0.05 * 80, "brain \(brain) mGy")
+        #expect(try #require(m1.double(5)) > 0 && m1.double(6) == 20)
+        let m2 = try #require(byID["M2"]), m3 = try #require(byID["M3"])
+        #expect(m2.string(1) == "flagged" && (m2.string(2) ?? "").contains("rt_courses.modality") && (m2.string(2) ?? "").contains("proton"))
+        #expect(m3.string(1) == "flagged" && (m3.string(2) ?? "").contains("dose_per_session_mgy"))
+    } }
+
     @Test("rows that cannot be dosed are flagged with a reason naming the row, the field and the value, and have no dose",
           arguments: StoreKind.all)
     func flagReasons(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in

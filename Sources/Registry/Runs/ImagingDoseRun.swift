@@ -2,6 +2,7 @@ import Dosimetry
 import Foundation
 import GRDB
 import HarmonicCore
+import RTDose
 
 /// Organ doses for every imaging row of the store (`diagnostic_imaging` and `rt_imaging`), part
 /// of `harmonic dose --store`: each row gets a tier (`ImagingDoseTier`: CTDIvol recorded, DLP
@@ -46,6 +47,8 @@ public enum ImagingDoseRun {
         var summary = Summary()
         let calc = try calculator ?? ImagingDoseCalculator.loadDefault()
         let model = try ImagingRealisationModel(calc)
+        // MV portal images: organ dose per Gy of the treatment field (RTDose course-record tier), one phantom per age and sex.
+        let courses = try CourseDoseCache()
         let identity = modelIdentity(calc, model, settings)
         summary.runID = try store.backend.write { db in
             try db.insertReturningID("INSERT INTO imaging_dose_runs (\"user\", started_at, seed, realisations, model, status) VALUES (?,?,?,?,?, 'running')",
@@ -68,7 +71,7 @@ public enum ImagingDoseRun {
         var evaluations = [ImagingExamEvaluation?](repeating: nil, count: exams.count)
         func evaluate(_ i: Int) {
             let e = exams[i]
-            evaluations[i] = ImagingExamEvaluation.evaluate(e, calculator: calc, where: "\(storeName), table \(e.source.rawValue), row \(e.site)/\(e.imagingID)")
+            evaluations[i] = ImagingExamEvaluation.evaluate(e, calculator: calc, courses: courses, where: "\(storeName), table \(e.source.rawValue), row \(e.site)/\(e.imagingID)")
         }
         // Only exams with a value (dosed, recorded, zero) have a row in the realisation file: flagged and
         // not-modelled exams would hold NaN rows (a synthetic registry's radiographs alone would make
@@ -98,11 +101,12 @@ public enum ImagingDoseRun {
         for (i, e) in exams.enumerated() {
             guard let ev = evaluations[i], ev.tier != .flagged && ev.tier != .notModelled else { continue }
             let year = CalendarDate(iso: e.date).map { 1970 + Double($0.dayNumber) / 365.25 } ?? 2000
-            let kv = ev.tier == .kvIndexRecorded
-            let dk = "\(e.site)|\(DoseEra(year: year))|\(e.scanner ?? (e.source == .radiotherapy ? (kv ? "radiotherapy kV imager" : "radiotherapy planning CT") : "scanner not recorded"))"
-            // kV imaging has its own coefficient model (and its GSD): a group per modality and region.
-            let mk = kv ? "\(e.modality):\(ev.region.lowercased())" : ev.region.lowercased()
-            if kv, modelGSD[mk] == nil, let g = calc.modelGSD(e.modality == "cbct" ? .cbct : .planarKV) { modelGSD[mk] = g }
+            let imager = ev.tier.isRadiotherapyImager
+            let imagerName = ev.tier == .mvDoseRecorded ? "radiotherapy MV imager" : "radiotherapy kV imager"
+            let dk = "\(e.site)|\(DoseEra(year: year))|\(e.scanner ?? (e.source == .radiotherapy ? (imager ? imagerName : "radiotherapy planning CT") : "scanner not recorded"))"
+            // RT kV and MV imaging have their own models (and GSDs): a group per modality and region.
+            let mk = imager ? "\(e.modality):\(ev.region.lowercased())" : ev.region.lowercased()
+            if imager, modelGSD[mk] == nil, let m = ImagingModality(rawValue: e.modality), let g = calc.modelGSD(m) { modelGSD[mk] = g }
             let d = displayIndex[dk] ?? { displayIndex[dk] = displayKeys.count; displayKeys.append(dk); return displayKeys.count - 1 }()
             let m = modelIndex[mk] ?? { modelIndex[mk] = modelKeys.count; modelKeys.append(mk); return modelKeys.count - 1 }()
             draws[i] = ImagingExamDraw(central: ev.central, monteCarloSigma: ev.monteCarloSigma, displayGroup: d, modelGroup: m, fromDLP: ev.fromDLP,
@@ -235,6 +239,11 @@ public enum ImagingDoseRun {
         for c in calc.components { h.add(c.component); h.add(c.gsd) }
         for g in [model.display, model.model, model.scanRange, model.lengthFromDLP] { h.add(g) }
         h.add(calc.reference.identity)
+        // planar MV: the RTDose course-record photon model's parameters.
+        h.add("planar_mv 1")
+        if let photon = try? ModelParameters.resource(ModelParameters.photonFile) {
+            for k in photon.values.keys.sorted() { h.add(k); h.add(photon.values[k]!) }
+        }
         h.add(Int(bitPattern: UInt(s.seed))); h.add(s.realisations)
         return "imaging 1; CT coefficients and uncertainty \(DoseRun.hex(h.value))"
     }

@@ -1,6 +1,7 @@
 import Dosimetry
 import Foundation
 import HarmonicCore
+import RTDose
 
 /// Tier of an imaging exam's dose in `imaging_exam_organ_dose` (docs/imaging-dose.md, "Whole store"):
 public enum ImagingDoseTier: String, Sendable, CaseIterable, Codable {
@@ -17,17 +18,25 @@ public enum ImagingDoseTier: String, Sendable, CaseIterable, Codable {
     /// the CBCT's CTDIw, or the entrance air kerma of each planar image): Harmonic's kV imaging
     /// coefficient × index × sessions (docs/imaging-dose.md).
     case kvIndexRecorded = "kv_index_recorded"
+    /// Radiotherapy MV portal images with the dose they deliver at the isocentre recorded
+    /// (`dose_per_session_mgy`, the dose the planning system reports for the imaging monitor units,
+    /// as AAPM TG-180 recommends): the image is made with the treatment beam through the treatment
+    /// port, so organ dose = (organ dose per Gy at the target of the course's site-typical field,
+    /// RTDose course-record tier, an unmodulated photon field) × recorded dose × sessions.
+    case mvDoseRecorded = "mv_dose_recorded"
     /// A modality Harmonic has no organ-dose model for yet (radiography, fluoroscopy, mammography,
-    /// planar MV): no dose, the reason says so. Not a data error.
+    /// diagnostic planar MV): no dose, the reason says so. Not a data error.
     case notModelled = "not_modelled"
     /// The row cannot be dosed (unknown region, implausible CTDIvol, DLP inconsistent with
     /// CTDIvol × scan length, missing values): no dose, the reason names the row, field and value.
     case flagged
 
     /// Whether the exam has organ doses.
-    public var hasOrganDoses: Bool { self == .ctdivolRecorded || self == .dlpOnly || self == .noIonising || self == .kvIndexRecorded }
+    public var hasOrganDoses: Bool { self == .ctdivolRecorded || self == .dlpOnly || self == .noIonising || self == .kvIndexRecorded || self == .mvDoseRecorded }
     /// Whether the dose is a model estimate drawn with errors in the realisations.
-    public var isModelled: Bool { self == .ctdivolRecorded || self == .dlpOnly || self == .kvIndexRecorded }
+    public var isModelled: Bool { self == .ctdivolRecorded || self == .dlpOnly || self == .kvIndexRecorded || self == .mvDoseRecorded }
+    /// Whether the dose comes from a radiotherapy imager (its own display and model error groups).
+    var isRadiotherapyImager: Bool { self == .kvIndexRecorded || self == .mvDoseRecorded }
 }
 
 /// What the imaging run makes of one exam before drawing realisations.
@@ -65,7 +74,8 @@ struct ImagingExamEvaluation {
     }
 
     /// Evaluates one exam; `where` names the row ("store.sqlite, table diagnostic_imaging, row NO/X1").
-    static func evaluate(_ e: ImagingExamInput, calculator: ImagingDoseCalculator, where location: String) -> ImagingExamEvaluation {
+    static func evaluate(_ e: ImagingExamInput, calculator: ImagingDoseCalculator, courses: CourseDoseCache? = nil,
+                         where location: String) -> ImagingExamEvaluation {
         let zeros = [Double](repeating: 0, count: DoseQuantity.count)
         func effectiveOnly(_ note: String) -> ImagingExamEvaluation? {
             guard let eff = e.effectiveDose else { return nil }
@@ -88,6 +98,8 @@ struct ImagingExamEvaluation {
             break
         case "cbct" where e.source == .radiotherapy, "planar_kv" where e.source == .radiotherapy:
             return evaluateKV(e, calculator: calculator, where: location)
+        case "planar_mv" where e.source == .radiotherapy && courses != nil:
+            return evaluateMV(e, courses: courses!, where: location)
         case "radiography", "fluoroscopy", "mammography", "cbct", "planar_kv", "planar_mv":
             if let x = effectiveOnly("effective dose as recorded; organ doses of \(e.modality) are not yet modelled in Harmonic") { return x }
             return ImagingExamEvaluation(tier: .notModelled, reason: "\(location): organ doses of modality '\(e.modality)' are not yet modelled in Harmonic (docs/imaging-dose.md, not done yet): not dosed",
@@ -184,5 +196,48 @@ struct ImagingExamEvaluation {
         }
         central[DoseQuantity.effective.rawValue] = (report.effectiveDose?.central ?? .nan) * Double(sessions)
         return ImagingExamEvaluation(tier: .kvIndexRecorded, reason: nil, central: central, monteCarloSigma: sigma, ctdivolUsed: index, region: region)
+    }
+
+    /// A radiotherapy MV portal imaging row (`planar_mv`): the recorded dose per session at the
+    /// isocentre (mGy) × sessions × each organ's dose per Gy at the target of an unmodulated
+    /// photon field of the course's site (`CourseDoseCache`, course-record tier: in-field and
+    /// out-of-field components; the imaging field is taken as the treatment port, its double
+    /// exposure's larger open field is not modelled). Effective dose: ICRP 103 weights on the
+    /// phantom sex (`TissueWeights.weightedSum`).
+    static func evaluateMV(_ e: ImagingExamInput, courses: CourseDoseCache, where location: String) -> ImagingExamEvaluation {
+        guard let sexCode = e.sex, let sex = Sex(code: sexCode) else {
+            return flagged("\(location): field 'patients.sex' value '\(e.sex ?? "")': expected the child's sex (M or F)", region: e.region)
+        }
+        guard let birth = e.birthDate.flatMap(CalendarDate.init(iso:)), let day = CalendarDate(iso: e.date), day.dayNumber >= birth.dayNumber else {
+            return flagged("\(location): field 'patients.birth_date' value '\(e.birthDate ?? "")': expected the child's birth date, on or before the exam date \(e.date)", region: e.region)
+        }
+        if let m = e.courseModality?.lowercased(), m != "photon" {
+            return flagged("\(location): field 'rt_courses.modality' value '\(m)': MV portal images are made with a linac's photon beam; expected a photon course (check the row's modality or course_id)", region: e.region)
+        }
+        let site = e.region.lowercased()
+        guard SiteGeometry.sites.contains(site) else {
+            return flagged("\(location): field 'rt_courses.target_site' value '\(e.region)': expected a target site with a site-typical field (\(SiteGeometry.sites.sorted().joined(separator: ", ")))", region: e.region)
+        }
+        let sessions = e.sessions ?? 1
+        guard sessions >= 1 else { return flagged("\(location): field 'sessions' value '\(sessions)': expected 1 or more", region: site) }
+        guard let perSession = e.ctdivol, perSession.isFinite, perSession > 0 else {
+            return flagged("\(location): field 'dose_per_session_mgy' value '\(e.ctdivol.map { "\($0)" } ?? "")': expected the MV imaging dose at the isocentre per session in mGy (Harmonic has no cited default MV imaging dose: never a silent default)", region: site)
+        }
+        let age = Double(day.dayNumber - birth.dayNumber) / 365.25
+        let perGy: [OrganComponentsPerGy]
+        do {
+            perGy = try courses.dosesPerGy(CourseRecord(targetSite: site, radiation: .photon, technique: .conformal3D, prescribedDoseGy: 1, fractions: 1),
+                                           ageYears: age, sex: sex)
+        } catch { return flagged("\(location): \(error)", region: site) }
+        let mGy = perSession * Double(sessions)
+        var doses: [Organ: Double] = [:]
+        for c in perGy { doses[c.organ] = c.total * mGy }
+        var central = [Double](repeating: .nan, count: DoseQuantity.count), sigma = [Double](repeating: 0, count: DoseQuantity.count)
+        for (q, organ) in DoseQuantity.organs.enumerated() where organ.exists(in: sex) {
+            central[q] = doses[organ] ?? .nan
+        }
+        central[DoseQuantity.effective.rawValue] = TissueWeights.weightedSum(TissueWeights.icrp103, remainder: TissueWeights.icrp103Remainder(for: sex),
+                                                                            sex: sex, doses: doses)
+        return ImagingExamEvaluation(tier: .mvDoseRecorded, reason: nil, central: central, monteCarloSigma: sigma, ctdivolUsed: perSession, region: site)
     }
 }

@@ -15,6 +15,8 @@ public struct ImagingExamInput: Sendable {
     /// Sessions of an RT imaging row (1 for a diagnostic exam).
     public var sessions: Int?
     public var birthDate: String?, sex: String?
+    /// `rt_courses.modality` of an RT imaging row's course (photon, proton, …); nil for a diagnostic exam.
+    public var courseModality: String? = nil
     /// `SITE/source_table/imaging_id`: the exam's key in realisation indexes and analysis cohorts.
     public var key: String { "\(site.uppercased())/\(source.rawValue)/\(imagingID)" }
     var lookupKey: String { site + "\u{1F}" + source.rawValue + "\u{1F}" + imagingID }
@@ -35,14 +37,14 @@ public struct ImagingExamInput: Sendable {
             }
             try db.forEach("""
                 SELECT i.site, i.imaging_id, c.patient_pseudonym, i.first_date, i.modality, c.target_site, i.sessions, i.dose_per_session_mgy,
-                       p.birth_date, p.sex, i.course_id
+                       p.birth_date, p.sex, i.course_id, c.modality
                 FROM rt_imaging i LEFT JOIN rt_courses c ON c.site = i.site AND c.course_id = i.course_id
                 LEFT JOIN patients p ON p.site = c.site AND p.patient_pseudonym = c.patient_pseudonym
                 """, []) { r in
                 out.append(ImagingExamInput(site: r.string(0) ?? "", source: .radiotherapy, imagingID: r.string(1) ?? "",
                                             patient: r.string(2) ?? "", date: r.string(3) ?? "", modality: (r.string(4) ?? "").lowercased(),
                                             region: r.string(5) ?? "", ctdivol: r.double(7), dlp: nil, effectiveDose: nil, kVp: nil, ctdiPhantom: nil,
-                                            scanner: nil, sessions: r.int(6), birthDate: r.string(8), sex: r.string(9)))
+                                            scanner: nil, sessions: r.int(6), birthDate: r.string(8), sex: r.string(9), courseModality: r.string(11)))
             }
             out.sort { ($0.site, $0.patient, $0.date, $0.source.rawValue, $0.imagingID) < ($1.site, $1.patient, $1.date, $1.source.rawValue, $1.imagingID) }
             return out
@@ -52,6 +54,7 @@ public struct ImagingExamInput: Sendable {
     func inputHash(model: String) -> UInt64 {
         var h = StableHash()
         for s in [site, source.rawValue, imagingID, patient, date, modality, region, scanner ?? "", birthDate ?? "", sex ?? "", model] { h.add(s) }
+        if let courseModality { h.add(courseModality) }
         for v in [ctdivol, dlp, effectiveDose, kVp, ctdiPhantom] { h.add(v ?? .nan) }
         h.add(sessions ?? -1)
         return h.value

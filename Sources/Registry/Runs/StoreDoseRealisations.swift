@@ -47,42 +47,12 @@ public struct StoreDoseRealisations: DoseRealisationSource {
     }
 
     public func realisations(of organ: Organ, for members: [CohortMember]) throws -> DoseRealisationMatrix {
-        guard let column = RegistryStore.organDoseColumns.first(where: { $0.organ == organ })?.column,
-              let quantity = DoseQuantity.columnNames.firstIndex(of: column) else {
-            throw InputError(.file(path), field: "organ", value: organ.rawValue,
-                             expected: "an organ the reconstruction writes (\(RegistryStore.organDoseColumns.map(\.organ.rawValue).joined(separator: ", ")))")
-        }
-        let reader = try RealisationReader(path: path)
-        let R = realisationCount
-        var offsets = [0]
-        offsets.reserveCapacity(members.count + 1)
-        for m in members { offsets.append(offsets.last! + m.exposures.count) }
-        var values = [Float](repeating: 0, count: offsets.last! * R)
-        var e = 0
-        for m in members {
-            for x in m.exposures {
-                defer { e += 1 }
-                guard let key = x.key.map({ k -> String in
-                    guard let slash = k.firstIndex(of: "/") else { return k }
-                    return k[..<slash].uppercased() + k[slash...]
-                }), let row = rows[key] else {
-                    // A flagged procedure counted at zero dose (FlaggedDosePolicy.zero) stays zero in every realisation.
-                    if x.organDoses.isEmpty { continue }
-                    throw InputError(.file(path + ".index.csv"), field: "site_procedure_id", value: x.key ?? "(exposure without a key)",
-                                     expected: "a realisation row for every procedure of the analysis cohort: run harmonic dose on this store again")
-                }
-                let v = reader.values(row: row, quantity: quantity)
-                for r in 0..<R {
-                    let mGy = v[r]
-                    guard mGy.isFinite else {
-                        if x.organDoses.isEmpty { break }
-                        throw InputError(.file(path), field: "row \(row) (\(key))", value: "\(mGy)",
-                                         expected: "a finite dose: this procedure is flagged in the realisation file but dosed in the store; run harmonic dose again")
-                    }
-                    values[e * R + r] = mGy / 1000
-                }
-            }
-        }
-        return DoseRealisationMatrix(realisationCount: R, exposureOffsets: offsets, values: values)
+        try RealisationMatrixReader(parts: [part], realisationCount: realisationCount)
+            .matrix(quantity: RealisationMatrixReader.organDoseQuantity(organ, files: [path]), organ: organ, for: members)
+    }
+
+    /// This file as a part of a cohort's realisation matrix.
+    var part: RealisationMatrixReader.Part {
+        .init(path: path, indexPath: path + ".index.csv", rows: rows, gyPerUnit: 1 / 1000, keyField: "site_procedure_id", rerun: "harmonic dose --store")
     }
 }

@@ -51,35 +51,8 @@ public struct StoreRTDoseRealisations: DoseRealisationSource {
         guard let quantity = RTDoseRun.organs.firstIndex(of: organ) else {
             throw InputError(.file(path), field: "organ", value: organ.rawValue, expected: RTDoseRun.organs.map(\.rawValue).joined(separator: ", "))
         }
-        let reader = try RealisationReader(path: path)
-        let R = realisationCount
-        var offsets = [0]
-        for m in members { offsets.append(offsets.last! + m.exposures.count) }
-        var values = [Float](repeating: 0, count: offsets.last! * R)
-        var e = 0
-        for m in members {
-            for x in m.exposures {
-                defer { e += 1 }
-                let key = x.key.map { k -> String in
-                    guard let slash = k.firstIndex(of: "/") else { return k }
-                    return k[..<slash].uppercased() + k[slash...]
-                }
-                guard let key, let row = rows[key] else {
-                    if x.organDoses.isEmpty { continue } // a flagged course counted at zero (FlaggedDosePolicy.zero)
-                    throw InputError(.file(RTDoseRun.indexPath(realisationFile: path)), field: "course_id", value: x.key ?? "(exposure without a key)",
-                                     expected: "a realisation row for every course of the analysis cohort: run harmonic rt dose --store again")
-                }
-                let v = reader.values(row: row, quantity: quantity)
-                for r in 0..<R {
-                    guard v[r].isFinite else {
-                        if x.organDoses.isEmpty || x.organDoses[organ] == nil { break } // flagged course or organ absent in this sex: zero
-                        throw InputError(.file(path), field: "row \(row) (\(key)), \(organ.rawValue)", value: "\(v[r])",
-                                         expected: "a finite dose: the course is dosed in the store but not in the realisation file; run harmonic rt dose --store again")
-                    }
-                    values[e * R + r] = v[r]
-                }
-            }
-        }
-        return DoseRealisationMatrix(realisationCount: R, exposureOffsets: offsets, values: values)
+        let part = RealisationMatrixReader.Part(path: path, indexPath: RTDoseRun.indexPath(realisationFile: path), rows: rows, gyPerUnit: 1,
+                                                keyField: "course_id", rerun: "harmonic rt dose --store")
+        return try RealisationMatrixReader(parts: [part], realisationCount: realisationCount).matrix(quantity: quantity, organ: organ, for: members)
     }
 }
