@@ -8,17 +8,3 @@ func commaList<T>(_ text: String, option: String, _ parse: (String) -> T?) throw
     guard !values.isEmpty, values.count == parts.count else { throw ValidationError("--\(option) '\(text)': not a valid list") }
     return values
 }
-
-/// What the table-building commands (`library ct`, `library kv-imaging`) print with `--json`.
-struct TableBuildJSON: Encodable {
-    let out: String
-    let rows: Int
-    let seconds: Double
-    /// Effective dose (ICRP 103) per unit of the table's index, one per simulated scan or image set.
-    let simulations: [Simulation]
-    struct Simulation: Encodable {
-        let modality: String, region: String, age: Int, sex: String, kvp: Double
-        let effectiveDose103PerIndex: Double
-        enum CodingKeys: String, CodingKey { case modality, region, age, sex, kvp, effectiveDose103PerIndex = "effective_dose_icrp103_per_index" }
-    }
-}

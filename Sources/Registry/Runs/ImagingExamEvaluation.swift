@@ -73,6 +73,20 @@ struct ImagingExamEvaluation {
         ImagingExamEvaluation(tier: .flagged, reason: reason, central: nothing, monteCarloSigma: nothing.map { _ in 0 }, region: region)
     }
 
+    /// The child's sex and age at the exam (years of 365.25 days), or the flagged evaluation that
+    /// names the field at fault: every modelled tier needs both.
+    enum ChildAtExam { case known(sex: Sex, age: Double), flagged(ImagingExamEvaluation) }
+
+    static func childAtExam(_ e: ImagingExamInput, where location: String) -> ChildAtExam {
+        guard let sexCode = e.sex, let sex = Sex(code: sexCode) else {
+            return .flagged(flagged("\(location): field 'patients.sex' value '\(e.sex ?? "")': expected the child's sex (M or F)", region: e.region))
+        }
+        guard let birth = e.birthDate.flatMap(CalendarDate.init(iso:)), let day = CalendarDate(iso: e.date), day.dayNumber >= birth.dayNumber else {
+            return .flagged(flagged("\(location): field 'patients.birth_date' value '\(e.birthDate ?? "")': expected the child's birth date, on or before the exam date \(e.date)", region: e.region))
+        }
+        return .known(sex: sex, age: Double(day.dayNumber - birth.dayNumber) / 365.25)
+    }
+
     /// Evaluates one exam; `where` names the row ("store.sqlite, table diagnostic_imaging, row NO/X1").
     static func evaluate(_ e: ImagingExamInput, calculator: ImagingDoseCalculator, courses: CourseDoseCache? = nil,
                          where location: String) -> ImagingExamEvaluation {
@@ -108,13 +122,11 @@ struct ImagingExamEvaluation {
             return flagged("\(location): field 'modality' value '\(e.modality)': expected one of ct, cbct, planar_kv, planar_mv, radiography, fluoroscopy, mammography, nuclear_medicine, pet_ct, mri", region: e.region)
         }
         // CT: the child first.
-        guard let sexCode = e.sex, let sex = Sex(code: sexCode) else {
-            return flagged("\(location): field 'patients.sex' value '\(e.sex ?? "")': expected the child's sex (M or F)", region: e.region)
+        let sex: Sex, age: Double
+        switch childAtExam(e, where: location) {
+        case .flagged(let f): return f
+        case .known(let s, let a): (sex, age) = (s, a)
         }
-        guard let birth = e.birthDate.flatMap(CalendarDate.init(iso:)), let day = CalendarDate(iso: e.date), day.dayNumber >= birth.dayNumber else {
-            return flagged("\(location): field 'patients.birth_date' value '\(e.birthDate ?? "")': expected the child's birth date, on or before the exam date \(e.date)", region: e.region)
-        }
-        let age = Double(day.dayNumber - birth.dayNumber) / 365.25
         let regions: [String]
         switch e.source {
         case .diagnostic:
@@ -165,11 +177,10 @@ struct ImagingExamEvaluation {
 
     /// A radiotherapy CBCT or planar kV pair: the recorded dose per session is the index.
     static func evaluateKV(_ e: ImagingExamInput, calculator: ImagingDoseCalculator, where location: String) -> ImagingExamEvaluation {
-        guard let sexCode = e.sex, let sex = Sex(code: sexCode) else {
-            return flagged("\(location): field 'patients.sex' value '\(e.sex ?? "")': expected the child's sex (M or F)", region: e.region)
-        }
-        guard let birth = e.birthDate.flatMap(CalendarDate.init(iso:)), let day = CalendarDate(iso: e.date), day.dayNumber >= birth.dayNumber else {
-            return flagged("\(location): field 'patients.birth_date' value '\(e.birthDate ?? "")': expected the child's birth date, on or before the exam date \(e.date)", region: e.region)
+        let sex: Sex, age: Double
+        switch childAtExam(e, where: location) {
+        case .flagged(let f): return f
+        case .known(let s, let a): (sex, age) = (s, a)
         }
         guard let region = rtKVRegion[e.region.lowercased()] else {
             return flagged("\(location): field 'rt_courses.target_site' value '\(e.region)': expected a target site whose \(e.modality) has a body region (\(rtKVRegion.keys.sorted().joined(separator: ", ")))", region: e.region)
@@ -179,7 +190,6 @@ struct ImagingExamEvaluation {
         guard let index = e.ctdivol else {
             return flagged("\(location): field 'dose_per_session_mgy' value '': expected the \(e.modality == "cbct" ? "CBCT's CTDIw" : "entrance air kerma per image") (Harmonic has no cited default kV imaging dose: never a silent default)", region: region)
         }
-        let age = Double(day.dayNumber - birth.dayNumber) / 365.25
         let modality: ImagingModality = e.modality == "cbct" ? .cbct : .planarKV
         var exam = ImagingExam(modality: modality, region: region, ageYears: age, sex: sex)
         exam.doseIndex = index
@@ -205,11 +215,10 @@ struct ImagingExamEvaluation {
     /// exposure's larger open field is not modelled). Effective dose: ICRP 103 weights on the
     /// phantom sex (`TissueWeights.weightedSum`).
     static func evaluateMV(_ e: ImagingExamInput, courses: CourseDoseCache, where location: String) -> ImagingExamEvaluation {
-        guard let sexCode = e.sex, let sex = Sex(code: sexCode) else {
-            return flagged("\(location): field 'patients.sex' value '\(e.sex ?? "")': expected the child's sex (M or F)", region: e.region)
-        }
-        guard let birth = e.birthDate.flatMap(CalendarDate.init(iso:)), let day = CalendarDate(iso: e.date), day.dayNumber >= birth.dayNumber else {
-            return flagged("\(location): field 'patients.birth_date' value '\(e.birthDate ?? "")': expected the child's birth date, on or before the exam date \(e.date)", region: e.region)
+        let sex: Sex, age: Double
+        switch childAtExam(e, where: location) {
+        case .flagged(let f): return f
+        case .known(let s, let a): (sex, age) = (s, a)
         }
         if let m = e.courseModality?.lowercased(), m != "photon" {
             return flagged("\(location): field 'rt_courses.modality' value '\(m)': MV portal images are made with a linac's photon beam; expected a photon course (check the row's modality or course_id)", region: e.region)
@@ -223,7 +232,6 @@ struct ImagingExamEvaluation {
         guard let perSession = e.ctdivol, perSession.isFinite, perSession > 0 else {
             return flagged("\(location): field 'dose_per_session_mgy' value '\(e.ctdivol.map { "\($0)" } ?? "")': expected the MV imaging dose at the isocentre per session in mGy (Harmonic has no cited default MV imaging dose: never a silent default)", region: site)
         }
-        let age = Double(day.dayNumber - birth.dayNumber) / 365.25
         let perGy: [OrganComponentsPerGy]
         do {
             perGy = try courses.dosesPerGy(CourseRecord(targetSite: site, radiation: .photon, technique: .conformal3D, prescribedDoseGy: 1, fractions: 1),
@@ -232,12 +240,14 @@ struct ImagingExamEvaluation {
         let mGy = perSession * Double(sessions)
         var doses: [Organ: Double] = [:]
         for c in perGy { doses[c.organ] = c.total * mGy }
-        var central = [Double](repeating: .nan, count: DoseQuantity.count), sigma = [Double](repeating: 0, count: DoseQuantity.count)
+        var central = [Double](repeating: .nan, count: DoseQuantity.count)
         for (q, organ) in DoseQuantity.organs.enumerated() where organ.exists(in: sex) {
             central[q] = doses[organ] ?? .nan
         }
         central[DoseQuantity.effective.rawValue] = TissueWeights.weightedSum(TissueWeights.icrp103, remainder: TissueWeights.icrp103Remainder(for: sex),
                                                                             sex: sex, doses: doses)
-        return ImagingExamEvaluation(tier: .mvDoseRecorded, reason: nil, central: central, monteCarloSigma: sigma, ctdivolUsed: perSession, region: site)
+        // No Monte Carlo statistics term: the course-record tier's organ doses are deterministic.
+        return ImagingExamEvaluation(tier: .mvDoseRecorded, reason: nil, central: central, monteCarloSigma: [Double](repeating: 0, count: DoseQuantity.count),
+                                     ctdivolUsed: perSession, region: site)
     }
 }
