@@ -59,7 +59,7 @@ struct DRLBench: ParsableCommand {
             let store = try RegistryStore(path: storePath, role: .dataManager(site: country))
             let files = ["patients", "cardiac_procedures", "rt_courses"].map { extract.appendingPathComponent(folder).appendingPathComponent("\($0).csv").path }
                 .filter { fm.fileExists(atPath: $0) }
-            let key = try Pseudonymiser(keyBytes: Array(repeating: UInt8(folder.utf8.first!), count: 32))
+            let key = try BenchSiteKeys.key(folder: folder)
             accepted += try store.ingest(files: files, site: country, pseudonymiser: key, user: "bench").accepted
         }
         FileHandle.standardError.write(Data(String(format: "synth + ingest of %d children: %d rows in %.1f s\n", children, accepted,

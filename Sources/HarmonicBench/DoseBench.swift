@@ -39,7 +39,8 @@ struct DoseBench: ParsableCommand {
         try child()
 
         let (source, identity) = try coefficientSource()
-        let truth = try DoseTruthComparison.compute(store: store, truthCSV: URL(fileURLWithPath: workDir + "/extract/truth/organ_doses.csv"))
+        let truth = try DoseTruthComparison.compute(store: store, truthCSV: URL(fileURLWithPath: workDir + "/extract/truth/organ_doses.csv"),
+                                                    pseudonymisers: BenchSiteKeys.keys(folders: try FileManager.default.contentsOfDirectory(atPath: workDir + "/extract")))
         print("\nReconstructed / true (synth) per procedure, median [p10-p90], \(truth.matched) procedures matched:")
         print("| tier | quantity | n | median | p10-p90 |\n|---|---|---|---|---|")
         for r in truth.ratios { print(String(format: "| %@ | %@ | %d | %.2f | %.2f-%.2f |", r.tier, r.quantity, r.n, r.median, r.p10, r.p90)) }
@@ -92,8 +93,7 @@ struct DoseBench: ParsableCommand {
             let store = try RegistryStore(path: storePath, role: .dataManager(site: country))
             let dir = extract.appendingPathComponent(folder)
             let files = try fm.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".csv") }.sorted().map { dir.appendingPathComponent($0).path }
-            let key = try Pseudonymiser(keyBytes: Array(repeating: UInt8(folder.utf8.first!), count: 32))
-            accepted += try store.ingest(files: files, site: country, pseudonymiser: key, user: "bench").accepted
+            accepted += try store.ingest(files: files, site: country, pseudonymiser: BenchSiteKeys.key(folder: folder), user: "bench").accepted
         }
         log(String(format: "synth + ingest of %d children: %d rows in %.1f s", children, accepted, Date().timeIntervalSince(t)))
     }

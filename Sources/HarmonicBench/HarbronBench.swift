@@ -45,7 +45,7 @@ struct HarbronBench: ParsableCommand {
             let store = try RegistryStore(path: storePath, role: .dataManager(site: country))
             let dir = extract.appendingPathComponent(folder)
             let files = try fm.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".csv") }.sorted().map { dir.appendingPathComponent($0).path }
-            let key = try Pseudonymiser(keyBytes: Array(repeating: UInt8(folder.utf8.first!), count: 32))
+            let key = try BenchSiteKeys.key(folder: folder)
             _ = try store.ingest(files: files, site: country, pseudonymiser: key, user: "bench")
         }
         let (source, identity) = try DefaultCoefficientSource.load()

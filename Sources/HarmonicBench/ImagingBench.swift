@@ -50,7 +50,7 @@ struct ImagingBench: ParsableCommand {
             let store = try RegistryStore(path: storePath, role: .dataManager(site: country))
             let dir = extract.appendingPathComponent(folder)
             let files = try fm.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".csv") }.sorted().map { dir.appendingPathComponent($0).path }
-            let pseudonymiser = try Pseudonymiser(keyBytes: Array(repeating: UInt8(folder.utf8.first!), count: 32))
+            let pseudonymiser = try BenchSiteKeys.key(folder: folder)
             pseudonymisers[country] = pseudonymiser
             _ = try store.ingest(files: files, site: country, pseudonymiser: pseudonymiser, user: "bench")
         }

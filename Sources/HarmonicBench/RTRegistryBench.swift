@@ -44,19 +44,20 @@ struct RTRegistryBench: ParsableCommand {
         for folder in summary.siteFolders {
             let country = String(folder.prefix(2))
             let store = try RegistryStore(path: storePath, role: .dataManager(site: country))
-            let key = try Pseudonymiser(keyBytes: Array(repeating: UInt8(folder.utf8.first!), count: 32))
+            let key = try BenchSiteKeys.key(folder: folder)
             _ = try SyntheticSiteFolderIngest.load(extract.appendingPathComponent(folder), store: store, site: country, pseudonymiser: key, user: "bench")
         }
         print(String(format: "synth %d RT children + truth of %d courses + DICOM-RT of %d courses %.1f s, ingest %.1f s (not timed below)",
                      children, truthCourses, dicomCourses, synthSeconds, Date().timeIntervalSince(t)))
         let store = try RegistryStore(path: storePath, role: .analyst)
-        let settings = RTDoseRun.Settings(realisations: realisations, dicomFolder: dicomCourses > 0 ? extract.path : nil)
+        let keys = try BenchSiteKeys.keys(folders: summary.siteFolders)
+        let settings = RTDoseRun.Settings(realisations: realisations, dicomFolder: dicomCourses > 0 ? extract.path : nil, dicomKeys: keys)
         for label in ["first run (all computed)", "second run (incremental, nothing changed)"] {
             let r = try RTDoseRun.run(store: store, storePath: storePath, settings: settings)
             print(String(format: "%@: %d courses (%@), %d realisations: %.2f s", label, r.courses,
                          r.byTier.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "), realisations, r.seconds))
         }
-        let truth = try RTDoseTruthComparison.compute(store: store, truthCSV: extract.appendingPathComponent("truth/\(SyntheticRTTruth.fileName)"))
+        let truth = try RTDoseTruthComparison.compute(store: store, truthCSV: extract.appendingPathComponent("truth/\(SyntheticRTTruth.fileName)"), pseudonymisers: keys)
         print("\nReconstructed / true organ dose per course, \(truth.matched) courses matched:")
         print("| tier | organ | n | median | 95% range |\n|---|---|---|---|---|")
         for r in truth.ratios { print(String(format: "| %@ | %@ | %d | %.2f | %.2f-%.2f |", r.tier, r.organ, r.n, r.median, r.low95, r.high95)) }

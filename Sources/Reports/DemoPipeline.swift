@@ -77,6 +77,9 @@ public struct DemoPipeline: Sendable {
             progress(Double(k + 1) / Double(summary.siteFolders.count))
         }
         let ingestSeconds = Date().timeIntervalSince(t1)
+        // The store holds identifiers only as keyed hashes; the truth files and the DICOM-RT folder
+        // hold the sites' own ids, which the keys (outside the store) hash the same way.
+        let siteKeys = try Pseudonymiser.siteKeys(inFolder: keys.path)
 
         stage("[3/5] dose: organ doses of every procedure, \(doseRealisations) uncertainty realisations each")
         let t3 = Date()
@@ -99,7 +102,7 @@ public struct DemoPipeline: Sendable {
         if summary.radiotherapyChildren > 0 {
             let t = Date()
             let r = try RTDoseRun.run(store: RegistryStore(path: storePath, role: .analyst), storePath: storePath,
-                                      settings: RTDoseRun.Settings(seed: seed, realisations: doseRealisations, dicomFolder: extract.path), user: "harmonic-demo")
+                                      settings: RTDoseRun.Settings(seed: seed, realisations: doseRealisations, dicomFolder: extract.path, dicomKeys: siteKeys), user: "harmonic-demo")
             rtDose = r
             doseNote += String(format: " Radiotherapy organ doses: %@ courses in %.1f s (%@).", formatNumber(Double(r.courses)), Date().timeIntervalSince(t),
                                r.byTier.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
@@ -132,15 +135,13 @@ public struct DemoPipeline: Sendable {
         var report = CohortReport.build(overview: overview, loads: loads, notes: notes, injectedCorruptions: summary.corruptedRows)
         let analyst = try RegistryStore(path: storePath, role: .analyst)
         if dose != nil { OrganDoseSection.append(to: &report, summary: try OrganDoseSummary.read(from: analyst),
-                                truth: try? DoseTruthComparison.compute(store: analyst, truthCSV: extract.appendingPathComponent("truth/organ_doses.csv")))
+                                truth: try? DoseTruthComparison.compute(store: analyst, truthCSV: extract.appendingPathComponent("truth/organ_doses.csv"), pseudonymisers: siteKeys))
                           RedMarrowSection.append(to: &report) }
         if rtDose != nil {
             try RTDoseSection.append(to: &report, store: analyst,
-                                     truth: try? RTDoseTruthComparison.compute(store: analyst, truthCSV: extract.appendingPathComponent("truth/\(SyntheticRTTruth.fileName)")))
+                                     truth: try? RTDoseTruthComparison.compute(store: analyst, truthCSV: extract.appendingPathComponent("truth/\(SyntheticRTTruth.fileName)"), pseudonymisers: siteKeys))
         }
         var imagingTruth: [(name: String, comparison: ImagingDoseTruthComparison)] = []
-        let siteKeys = Dictionary(uniqueKeysWithValues: try fm.contentsOfDirectory(atPath: keys.path).filter { $0.hasSuffix(".key") }
-            .map { (String($0.prefix(2)).uppercased(), try Pseudonymiser(keyFile: keys.appendingPathComponent($0).path)) })
         for (file, source) in [(SyntheticImagingTruth.fileName, ImagingExamInput.SourceTable.diagnostic), (SyntheticImagingTruth.rtFileName, .radiotherapy)] {
             let url = extract.appendingPathComponent("truth/\(file)")
             guard fm.fileExists(atPath: url.path) else { continue }

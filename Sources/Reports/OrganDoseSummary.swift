@@ -119,8 +119,10 @@ public struct DoseTruthComparison: Sendable {
         ("oesophagus_mgy", "oesophagus_mgy"), ("heart_mgy", "heart_mgy"),
     ]
 
-    /// Compares the store's `procedure_organ_dose` with the truth file, matching by procedure id.
-    public static func compute(store: RegistryStore, truthCSV: URL) throws -> DoseTruthComparison {
+    /// Compares the store's `procedure_organ_dose` with the truth file, matching by procedure id:
+    /// the store holds each id only as its keyed hash, so the truth's ids are hashed with the
+    /// sites' keys (`pseudonymisers`, by site code; `KeyedIdentifiers`).
+    public static func compute(store: RegistryStore, truthCSV: URL, pseudonymisers: [String: Pseudonymiser]) throws -> DoseTruthComparison {
         let text = try String(contentsOf: truthCSV, encoding: .utf8)
         var lines = text.split(separator: "\n").makeIterator()
         guard let header = lines.next()?.split(separator: ",").map(String.init) else { throw DoseModelError("\(truthCSV.path): empty") }
@@ -128,23 +130,26 @@ public struct DoseTruthComparison: Sendable {
         guard let idCol = header.firstIndex(of: "procedure_id"), !cols.contains(where: { $0 == nil }) else {
             throw DoseModelError("\(truthCSV.path) line 1: expected the columns procedure_id, \(quantities.map(\.truth).joined(separator: ", "))")
         }
-        var truth: [Substring: [Double]] = [:]
+        let siteCol = header.firstIndex(of: "site")
+        let ids = KeyedIdentifiers(pseudonymisers)
+        var truth: [String: [Double]] = [:]
         truth.reserveCapacity(200_000)
         while let line = lines.next() {
             let f = line.split(separator: ",", omittingEmptySubsequences: false)
             guard f.count == header.count else { continue }
-            truth[f[idCol]] = cols.map { Double(f[$0!]) ?? .nan }
+            let doses = cols.map { Double(f[$0!]) ?? .nan }
+            for key in ids.storeKeys(of: String(f[idCol]), column: "site_procedure_id", site: siteCol.map { String(f[$0]) }) { truth[key] = doses }
         }
         var out = DoseTruthComparison()
         var ratios: [String: [[Double]]] = [:]
         try store.read { db in
-            let rows = try Row.fetchCursor(db, sql: "SELECT site_procedure_id, tier, \(quantities.map(\.store).joined(separator: ", ")) FROM procedure_organ_dose WHERE tier != 'flagged'")
+            let rows = try Row.fetchCursor(db, sql: "SELECT site, site_procedure_id, tier, \(quantities.map(\.store).joined(separator: ", ")) FROM procedure_organ_dose WHERE tier != 'flagged'")
             while let r = try rows.next() {
-                let id: String = r[0], tier: String = r[1]
-                guard let t = truth[Substring(id)] else { out.unmatched += 1; continue }
+                let site: String = r[0], id: String = r[1], tier: String = r[2]
+                guard let t = truth[KeyedIdentifiers.storeKey(site: site, id: id)] else { out.unmatched += 1; continue }
                 out.matched += 1
                 for (k, tv) in t.enumerated() {
-                    guard let v = r[2 + k] as Double?, tv > 0 else { continue }
+                    guard let v = r[3 + k] as Double?, tv > 0 else { continue }
                     ratios[tier, default: [[Double]](repeating: [], count: quantities.count)][k].append(v / tv)
                 }
             }

@@ -70,6 +70,9 @@ struct RTCommand: ParsableCommand {
         @Flag(help: "With --store: recompute every course instead of only new or changed ones.") var full = false
         @Option(name: .customLong("dicom-rt"), help: "With --store: folder of the DICOM-RT files loaded by ingest-dicom; linked courses get the dicom_rt tier.")
         var dicomRT: String?
+        @Option(name: .customLong("dicom-rt-keys"), help: ArgumentHelp("With --dicom-rt: folder of the site key files (NO.key, FR.key) used at ingest.",
+                discussion: "The store holds every DICOM UID only as its keyed hash under the site key, so the files of --dicom-rt are found by hashing their UIDs with the key of each site; a site without a key file keeps the course-record tier, and the run says so."))
+        var dicomRTKeys: String?
         @Option(help: "Age of the child at treatment, years.") var age: Double?
         @Option(help: "Sex: F or M.") var sex: String?
         @Option(help: "Height, cm (with --weight: an individual phantom scaled from the nearest reference age).") var height: Double?
@@ -127,7 +130,8 @@ struct RTCommand: ParsableCommand {
         func runStore(_ path: String) throws {
             let registry = try RegistryStore(path: path, role: .analyst)
             if full { try RTDoseRun.clear(store: registry, storePath: path) }
-            let summary = try RTDoseRun.run(store: registry, storePath: path, settings: RTDoseRun.Settings(seed: seed, realisations: realisations, dicomFolder: dicomRT),
+            let summary = try RTDoseRun.run(store: registry, storePath: path, settings: RTDoseRun.Settings(seed: seed, realisations: realisations, dicomFolder: dicomRT,
+                                                                                                        dicomKeys: try dicomRTKeys.map(Pseudonymiser.siteKeys(inFolder:)) ?? [:]),
                                             stage: { note("rt dose: \($0)") })
             if json { print(try jsonString(summary)); return }
             print("Radiotherapy courses: \(summary.courses) (computed \(summary.computed), unchanged \(summary.reused), removed \(summary.removed))")

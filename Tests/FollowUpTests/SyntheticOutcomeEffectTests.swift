@@ -43,19 +43,23 @@ struct SyntheticOutcomeEffectTests {
         try FileManager.default.createDirectory(at: extract.appendingPathComponent("truth"), withIntermediateDirectories: true)
         try truth.write(to: extract.appendingPathComponent("truth/rt_organ_doses.csv"), atomically: true, encoding: .utf8)
         try OutcomeDoseEffects.apply(extract: extract)
+        var keys: [String: Pseudonymiser] = [:]
         for folder in summary.siteFolders where folder.hasSuffix("radiotherapy") {
             let site = String(folder.prefix(2)).uppercased()
+            keys[site] = try Pseudonymiser(keyBytes: Array(site.utf8) + [UInt8](repeating: 3, count: 32))
             let files = ["patients", "rt_courses", "biobank_samples", "biomarker_measurements", "pro_scores"]
                 .map { extract.appendingPathComponent(folder).appendingPathComponent("\($0).csv").path }
             let report = try RegistryStore(path: storePath, role: .dataManager(site: site))
-                .ingest(files: files, site: site, pseudonymiser: Pseudonymiser(keyBytes: Array(site.utf8) + [UInt8](repeating: 3, count: 32)), user: "test")
+                .ingest(files: files, site: site, pseudonymiser: keys[site]!, user: "test")
             precondition(report.exitCode == 0, "\(folder) loads clean")
         }
-        // The same true doses as `harmonic rt dose --store` rows (mGy), keyed by course.
+        // The same true doses as `harmonic rt dose --store` rows (mGy), keyed by course (the store
+        // holds each course id as its keyed hash under the site key).
+        var childOfCourse: [String: Int] = [:]
+        for (pid, k) in patientIndex { childOfCourse[keys[String(pid.prefix(2))]!.pseudonym(for: pid + "-RT1", column: "course_id")] = k }
         try RegistryStore(path: storePath, role: .analyst).backend.write { db in
             for r in try db.fetch("SELECT site, course_id, patient_pseudonym, start_date FROM rt_courses", []) {
-                let course = String.fromDatabaseValue(r[1])!
-                let k = patientIndex[String(course.dropLast(4))]!
+                let k = childOfCourse[String.fromDatabaseValue(r[1])!]!
                 try db.execute("""
                     INSERT INTO rt_course_organ_dose (site, course_id, patient_pseudonym, start_date, tier, heart_mgy, brain_mgy, run_id, input_hash)
                     VALUES (?, ?, ?, ?, 'course_record', ?, ?, 1, 'test')

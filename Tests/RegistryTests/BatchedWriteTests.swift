@@ -57,7 +57,7 @@ struct BatchedWriteTests {
         let procedures = Fixture.replace(Fixture.procedures, row: 1, ["hospital": csvField, "weight_kg": "12.3456789012345"])
         let r = try Fixture.load(store, ["patients": Fixture.patients, "cardiac_procedures": procedures])
         #expect(r.files.allSatisfy { $0.rejected == 0 }, "\(r.files)")
-        let row = try #require(try store.rows(of: "cardiac_procedures", site: "NO", where: "site_procedure_id", equals: "C1").first)
+        let row = try #require(try store.rows(of: "cardiac_procedures", site: "NO", where: "site_procedure_id", equals: Fixture.keyed("C1", "site_procedure_id")).first)
         #expect(row["hospital"] == hospital.databaseValue)
         #expect(row["weight_kg"] == 12.3456789012345.databaseValue)
         #expect(try store.count("patients") == 2)

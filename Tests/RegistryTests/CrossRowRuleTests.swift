@@ -145,7 +145,7 @@ struct CrossRowRuleTests {
     @Test("imaging of an unknown course is rejected", arguments: StoreKind.all)
     func imagingUnknownCourse(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         try expectRejected(["rt_imaging": Fixture.replace(Fixture.rtImaging, row: 2, column: "course_id", value: "R9")],
-                           table: "rt_imaging", line: 3, field: "course_id", value: "R9", reason: "unknown rt_courses key")
+                           table: "rt_imaging", line: 3, field: "course_id", value: Fixture.keyed("R9", "course_id"), reason: "unknown rt_courses key")
     } }
 
     // MARK: Samples, measurements, scores and outcomes
@@ -153,7 +153,7 @@ struct CrossRowRuleTests {
     @Test("a biomarker measurement of an unknown sample is rejected", arguments: StoreKind.all)
     func measurementUnknownSample(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         try expectRejected(["biomarker_measurements": Fixture.replace(Fixture.biomarkers, row: 1, column: "sample_id", value: "S9")],
-                           table: "biomarker_measurements", line: 2, field: "sample_id", value: "S9", reason: "unknown biobank_samples key")
+                           table: "biomarker_measurements", line: 2, field: "sample_id", value: Fixture.keyed("S9", "sample_id"), reason: "unknown biobank_samples key")
     } }
 
     @Test("a measurement of a quarantined sample is rejected with it, not stored unlinked", arguments: StoreKind.all)
@@ -163,7 +163,7 @@ struct CrossRowRuleTests {
         try Fixture.load(store, files)
         let q = try store.quarantine().sorted { $0.table < $1.table }
         #expect(q.map(\.table) == ["biobank_samples", "biomarker_measurements"])
-        #expect(q.last?.value == "S2" && q.last?.line == 3)
+        #expect(q.last?.value == Fixture.keyed("S2", "sample_id") && q.last?.line == 3)
         #expect(try store.count("biomarker_measurements") == 1)
     } }
 

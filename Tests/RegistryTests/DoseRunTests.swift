@@ -40,13 +40,14 @@ struct DoseRunTests {
                   "effective_dose_msv", "input_hash", "run_id"] {
             #expect(columns.contains(c), "missing column \(c)")
         }
-        let tiers = try store.backend.read { db in try db.fetch("SELECT site_procedure_id, tier, kap_gycm2_used FROM procedure_organ_dose ORDER BY 1") }
+        let tiers = Fixture.ordered(try store.backend.read { db in try db.fetch("SELECT site_procedure_id, tier, kap_gycm2_used FROM procedure_organ_dose") },
+                                    as: ["C1", "C2"], column: "site_procedure_id")
         #expect(tiers.map { $0.string(1) } == ["event", "totals"])
         // C1's events sum to 1.5 + 2.7 = 4.2 Gy·cm² (Fixture.events); C2 recorded 2.5.
         #expect(abs((tiers[0].double(2) ?? 0) - 4.2) < 1e-9 && tiers[1].double(2) == 2.5)
         let reader = try RealisationReader(path: summary.realisationFile)
         #expect(reader.rows == 2 && reader.realisations == 16)
-        #expect(try RealisationIndex.read(DoseRun.indexPath(realisationFile: summary.realisationFile)).map(\.procedureID) == ["C1", "C2"].sorted())
+        #expect(try RealisationIndex.read(DoseRun.indexPath(realisationFile: summary.realisationFile)).map(\.procedureID).sorted() == ["C1", "C2"].map { Fixture.keyed($0, "site_procedure_id") }.sorted())
     } }
 
     @Test("an incremental run recomputes only the procedures whose inputs changed", arguments: StoreKind.all)
@@ -56,7 +57,7 @@ struct DoseRunTests {
         let first = try DoseRun.run(store: store, storePath: path, source: ConstantCoefficients(), settings: settings)
         #expect(first.computed == 2 && first.reused == 0)
         let before = try RealisationReader(path: first.realisationFile)
-        let rowC1 = try RealisationIndex.read(DoseRun.indexPath(realisationFile: first.realisationFile)).first { $0.procedureID == "C1" }!.row
+        let rowC1 = try RealisationIndex.read(DoseRun.indexPath(realisationFile: first.realisationFile)).first { $0.procedureID == Fixture.keyed("C1", "site_procedure_id") }!.row
         let c1Before = before.values(row: rowC1, quantity: 0)
         let again = try DoseRun.run(store: store, storePath: path, source: ConstantCoefficients(), settings: settings)
         #expect(again.computed == 0 && again.reused == 2)
@@ -66,7 +67,8 @@ struct DoseRunTests {
         let third = try DoseRun.run(store: store, storePath: path, source: ConstantCoefficients(), settings: settings)
         #expect(third.computed == 1 && third.reused == 1)
         #expect(try RealisationReader(path: third.realisationFile).values(row: rowC1, quantity: 0) == c1Before)
-        let runs = try store.backend.read { db in try db.fetch("SELECT site_procedure_id, run_id FROM procedure_organ_dose ORDER BY 1") }
+        let runs = Fixture.ordered(try store.backend.read { db in try db.fetch("SELECT site_procedure_id, run_id FROM procedure_organ_dose") },
+                                   as: ["C1", "C2"], column: "site_procedure_id")
         #expect(runs.map { $0.int64(1) } == [first.runID, third.runID])
     } }
 

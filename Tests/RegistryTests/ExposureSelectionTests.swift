@@ -47,7 +47,7 @@ struct ExposureSelectionTests {
         let (store, path) = try dosedStore()
         let all = try store.analysisCohort(storePath: path)
         let cardiac = try store.analysisCohort(storePath: path, exposures: [.cardiac])
-        let exams = try store.backend.read { db in try db.fetch("SELECT lung_mgy FROM imaging_exam_organ_dose WHERE imaging_id IN ('X1', 'X2')") }
+        let exams = try store.backend.read { db in try db.fetch("SELECT lung_mgy FROM imaging_exam_organ_dose WHERE imaging_id IN (?, ?)", ["X1", "X2"].map { Fixture.keyed($0, "imaging_id").databaseValue }) }
         let imagingLung = exams.compactMap { $0.double(0) }.reduce(0, +) / 1000
         #expect(exams.count == 2 && imagingLung > 0)
         #expect(abs(lungSum(all, "NO/\(try pseudonym(store, "P1"))") - lungSum(cardiac, "NO/\(try pseudonym(store, "P1"))") - imagingLung) < 1e-9)
@@ -92,7 +92,7 @@ struct ExposureSelectionTests {
     }
 
     func pseudonym(_ store: RegistryStore, _ site: String) throws -> String {
-        try store.backend.read { db in try db.fetch("SELECT patient_pseudonym FROM procedure_organ_dose WHERE site_procedure_id = ?", [(site == "P1" ? "C1" : "C2").databaseValue]) }
+        try store.backend.read { db in try db.fetch("SELECT patient_pseudonym FROM procedure_organ_dose WHERE site_procedure_id = ?", [Fixture.keyed(site == "P1" ? "C1" : "C2", "site_procedure_id").databaseValue]) }
             .first?.string(0) ?? ""
     }
 }

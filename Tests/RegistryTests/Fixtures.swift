@@ -38,6 +38,21 @@ enum Fixture {
         }
     }
 
+    /// A record id of the fixture site as the store holds it: its keyed hash under `key`, with the
+    /// column name prefixed (`Pseudonymiser.pseudonym(for:column:)`).
+    static func keyed(_ raw: String, _ column: String, key: Pseudonymiser = keyNO) -> String { key.pseudonym(for: raw, column: column) }
+
+    /// Stored (keyed) id → raw id, for the raw ids `candidates` of identifier column `column`.
+    static func rawIDs(_ candidates: [String], column: String) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: candidates.map { (keyed($0, column), $0) })
+    }
+
+    /// `rows` (first column: a stored record id) in the order of the raw ids `raw`.
+    static func ordered(_ rows: [[DatabaseValue]], as raw: [String], column: String) -> [[DatabaseValue]] {
+        let position = Dictionary(uniqueKeysWithValues: raw.enumerated().map { (keyed($1, column), $0) })
+        return rows.sorted { (position[$0.string(0) ?? ""] ?? .max) < (position[$1.string(0) ?? ""] ?? .max) }
+    }
+
     /// A fresh store of the kind the running test case was given (`StoreKind.current`).
     static func store(role: Role = .dataManager(site: "NO")) throws -> RegistryStore { try StoreKind.current.makeStore(role: role) }
 

@@ -37,7 +37,9 @@ struct ImagingDoseRunTests {
         let r = try store.backend.read { db in
             try db.fetch("SELECT imaging_id, tier, flag_reason, red_marrow_mgy, breast_mgy, lung_mgy, effective_dose_msv, source_table, ctdivol_mgy_used, region FROM imaging_exam_organ_dose")
         }
-        return Dictionary(grouping: r.map { DatabaseValueRow(values: $0) }, by: { $0.values.string(0) ?? "" })
+        // The store holds each imaging id as its keyed hash: group by the fixture's raw ids.
+        let raw = Fixture.rawIDs((1...9).map { "X\($0)" } + ["I1", "I2"], column: "imaging_id")
+        return Dictionary(grouping: r.map { DatabaseValueRow(values: $0) }, by: { raw[$0.values.string(0) ?? ""] ?? "" })
     }
 
     @Test("every imaging row gets a tier; CT with CTDIvol or DLP and RT CBCT with its CTDIw are dosed, other modalities say they are not modelled or give the recorded effective dose, MRI is zero",
@@ -91,7 +93,8 @@ struct ImagingDoseRunTests {
         let r = try store.backend.read { db in
             try db.fetch("SELECT imaging_id, tier, flag_reason, heart_mgy, brain_mgy, effective_dose_msv, ctdivol_mgy_used FROM imaging_exam_organ_dose")
         }.map { DatabaseValueRow(values: $0) }
-        let byID = Dictionary(uniqueKeysWithValues: r.map { ($0.values.string(0) ?? "", $0.values) })
+        let raw = Fixture.rawIDs(["M1", "M2", "M3"], column: "imaging_id")
+        let byID = Dictionary(uniqueKeysWithValues: r.map { (raw[$0.values.string(0) ?? ""] ?? "", $0.values) })
         let m1 = try #require(byID["M1"])
         #expect(m1.string(1) == "mv_dose_recorded")
         // 4 sessions x 20 mGy at the isocentre = 80 mGy: the mediastinal field holds most of the heart;
@@ -113,8 +116,8 @@ struct ImagingDoseRunTests {
         _ = try ImagingDoseRun.run(store: store, storePath: path, settings: .init(realisations: 16))
         let r = try rows(store)
         let reason = { (id: String) in r[id]?.first?.values.string(2) ?? "" }
-        #expect(reason("X3").contains("NO/X3") && reason("X3").contains("body_region") && reason("X3").contains("elbow"), "unknown region: \(reason("X3"))")
-        #expect(reason("X4").contains("NO/X4") && reason("X4").contains("ctdivol_mgy") && reason("X4").contains("180") && reason("X4").contains("plausible"),
+        #expect(reason("X3").contains("NO/" + Fixture.keyed("X3", "imaging_id")) && reason("X3").contains("body_region") && reason("X3").contains("elbow"), "unknown region: \(reason("X3"))")
+        #expect(reason("X4").contains("NO/" + Fixture.keyed("X4", "imaging_id")) && reason("X4").contains("ctdivol_mgy") && reason("X4").contains("180") && reason("X4").contains("plausible"),
                 "implausible CTDIvol: \(reason("X4"))")
         #expect(reason("X5").contains("dlp_mgycm") && reason("X5").contains("2000") && reason("X5").contains("inconsistent"), "DLP vs CTDIvol: \(reason("X5"))")
         #expect(reason("X9").contains("ctdivol_mgy") && reason("X9").contains("dlp_mgycm") && reason("X9").contains("never a silent default"), "missing: \(reason("X9"))")
@@ -162,7 +165,7 @@ struct ImagingDoseRunTests {
         let settings = ImagingDoseRun.Settings(realisations: 32)
         let first = try ImagingDoseRun.run(store: store, storePath: path, settings: settings)
         let rowOf = { (id: String) throws -> Int in
-            try store.backend.read { db in try db.fetch("SELECT realisation_row FROM imaging_exam_organ_dose WHERE imaging_id = ?", [id.databaseValue]) }.first!.int(0)!
+            try store.backend.read { db in try db.fetch("SELECT realisation_row FROM imaging_exam_organ_dose WHERE imaging_id = ?", [Fixture.keyed(id, "imaging_id").databaseValue]) }.first!.int(0)!
         }
         let before = try RealisationReader(path: first.realisationFile).values(row: try rowOf("X1"), quantity: DoseQuantity.lung.rawValue)
         let again = try ImagingDoseRun.run(store: store, storePath: path, settings: settings)

@@ -40,10 +40,12 @@ struct RTDoseRunTests {
                   "modality", "technique", "bladder_mgy", "colon_mgy"] {
             #expect(columns.contains(c), "missing column \(c)")
         }
-        let r = try store.backend.read { db in try db.fetch("SELECT course_id, tier, flag_reason, brain_mgy, heart_mgy, effective_dose_msv FROM rt_course_organ_dose ORDER BY course_id") }
-        #expect(r.map { $0.string(0) } == ["R1", "R2", "R3", "R4"])
+        let ids = ["R1", "R2", "R3", "R4"]
+        let r = Fixture.ordered(try store.backend.read { db in try db.fetch("SELECT course_id, tier, flag_reason, brain_mgy, heart_mgy, effective_dose_msv FROM rt_course_organ_dose") },
+                                as: ids, column: "course_id")
+        #expect(r.map { $0.string(0) } == ids.map { Fixture.keyed($0, "course_id") }, "course ids stored as their keyed hashes")
         #expect(r.map { $0.string(1) } == ["course_record", "course_record", "flagged", "flagged"])
-        #expect(r[2].string(2)?.contains("modality") == true && r[2].string(2)?.contains("carbon") == true && r[2].string(2)?.contains("R3") == true)
+        #expect(r[2].string(2)?.contains("modality") == true && r[2].string(2)?.contains("carbon") == true && r[2].string(2)?.contains(Fixture.keyed("R3", "course_id")) == true)
         #expect(r[3].string(2)?.contains("target_site") == true && r[3].string(2)?.contains("orbit") == true)
         #expect(r[2].double(3) == nil && r[3].double(4) == nil, "a flagged course has no dose, not zero")
         #expect(r.allSatisfy { $0.double(5) == nil }, "effective dose is not given for therapeutic doses")
@@ -96,7 +98,7 @@ struct RTDoseRunTests {
         let settings = RTDoseRun.Settings(realisations: 16)
         let first = try RTDoseRun.run(store: store, storePath: path, settings: settings)
         let rowOf = { (id: String) throws -> Int in
-            try store.backend.read { db in try db.fetch("SELECT realisation_row FROM rt_course_organ_dose WHERE course_id = ?", [id.databaseValue]) }.first!.int(0)!
+            try store.backend.read { db in try db.fetch("SELECT realisation_row FROM rt_course_organ_dose WHERE course_id = ?", [Fixture.keyed(id, "course_id").databaseValue]) }.first!.int(0)!
         }
         let q = RTDoseRun.organs.firstIndex(of: .brain)!
         let r1Before = try RealisationReader(path: first.realisationFile).values(row: try rowOf("R1"), quantity: q)
@@ -107,7 +109,7 @@ struct RTDoseRunTests {
         let third = try RTDoseRun.run(store: store, storePath: path, settings: settings)
         #expect(third.computed == 1 && third.reused == 3)
         #expect(try RealisationReader(path: third.realisationFile).values(row: try rowOf("R1"), quantity: q) == r1Before)
-        let prescribed = try store.backend.read { db in try db.fetch("SELECT prescribed_dose_gy, run_id FROM rt_course_organ_dose WHERE course_id = 'R2'") }
+        let prescribed = try store.backend.read { db in try db.fetch("SELECT prescribed_dose_gy, run_id FROM rt_course_organ_dose WHERE course_id = ?", [Fixture.keyed("R2", "course_id").databaseValue]) }
         #expect(prescribed.first?.double(0) == 25 && prescribed.first?.int64(1) == third.runID)
     } }
 
@@ -191,7 +193,7 @@ struct RTDoseRunDICOMTests {
         let (store, path, files) = try store(copy: ["RP.dcm", "RD.dcm", "RS.dcm"])
         let withoutFiles = try RTDoseRun.run(store: store, storePath: path, settings: .init(realisations: 8))
         #expect(withoutFiles.byTier == ["course_record": 1], "without --dicom-rt the record is used")
-        let summary = try RTDoseRun.run(store: store, storePath: path, settings: .init(realisations: 8, dicomFolder: files.path))
+        let summary = try RTDoseRun.run(store: store, storePath: path, settings: .init(realisations: 8, dicomFolder: files.path, dicomKeys: ["NO": Fixture.keyNO]))
         #expect(summary.byTier == ["dicom_rt": 1] && summary.computed == 1, "the DICOM-RT files change the course's inputs")
         let r = try store.backend.read { db in try db.fetch("SELECT tier, geometry, brain_mgy FROM rt_course_organ_dose") }
         #expect(r.first?.string(0) == "dicom_rt")
@@ -202,10 +204,19 @@ struct RTDoseRunDICOMTests {
         #expect((components.first?.double(0) ?? 0) > 0, "the brain (contoured, in the field) takes in-field dose from the grid")
     } }
 
+    @Test("without the site key the DICOM-RT files cannot be found by the keyed UIDs the store holds: the course keeps its record tier and says which key to give", arguments: StoreKind.all)
+    func dicomTierNeedsSiteKey(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
+        let (store, path, files) = try store(copy: ["RP.dcm", "RD.dcm", "RS.dcm"])
+        let summary = try RTDoseRun.run(store: store, storePath: path, settings: .init(realisations: 8, dicomFolder: files.path))
+        #expect(summary.byTier == ["course_record": 1])
+        let geometry = try store.backend.read { db in try db.fetch("SELECT geometry FROM rt_course_organ_dose") }.first?.string(0) ?? ""
+        #expect(geometry.contains("--dicom-rt-keys") && geometry.contains("NO.key"), "\(geometry)")
+    } }
+
     @Test("a linked plan whose dose grid lies on another frame of reference falls back to the record and says why", arguments: StoreKind.all)
     func badPlanFallsBack(_ kind: StoreKind) throws { try StoreKind.$current.withValue(kind) { () throws -> Void in
         let (store, path, files) = try store(copy: ["RP.dcm", "rd_other_frame.dcm", "RS.dcm"])
-        let summary = try RTDoseRun.run(store: store, storePath: path, settings: .init(realisations: 8, dicomFolder: files.path))
+        let summary = try RTDoseRun.run(store: store, storePath: path, settings: .init(realisations: 8, dicomFolder: files.path, dicomKeys: ["NO": Fixture.keyNO]))
         #expect(summary.byTier == ["course_record": 1])
         let geometry = try store.backend.read { db in try db.fetch("SELECT geometry FROM rt_course_organ_dose") }.first?.string(0) ?? ""
         #expect(geometry.contains("DICOM-RT linked but not usable") && geometry.contains("rd_other_frame.dcm"), "\(geometry)")

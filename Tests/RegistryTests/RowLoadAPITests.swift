@@ -14,7 +14,7 @@ struct RowLoadAPITests {
         let r = try store.load(rows: [good, bad], into: "irradiation_events", source: "RF-RDSR-GE.dcm",
                                site: "NO", pseudonymiser: Fixture.keyNO, user: "dicom")
         #expect(r.accepted == 1 && r.rejected == 1)
-        #expect(try store.rows(of: "irradiation_events", site: "NO", where: "site_procedure_id", equals: "C1").count == 1)
+        #expect(try store.rows(of: "irradiation_events", site: "NO", where: "site_procedure_id", equals: Fixture.keyed("C1", "site_procedure_id")).count == 1)
         #expect(try store.quarantine().first?.file == "RF-RDSR-GE.dcm")
     } }
 }

@@ -19,6 +19,7 @@ struct RTDICOMTierTests {
         let storeDir = try SharedData.temporaryDirectory("rt-dicom-tier-store")
         let path = storeDir.appendingPathComponent("store.sqlite").path
         let key = try Pseudonymiser(keyBytes: Array(repeating: 9, count: 32))
+        let keys = Dictionary(summary.siteFolders.map { (String($0.prefix(2)), key) }, uniquingKeysWith: { a, _ in a })
         var rtObjects = 0
         for folder in summary.siteFolders {
             let country = String(folder.prefix(2))
@@ -34,10 +35,10 @@ struct RTDICOMTierTests {
         }
         #expect(rtObjects == 3 * written)
         let store = try RegistryStore(path: path, role: .analyst)
-        let run = try RTDoseRun.run(store: store, storePath: path, settings: .init(realisations: 500, dicomFolder: dir.path))
+        let run = try RTDoseRun.run(store: store, storePath: path, settings: .init(realisations: 500, dicomFolder: dir.path, dicomKeys: keys))
         #expect(run.byTier["dicom_rt"] == written)
         #expect(run.byTier["course_record"] == 16 - written)
-        let comparison = try RTDoseTruthComparison.compute(store: store, truthCSV: dir.appendingPathComponent("truth/\(SyntheticRTTruth.fileName)"))
+        let comparison = try RTDoseTruthComparison.compute(store: store, truthCSV: dir.appendingPathComponent("truth/\(SyntheticRTTruth.fileName)"), pseudonymisers: keys)
         let dicom = comparison.ratios.filter { $0.tier == "dicom_rt" }
         #expect(!dicom.isEmpty)
         // Stored doses are realisation means (lognormal errors of mean 1): 500 realisations keep

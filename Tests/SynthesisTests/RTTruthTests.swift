@@ -20,17 +20,19 @@ struct RTTruthTests {
 
         let storeDir = try SharedData.temporaryDirectory("rt-truth-store")
         let path = storeDir.appendingPathComponent("store.sqlite").path
+        var keys: [String: Pseudonymiser] = [:]
         for folder in summary.siteFolders {
             let country = String(folder.prefix(2))
             let site = try RegistryStore(path: path, role: .dataManager(site: country))
             let d = dir.appendingPathComponent(folder)
             let files = try FileManager.default.contentsOfDirectory(atPath: d.path).filter { $0.hasSuffix(".csv") }.map { d.appendingPathComponent($0).path }
-            _ = try site.ingest(files: files, site: country, pseudonymiser: Pseudonymiser(keyBytes: Array(repeating: 7, count: 32)), user: "test")
+            keys[country] = try Pseudonymiser(keyBytes: Array(country.utf8) + Array(repeating: 7, count: 30))
+            _ = try site.ingest(files: files, site: country, pseudonymiser: keys[country]!, user: "test")
         }
         let store = try RegistryStore(path: path, role: .analyst)
         let run = try RTDoseRun.run(store: store, storePath: path, settings: .init(realisations: 8))
         #expect(run.byTier == ["course_record": 24])
-        let comparison = try RTDoseTruthComparison.compute(store: store, truthCSV: dir.appendingPathComponent("truth/\(SyntheticRTTruth.fileName)"))
+        let comparison = try RTDoseTruthComparison.compute(store: store, truthCSV: dir.appendingPathComponent("truth/\(SyntheticRTTruth.fileName)"), pseudonymisers: keys)
         #expect(comparison.matched == 24)
         // The course-record tier misses each course's own field size, position (GSD 1.15, SD 1 cm)
         // and monitor units, but not their centre: ratios scatter around 1. Bounds: a factor 1.5 on

@@ -19,14 +19,7 @@ public struct SiteKeys: Sendable {
 
     /// Reads every `XX.key` file (two-letter site code) of `directory`.
     public init(directory: String) throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: directory)
-        var keys: [String: Pseudonymiser] = [:]
-        for name in names where name.lowercased().hasSuffix(".key") {
-            let site = String(name.dropLast(4)).uppercased()
-            guard site.count == 2, site.allSatisfy({ $0.isASCII && $0.isLetter }) else { continue }
-            keys[site] = try Pseudonymiser(keyFile: (directory as NSString).appendingPathComponent(name))
-        }
-        self.init(keys: keys, source: directory)
+        self.init(keys: try Pseudonymiser.siteKeys(inFolder: directory), source: directory)
     }
 
     /// The pseudonymiser of `site`, or a 409 saying which key file the server lacks.

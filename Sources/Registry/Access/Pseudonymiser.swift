@@ -44,6 +44,23 @@ public struct Pseudonymiser: Sendable {
         column == "site_patient_id" ? pseudonym(for: value) : pseudonym(for: column + "\u{1F}" + value)
     }
 
+    /// Every site key of a folder, one file per site named by its two-letter code (`NO.key`,
+    /// `FR.key`: the files `harmonic ingest --new-key` writes), by upper-case site code. Other
+    /// files are ignored; an unreadable or short key file is an error naming it.
+    public static func siteKeys(inFolder directory: String) throws -> [String: Pseudonymiser] {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: directory) } catch {
+            throw InputError(.file(directory), expected: "a folder of site key files (NO.key, FR.key: harmonic ingest --new-key)")
+        }
+        var keys: [String: Pseudonymiser] = [:]
+        for name in names where name.lowercased().hasSuffix(".key") {
+            let site = String(name.dropLast(4)).uppercased()
+            guard site.count == 2, site.allSatisfy({ $0.isASCII && $0.isLetter }) else { continue }
+            keys[site] = try Pseudonymiser(keyFile: (directory as NSString).appendingPathComponent(name))
+        }
+        return keys
+    }
+
     /// Writes a new key of 32 random bytes (system CSPRNG) as hex, readable only by the owner.
     /// Refuses to overwrite an existing file, which would orphan every pseudonym made with it.
     public static func writeNewKey(to path: String) throws {

@@ -10,7 +10,10 @@ extension DataDictionary {
 
         A site extract is one CSV file per table, named `<table>.csv` (UTF-8, comma or semicolon,
         header row, quoted fields allowed). Tables are loaded in the order below. Every
-        `site_patient_id` is replaced by its HMAC-SHA-256 pseudonym before it reaches the store.
+        `site_patient_id` is replaced by its HMAC-SHA-256 pseudonym before it reaches the store,
+        and so is every other identifier column (record ids and the references between tables,
+        hashed with the column name prefixed, so references still join): the store holds no
+        record number of a site.
         A file with a column that looks like a direct identifier (name, national id, address,
         postcode, phone, email, medical record number...) is refused whole.
 

@@ -8,12 +8,14 @@ import HarmonicCore
 /// - X-Ray Radiation Dose SRs become one `cardiac_procedures` row (totals, `dose_record_level`
 ///   = event) keyed by the report's SOP Instance UID, plus its `irradiation_events`, linked to
 ///   the child through the same keyed pseudonym as the CSV site ids (HMAC of the DICOM Patient ID).
-/// - RT Plan, RT Dose and RT Structure Set objects are recorded in `dicom_objects` (SOP UIDs,
-///   patient pseudonym, study date, a one-line summary) for the radiotherapy courses.
+/// - RT Plan, RT Dose and RT Structure Set objects are recorded in `dicom_objects` (keyed hashes
+///   of the SOP and Study Instance UIDs, patient pseudonym, study date, a one-line summary) for the
+///   radiotherapy courses.
 /// - Unreadable, unknown or inconsistent files are listed with the reason; the run goes on.
 /// - Only the pseudonym is stored: never the Patient Name, Patient ID or any other header text
 ///   about the person, nor file paths (folder names often carry names).
-/// - Reloading is idempotent: rows are keyed by SOP Instance UID and event UID.
+/// - Reloading is idempotent: rows are keyed by SOP Instance UID and event UID, both stored only
+///   as keyed hashes under the site key, like every identifier column (`RowValidator`).
 public struct DICOMIngest: Sendable {
     /// Relative tolerance between the sum of event KAPs and the report's stated total. Events
     /// and totals are rounded independently by the modality; 5 % is far above rounding to three
@@ -203,13 +205,23 @@ public struct DICOMIngest: Sendable {
     /// Every regular file under `directory`, recursively, in path order.
     public static func files(in directory: URL) -> [URL] { DirectoryScan.files(in: directory) }
 
+    /// The SOP Instance UID as `dicom_objects` stores it: its keyed hash under the site key (DICOM
+    /// PS3.15 Annex E lists the UIDs among the attributes a de-identification replaces; the hash
+    /// keeps them unique and lets the site that holds the key find its files again, see `RTDICOMLinks`).
+    public static func keyedUID(_ sopInstanceUID: String, _ pseudonymiser: Pseudonymiser) -> String {
+        pseudonymiser.pseudonym(for: sopInstanceUID, column: "sop_instance_uid")
+    }
+
     /// Walks `urls` in batches: parses each batch on all cores, then loads it (procedures, then
     /// events, then the RT object records). `progress(done, total)` after each batch.
     public func run(_ urls: [URL], store: RegistryStore, site: String, pseudonymiser: Pseudonymiser, user: String,
                     progress: ((Int, Int) -> Void)? = nil) throws -> Summary {
         let site = site.uppercased()
         try store.require(store.role == .dataManager(site: site), "load data for site \(site)")
-        try store.backend.write { db in try db.executeScript(Self.objectTableSQL) }
+        try store.backend.write { db in
+            try RegistrySchema.requireKeyedRecordIdentifiers(db, store: store.storeDescription)
+            try db.executeScript(Self.objectTableSQL)
+        }
         var known = Set(try store.backend.read { db in
             try db.strings("SELECT patient_pseudonym FROM patients WHERE site = ?", [site.databaseValue])
         })
@@ -245,7 +257,8 @@ public struct DICOMIngest: Sendable {
             case .image: summary.ignoredImages += 1
             case let .rtObject(sopUID, sopClass, kind, pseudonym, studyUID, studyDate, text):
                 summary.rtObjects += 1
-                objects.append([site, sopUID, sopClass, kind, pseudonym, studyUID, studyDate, text].map { $0.databaseValue })
+                objects.append([site, Self.keyedUID(sopUID, pseudonymiser), sopClass, kind, pseudonym,
+                                studyUID.map { pseudonymiser.pseudonym(for: $0, column: "study_instance_uid") }, studyDate, text].map { $0.databaseValue })
             case let .doseReport(sopUID, pseudonym, procedure, eventRows, studyDate, notes):
                 summary.doseReports += 1
                 for n in notes { summary.notes.append(Problem(file: path, reason: n)) }
@@ -259,7 +272,7 @@ public struct DICOMIngest: Sendable {
                 }
                 procedures.append(procedure); procedureFiles.append(i)
                 events[procedures.count - 1] = eventRows
-                objects.append([site, sopUID, RadiationDoseReport.sopClassUID, "dose_report", pseudonym, nil, studyDate,
+                objects.append([site, Self.keyedUID(sopUID, pseudonymiser), RadiationDoseReport.sopClassUID, "dose_report", pseudonym, nil, studyDate,
                                 "\(eventRows.count) irradiation events"].map { $0.databaseValue })
             }
         }

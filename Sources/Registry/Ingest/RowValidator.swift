@@ -30,7 +30,9 @@ struct RowValidator: Sendable {
         var seen = Set<Int>()
         var rows = 0
         var batch = RowBatch(capacity: batchSize, columns: columnCount)
-        let patientPos = table.columns.firstIndex { $0.name == "site_patient_id" } ?? -1
+        // Every identifier column (the row's own key and its references to other tables) is stored
+        // only as its keyed hash, so no site record number, DICOM UID or patient id enters the store.
+        let isIdentifier = table.columns.map { $0.type == .identifier }
         while try source.next(into: &fields) {
             // A blank line (or one of only separators, as spreadsheets export after the last row) is no row.
             if fields.allSatisfy({ IngestRules.trimmed($0).isEmpty }) { continue }
@@ -39,7 +41,7 @@ struct RowValidator: Sendable {
             let rawKey = index[keyPos].map { $0 < fields.count ? IngestRules.trimmed(fields[$0]) : "" } ?? ""
             let rowKey: String
             if rawKey.isEmpty { rowKey = "\(source.name):\(source.line)" }
-            else { rowKey = table.key == "site_patient_id" ? pseudonymiser.pseudonym(for: rawKey) : rawKey }
+            else { rowKey = pseudonymiser.pseudonym(for: rawKey, column: table.key) }
             do throws(RowProblem) {
                 if fields.count != headerCount {
                     throw RowProblem(field: "row", value: "\(fields.count) fields", reason: "expected \(headerCount) fields as in the header")
@@ -48,17 +50,17 @@ struct RowValidator: Sendable {
                 try table.columns.withUnsafeBufferPointer { (columns) throws(RowProblem) in
                     for i in 0..<columnCount {
                         values[i] = try IngestRules.parse(index[i].map { fields[$0] } ?? "", columns[i])
-                        if i == patientPos, case .string(let id) = values[i].storage {
-                            values[i] = (i == keyPos ? rowKey : pseudonymiser.pseudonym(for: id)).databaseValue
+                        if isIdentifier[i], case .string(let id) = values[i].storage {
+                            values[i] = (i == keyPos ? rowKey : pseudonymiser.pseudonym(for: id, column: columns[i].name)).databaseValue
                         }
                     }
                 }
                 if seen.contains(rowKey.hashValue) {
-                    throw RowProblem(field: table.key, value: table.key == "site_patient_id" ? rowKey : rawKey, reason: "duplicate key: already given earlier in this file")
+                    throw RowProblem(field: table.key, value: rowKey, reason: "duplicate key: already given earlier in this file (the value shown is its keyed hash; the line number finds the row)")
                 }
                 try checkCrossRow(values, cache: cache)
             } catch {
-                // Site patient ids are already pseudonyms here (replaced before any cross-row check).
+                // Identifiers are already keyed hashes here (replaced before any cross-row check).
                 batch.keys.append(rowKey)
                 batch.problems.append(QuarantineEntry(site: site, table: table.name, rowKey: rowKey, file: source.name, line: source.line,
                                                       field: error.field, value: error.value, reason: error.reason))
@@ -77,7 +79,7 @@ struct RowValidator: Sendable {
 
 /// Checked rows on their way from the validator to the writer.
 final class RowBatch: @unchecked Sendable {
-    /// Row key of each row (pseudonym for patients; file:line when the key is missing).
+    /// Row key of each row (the keyed hash of its identifier; file:line when the key is missing).
     var keys: [String] = []
     /// Why each row was rejected; nil for a good row.
     var problems: [QuarantineEntry?] = []

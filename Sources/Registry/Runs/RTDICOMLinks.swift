@@ -10,6 +10,9 @@ import HarmonicCore
 /// `end_date` (planning CT and plan precede the first fraction); an object without a Study Date
 /// is linked to the child's course when the child has only one. The store keeps no file paths, so
 /// the files are found again by SOP Instance UID in the folder given to the run (`--dicom-rt DIR`).
+/// The store holds each UID only as its keyed hash under the site key (`DICOMIngest.keyedUID`), so
+/// the run needs the key of every site whose courses it links (`--dicom-rt-keys DIR`): the
+/// files' UIDs are hashed with it. A site with objects but no key given links nothing, and says so.
 /// A course is linked only when exactly one object of each kind matches and all three files are
 /// found; otherwise the reason is kept and the course falls back to its record.
 public struct RTDICOMLinks: Sendable {
@@ -26,7 +29,8 @@ public struct RTDICOMLinks: Sendable {
     /// Course key → why a course with matching objects was not linked (ambiguous, files missing).
     public var unlinked: [String: String] = [:]
 
-    public static func find(store: RegistryStore, courses: [RTCourseInput], folder: String) throws -> RTDICOMLinks {
+    public static func find(store: RegistryStore, courses: [RTCourseInput], folder: String,
+                            keys: [String: Pseudonymiser]) throws -> RTDICOMLinks {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw InputError(.file(folder), expected: "a folder of DICOM-RT files (--dicom-rt)")
@@ -45,12 +49,20 @@ public struct RTDICOMLinks: Sendable {
         var result = RTDICOMLinks()
         guard !objects.isEmpty else { return result }
         // SOP Instance UID → file, for every readable DICOM file of the folder.
-        var files: [String: URL] = [:]
+        var rawFiles: [(uid: String, url: URL)] = []
         if let walker = FileManager.default.enumerator(at: URL(fileURLWithPath: folder), includingPropertiesForKeys: [.isRegularFileKey]) {
             for case let url as URL in walker where (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true {
                 guard let file = try? DICOMFile(contentsOf: url), let uid = file.dataSet.string(.sopInstanceUID) else { continue }
-                files[uid] = url
+                rawFiles.append((uid, url))
             }
+        }
+        // Site → keyed UID → file: the UIDs as that site's ingest stored them.
+        var filesOfSite: [String: [String: URL]] = [:]
+        for site in Set(courses.map(\.site)) {
+            guard let key = keys[site] else { continue }
+            var files: [String: URL] = [:]
+            for f in rawFiles { files[DICOMIngest.keyedUID(f.uid, key)] = f.url }
+            filesOfSite[site] = files
         }
         var coursesOfChild: [String: Int] = [:]
         for c in courses { coursesOfChild[c.site + "\u{1F}" + c.patient, default: 0] += 1 }
@@ -71,6 +83,10 @@ public struct RTDICOMLinks: Sendable {
                     problem = "\(k.count) \(kind) objects in dicom_objects for this child within \(linkDaysBefore) days before start_date (expected exactly one)"
                     break
                 }
+            }
+            let files = filesOfSite[c.site] ?? [:]
+            if problem == nil && keys[c.site] == nil {
+                problem = "DICOM-RT objects recorded for this child, but no site key given for \(c.site): the store keeps only keyed hashes of the UIDs (give --dicom-rt-keys DIR, a folder holding \(c.site).key)"
             }
             if problem == nil {
                 let missing = chosen.values.filter { files[$0.uid] == nil }.map { "\($0.kind) \($0.uid)" }

@@ -59,10 +59,13 @@ public enum RTDoseRun {
         /// Folder of DICOM-RT files (`--dicom-rt`): courses linked to plan, dose and structures in
         /// `dicom_objects` whose files are here get the DICOM-RT tier (`RTDICOMLinks`). Nil: none.
         public var dicomFolder: String?
+        /// Site → its key (`--dicom-rt-keys DIR`), to find the folder's files by the keyed UIDs the store holds.
+        public var dicomKeys: [String: Pseudonymiser]
         public init(seed: UInt64 = 20_261_203, realisations: Int = 1000, model: CourseRealisationModel = .standard,
                     dicomModel: CourseRealisationModel = CourseRealisationModel(inField: 1.03, outOfField: 1.4, neutron: 2.0, unshared: 1.05),
-                    dicomFolder: String? = nil) {
-            self.seed = seed; self.realisations = realisations; self.model = model; self.dicomModel = dicomModel; self.dicomFolder = dicomFolder
+                    dicomFolder: String? = nil, dicomKeys: [String: Pseudonymiser] = [:]) {
+            self.seed = seed; self.realisations = realisations; self.model = model; self.dicomModel = dicomModel
+            self.dicomFolder = dicomFolder; self.dicomKeys = dicomKeys
         }
     }
 
@@ -88,7 +91,7 @@ public enum RTDoseRun {
         stage("reading radiotherapy courses")
         let courses = try readCourses(store)
         summary.courses = courses.count
-        let links = try settings.dicomFolder.map { try RTDICOMLinks.find(store: store, courses: courses, folder: $0) } ?? RTDICOMLinks()
+        let links = try settings.dicomFolder.map { try RTDICOMLinks.find(store: store, courses: courses, folder: $0, keys: settings.dicomKeys) } ?? RTDICOMLinks()
         let hashes = courses.map { c in inputHash(c, model: modelIdentity + "|" + (links.links[c.site + "\u{1F}" + c.courseID]?.identity ?? "no DICOM-RT")) }
 
         let realisationPath = realisationPath(store: storePath)

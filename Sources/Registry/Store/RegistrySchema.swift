@@ -1,4 +1,5 @@
 import GRDB
+import HarmonicCore
 
 /// The store schema derived from the data dictionary, and its migrations (the same steps in
 /// SQLite and PostgreSQL; `SQLDialect` gives the column types).
@@ -84,5 +85,22 @@ public enum RegistrySchema {
         SQLMigration("rt dose 1.0.0") { s in try RTDoseSchema.create(s) },
         SQLMigration("imaging dose 1.0.0") { s in try ImagingDoseSchema.create(s) },
         SQLMigration("server jobs 1.0.0") { s in try JobSchema.create(s) },
+        // Since this migration every identifier column is stored as its keyed hash (`RowValidator`);
+        // a store that already holds records kept their record ids raw, and hashing them needs the
+        // sites' keys, which never enter the store: it is marked, and loads into it are refused.
+        SQLMigration("keyed record identifiers 1.0.0") { s in
+            let recordTables = DataDictionary.tables.filter { $0.addedIn == DataDictionary.firstVersion && $0.name != "patients" }
+            var raw = false
+            for t in recordTables where !raw { raw = try !s.fetch("SELECT 1 FROM \(t.name) LIMIT 1").isEmpty }
+            try s.execute("INSERT INTO meta VALUES ('record_identifiers', ?)", [(raw ? "raw" : "keyed").databaseValue])
+        },
     ]
+
+    /// Refuses to add rows to a store whose record ids predate keyed hashing: new rows would hold
+    /// hashes beside the old raw ids, so a reload would duplicate every record.
+    static func requireKeyedRecordIdentifiers(_ s: any SQLSession, store: String) throws {
+        guard try s.scalar("SELECT value FROM meta WHERE key = 'record_identifiers'").flatMap(String.fromDatabaseValue) == "raw" else { return }
+        throw InputError(.file(store), field: "meta.record_identifiers", value: "raw",
+                         expected: "a store made after record ids were keyed (2026-12): this store holds its sites' record ids (procedure, course, imaging, sample ids) unhashed, and hashing them needs the site keys, which never enter a store; load the extracts again into a new store (nothing of this store was changed)")
+    }
 }

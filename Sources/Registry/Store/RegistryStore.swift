@@ -17,6 +17,11 @@ public final class RegistryStore: @unchecked Sendable {
     /// The guarded read-only connection behind `read` (analysts on SQLite only).
     let analystReader: DatabaseQueue?
 
+    /// How errors name this store: its file, or the server store.
+    var storeDescription: String {
+        switch location { case .file(let p): p; case .memory: "the in-memory store"; case nil: "the PostgreSQL store" }
+    }
+
     /// Opens (creating and migrating if needed) the SQLite store at `path`.
     public init(path: String, role: Role) throws {
         self.role = role
@@ -102,6 +107,7 @@ public final class RegistryStore: @unchecked Sendable {
         try require(role == .dataManager(site: site), "load data for site \(site)")
         let started = ISO8601DateFormatter().string(from: Date())
         let loadID: Int64 = try backend.write { db in
+            try RegistrySchema.requireKeyedRecordIdentifiers(db, store: storeDescription)
             // A load of this site still marked running was killed before it could finish (its
             // open file transaction was rolled back by the database): record it as interrupted.
             // Loads of one site are expected to run one at a time.
