@@ -2,6 +2,7 @@ import ArgumentParser
 import Dosimetry
 import Foundation
 import HarmonicCore
+import RTDose
 
 /// `harmonic dose imaging`: organ doses of one imaging exam with 95% intervals.
 struct DoseImagingCommand: ParsableCommand {
@@ -23,7 +24,12 @@ struct DoseImagingCommand: ParsableCommand {
         image; organ dose = (organ dose per entrance air kerma of each image) x --entrance-air-kerma (mGy, free in \
         air at the skin, per image). CBCT and planar kV regions: head, neck, chest, abdomen, pelvis. Geometry and \
         beam quality are Harmonic's assumptions (docs/imaging-dose.md); no default dose is assumed.
-        Planar MV, radiography and fluoroscopy are not implemented yet and say so.
+        MV portal imaging (--modality planar_mv): the imaging dose at the isocentre per session (--isocentre-dose, \
+        mGy, as recorded) x --sessions, through the treatment port of the course's site (--region: brain, \
+        craniospinal, head_neck, thorax, abdomen, pelvis, extremity): each organ's dose per Gy of the site's 3D-CRT \
+        photon field on the reference phantom of the nearest age (RTDose course-record tier, in-field and \
+        out-of-field); interval from the planar_mv_model GSD.
+        Radiography and fluoroscopy are not implemented yet and say so.
 
         Bad input is refused with the reason: CTDIvol outside the plausible range for the region, age and era \
         (1/20 to 5 times the paediatric 75th percentile of Ploussi et al. 2020 for the age, raised for practice \
@@ -37,6 +43,7 @@ struct DoseImagingCommand: ParsableCommand {
           harmonic dose imaging --modality cbct --region pelvis --age 6 --sex M --ctdiw 12
           harmonic dose imaging --modality cbct --region head --age 10 --sex F --mas 150 --json
           harmonic dose imaging --modality planar_kv --region chest --age 4 --sex F --entrance-air-kerma 0.3
+          harmonic dose imaging --modality planar_mv --region thorax --age 9 --sex M --isocentre-dose 20 --sessions 5
           harmonic dose imaging --modality nuclear_medicine --region whole_body --age 8 --sex F --effective-dose 2.1
         Method and validation: docs/imaging-dose.md.
         """)
@@ -53,6 +60,8 @@ struct DoseImagingCommand: ParsableCommand {
     @Option(help: "CBCT weighted CTDI as the imager records it, mGy (16 cm phantom head/neck, 32 cm trunk).") var ctdiw: Double?
     @Option(help: "CBCT tube current-time product of the rotation, mAs (used only without --ctdiw).") var mas: Double?
     @Option(help: "Planar kV: entrance air kerma of each image of the AP + lateral pair, mGy (free in air at the skin).") var entranceAirKerma: Double?
+    @Option(help: "Planar MV: imaging dose at the isocentre per session, mGy (as the record or the imaging protocol gives it).") var isocentreDose: Double?
+    @Option(help: "Planar MV: number of imaging sessions (default 1).") var sessions: Int?
     @Option(help: "Year of the exam (e.g. 1995): the CTDIvol plausibility bound allows the higher doses of older practice; default: the most permissive era.") var year: Double?
     @Flag(help: "Print the report as JSON (doses in mGy, effective dose in mSv).") var json = false
 
@@ -67,13 +76,18 @@ struct DoseImagingCommand: ParsableCommand {
             if exam.modality == .cbct || exam.modality == .planarKV, ctdivol != nil || dlp != nil {
                 throw ValidationError("--ctdivol and --dlp are CT quantities: give a CBCT's --ctdiw (or --mas), a planar kV pair's --entrance-air-kerma")
             }
+            if isocentreDose != nil || sessions != nil, exam.modality != .planarMV {
+                throw ValidationError("--isocentre-dose and --sessions apply to --modality planar_mv, not \(exam.modality.rawValue)")
+            }
             exam.doseIndex = exam.modality == .cbct ? ctdiw : exam.modality == .planarKV ? entranceAirKerma : nil
             exam.mAs = mas
-            report = try ImagingDoseCalculator.loadDefault().estimate(exam)
+            report = exam.modality == .planarMV ? try planarMV(exam) : try ImagingDoseCalculator.loadDefault().estimate(exam)
         } catch let e as DoseModelError { throw ValidationError(e.description) }
         if json { print(try jsonString(report)); return }
         var lines = ["\(report.modality.rawValue) \(report.region), age \(String(format: "%g", report.ageYears)), \(report.sex == .male ? "male" : "female")"]
-        if report.modality == .cbct || report.modality == .planarKV, let c = report.ctdivol {
+        if report.modality == .planarMV, let c = report.ctdivol {
+            lines.append(String(format: "%@: %.3g mGy", report.ctdivolSource ?? "", c))
+        } else if report.modality == .cbct || report.modality == .planarKV, let c = report.ctdivol {
             lines.append(String(format: "%@ %.3g mGy; kVp %g (%@)", report.ctdivolSource ?? "", c, report.kVp ?? 0, report.kVpSource ?? ""))
         } else if let c = report.ctdivol {
             lines.append(String(format: "CTDIvol %.3g mGy (%g cm phantom; %@); kVp %@; phantom scan length %.1f cm", c, report.referencePhantomCm ?? 0,
@@ -96,5 +110,30 @@ struct DoseImagingCommand: ParsableCommand {
         }
         for n in report.notes { lines.append("note: \(n)") }
         print(lines.joined(separator: "\n"))
+    }
+
+    /// MV portal imaging through the course site's photon port (`MVPortalImagingDose`).
+    func planarMV(_ exam: ImagingExam) throws -> ImagingDoseReport {
+        if ctdivol != nil || dlp != nil || kvp != nil {
+            throw ValidationError("--ctdivol, --dlp and --kvp are CT quantities: give MV portal imaging's --isocentre-dose (mGy per session) and --sessions")
+        }
+        let site = exam.region.lowercased()
+        guard SiteGeometry.sites.contains(site) else {
+            throw ValidationError("--region '\(exam.region)': MV portal imaging is dosed through the treatment port of a course's target site; expected one of \(SiteGeometry.sites.sorted().joined(separator: ", "))")
+        }
+        guard let perSession = isocentreDose else {
+            throw ValidationError("planar_mv needs --isocentre-dose (mGy per session): Harmonic has no cited default MV imaging dose, so no dose is given (never a silent default)")
+        }
+        let range = MVImagingPlausibility.isocentreDosePerSession
+        guard perSession.isFinite, range.contains(perSession) else {
+            throw ValidationError(String(format: "--isocentre-dose %.4g mGy: outside the plausible %.3g-%.3g mGy per session (Harmonic's bound: above it a value is more likely the treatment dose or cGy taken for mGy)",
+                                         perSession, range.lowerBound, range.upperBound))
+        }
+        let n = sessions ?? 1
+        guard n >= 1 else { throw ValidationError("--sessions \(n): expected 1 or more") }
+        let doses = try MVPortalImagingDose.doses(site: site, ageYears: exam.ageYears, sex: exam.sex, isocentreDoseMGy: perSession * Double(n), cache: CourseDoseCache())
+        var placed = exam
+        placed.region = site
+        return try ImagingDoseCalculator.loadDefault().reportMV(placed, isocentreDosePerSessionMGy: perSession, sessions: n, organs: doses.organs, effective: doses.effective)
     }
 }

@@ -209,11 +209,7 @@ struct ImagingExamEvaluation {
     }
 
     /// A radiotherapy MV portal imaging row (`planar_mv`): the recorded dose per session at the
-    /// isocentre (mGy) × sessions × each organ's dose per Gy at the target of an unmodulated
-    /// photon field of the course's site (`CourseDoseCache`, course-record tier: in-field and
-    /// out-of-field components; the imaging field is taken as the treatment port, its double
-    /// exposure's larger open field is not modelled). Effective dose: ICRP 103 weights on the
-    /// phantom sex (`TissueWeights.weightedSum`).
+    /// isocentre (mGy) × sessions through the course site's photon port (`MVPortalImagingDose`).
     static func evaluateMV(_ e: ImagingExamInput, courses: CourseDoseCache, where location: String) -> ImagingExamEvaluation {
         let sex: Sex, age: Double
         switch childAtExam(e, where: location) {
@@ -232,20 +228,13 @@ struct ImagingExamEvaluation {
         guard let perSession = e.ctdivol, perSession.isFinite, perSession > 0 else {
             return flagged("\(location): field 'dose_per_session_mgy' value '\(e.ctdivol.map { "\($0)" } ?? "")': expected the MV imaging dose at the isocentre per session in mGy (Harmonic has no cited default MV imaging dose: never a silent default)", region: site)
         }
-        let perGy: [OrganComponentsPerGy]
+        let doses: MVPortalImagingDose.Doses
         do {
-            perGy = try courses.dosesPerGy(CourseRecord(targetSite: site, radiation: .photon, technique: .conformal3D, prescribedDoseGy: 1, fractions: 1),
-                                           ageYears: age, sex: sex)
+            doses = try MVPortalImagingDose.doses(site: site, ageYears: age, sex: sex, isocentreDoseMGy: perSession * Double(sessions), cache: courses)
         } catch { return flagged("\(location): \(error)", region: site) }
-        let mGy = perSession * Double(sessions)
-        var doses: [Organ: Double] = [:]
-        for c in perGy { doses[c.organ] = c.total * mGy }
         var central = [Double](repeating: .nan, count: DoseQuantity.count)
-        for (q, organ) in DoseQuantity.organs.enumerated() where organ.exists(in: sex) {
-            central[q] = doses[organ] ?? .nan
-        }
-        central[DoseQuantity.effective.rawValue] = TissueWeights.weightedSum(TissueWeights.icrp103, remainder: TissueWeights.icrp103Remainder(for: sex),
-                                                                            sex: sex, doses: doses)
+        for (q, organ) in DoseQuantity.organs.enumerated() where organ.exists(in: sex) { central[q] = doses.organs[organ] ?? .nan }
+        central[DoseQuantity.effective.rawValue] = doses.effective
         // No Monte Carlo statistics term: the course-record tier's organ doses are deterministic.
         return ImagingExamEvaluation(tier: .mvDoseRecorded, reason: nil, central: central, monteCarloSigma: [Double](repeating: 0, count: DoseQuantity.count),
                                      ctdivolUsed: perSession, region: site)
