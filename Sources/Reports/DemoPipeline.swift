@@ -60,7 +60,10 @@ public struct DemoPipeline: Sendable {
         if fm.fileExists(atPath: extract.appendingPathComponent("truth/\(SyntheticImagingTruth.techniqueFileName)").path) {
             try SyntheticImagingTruth.write(extract: extract)
         }
-        if summary.radiotherapyChildren > 0 { try SyntheticImagingTruth.writeRT(extract: extract, seed: seed) }
+        if summary.radiotherapyChildren > 0 {
+            try SyntheticImagingTruth.writeRT(extract: extract, seed: seed)
+            try SyntheticMVImagingTruth.write(extract: extract, seed: seed)
+        }
         let synthSeconds = Date().timeIntervalSince(t0)
 
         stage("[2/5] ingest: \(summary.siteFolders.count) site folders -> \(storePath) (site keys in \(keys.path), outside the store)")
@@ -142,7 +145,8 @@ public struct DemoPipeline: Sendable {
                                      truth: try? RTDoseTruthComparison.compute(store: analyst, truthCSV: extract.appendingPathComponent("truth/\(SyntheticRTTruth.fileName)"), pseudonymisers: siteKeys))
         }
         var imagingTruth: [(name: String, comparison: ImagingDoseTruthComparison)] = []
-        for (file, source) in [(SyntheticImagingTruth.fileName, ImagingExamInput.SourceTable.diagnostic), (SyntheticImagingTruth.rtFileName, .radiotherapy)] {
+        for (file, source) in [(SyntheticImagingTruth.fileName, ImagingExamInput.SourceTable.diagnostic), (SyntheticImagingTruth.rtFileName, .radiotherapy),
+                               (SyntheticMVImagingTruth.fileName, .radiotherapy)] {
             let url = extract.appendingPathComponent("truth/\(file)")
             guard fm.fileExists(atPath: url.path) else { continue }
             if let c = try? ImagingDoseTruthComparison.compute(store: analyst, truthCSV: url, pseudonymisers: siteKeys, source: source) { imagingTruth.append(("truth/\(file)", c)) }

@@ -81,9 +81,22 @@ struct RadiotherapyChildSimulator {
             out[.rtImaging].date(CalendarDate(dayNumber: im.2)); out[.rtImaging].date(CalendarDate(dayNumber: im.3))
             out[.rtImaging].int(im.1); out[.rtImaging].decimal(im.4, 2); out[.rtImaging].endRow()
         }
+        let countryIndex = UInt64(Country.allCases.firstIndex(of: country) ?? 0)
+
+        // MV portal images (`planar_mv`) of photon courses: weekly, an orthogonal MV pair of 20-100 mGy
+        // at the isocentre per session (AAPM TG-180, Ding et al., Med Phys 2018: a few cGy per MV
+        // portal image). Share of photon courses: 80% before 2010, 20% after, as kV image guidance
+        // replaced MV portal imaging (Harmonic's assumption of practice, not a cited rate). From a
+        // stream of its own, after every other imaging row, so that the other rows stay as before.
+        var portalRNG = RandomStream(seed: config.seed ^ 0x4D56_0000_0000_0000, stream: UInt64(number) &* 16 &+ countryIndex)
+        if !proton, portalRNG.uniform() < (year < 2010 ? 0.8 : 0.2) {
+            if courseKind != nil { out.markCorrupted(.rtImaging, "child_of_corrupted_row") }
+            out[.rtImaging].id(pid, "-I", imaging.count + 1); out[.rtImaging].text(course); out[.rtImaging].text("planar_mv")
+            out[.rtImaging].date(CalendarDate(dayNumber: startDay)); out[.rtImaging].date(CalendarDate(dayNumber: endDay))
+            out[.rtImaging].int(fractions / 5 + 1); out[.rtImaging].decimal(20 + 80 * portalRNG.uniform(), 2); out[.rtImaging].endRow()
+        }
 
         // Chemotherapy, from a stream of its own so that adding it left every other table as before.
-        let countryIndex = UInt64(Country.allCases.firstIndex(of: country) ?? 0)
         var chemoRNG = RandomStream(seed: config.seed ^ 0xC4E3_0000_0000_0000, stream: UInt64(number) &* 16 &+ countryIndex)
         let chemoStart = diagnosisDay + 7, chemoEnd = max(endDay, startDay + 120 + Int(chemoRNG.uniform() * 120))
         for (k, c) in ChemotherapyRegimens.draw(site: site.site, rng: &chemoRNG).enumerated() where chemoEnd <= exitDay {

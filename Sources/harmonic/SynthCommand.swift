@@ -23,7 +23,8 @@ struct SynthCommand: ParsableCommand {
         imaging_organ_doses.csv (the cardiac children's CT and chest radiographs of 2000-2020 in \
         diagnostic_imaging.csv: true technique, and true organ doses in mGy, effective dose in mSv; \
         radiographs without organ doses yet; docs/imaging-dose.md), rt_imaging_organ_doses.csv (true \
-        doses of the RT planning CTs) and corrupted_rows.csv (rows \
+        doses of the RT planning CTs, CBCT and planar kV), rt_mv_imaging_organ_doses.csv (true doses of the MV \
+        portal images through each course's own port) and corrupted_rows.csv (rows \
         made bad on purpose with --corrupt). A sample of the radiotherapy courses (--rt-dicom-fraction, default 2%) \
         also gets DICOM-RT files, planned on the reference phantom with the course's true fields, in \
         <site>-radiotherapy/dicom-rt/<course_id>/ (RP.dcm, RD.dcm, RS.dcm): load them with `harmonic ingest-dicom` \
@@ -93,6 +94,8 @@ struct SynthCommand: ParsableCommand {
             try SyntheticRTTruth.write(extract: URL(fileURLWithPath: out), seed: seed)
             note("synth: true organ doses of the radiotherapy planning CTs (truth/\(SyntheticImagingTruth.rtFileName))")
             try SyntheticImagingTruth.writeRT(extract: URL(fileURLWithPath: out), seed: seed)
+            note("synth: true organ doses of the MV portal imaging (truth/\(SyntheticMVImagingTruth.fileName))")
+            try SyntheticMVImagingTruth.write(extract: URL(fileURLWithPath: out), seed: seed)
             let dicom = try SyntheticRTDICOM.write(extract: URL(fileURLWithPath: out), seed: seed, fraction: rtDicomFraction)
             note("synth: DICOM-RT (plan, dose grid, structures) of \(dicom) radiotherapy courses (<site>-radiotherapy/\(SyntheticRTDICOM.folderName)/)")
             note("synth: true effects of organ dose on biomarkers and PedsQL scores (truth/\(OutcomeDoseEffects.truthFileName))")

@@ -2,6 +2,7 @@ import Dosimetry
 import Foundation
 import HarmonicCore
 import HarmonicTestSupport
+import RTDose
 import Registry
 import Testing
 @testable import Synthesis
@@ -124,5 +125,31 @@ struct ImagingTruthTests {
             #expect(r.low95 > 0.4 && r.high95 < 2.5, "\(r.examType) \(r.quantity): 95% range \(r.low95)-\(r.high95)")
         }
         #expect(checked >= 6, "enough modalities and target sites compared (\(checked))")
+    }
+
+    @Test("the RT registry's MV portal images (photon courses, mostly before 2010) get true organ doses through each course's own port, and the store's mv_dose_recorded tier reconstructs them with a median reconstructed/true within 0.67-1.5 whose 95% range contains 1")
+    func rtMVPortal() throws {
+        let config = SynthesisConfiguration(seed: 33, cardiacChildren: 0, radiotherapyChildren: 120, corruptFraction: 0)
+        let (dir, summary) = try SynthFixture.make(config, name: "rt-mv-imaging-truth")
+        let written = try SyntheticMVImagingTruth.write(extract: dir, seed: config.seed)
+        #expect(written >= 10, "photon courses with MV portal images among 120 children: \(written)")
+        let (path, pseudonymisers) = try SynthFixture.ingestAll(dir, summary, name: "rt-mv-imaging-truth-store") {
+            try Pseudonymiser(keyBytes: Array(repeating: UInt8($0.utf8.last!), count: 32))
+        }
+        let store = try RegistryStore(path: path, role: .analyst)
+        _ = try ImagingDoseRun.run(store: store, storePath: path, settings: .init(realisations: 16))
+        let c = try ImagingDoseTruthComparison.compute(store: store, truthCSV: dir.appendingPathComponent("truth/\(SyntheticMVImagingTruth.fileName)"),
+                                                       pseudonymisers: pseudonymisers, source: .radiotherapy)
+        #expect(c.unmatched == 0 && c.matched == written)
+        #expect(c.examsByTypeAndTier.keys.allSatisfy { $0.hasPrefix("planar_mv/") && $0.hasSuffix("mv_dose_recorded") }, "\(c.examsByTypeAndTier)")
+        // Display factor (GSD 1.10) and the course's own port (boxes scaled GSD 1.15, shifted 10 mm) are
+        // the only differences: unbiased for in-field dose, the range theirs.
+        var checked = 0
+        for r in c.ratios where r.n >= 5 && ["effective_dose_msv", "red_marrow_mgy"].contains(r.quantity) {
+            checked += 1
+            #expect(r.median > 0.67 && r.median < 1.5, "\(r.examType) \(r.quantity): median \(r.median) over \(r.n)")
+            #expect(r.low95 <= 1.05 && r.high95 >= 0.95, "\(r.examType) \(r.quantity): 95% range \(r.low95)-\(r.high95) should contain 1")
+        }
+        #expect(checked >= 2, "enough target sites compared (\(checked))")
     }
 }
