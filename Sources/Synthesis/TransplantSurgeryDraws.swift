@@ -15,6 +15,10 @@ import HarmonicCore
 /// - abdomen (Wilms tumour): nephrectomy, 90% (SIOP 2001: surgery after pre-operative chemotherapy).
 /// - any site: allogeneic transplant with TBI conditioning (a therapy-related leukaemia), 1%; its TBI
 ///   course is not drawn into `rt_courses`, so the store holds the TBI only as the transplant's flag.
+/// - brain (focal brain tumours): surgery near or within the hypothalamic-pituitary region, 10%, standing
+///   for the suprasellar tumours among them (craniopharyngioma, optic pathway glioma, germ cell tumours:
+///   resection or biopsy before radiotherapy); it triggers the HP rule's surgery group (PanCare HP axis
+///   problems; PanCare SurPass risk factor 15.2). Drawn last, so every earlier draw stays as before.
 enum TransplantSurgeryDraws {
     struct Transplant { let dayOffset: Int, type: String, tbi: Bool }
     struct Operation { let dayOffset: Int, region: String }
@@ -36,6 +40,7 @@ enum TransplantSurgeryDraws {
             break
         }
         if rng.uniform() < 0.01 { transplants.append(Transplant(dayOffset: 300, type: "allogeneic", tbi: true)) }
+        if site == "brain", rng.uniform() < 0.10 { operations.append(Operation(dayOffset: -21, region: "hypothalamic_pituitary")) }
         return (transplants, operations)
     }
 }

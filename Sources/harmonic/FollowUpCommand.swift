@@ -16,9 +16,10 @@ struct FollowUpCommand: ParsableCommand {
         thyroid cancer (IGHG 2018), thyroid function (COG v6.0), hearing loss (IGHG 2019: cisplatin or head RT ≥ 30 Gy), \
         premature ovarian insufficiency (IGHG 2016: alkylating agents or RT exposing the ovaries), colorectal cancer \
         (COG: abdominal, pelvic or spinal RT ≥ 30 Gy), hypothalamic-pituitary axis problems and central precocious \
-        puberty (IGHG 2022 / PanCare: RT exposing the HP region, ≥ 30 Gy referral), cerebrovascular problems (PanCare: RT \
-        to the head, brain or neck), carotid ultrasound (COG: neck RT ≥ 40 Gy) and pulmonary dysfunction (IGHG 2024 / \
-        PanCare: RT exposing the lungs; bleomycin, busulfan, nitrosoureas); thresholds and sources in docs/follow-up.md. From a store, chemotherapy comes from its chemotherapy table (agent, cumulative mg/m²).
+        puberty (IGHG 2022 / PanCare: RT exposing the HP region; referral at ≥ 30 Gy or after surgery in the HP region), \
+        cerebrovascular problems (PanCare: RT to the head, brain or neck), carotid ultrasound (COG: neck RT ≥ 40 Gy) and \
+        pulmonary dysfunction (IGHG 2024 / PanCare: RT exposing the lungs, allogeneic HSCT, thoracic surgery; bleomycin, \
+        busulfan, nitrosoureas); transplants and operations come from the store's hsct and surgery tables; thresholds and sources in docs/follow-up.md. From a store, chemotherapy comes from its chemotherapy table (agent, cumulative mg/m²).
 
         Organ mean doses are used where they are known (a treatment summary with organMeanDoseGy; RT organ doses in the \
         store once the RT dose reconstruction writes them); otherwise the prescribed dose of each field that exposes \

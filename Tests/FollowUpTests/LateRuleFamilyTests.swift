@@ -62,6 +62,39 @@ struct LateRuleFamilyTests {
         #expect(fallback.doseBasis.contains("craniospinal: the prescribed dose includes the boost"))
     }
 
+    /// A child born 2000-01-01 with operations only.
+    func operated(_ surgeries: [TreatmentSummary.Surgery]) -> TreatmentSummary {
+        TreatmentSummary(child: "NO/x", sex: "M", birthDate: "2000-01-01", surgeries: surgeries)
+    }
+
+    @Test("HP axis: surgery in the HP region alone is high risk (refer directly) from the day of the operation; brain or other surgery is not")
+    func hypothalamicPituitarySurgery() throws {
+        let i = try #require(item(operated([.init(date: "2008-05-10", region: "hypothalamic_pituitary")]), "hypothalamic_pituitary"))
+        #expect(i.riskGroup == "high: surgery near or within the HP region" && i.modality.contains("endocrinologist"))
+        #expect(i.startDate == "2008-05-10" && i.doseSources == nil && i.trigger.contains("surgery near or within"))
+        #expect(i.sources.contains { $0.contains("risk factor 15.2") })
+        for elsewhere in ["brain", "other", "spine"] {
+            #expect(item(operated([.init(date: "2008-05-10", region: elsewhere)]), "hypothalamic_pituitary") == nil, "\(elsewhere)")
+        }
+        #expect(item(operated([.init(date: "2003-05-10", region: "hypothalamic_pituitary")]), "central_precocious_puberty") == nil,
+                "surgery is no CPP risk factor of the sources (PanCare SurPass 17.1 and 17.5)")
+    }
+
+    @Test("HP axis: with radiotherapy < 30 Gy, HP surgery makes the item high risk, and the earlier of the operation and 6 months after RT starts it")
+    func hypothalamicPituitarySurgeryWithRadiotherapy() throws {
+        func withSurgery(_ date: String, prescribed: Double = 18) -> TreatmentSummary {
+            var s = child(target: "brain", prescribed: prescribed)           // RT ends 2010-03-01: surveillance from 2010-09-01
+            s.surgeries = [.init(date: date, region: "hypothalamic_pituitary")]
+            return s
+        }
+        let before = try #require(item(withSurgery("2009-12-01"), "hypothalamic_pituitary"))
+        #expect(before.riskGroup == "high: surgery near or within the HP region" && before.startDate == "2009-12-01")
+        #expect(before.doseSources == ["prescribed-dose fallback"])
+        #expect(item(withSurgery("2010-09-01"), "hypothalamic_pituitary")?.startDate == "2010-09-01")
+        #expect(item(withSurgery("2010-09-02"), "hypothalamic_pituitary")?.startDate == "2010-09-01")
+        #expect(item(withSurgery("2011-01-01", prescribed: 30), "hypothalamic_pituitary")?.riskGroup == "high: ≥ 30 Gy and surgery near or within the HP region")
+    }
+
     // MARK: central precocious puberty
 
     @Test("precocious puberty: girls when surveillance (6 months after the start of RT) begins before 8 years, boys before 9; not at or after")

@@ -46,7 +46,7 @@ struct StoreTreatmentSummaryTests {
         #expect(abs(agents.reduce(0) { $0 + $1.cumulativeDoseMgPerM2 } - dose) < 1e-6 * dose)
     }
 
-    @Test("every synthetic transplant and operation loads and reaches its child's summary; thoracic surgery and allogeneic transplants give the pulmonary plan")
+    @Test("every synthetic transplant and operation loads and reaches its child's summary; thoracic surgery and allogeneic transplants give the pulmonary plan, HP surgery the high-risk HP plan")
     func transplantsAndSurgeryReachSummaries() throws {
         let (path, extract, folders) = try Self.store.get()
         var transplants = 0, operations = 0
@@ -66,6 +66,12 @@ struct StoreTreatmentSummaryTests {
         for s in atRisk {
             let item = SurveillanceRules.plan(for: s).items.first { $0.rule == "pulmonary_dysfunction" }
             #expect(item?.riskGroup?.contains("IGHG 2024") == true, "\(s.child)")
+        }
+        let hpSurgery = summaries.filter { ($0.surgeries ?? []).contains { $0.region == "hypothalamic_pituitary" } }
+        try #require(!hpSurgery.isEmpty, "the synthetic registry draws surgery near the HP region")
+        for s in hpSurgery {
+            let item = SurveillanceRules.plan(for: s).items.first { $0.rule == "hypothalamic_pituitary" }
+            #expect(item?.riskGroup?.contains("surgery near or within the HP region") == true, "\(s.child)")
         }
     }
 

@@ -7,7 +7,8 @@ import HarmonicCore
 /// chemotherapy subsections, the organ-at-risk doses and the plan of care; Patient; the primary
 /// cancer Condition the treatments refer to; one radiotherapy Procedure per course with its total
 /// dose Observation (and fractions as its performed timing); organ-at-risk dose Observations;
-/// chemotherapy MedicationAdministrations; the surveillance CarePlan.
+/// chemotherapy MedicationAdministrations; stem-cell transplant and surgery Procedures
+/// (`PassportTransplantSurgery.swift`); the surveillance CarePlan.
 ///
 /// Privacy: the Patient carries the registry pseudonym only, and its name is present as the
 /// data-absent-reason `masked` (the PCSP Patient profile requires a name; Harmonic never holds
@@ -47,10 +48,6 @@ public enum SurvivorshipPassport {
         let stamp = iso(o.timestamp)
         func uuid(_ name: String) -> String { "urn:uuid:" + deterministicUUID("\(s.child)|\(name)|\(stamp)") }
         func ref(_ name: String) -> [String: Any] { ["reference": uuid(name)] }
-        func profile(_ id: String) -> [String: Any] { ["profile": ["\(canonical)/StructureDefinition/\(id)"]] }
-        func narrative(_ text: String) -> [String: Any] {
-            ["status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>\(escape(text))</p></div>"]
-        }
         var entries: [(String, [String: Any])] = []
 
         // Patient: pseudonym only; masked name.
@@ -128,6 +125,10 @@ public enum SurvivorshipPassport {
             chemoRefs.append(ref("chemo-\(k)"))
         }
 
+        // Stem-cell transplants and operations (PassportTransplantSurgery.swift).
+        entries += transplantResources(s.transplants ?? [], ref: ref).map { ($0.name, $0.resource) }
+        entries += surgeryResources(s.surgeries ?? [], ref: ref).map { ($0.name, $0.resource) }
+
         // Plan of care.
         let activities: [[String: Any]] = plan.items.map { i in
             var detail: [String: Any] = [
@@ -164,6 +165,7 @@ public enum SurvivorshipPassport {
                                          "text": narrative(s.chemotherapy.map { "\($0.agent) \(format($0.cumulativeDoseMgPerM2)) mg/m²" }.joined(separator: "; ")),
                                          "entry": chemoRefs])
         }
+        treatmentSubsections += transplantSurgerySections(s, ref: ref)
         var flt: [String: Any] = ["title": "Cancer diagnosis and treatment", "code": ["coding": [["system": loinc, "code": "72135-7"]]],
                                   "text": narrative("Primary cancer treated at \(sites.joined(separator: ", "))."), "entry": [ref("primary-cancer")]]
         if !treatmentSubsections.isEmpty { flt["section"] = treatmentSubsections }
@@ -192,6 +194,14 @@ public enum SurvivorshipPassport {
     /// Pretty, key-sorted JSON of a Bundle.
     public static func json(_ bundle: [String: Any]) throws -> Data {
         try JSONSerialization.data(withJSONObject: bundle, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+    }
+
+    /// The `meta` of a resource claiming a PCSP profile.
+    static func profile(_ id: String) -> [String: Any] { ["profile": ["\(canonical)/StructureDefinition/\(id)"]] }
+
+    /// A generated XHTML narrative of one paragraph.
+    static func narrative(_ text: String) -> [String: Any] {
+        ["status": "generated", "div": "<div xmlns=\"http://www.w3.org/1999/xhtml\"><p>\(escape(text))</p></div>"]
     }
 
     static func quantity(_ value: Double, _ unit: String) -> [String: Any] {

@@ -1,8 +1,9 @@
 import Foundation
 import HarmonicCore
 
-/// Hypothalamic-pituitary (HP) axis problems (growth hormone, TSH, LH/FSH and ACTH deficiency) and
-/// central precocious puberty after radiotherapy to a volume exposing the HP region, including TBI.
+/// Hypothalamic-pituitary (HP) axis problems (growth hormone, TSH, LH/FSH and ACTH deficiency) after
+/// radiotherapy to a volume exposing the HP region, including TBI, or surgery near or within it; and
+/// central precocious puberty after such radiotherapy.
 ///
 /// Sources: PanCare follow-up recommendations, "Hypothalamic-pituitary (HP) axis problems" (IGHG:
 /// van Iersel L et al., Endocr Rev 43 (2022) 794-823): refer survivors with ≥ 30 Gy to the HP region
@@ -35,26 +36,49 @@ extension SurveillanceRules {
         return e.lastEnd == nil ? nil : e
     }
 
+    /// Surgery regions of the data dictionary that are "near or within the HP region" (PanCare HP axis
+    /// problems; PanCare SurPass risk factor 15.2): `hypothalamic_pituitary`. A `brain` operation does not
+    /// say where in the brain, so it is not counted.
+    public static let hypothalamicPituitarySurgeryRegions: Set<String> = ["hypothalamic_pituitary"]
+
+    /// HP axis problems after radiotherapy exposing the HP region, or surgery near or within it. Surgery
+    /// puts the survivor in the high-risk group (refer directly; PanCare HP axis problems, SurPass risk
+    /// factor 15.2) from the day of the operation (the source gives no delay for a direct referral);
+    /// radiotherapy from 6 months after its last course. With both, the earlier start applies. CNS tumours
+    /// near the HP region (15.3) and hydrocephalus or shunts (16.2) are risk factors too, but the data
+    /// dictionary does not hold them.
     static func hypothalamicPituitaryItem(_ s: TreatmentSummary, age: (CalendarDate) -> Double) -> SurveillanceItem? {
-        guard let e = hypothalamicPituitaryExposure(s), let lastEnd = e.lastEnd else { return nil }
-        let start = lastEnd.addingMonths(hypothalamicPituitaryStartMonths)
-        let high = e.doseGy >= hypothalamicPituitaryHighRiskGy
+        let e = hypothalamicPituitaryExposure(s)
+        let surgeries = (s.surgeries ?? []).filter { hypothalamicPituitarySurgeryRegions.contains($0.region.lowercased()) }
+        let surgeryDates = surgeries.compactMap { CalendarDate(iso: $0.date) }
+        let rtStart = e?.lastEnd?.addingMonths(hypothalamicPituitaryStartMonths)
+        guard let start = (surgeryDates + [rtStart].compactMap { $0 }).min() else { return nil }
+        var trigger: [String] = [], high: [String] = []
+        if let e {
+            trigger.append("radiotherapy to a volume exposing the hypothalamic-pituitary region: \(format(e.doseGy)) Gy \(e.sourceLabel)")
+            if e.doseGy >= hypothalamicPituitaryHighRiskGy { high.append("≥ 30 Gy") }
+        }
+        if !surgeries.isEmpty {
+            trigger.append("surgery near or within the hypothalamic-pituitary region (" + surgeries.map(\.date).joined(separator: ", ") + ")")
+            high.append("surgery near or within the HP region")
+        }
+        var sources = ["PanCare follow-up recommendations: hypothalamic-pituitary (HP) axis problems (IGHG: van Iersel L et al., Endocr Rev 43 (2022) 794-823)",
+                       "PanCare SurPass algorithm (hl7-eu/pcsp): risk factors 15.1 (HP region ≥ 30 Gy) and 16.1 (< 30 Gy), recommendations GUIDELINE_T15 and GUIDELINE_T16"]
+        if !surgeries.isEmpty { sources.append("PanCare SurPass algorithm (hl7-eu/pcsp, cs-riskfactor-eu-pcsp): risk factor 15.2 (surgery near or within the HP region), GUIDELINE_T15") }
         return SurveillanceItem(
             rule: "hypothalamic_pituitary", lateEffect: "Hypothalamic-pituitary axis problems (growth hormone, TSH, LH/FSH and ACTH deficiency)",
-            trigger: "radiotherapy to a volume exposing the hypothalamic-pituitary region: \(format(e.doseGy)) Gy \(e.sourceLabel)",
-            doseBasis: e.basis.joined(separator: "; "),
-            riskGroup: high ? "high: ≥ 30 Gy" : "standard: < 30 Gy",
+            trigger: trigger.joined(separator: " + "),
+            doseBasis: e.map { $0.basis.joined(separator: "; ") } ?? "no radiotherapy exposing the HP region; surgery there is the trigger",
+            riskGroup: high.isEmpty ? "standard: < 30 Gy" : "high: " + high.joined(separator: " and "),
             strength: "recommended (IGHG; the strength grade is not in the sources reached)",
-            modality: high
+            modality: !high.isEmpty
                 ? "refer directly to a (paediatric) endocrinologist or see in a multidisciplinary team"
                 : "before and during puberty: history, physical examination, height velocity against parental height and Tanner stage every 6 months, fT4, TSH and morning cortisol every year; after puberty: history, examination, menstrual cycle (females), fT4, TSH, morning cortisol and IGF-1, morning testosterone and LH (males) or oestradiol, FSH and LH (females) every year (an IGF-1 even at 0 SDS does not rule out growth hormone deficiency)",
-            frequency: high
+            frequency: !high.isEmpty
                 ? "as the endocrinologist schedules"
                 : "every 6 months (growth and puberty) and every year (blood tests) before and during puberty; every year after puberty; for at least 15 years after the radiotherapy",
             startAgeYears: age(start), startDate: start.description,
-            sources: ["PanCare follow-up recommendations: hypothalamic-pituitary (HP) axis problems (IGHG: van Iersel L et al., Endocr Rev 43 (2022) 794-823)",
-                      "PanCare SurPass algorithm (hl7-eu/pcsp): risk factors 15.1 (HP region ≥ 30 Gy) and 16.1 (< 30 Gy), recommendations GUIDELINE_T15 and GUIDELINE_T16"],
-            doseSources: e.sources.map(\.rawValue))
+            sources: sources, doseSources: e?.sources.map(\.rawValue))
     }
 
     /// Central precocious puberty (PanCare "central precocious puberty (CPP)", reflecting the IGHG
