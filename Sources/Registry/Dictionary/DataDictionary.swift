@@ -339,20 +339,20 @@ extension DataDictionary {
     /// `mediastinum`): "surgery to the lung or chest wall" of the IGHG pulmonary guideline (PanCare
     /// pulmonary problems; Otth et al. 2024) and "thoracic surgery" of the PanCare SurPass algorithm
     /// (GUIDELINE_T32_6); the other regions are risk factors of other PanCare SurPass conditions
-    /// (surgery near the HP region T15_2, of the spine T26_1, nephrectomy T12_3, thyroidectomy T19_6)
-    /// that no rule reads yet.
+    /// (surgery near the HP region T15_2, read by the hypothalamic-pituitary rule; of the spine T26_1,
+    /// nephrectomy T12_3, thyroidectomy T19_6, which no rule reads yet).
     public static var surgeryRegions: [String] { TreatmentSummary.Surgery.regions }
 
     static let surgery = TableSpec(
         name: "surgery",
-        description: "Cancer surgery of the radiotherapy registry's children: one row per operation, with the region operated on (thoracic surgery is a risk factor of the pulmonary follow-up rule).",
+        description: "Cancer surgery of the radiotherapy registry's children: one row per operation, with the region operated on (thoracic surgery is a risk factor of the pulmonary follow-up rule, surgery in the hypothalamic-pituitary region of the hypothalamic-pituitary rule).",
         key: "surgery_id",
         columns: [
             ColumnSpec("surgery_id", .identifier, required: true, addedIn: "1.3.0", "Site's surgery record identifier."),
             ColumnSpec("site_patient_id", .identifier, required: true, addedIn: "1.3.0", "The child (patients.site_patient_id)."),
             ColumnSpec("surgery_date", .date, required: true, monthPrecision: true, addedIn: "1.3.0", "Date of the operation; child aged 0-18."),
             ColumnSpec("region", .code, required: true, codes: surgeryRegions, addedIn: "1.3.0",
-                       "Region operated on: lung (resection, metastasectomy), chest_wall, mediastinum (thoracic: the pulmonary rule), or the region of another operation."),
+                       "Region operated on: lung (resection, metastasectomy), chest_wall, mediastinum (thoracic: the pulmonary rule), hypothalamic_pituitary (the hypothalamic-pituitary rule), or the region of another operation."),
         ],
         references: [ReferenceSpec(column: "site_patient_id", table: "patients")], loadOrder: 1, addedIn: "1.3.0")
 }
