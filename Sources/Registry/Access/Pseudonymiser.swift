@@ -6,8 +6,12 @@ import HarmonicCore
 /// the identifier's UTF-8 bytes under a per-site secret key kept outside the store. The same
 /// child gets the same pseudonym in every load and from DICOM PatientID; without the key the
 /// pseudonym cannot be linked back, and two sites' keys give unrelated pseudonyms.
-public struct Pseudonymiser: Sendable {
+public struct Pseudonymiser: @unchecked Sendable {
     private let keyBytes: [UInt8]
+    /// The HMAC state after the key (RFC 2104's inner pad), copied for each pseudonym so the key
+    /// schedule is not redone per identifier (ingest hashes one or two identifiers per row). A value
+    /// type never mutated in place: safe to share across threads.
+    private let keyed: HMAC<SHA256>
 
     /// Minimum key length: 32 bytes, the HMAC-SHA-256 block-strength recommendation of RFC 2104 §3.
     public static let keyLength = 32
@@ -17,6 +21,7 @@ public struct Pseudonymiser: Sendable {
             throw InputError(.file("site key"), expected: "a site key of at least \(Self.keyLength) bytes (found \(keyBytes.count))")
         }
         self.keyBytes = keyBytes
+        keyed = HMAC<SHA256>(key: SymmetricKey(data: keyBytes))
     }
 
     /// Reads a key file written by `Pseudonymiser.writeNewKey(to:)` (64 hex characters) or raw bytes.
@@ -30,8 +35,9 @@ public struct Pseudonymiser: Sendable {
 
     /// The pseudonym of a site identifier: 64 lower-case hex characters.
     public func pseudonym(for siteIdentifier: String) -> String {
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(siteIdentifier.trimmingWhitespace().utf8), using: SymmetricKey(data: keyBytes))
-        return Self.hex(Array(mac))
+        var h = keyed
+        Self.update(&h, siteIdentifier.trimmingWhitespace())
+        return Self.hex(Array(h.finalize()))
     }
 
     /// The keyed hash of a value of any identifier column (`course_id`, `imaging_id`, `sample_id`,
@@ -40,8 +46,19 @@ public struct Pseudonymiser: Sendable {
     /// does not give the patient's pseudonym. `site_patient_id` gives `pseudonym(for:)` itself.
     /// Every column that references another table's identifier has the same name, so references
     /// hash to the referenced key.
+    /// The message is the column name, U+001F and the value with its surrounding white space removed.
     public func pseudonym(for value: String, column: String) -> String {
-        column == "site_patient_id" ? pseudonym(for: value) : pseudonym(for: column + "\u{1F}" + value)
+        if column == "site_patient_id" { return pseudonym(for: value) }
+        var h = keyed
+        Self.update(&h, column)
+        Self.update(&h, "\u{1F}")
+        Self.update(&h, value.trimmingWhitespace())
+        return Self.hex(Array(h.finalize()))
+    }
+
+    private static func update(_ h: inout HMAC<SHA256>, _ text: String) {
+        var text = text
+        text.withUTF8 { h.update(data: UnsafeRawBufferPointer($0)) }
     }
 
     /// Every site key of a folder, one file per site named by its two-letter code (`NO.key`,

@@ -33,6 +33,10 @@ struct RowValidator: Sendable {
         // Every identifier column (the row's own key and its references to other tables) is stored
         // only as its keyed hash, so no site record number, DICOM UID or patient id enters the store.
         let isIdentifier = table.columns.map { $0.type == .identifier }
+        // The last raw reference and its hash per column: rows of a child or procedure come together
+        // (an RDSR's events, a child's courses), so most references repeat the previous row's and
+        // cost no HMAC.
+        var lastRaw = [String](repeating: "", count: columnCount), lastHash = [String](repeating: "", count: columnCount)
         while try source.next(into: &fields) {
             // A blank line (or one of only separators, as spreadsheets export after the last row) is no row.
             if fields.allSatisfy({ IngestRules.trimmed($0).isEmpty }) { continue }
@@ -51,7 +55,9 @@ struct RowValidator: Sendable {
                     for i in 0..<columnCount {
                         values[i] = try IngestRules.parse(index[i].map { fields[$0] } ?? "", columns[i])
                         if isIdentifier[i], case .string(let id) = values[i].storage {
-                            values[i] = (i == keyPos ? rowKey : pseudonymiser.pseudonym(for: id, column: columns[i].name)).databaseValue
+                            if i == keyPos { values[i] = rowKey.databaseValue; continue }
+                            if id != lastRaw[i] { lastRaw[i] = id; lastHash[i] = pseudonymiser.pseudonym(for: id, column: columns[i].name) }
+                            values[i] = lastHash[i].databaseValue
                         }
                     }
                 }
