@@ -1,4 +1,5 @@
 import Foundation
+import HarmonicCore
 import GRDB
 import PostgresNIO
 import Registry
@@ -172,7 +173,7 @@ public final class PostgresBackend: SQLBackend, @unchecked Sendable {
                 try write { s in
                     try m.apply(s)
                     try s.execute("INSERT INTO harmonic_migrations VALUES (?, ?)",
-                                  [m.identifier.databaseValue, ISO8601DateFormatter().string(from: Date()).databaseValue])
+                                  [m.identifier.databaseValue, UTCTimestamp.string(from: Date()).databaseValue])
                 }
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import HarmonicCore
 import Hummingbird
 import Registry
 
@@ -60,6 +61,6 @@ struct SessionRoutes {
 
     static func info(_ s: Session) -> SessionInfo {
         SessionInfo(user: s.account.name, role: s.account.role, site: s.account.site, csrfToken: s.csrfToken,
-                    expires: ISO8601DateFormatter().string(from: s.expires))
+                    expires: UTCTimestamp.string(from: s.expires))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import HarmonicCore
 import GRDB
 import HummingbirdBcrypt
 
@@ -51,7 +52,7 @@ extension RegistryStore {
             throw UserError("password of \(name): \(password.utf8.count) bytes; bcrypt uses at most 72 bytes, expected at most 72")
         }
         let hash = Bcrypt.hash(password, cost: Self.bcryptCost)
-        let now = ISO8601DateFormatter().string(from: Date())
+        let now = UTCTimestamp.string(from: Date())
         let account = UserAccount(name: name, role: newRole.name, site: newRole.site)
         try backend.write { db in
             let existed = try db.execute("UPDATE users SET role = ?, site = ?, password_hash = ?, changed_at = ? WHERE name = ?",
@@ -102,7 +103,7 @@ extension RegistryStore {
 
     static func recordEvent(_ db: any SQLSession, user: String, roleName: String, site: String?, action: String, target: String, outcome: String) throws {
         try db.execute("INSERT INTO audit_events (at, \"user\", role, site, action, target, outcome) VALUES (?,?,?,?,?,?,?)",
-                       [ISO8601DateFormatter().string(from: Date()).databaseValue, user.databaseValue, roleName.databaseValue,
+                       [UTCTimestamp.string(from: Date()).databaseValue, user.databaseValue, roleName.databaseValue,
                         site.databaseValue, action.databaseValue, target.databaseValue, outcome.databaseValue])
     }
 

@@ -30,7 +30,7 @@ public struct DoseRun: Sendable {
                            stage: (String) -> Void = { _ in }, progress: (Double) -> Void = { _ in }) throws -> Summary {
         guard case .analyst = store.role else { throw AccessDenied(role: store.role, action: "compute organ doses for the pooled registry") }
         var summary = Summary()
-        let started = ISO8601DateFormatter().string(from: Date())
+        let started = UTCTimestamp.string(from: Date())
         summary.runID = try store.backend.write { db in
             try db.insertReturningID("INSERT INTO dose_runs (\"user\", started_at, seed, realisations, coefficient_source, status) VALUES (?,?,?,?,?, 'running')",
                                      [user.databaseValue, started.databaseValue, String(settings.seed).databaseValue, settings.realisations.databaseValue,
@@ -150,7 +150,7 @@ public struct DoseRun: Sendable {
         try RealisationIndex.write(index, to: indexPath(realisationFile: realisationPath))
         summary.realisationFile = realisationPath
         try store.backend.write { db in
-            let values: [any DatabaseValueConvertible] = [ISO8601DateFormatter().string(from: Date()), summary.procedures, summary.computed, summary.reused,
+            let values: [any DatabaseValueConvertible] = [UTCTimestamp.string(from: Date()), summary.procedures, summary.computed, summary.reused,
                                                           summary.byTier[.flagged] ?? 0, realisationPath, runID]
             try db.execute("""
                 UPDATE dose_runs SET finished_at = ?, procedures = ?, computed = ?, reused = ?, flagged = ?, realisation_file = ?, status = 'finished'

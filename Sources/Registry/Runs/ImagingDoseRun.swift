@@ -52,7 +52,7 @@ public enum ImagingDoseRun {
         let identity = modelIdentity(calc, model, settings)
         summary.runID = try store.backend.write { db in
             try db.insertReturningID("INSERT INTO imaging_dose_runs (\"user\", started_at, seed, realisations, model, status) VALUES (?,?,?,?,?, 'running')",
-                                     [user.databaseValue, ISO8601DateFormatter().string(from: started).databaseValue, String(settings.seed).databaseValue,
+                                     [user.databaseValue, UTCTimestamp.string(from: started).databaseValue, String(settings.seed).databaseValue,
                                       settings.realisations.databaseValue, identity.databaseValue], idColumn: "run_id")
         }
         stage("reading diagnostic_imaging and rt_imaging")
@@ -195,7 +195,7 @@ public enum ImagingDoseRun {
         try (index.joined(separator: "\n") + "\n").write(toFile: indexPath(realisationFile: path), atomically: true, encoding: .utf8)
         summary.realisationFile = path
         try store.backend.write { db in
-            let v: [any DatabaseValueConvertible] = [ISO8601DateFormatter().string(from: Date()), summary.exams, summary.computed, summary.reused,
+            let v: [any DatabaseValueConvertible] = [UTCTimestamp.string(from: Date()), summary.exams, summary.computed, summary.reused,
                                                      summary.byTier["flagged"] ?? 0, path, runID]
             try db.execute("""
                 UPDATE imaging_dose_runs SET finished_at = ?, exams = ?, computed = ?, reused = ?, flagged = ?, realisation_file = ?, status = 'finished'

@@ -85,7 +85,7 @@ public enum RTDoseRun {
         let modelIdentity = Self.modelIdentity(photon, proton, settings)
         summary.runID = try store.backend.write { db in
             try db.insertReturningID("INSERT INTO rt_dose_runs (\"user\", started_at, seed, realisations, model, status) VALUES (?,?,?,?,?, 'running')",
-                                     [user.databaseValue, ISO8601DateFormatter().string(from: started).databaseValue, String(settings.seed).databaseValue,
+                                     [user.databaseValue, UTCTimestamp.string(from: started).databaseValue, String(settings.seed).databaseValue,
                                       settings.realisations.databaseValue, modelIdentity.databaseValue], idColumn: "run_id")
         }
         stage("reading radiotherapy courses")
@@ -273,7 +273,7 @@ public enum RTDoseRun {
         try (index.joined(separator: "\n") + "\n").write(toFile: indexPath(realisationFile: realisationPath), atomically: true, encoding: .utf8)
         summary.realisationFile = realisationPath
         try store.backend.write { db in
-            let v: [any DatabaseValueConvertible] = [ISO8601DateFormatter().string(from: Date()), summary.courses, summary.computed, summary.reused,
+            let v: [any DatabaseValueConvertible] = [UTCTimestamp.string(from: Date()), summary.courses, summary.computed, summary.reused,
                                                      summary.byTier["flagged"] ?? 0, realisationPath, runID]
             try db.execute("""
                 UPDATE rt_dose_runs SET finished_at = ?, courses = ?, computed = ?, reused = ?, flagged = ?, realisation_file = ?, status = 'finished'

@@ -105,7 +105,7 @@ public final class RegistryStore: @unchecked Sendable {
               user: String, progress: ((String) -> Void)?, counter: IngestProgressCounter?, failAfterRows: Int?) throws -> LoadReport {
         let site = site.uppercased()
         try require(role == .dataManager(site: site), "load data for site \(site)")
-        let started = ISO8601DateFormatter().string(from: Date())
+        let started = UTCTimestamp.string(from: Date())
         let loadID: Int64 = try backend.write { db in
             try RegistrySchema.requireKeyedRecordIdentifiers(db, store: storeDescription)
             // A load of this site still marked running was killed before it could finish (its
@@ -163,7 +163,7 @@ public final class RegistryStore: @unchecked Sendable {
     private func finish(_ loadID: Int64, _ status: String) throws {
         try backend.write { db in
             try db.execute("UPDATE audit_loads SET finished_at = ?, status = ? WHERE load_id = ?",
-                           [ISO8601DateFormatter().string(from: Date()).databaseValue, status.databaseValue, loadID.databaseValue])
+                           [UTCTimestamp.string(from: Date()).databaseValue, status.databaseValue, loadID.databaseValue])
         }
     }
 
