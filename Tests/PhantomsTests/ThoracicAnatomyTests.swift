@@ -90,6 +90,49 @@ struct ThoracicAnatomyTests {
         #expect(c.y < heart.y, "\(age.label): sternum (y \(c.y)) not in front of the heart (y \(heart.y))")
     }
 
+    @Test("the heart's anterior wall lies behind the sternum: on the midline at the heart's centre height the heart begins with wall at least half its nominal thickness, never with blood",
+          arguments: ages)
+    func heartAnteriorWall(age: ReferenceAge) {
+        for sex in Sex.allCases {
+            let p = StylisedPhantom.reference(age: age, sex: sex)
+            let v = p.voxelise()
+            let d = p.dimensions
+            let mid = Self.line(v, x: 0, z: 51 * d.trunkHeight / AdultTemplate.trunkHeight)
+            guard let first = mid.firstIndex(where: { $0.role == .organ(.heart) || $0.role == .contents(.heart) }),
+                  let blood = mid[first...].firstIndex(where: { $0.role == .contents(.heart) }),
+                  let contents = p.regions.first(where: { $0.role == .contents(.heart) }) else {
+                Issue.record("\(age.label) \(sex): no heart wall and blood on the midline"); continue
+            }
+            // Nominal antero-posterior wall thickness of the fitted heart, in the phantom's cm.
+            let nominal = contents.clipInsetPerSize * contents.sizeFactor * d.trunkB / AdultTemplate.trunkB
+            let wall = mid[blood].y - mid[first].y
+            #expect(mid[first].role == .organ(.heart), "\(age.label) \(sex): the heart begins with blood on the midline")
+            #expect(wall >= 0.5 * nominal, "\(age.label) \(sex): anterior heart wall \(wall) cm on the midline, nominal \(nominal) cm")
+        }
+    }
+
+    @Test("the heart lies in front of the posterior mediastinum: on the midline its posterior surface is at least the oesophagus' depth in front of the vertebral bodies",
+          arguments: ages)
+    func heartInFrontOfSpine(age: ReferenceAge) {
+        for sex in Sex.allCases {
+            let p = StylisedPhantom.reference(age: age, sex: sex)
+            let v = p.voxelise()
+            let d = p.dimensions
+            let layout = ThoracicSkeleton.layout(trunkB: d.trunkB, ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, sex))
+            let toCm = d.trunkB / AdultTemplate.trunkB
+            var zt = 45.0
+            while zt <= 57 {
+                let mid = Self.line(v, x: 0, z: zt * d.trunkHeight / AdultTemplate.trunkHeight)
+                if let back = mid.last(where: { $0.role == .organ(.heart) || $0.role == .contents(.heart) }) {
+                    let gap = layout.vertebralBodyFront * toCm - back.y
+                    #expect(gap >= ThoracicSkeleton.posteriorMediastinumDepth * toCm - v.spacing,
+                            "\(age.label) \(sex) z \(zt): heart ends \(gap) cm in front of the vertebral bodies")
+                }
+                zt += 3
+            }
+        }
+    }
+
     @Test("skin to thoracic cavity on the chest's antero-posterior axis equals the published chest wall thickness for the body mass (Hossain 2021, Givens 2004), within 0.3 cm or 15%",
           arguments: ages)
     func chestWall(age: ReferenceAge) {
