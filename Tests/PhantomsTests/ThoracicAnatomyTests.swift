@@ -133,6 +133,26 @@ struct ThoracicAnatomyTests {
         }
     }
 
+    @Test("the thoracic oesophagus lies in the posterior mediastinum: on the midline it ends on the vertebral bodies' front, never inside them, and behind the heart",
+          arguments: ages)
+    func oesophagusInPosteriorMediastinum(age: ReferenceAge) {
+        let p = StylisedPhantom.reference(age: age, sex: .male)
+        let v = p.voxelise()
+        let d = p.dimensions
+        let layout = ThoracicSkeleton.layout(trunkB: d.trunkB, ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, .male))
+        let front = layout.vertebralBodyFront * d.trunkB / AdultTemplate.trunkB
+        for zt in [45.0, 51.0, 57.0, 63.0] {
+            let mid = Self.line(v, x: 0, z: zt * d.trunkHeight / AdultTemplate.trunkHeight)
+            guard let back = mid.last(where: { $0.role == .organ(.oesophagus) }) else {
+                Issue.record("\(age.label) z \(zt): no oesophagus on the midline"); continue
+            }
+            #expect(abs(back.y - front) <= v.spacing, "\(age.label) z \(zt): oesophagus ends at y \(back.y) cm, vertebral bodies begin at \(front) cm")
+            if let heart = mid.last(where: { $0.role == .organ(.heart) || $0.role == .contents(.heart) }) {
+                #expect(heart.y < back.y, "\(age.label) z \(zt): heart (y \(heart.y)) not in front of the oesophagus")
+            }
+        }
+    }
+
     @Test("skin to thoracic cavity on the chest's antero-posterior axis equals the published chest wall thickness for the body mass (Hossain 2021, Givens 2004), within 0.3 cm or 15%",
           arguments: ages)
     func chestWall(age: ReferenceAge) {

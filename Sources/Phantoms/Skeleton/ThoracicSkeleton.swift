@@ -20,6 +20,12 @@ import HarmonicCore
 ///   wall thickness inside both, so that where the heart is flattened its wall stays: the anterior
 ///   wall behind the sternum, the posterior wall in front of the oesophagus
 ///   (`wallThicknessPerContentsSize`).
+/// - Oesophagus (thoracic part): in the posterior mediastinum, its posterior surface on the
+///   vertebral bodies' anterior surface, as deep as the posterior mediastinum
+///   (`posteriorMediastinumDepth`; "the oesophagus lies in front of the vertebral column",
+///   Gray's Anatomy, 41st ed., ch. 56). The MIRD-5 oesophagus keeps its template position
+///   (y 1.4-2.6 cm), which lay inside the vertebral bodies once they were placed from the
+///   sternovertebral distance (adult front y 1.4 cm, 15 y 1.6 cm).
 /// - Sternum: a bone of its own on the anterior midline, its posterior surface on the pleura,
 ///   17 cm long in the adult template (z 50.5-67.5 cm: the manubrium at the top of the rib cage
 ///   to the xiphisternal joint; adult sternal length about 17 cm: Gray's Anatomy), scaled with the
@@ -38,6 +44,7 @@ import HarmonicCore
 ///   cylinder around the spinal canal.
 public enum ThoracicSkeleton {
     static let ribsName = "ribs", sternumName = "sternum", sternumCortexName = "sternum cortex"
+    static let oesophagusName = "oesophagus"
     static let vertebralBodiesName = "vertebral bodies", vertebralArchesName = "vertebral arches"
     /// Organs of the thoracic cavity, kept inside the pleura.
     static let thoracicOrgans: Set<Organ> = [.lungs, .heart, .thymus, .oesophagus]
@@ -193,6 +200,14 @@ extension StylisedPhantom {
                                                     zMin: 0, zMax: AdultTemplate.trunkHeight))
                 // Grows backwards, sideways and along z from its anterior surface.
                 regions[i].scaling = .aboutPoint(Vec3(0, l.vertebralBodyFront, AdultTemplate.trunkHeight / 2))
+            case T.oesophagusName where r.frame == .trunk:
+                // In the posterior mediastinum (`posteriorMediastinumDepth`), on the vertebral bodies.
+                guard case let .cylinderZ(cx, _, a, _, zMin, zMax) = r.solid.quadric else { break }
+                let half = T.posteriorMediastinumDepth / 2
+                regions[i].solid = Solid(.cylinderZ(cx: cx, cy: l.vertebralBodyFront - half, a: a, b: half, zMin: zMin, zMax: zMax))
+                // Grows forwards and sideways from the vertebral bodies' front.
+                regions[i].scaling = .aboutPoint(Vec3(cx, l.vertebralBodyFront, (zMin + zMax) / 2))
+                regions[i].clip = Solid(pleura)
             case T.vertebralArchesName:
                 let back = max(T.spinePosterior, l.vertebralBodyBack + 0.5)
                 regions[i].solid = Solid(.cylinderZ(cx: 0, cy: (l.vertebralBodyBack + back) / 2, a: T.archHalfWidth,
