@@ -23,6 +23,20 @@ struct ThoracicAnatomyTests {
         return out
     }
 
+    /// The antero-posterior line on the midline at a template height (cm of the adult template's trunk).
+    static func midline(_ v: VoxelPhantom, _ d: BodyDimensions, templateZ zt: Double) -> [(y: Double, role: RegionRole?)] {
+        line(v, x: 0, z: zt * d.trunkHeight / AdultTemplate.trunkHeight)
+    }
+
+    static func isHeart(_ r: RegionRole?) -> Bool { r == .organ(.heart) || r == .contents(.heart) }
+
+    /// The vertebral bodies' anterior surface (y, the phantom's cm) of a reference phantom.
+    static func vertebralBodyFront(_ p: StylisedPhantom, _ age: ReferenceAge, _ sex: Sex) -> Double {
+        let d = p.dimensions
+        let layout = ThoracicSkeleton.layout(trunkB: d.trunkB, ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, sex))
+        return layout.vertebralBodyFront * d.trunkB / AdultTemplate.trunkB
+    }
+
     static func isThoracicCavity(_ r: RegionRole?) -> Bool {
         switch r {
         case .organ(.lungs), .organ(.heart), .contents(.heart), .organ(.thymus), .organ(.oesophagus): true
@@ -97,8 +111,8 @@ struct ThoracicAnatomyTests {
             let p = StylisedPhantom.reference(age: age, sex: sex)
             let v = p.voxelise()
             let d = p.dimensions
-            let mid = Self.line(v, x: 0, z: 51 * d.trunkHeight / AdultTemplate.trunkHeight)
-            guard let first = mid.firstIndex(where: { $0.role == .organ(.heart) || $0.role == .contents(.heart) }),
+            let mid = Self.midline(v, d, templateZ: 51)
+            guard let first = mid.firstIndex(where: { Self.isHeart($0.role) }),
                   let blood = mid[first...].firstIndex(where: { $0.role == .contents(.heart) }),
                   let contents = p.regions.first(where: { $0.role == .contents(.heart) }) else {
                 Issue.record("\(age.label) \(sex): no heart wall and blood on the midline"); continue
@@ -117,18 +131,13 @@ struct ThoracicAnatomyTests {
         for sex in Sex.allCases {
             let p = StylisedPhantom.reference(age: age, sex: sex)
             let v = p.voxelise()
-            let d = p.dimensions
-            let layout = ThoracicSkeleton.layout(trunkB: d.trunkB, ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, sex))
-            let toCm = d.trunkB / AdultTemplate.trunkB
-            var zt = 45.0
-            while zt <= 57 {
-                let mid = Self.line(v, x: 0, z: zt * d.trunkHeight / AdultTemplate.trunkHeight)
-                if let back = mid.last(where: { $0.role == .organ(.heart) || $0.role == .contents(.heart) }) {
-                    let gap = layout.vertebralBodyFront * toCm - back.y
+            let front = Self.vertebralBodyFront(p, age, sex), toCm = p.dimensions.trunkB / AdultTemplate.trunkB
+            for zt in stride(from: 45.0, through: 57, by: 3) {
+                if let back = Self.midline(v, p.dimensions, templateZ: zt).last(where: { Self.isHeart($0.role) }) {
+                    let gap = front - back.y
                     #expect(gap >= ThoracicSkeleton.posteriorMediastinumDepth * toCm - v.spacing,
                             "\(age.label) \(sex) z \(zt): heart ends \(gap) cm in front of the vertebral bodies")
                 }
-                zt += 3
             }
         }
     }
@@ -138,16 +147,14 @@ struct ThoracicAnatomyTests {
     func oesophagusInPosteriorMediastinum(age: ReferenceAge) {
         let p = StylisedPhantom.reference(age: age, sex: .male)
         let v = p.voxelise()
-        let d = p.dimensions
-        let layout = ThoracicSkeleton.layout(trunkB: d.trunkB, ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, .male))
-        let front = layout.vertebralBodyFront * d.trunkB / AdultTemplate.trunkB
+        let front = Self.vertebralBodyFront(p, age, .male)
         for zt in [45.0, 51.0, 57.0, 63.0] {
-            let mid = Self.line(v, x: 0, z: zt * d.trunkHeight / AdultTemplate.trunkHeight)
+            let mid = Self.midline(v, p.dimensions, templateZ: zt)
             guard let back = mid.last(where: { $0.role == .organ(.oesophagus) }) else {
                 Issue.record("\(age.label) z \(zt): no oesophagus on the midline"); continue
             }
             #expect(abs(back.y - front) <= v.spacing, "\(age.label) z \(zt): oesophagus ends at y \(back.y) cm, vertebral bodies begin at \(front) cm")
-            if let heart = mid.last(where: { $0.role == .organ(.heart) || $0.role == .contents(.heart) }) {
+            if let heart = mid.last(where: { Self.isHeart($0.role) }) {
                 #expect(heart.y < back.y, "\(age.label) z \(zt): heart (y \(heart.y)) not in front of the oesophagus")
             }
         }
