@@ -8,15 +8,22 @@ import XRayPhysics
 /// `harmonic-bench marrow-sites`: which skeletal sites a typical paediatric cardiac field
 /// irradiates: each site's share of the active marrow (ICRP 143 / ICRP 89) and of the red-marrow
 /// dose, for a PA field on the heart (the cardiac-trend fields: 6-13 cm at 60 cm focus-skin,
-/// 70 kVp, 3.5 mm Al + 0.2 mm Cu), newborn to 15 y.
+/// 70 kVp, 3.5 mm Al + 0.2 mm Cu), newborn to 15 y. With `--whole-body-kev`, instead each site's
+/// active-marrow dose per air kerma in Chang et al. 2017's whole-body AP and PA beams
+/// (monoenergetic), side by side: which sites make an AP/PA difference of the red-marrow dose.
 struct MarrowSitesBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "marrow-sites",
         abstract: "Active marrow by skeletal site and each site's share of the red-marrow dose in a PA cardiac field, newborn to 15 y (Markdown table).")
 
-    @Option(help: "Histories per age.") var histories: Int = 300_000
+    @Option(help: "Histories per age (per beam with --whole-body-kev).") var histories: Int = 300_000
+    @Option(help: "Photon energies (keV, comma-separated): compare the sites in whole-body AP and PA beams (Chang 2017 geometry) instead of the cardiac field.")
+    var wholeBodyKev: String?
+    @Option(help: "Ages in years for --whole-body-kev, comma-separated (0, 1, 5, 10, 15).") var ages: String = "0"
+    @Flag(help: "With --whole-body-kev: print JSON (one object per age, sex and energy) instead of Markdown.") var json = false
 
     func run() throws {
+        if let wholeBodyKev { return try wholeBody(wholeBodyKev) }
         let spectrum = SourceSpectrum(XRaySpectrum(kVp: 70, anodeAngleDegrees: 12, filtration: try Filtration(parsing: "3.5mmAl+0.2mmCu")))
         let cases: [(ReferenceAge, Double)] = [(.newborn, 6), (.one, 7), (.five, 9), (.ten, 11), (.fifteen, 13)]
         var columns: [[SkeletalSiteDose]] = []
@@ -41,5 +48,62 @@ struct MarrowSitesBench: ParsableCommand {
             print("| \(site.displayName) | " + cells.joined(separator: " | ") + " |")
         }
         print("| red marrow, mGy/(Gy·cm²) | " + marrowPerKAP.map { String(format: "%.3f", $0) }.joined(separator: " | ") + " |")
+    }
+
+    /// One whole-body AP/PA comparison: per site, its share of the active marrow, its marrow dose
+    /// per air kerma in AP and PA, and its share of the red-marrow dose in each.
+    struct WholeBodySites: Codable {
+        struct Site: Codable { let site: String; let activeMarrowPercent, apPerAirKerma, paPerAirKerma, apSharePercent, paSharePercent: Double }
+        let ageYears: Int, sex: String, keV: Double, histories: Int
+        let redMarrowAP: Double, redMarrowPA: Double
+        let sites: [Site]
+    }
+
+    private func wholeBody(_ energies: String) throws {
+        let keVs = try energies.split(separator: ",").map { s -> Double in
+            guard let e = Double(s.trimmingCharacters(in: .whitespaces)), e > 0 else { throw ValidationError("--whole-body-kev: '\(s)' is not a positive energy in keV") }
+            return e
+        }
+        let years = try ages.split(separator: ",").map { s -> ReferenceAge in
+            guard let y = Int(s.trimmingCharacters(in: .whitespaces)), let a = ReferenceAge(rawValue: y), a != .adult else {
+                throw ValidationError("--ages: '\(s)' is not a paediatric reference age (0, 1, 5, 10, 15)")
+            }
+            return a
+        }
+        var out: [WholeBodySites] = []
+        for age in years { for sex in Sex.allCases { for keV in keVs {
+            let phantom = StylisedPhantom.reference(age: age, sex: sex)
+            let runs = try [Projection.ap, .pa].map { projection in
+                try TransportSimulation.run(TransportConfiguration(phantom: phantom, beam: .wholeBodyParallel(projection),
+                                                                   spectrum: .monoenergetic(keV), histories: histories, seed: 2017))
+            }
+            let (ap, pa) = (runs[0], runs[1])
+            let (mAP, mPA) = (ap.dose(.redMarrow)!.perAirKerma, pa.dose(.redMarrow)!.perAirKerma)
+            let sites = SkeletalSite.allCases.map { site -> WholeBodySites.Site in
+                let (a, p) = (ap.skeletalSites![site.rawValue], pa.skeletalSites![site.rawValue])
+                return .init(site: site.displayName, activeMarrowPercent: 100 * a.activeMarrowFraction,
+                             apPerAirKerma: a.marrowPerAirKerma, paPerAirKerma: p.marrowPerAirKerma,
+                             apSharePercent: 100 * a.activeMarrowFraction * a.marrowPerAirKerma / mAP,
+                             paSharePercent: 100 * p.activeMarrowFraction * p.marrowPerAirKerma / mPA)
+            }
+            out.append(.init(ageYears: age.rawValue, sex: sex.rawValue, keV: keV, histories: histories, redMarrowAP: mAP, redMarrowPA: mPA, sites: sites))
+        } } }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(out), as: UTF8.self))
+            return
+        }
+        for c in out {
+            print("### \(c.ageYears) y \(c.sex), \(Int(c.keV)) keV: red marrow \(String(format: "%.3f", c.redMarrowAP)) AP, \(String(format: "%.3f", c.redMarrowPA)) PA Gy/Gy (\(c.histories) histories per beam)")
+            print("")
+            print("| site | % of AM | AP Gy/Gy | PA Gy/Gy | PA/AP | % of AM dose AP | % of AM dose PA |")
+            print("|---|---:|---:|---:|---:|---:|---:|")
+            for s in c.sites {
+                print("| \(s.site) " + String(format: "| %.1f | %.3f | %.3f | %.2f | %.1f | %.1f |", s.activeMarrowPercent, s.apPerAirKerma, s.paPerAirKerma,
+                             s.apPerAirKerma > 0 ? s.paPerAirKerma / s.apPerAirKerma : 0, s.apSharePercent, s.paSharePercent))
+            }
+            print("")
+        }
     }
 }

@@ -72,6 +72,17 @@ public enum Quadric: Sendable {
         }
     }
 
+    /// The solid shrunk by `t` (cm) on every axis of its section (an ellipse's inner offset, to
+    /// first order); a cone loses `t` of radius.
+    func inset(by t: Double) -> Quadric {
+        switch self {
+        case let .ellipsoid(c, s): .ellipsoid(centre: c, semi: Vec3(max(0, s.x - t), max(0, s.y - t), max(0, s.z - t)))
+        case let .cylinderZ(cx, cy, a, b, zMin, zMax): .cylinderZ(cx: cx, cy: cy, a: max(0, a - t), b: max(0, b - t), zMin: zMin, zMax: zMax)
+        case let .cylinderX(cy, cz, b, c, xMin, xMax): .cylinderX(cy: cy, cz: cz, b: max(0, b - t), c: max(0, c - t), xMin: xMin, xMax: xMax)
+        case let .coneZ(cx, cy, r0, z0, r1, z1): .coneZ(cx: cx, cy: cy, r0: max(0, r0 - t), z0: z0, r1: max(0, r1 - t), z1: z1)
+        }
+    }
+
     /// A natural centre about which a fitted size factor scales the solid.
     var centre: Vec3 {
         let (lo, hi) = bounds
@@ -92,10 +103,15 @@ public struct Solid: Sendable {
                 zBands: (start: Double, pitch: Double, width: Double)? = nil) {
         self.quadric = quadric; self.cuts = cuts; self.excluding = excluding; self.zBands = zBands
     }
+}
 
-    func contains(_ p: Vec3) -> Bool {
-        guard quadric.contains(p) else { return false }
-        for c in cuts where c.normal.dot(p) > c.offset { return false }
+extension Solid {
+    /// Membership in the solid, or with `inset` t > 0 (cm) in the solid shrunk by t: its quadric
+    /// inset (`Quadric.inset(by:)`) and every cut plane moved t inwards; an excluded solid and
+    /// z-bands are kept. Builds nothing on the heap (called per point by voxelisation and the fit).
+    func contains(_ p: Vec3, inset t: Double = 0) -> Bool {
+        guard (t > 0 ? quadric.inset(by: t) : quadric).contains(p) else { return false }
+        for c in cuts where c.normal.dot(p) > c.offset - (t > 0 ? t * c.normal.length : 0) { return false }
         if let e = excluding, e.contains(p) { return false }
         if let b = zBands {
             let r = (p.z - b.start).truncatingRemainder(dividingBy: b.pitch)
@@ -103,9 +119,7 @@ public struct Solid: Sendable {
         }
         return true
     }
-}
 
-extension Solid {
     /// Membership in a z-banded elliptic-cylinder shell (`cylinderZ` excluding an inner
     /// `cylinderZ`) whose inner surface stays and whose radial thickness and band width are
     /// multiplied by `s` (band width at most 90% of the pitch); cut planes apply unscaled.

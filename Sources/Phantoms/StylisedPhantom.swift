@@ -13,14 +13,19 @@ public struct PhantomRegion: Sendable {
     let extendsBody: Bool
     /// How the size factor acts (isotropic about the solid's centre unless placed otherwise).
     var scaling: SizeScaling = .aboutCentre
-    /// A template-space solid the region is kept inside (thoracic organs inside the pleura).
-    var clip: Quadric? = nil
+    /// A template-space solid the region is kept inside (thoracic organs inside the pleura, the
+    /// heart also in front of the posterior mediastinum).
+    var clip: Solid? = nil
+    /// How far inside `clip` the region is kept (template cm) per unit of its size factor: a hollow
+    /// organ's contents stay one wall thickness inside the clip, so that the wall keeps its thickness
+    /// where the clip flattens the organ (`ThoracicSkeleton`: the heart's anterior wall behind the sternum).
+    var clipInsetPerSize: Double = 0
 
     /// True when the age-space point lies in this region's solid (ignoring precedence).
     @inline(__always)
     func contains(_ p: Vec3, _ dims: BodyDimensions) -> Bool {
         let q = dims.toTemplate(p, frame)
-        if let clip, !clip.contains(q) { return false }
+        if let clip, !clip.contains(q, inset: clipInsetPerSize * sizeFactor) { return false }
         switch scaling {
         case .aboutCentre:
             let c = solid.quadric.centre
@@ -114,14 +119,18 @@ public struct StylisedPhantom: Sendable {
                      "enum FittedParameters {",
                      "    static let table: [String: (trunkA: Double, trunkB: Double, sizes: [Double])] = ["]
         for age in ReferenceAge.allCases {
-            for sex in Sex.allCases {
-                let p = fitted(age: age, sex: sex)
-                let sizes = p.regions.map { String(format: "%.6f", $0.sizeFactor) }.joined(separator: ", ")
-                lines.append("        \"\(age.rawValue)\(sex.rawValue)\": (\(p.dimensions.trunkA), \(p.dimensions.trunkB), [\(sizes)]),")
-            }
+            for sex in Sex.allCases { lines.append(fittedParametersEntry(age: age, sex: sex)) }
         }
         lines += ["    ]", "}", ""]
         return lines.joined(separator: "\n")
+    }
+
+    /// One phantom's line of `fittedParametersSource()` (fits that phantom; phantoms can be fitted
+    /// in parallel processes and their lines assembled in `ReferenceAge` × `Sex` order).
+    public static func fittedParametersEntry(age: ReferenceAge, sex: Sex) -> String {
+        let p = fitted(age: age, sex: sex)
+        let sizes = p.regions.map { String(format: "%.6f", $0.sizeFactor) }.joined(separator: ", ")
+        return "        \"\(age.rawValue)\(sex.rawValue)\": (\(p.dimensions.trunkA), \(p.dimensions.trunkB), [\(sizes)]),"
     }
 
     /// A phantom for an individual child, as PCXMC does: the nearest reference age, its lengths
@@ -148,10 +157,9 @@ public struct StylisedPhantom: Sendable {
         var regions: [PhantomRegion] = []
         for t in AdultTemplate.regions(sex: sex) {
             if case let .organ(o) = t.role, ICRP89.contentsRatio(o) > 0 {
-                let ratio = ICRP89.contentsRatio(o)
                 regions.append(PhantomRegion(name: t.name + " contents", role: .contents(o), tissue: .softTissue,
                                              frame: t.frame, solid: t.solid,
-                                             sizeFactor: pow(ratio / (1 + ratio), 1.0 / 3), extendsBody: false))
+                                             sizeFactor: contentsScale(o), extendsBody: false))
             }
             regions.append(PhantomRegion(name: t.name, role: t.role, tissue: t.tissue, frame: t.frame, solid: t.solid,
                                          sizeFactor: 1, extendsBody: t.extendsBody))
@@ -162,6 +170,13 @@ public struct StylisedPhantom: Sendable {
                                 skeleton: .reference(ageYears: Double(age.rawValue), sex: sex))
         p.placeThoracicSkeleton(ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, sex))
         return p
+    }
+
+    /// Linear scale of a hollow organ's contents relative to its outer surface, (r / (1 + r))^(1/3)
+    /// with r the ICRP 89 contents-to-wall mass ratio (equal densities), so the wall holds the organ mass.
+    static func contentsScale(_ organ: Organ) -> Double {
+        let r = ICRP89.contentsRatio(organ)
+        return pow(r / (1 + r), 1.0 / 3)
     }
 
     /// Fits trunk width (to the ICRP 89 body mass, on a coarse voxelisation; the thoracic skeleton

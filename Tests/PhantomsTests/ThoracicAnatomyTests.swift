@@ -23,6 +23,20 @@ struct ThoracicAnatomyTests {
         return out
     }
 
+    /// The antero-posterior line on the midline at a template height (cm of the adult template's trunk).
+    static func midline(_ v: VoxelPhantom, _ d: BodyDimensions, templateZ zt: Double) -> [(y: Double, role: RegionRole?)] {
+        line(v, x: 0, z: zt * d.trunkHeight / AdultTemplate.trunkHeight)
+    }
+
+    static func isHeart(_ r: RegionRole?) -> Bool { r == .organ(.heart) || r == .contents(.heart) }
+
+    /// The vertebral bodies' anterior surface (y, the phantom's cm) of a reference phantom.
+    static func vertebralBodyFront(_ p: StylisedPhantom, _ age: ReferenceAge, _ sex: Sex) -> Double {
+        let d = p.dimensions
+        let layout = ThoracicSkeleton.layout(trunkB: d.trunkB, ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, sex))
+        return layout.vertebralBodyFront * d.trunkB / AdultTemplate.trunkB
+    }
+
     static func isThoracicCavity(_ r: RegionRole?) -> Bool {
         switch r {
         case .organ(.lungs), .organ(.heart), .contents(.heart), .organ(.thymus), .organ(.oesophagus): true
@@ -88,6 +102,62 @@ struct ThoracicAnatomyTests {
         let heart = try #require(v.centroid(of: .heart))
         #expect(abs(c.x) < v.spacing, "\(age.label): sternum centroid x = \(c.x) cm, off the midline")
         #expect(c.y < heart.y, "\(age.label): sternum (y \(c.y)) not in front of the heart (y \(heart.y))")
+    }
+
+    @Test("the heart's anterior wall lies behind the sternum: on the midline at the heart's centre height the heart begins with wall at least half its nominal thickness, never with blood",
+          arguments: ages)
+    func heartAnteriorWall(age: ReferenceAge) {
+        for sex in Sex.allCases {
+            let p = StylisedPhantom.reference(age: age, sex: sex)
+            let v = p.voxelise()
+            let d = p.dimensions
+            let mid = Self.midline(v, d, templateZ: 51)
+            guard let first = mid.firstIndex(where: { Self.isHeart($0.role) }),
+                  let blood = mid[first...].firstIndex(where: { $0.role == .contents(.heart) }),
+                  let contents = p.regions.first(where: { $0.role == .contents(.heart) }) else {
+                Issue.record("\(age.label) \(sex): no heart wall and blood on the midline"); continue
+            }
+            // Nominal antero-posterior wall thickness of the fitted heart, in the phantom's cm.
+            let nominal = contents.clipInsetPerSize * contents.sizeFactor * d.trunkB / AdultTemplate.trunkB
+            let wall = mid[blood].y - mid[first].y
+            #expect(mid[first].role == .organ(.heart), "\(age.label) \(sex): the heart begins with blood on the midline")
+            #expect(wall >= 0.5 * nominal, "\(age.label) \(sex): anterior heart wall \(wall) cm on the midline, nominal \(nominal) cm")
+        }
+    }
+
+    @Test("the heart lies in front of the posterior mediastinum: on the midline its posterior surface is at least the oesophagus' depth in front of the vertebral bodies",
+          arguments: ages)
+    func heartInFrontOfSpine(age: ReferenceAge) {
+        for sex in Sex.allCases {
+            let p = StylisedPhantom.reference(age: age, sex: sex)
+            let v = p.voxelise()
+            let front = Self.vertebralBodyFront(p, age, sex), toCm = p.dimensions.trunkB / AdultTemplate.trunkB
+            for zt in stride(from: 45.0, through: 57, by: 3) {
+                if let back = Self.midline(v, p.dimensions, templateZ: zt).last(where: { Self.isHeart($0.role) }) {
+                    let gap = front - back.y
+                    #expect(gap >= ThoracicSkeleton.posteriorMediastinumDepth * toCm - v.spacing,
+                            "\(age.label) \(sex) z \(zt): heart ends \(gap) cm in front of the vertebral bodies")
+                }
+            }
+        }
+    }
+
+    @Test("the thoracic oesophagus lies in the posterior mediastinum: on the midline it ends on the vertebral bodies' front, never inside them, and behind the heart",
+          arguments: ages)
+    func oesophagusInPosteriorMediastinum(age: ReferenceAge) {
+        let p = StylisedPhantom.reference(age: age, sex: .male)
+        let v = p.voxelise()
+        let front = Self.vertebralBodyFront(p, age, .male)
+        for zt in [45.0, 51.0, 57.0, 63.0] {
+            let mid = Self.midline(v, p.dimensions, templateZ: zt)
+            guard let back = mid.last(where: { $0.role == .organ(.oesophagus) }) else {
+                Issue.record("\(age.label) z \(zt): no oesophagus on the midline"); continue
+            }
+            #expect(abs(back.y - front) <= v.spacing, "\(age.label) z \(zt): oesophagus ends at y \(back.y) cm, vertebral bodies begin at \(front) cm")
+            if let heart = mid.last(where: { Self.isHeart($0.role) }) {
+                #expect(heart.y < back.y, "\(age.label) z \(zt): heart (y \(heart.y)) not in front of the oesophagus")
+            }
+        }
     }
 
     @Test("skin to thoracic cavity on the chest's antero-posterior axis equals the published chest wall thickness for the body mass (Hossain 2021, Givens 2004), within 0.3 cm or 15%",

@@ -15,7 +15,17 @@ import HarmonicCore
 ///   stylised trunk holds the arms). The ribs are a shell outside the pleura whose thickness and
 ///   band width follow the fitted bone size factor (the outline does not), so the rib cage lies
 ///   inside the trunk at every age.
-/// - Lungs, heart, thymus and oesophagus are kept inside the pleura (the thoracic cavity).
+/// - Lungs, heart, thymus and oesophagus are kept inside the pleura (the thoracic cavity); the
+///   heart also in front of the posterior mediastinum (`heartPosteriorLimit`), and its blood one
+///   wall thickness inside both, so that where the heart is flattened its wall stays: the anterior
+///   wall behind the sternum, the posterior wall in front of the oesophagus
+///   (`wallThicknessPerContentsSize`).
+/// - Oesophagus (thoracic part): in the posterior mediastinum, its posterior surface on the
+///   vertebral bodies' anterior surface, as deep as the posterior mediastinum
+///   (`posteriorMediastinumDepth`; "the oesophagus lies in front of the vertebral column",
+///   Gray's Anatomy, 41st ed., ch. 56). The MIRD-5 oesophagus keeps its template position
+///   (y 1.4-2.6 cm), which lay inside the vertebral bodies once they were placed from the
+///   sternovertebral distance (adult front y 1.4 cm, 15 y 1.6 cm).
 /// - Sternum: a bone of its own on the anterior midline, its posterior surface on the pleura,
 ///   17 cm long in the adult template (z 50.5-67.5 cm: the manubrium at the top of the rib cage
 ///   to the xiphisternal joint; adult sternal length about 17 cm: Gray's Anatomy), scaled with the
@@ -34,6 +44,7 @@ import HarmonicCore
 ///   cylinder around the spinal canal.
 public enum ThoracicSkeleton {
     static let ribsName = "ribs", sternumName = "sternum", sternumCortexName = "sternum cortex"
+    static let oesophagusName = "oesophagus"
     static let vertebralBodiesName = "vertebral bodies", vertebralArchesName = "vertebral arches"
     /// Organs of the thoracic cavity, kept inside the pleura.
     static let thoracicOrgans: Set<Organ> = [.lungs, .heart, .thymus, .oesophagus]
@@ -96,6 +107,29 @@ public enum ThoracicSkeleton {
         return ((1 - w) * lo.0 + w * hi.0, (1 - w) * lo.1 + w * hi.1)
     }
 
+    /// Antero-posterior depth of the posterior mediastinum on the midline (template cm): the
+    /// oesophagus (1.2 cm deep in the adult template, `AdultTemplate`) lies between the heart's
+    /// posterior surface (the left atrium) and the vertebral bodies, with the descending aorta to its
+    /// left (Gray's Anatomy, 41st ed., ch. 56-57).
+    static let posteriorMediastinumDepth = 1.2
+
+    /// The plane (template y, cm) the heart stays in front of: the vertebral bodies' anterior surface
+    /// less the posterior mediastinum. The fitted MIRD heart (centre 2.5 cm in front of the trunk's
+    /// frontal plane) otherwise reached into the vertebral bodies at 0, 10, 15 y and in the adult.
+    static func heartPosteriorLimit(_ l: Layout) -> Double { l.vertebralBodyFront - posteriorMediastinumDepth }
+
+    /// Antero-posterior wall thickness (template cm) of a hollow organ per unit size factor of its
+    /// contents: the contents are the organ's solid scaled by k (`StylisedPhantom.contentsScale`,
+    /// from the ICRP 89 contents-to-wall mass ratio), so the wall is (1/k − 1) of the contents'
+    /// semi-axis thick. The heart's contents are kept this far inside the pleura: the
+    /// heart's anterior surface, the right ventricle's wall, lies directly behind the sternum and the
+    /// left 4th-6th costal cartilages (the pericardium's bare area; Gray's Anatomy, 41st ed., ch. 57),
+    /// so where the heart reaches the pleura it is its blood, not its wall, that the chest wall displaces.
+    static func wallThicknessPerContentsSize(_ solid: Quadric, organ: Organ) -> Double {
+        guard ICRP89.contentsRatio(organ) > 0, case let .ellipsoid(_, semi) = solid else { return 0 }
+        return semi.y * (1 / StylisedPhantom.contentsScale(organ) - 1)
+    }
+
     /// Adult-template proportions (cm): MIRD-5 rib shell 0.6 cm thick, 16.4 cm inner lateral
     /// semi-axis; vertebral body 2.8 cm deep, 4 cm wide; the MIRD-5 spine's posterior surface
     /// (y = 8 cm) as the end of the arches; sternum z 50.5-67.5 cm (its section: `sternumVolumes`).
@@ -130,6 +164,8 @@ extension StylisedPhantom {
         let l = T.layout(trunkB: dimensions.trunkB, ageYears: ageYears, massKg: massKg)
         let (z0, z1) = (35.1, 67.5)
         let pleura = Quadric.cylinderZ(cx: 0, cy: 0, a: T.ribInnerA, b: l.pleuraB, zMin: -.infinity, zMax: .infinity)
+        // The heart stays in front of the posterior mediastinum (`heartPosteriorLimit`).
+        let mediastinal = Solid(pleura, cuts: [CutPlane(Vec3(0, 1, 0), T.heartPosteriorLimit(l))])
         for i in regions.indices {
             let r = regions[i]
             switch r.name {
@@ -164,6 +200,14 @@ extension StylisedPhantom {
                                                     zMin: 0, zMax: AdultTemplate.trunkHeight))
                 // Grows backwards, sideways and along z from its anterior surface.
                 regions[i].scaling = .aboutPoint(Vec3(0, l.vertebralBodyFront, AdultTemplate.trunkHeight / 2))
+            case T.oesophagusName where r.frame == .trunk:
+                // In the posterior mediastinum (`posteriorMediastinumDepth`), on the vertebral bodies.
+                guard case let .cylinderZ(cx, _, a, _, zMin, zMax) = r.solid.quadric else { break }
+                let half = T.posteriorMediastinumDepth / 2
+                regions[i].solid = Solid(.cylinderZ(cx: cx, cy: l.vertebralBodyFront - half, a: a, b: half, zMin: zMin, zMax: zMax))
+                // Grows forwards and sideways from the vertebral bodies' front.
+                regions[i].scaling = .aboutPoint(Vec3(cx, l.vertebralBodyFront, (zMin + zMax) / 2))
+                regions[i].clip = Solid(pleura)
             case T.vertebralArchesName:
                 let back = max(T.spinePosterior, l.vertebralBodyBack + 0.5)
                 regions[i].solid = Solid(.cylinderZ(cx: 0, cy: (l.vertebralBodyBack + back) / 2, a: T.archHalfWidth,
@@ -171,8 +215,13 @@ extension StylisedPhantom {
                 regions[i].scaling = .aboutPoint(Vec3(0, l.vertebralBodyBack, AdultTemplate.trunkHeight / 2))
             default:
                 switch r.role {
-                case let .organ(o), let .contents(o):
-                    if T.thoracicOrgans.contains(o) && r.frame == .trunk { regions[i].clip = pleura }
+                case let .organ(o):
+                    if T.thoracicOrgans.contains(o) && r.frame == .trunk { regions[i].clip = o == .heart ? mediastinal : Solid(pleura) }
+                case let .contents(o):
+                    if T.thoracicOrgans.contains(o) && r.frame == .trunk {
+                        regions[i].clip = o == .heart ? mediastinal : Solid(pleura)
+                        regions[i].clipInsetPerSize = T.wallThicknessPerContentsSize(r.solid.quadric, organ: o)
+                    }
                 default: break
                 }
             }
