@@ -118,6 +118,12 @@ public struct ImagingDoseCalculator: Sendable {
     /// Radiotherapy kV imaging coefficients (CBCT, planar kV pair); nil = not loaded (those modalities are refused).
     public let kv: KVImagingCoefficientTable?
     public let components: [(component: String, appliesTo: String, gsd: Double, source: String)]
+
+    /// The variance of ln(dose) of independent lognormal components: Σ ln² GSD (the combination
+    /// `imaging-dose-uncertainty.csv` states).
+    static func logVariance(_ used: [(component: String, appliesTo: String, gsd: Double, source: String)]) -> Double {
+        used.reduce(0.0) { $0 + log($1.gsd) * log($1.gsd) }
+    }
     /// Paediatric reference CTDIvol by age: the plausibility bounds of a recorded CTDIvol.
     public let reference: PaediatricCTReference
 
@@ -227,7 +233,7 @@ public struct ImagingDoseCalculator: Sendable {
             notes.append("no dose scored in \(unscored.joined(separator: ", ")): far outside the scan, below the Monte Carlo resolution of the committed table (0 means small, not exactly zero)")
         }
         let used = components.filter { $0.appliesTo == "ct" || ($0.appliesTo == "ct_dlp_only" && exam.ctdivol == nil) }
-        let shared = used.reduce(0.0) { $0 + log($1.gsd) * log($1.gsd) }
+        let shared = Self.logVariance(used)
         let organs = entry.organs.keys.sorted { $0.rawValue < $1.rawValue }.map { organ -> ImagingOrganDose in
             let c = entry.organs[organ]!
             // An organ the simulation scored nothing or little in (far outside the scan) has an

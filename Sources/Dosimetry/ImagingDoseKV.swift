@@ -57,7 +57,7 @@ extension ImagingDoseCalculator {
         let unscored = entry.organs.filter { $0.value.value == 0 }.map(\.key.rawValue).sorted()
         if !unscored.isEmpty { notes.append("no dose scored in \(unscored.joined(separator: ", ")): far outside the beam (0 means small, not exactly zero)") }
         let used = components.filter { $0.appliesTo == modality.rawValue || $0.appliesTo == "kv_imaging" } + extra
-        let shared = used.reduce(0.0) { $0 + log($1.gsd) * log($1.gsd) }
+        let shared = Self.logVariance(used)
         let organs = entry.organs.keys.sorted { $0.rawValue < $1.rawValue }.map { organ -> ImagingOrganDose in
             let c = entry.organs[organ]!
             let mc = log(1 + (c.sigma.isFinite ? min(c.sigma, 1) : 1))

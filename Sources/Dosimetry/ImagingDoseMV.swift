@@ -16,7 +16,7 @@ extension ImagingDoseCalculator {
     public func reportMV(_ exam: ImagingExam, isocentreDosePerSessionMGy perSession: Double, sessions: Int,
                          organs: [Organ: Double], effective: Double) -> ImagingDoseReport {
         let used = components.filter { $0.appliesTo == ImagingModality.planarMV.rawValue }
-        let gsd = exp(used.reduce(0.0) { $0 + log($1.gsd) * log($1.gsd) }.squareRoot())
+        let gsd = exp(Self.logVariance(used).squareRoot())
         let doses = organs.filter { $0.key.exists(in: exam.sex) }.sorted { $0.key.rawValue < $1.key.rawValue }
             .map { ImagingOrganDose(organ: $0.key, dose: IntervalDose($0.value, gsd: gsd)) }
         return ImagingDoseReport(modality: .planarMV, region: exam.region, ageYears: exam.ageYears, sex: exam.sex, kVp: nil, kVpSource: nil,

@@ -18,10 +18,13 @@ public enum MVPortalImagingDose {
     }
 
     /// - Parameters: the course's target site (`SiteGeometry.sites`); the child; the MV imaging
-    ///   dose at the isocentre summed over the sessions, mGy.
-    public static func doses(site: String, ageYears: Double, sex: Sex, isocentreDoseMGy: Double, cache: CourseDoseCache) throws -> Doses {
-        let perGy = try cache.dosesPerGy(CourseRecord(targetSite: site, radiation: .photon, technique: .conformal3D, prescribedDoseGy: 1, fractions: 1),
-                                         ageYears: ageYears, sex: sex)
+    ///   dose at the isocentre summed over the sessions, mGy; the port's departure from the
+    ///   site-typical one (nil: the site-typical port; the synthetic truth passes each course's own).
+    public static func doses(site: String, ageYears: Double, sex: Sex, isocentreDoseMGy: Double, cache: CourseDoseCache,
+                             port: FieldVariation? = nil) throws -> Doses {
+        let record = CourseRecord(targetSite: site, radiation: .photon, technique: .conformal3D, prescribedDoseGy: 1, fractions: 1)
+        let perGy = try port.map { try cache.dosesPerGy(record, ageYears: ageYears, sex: sex, variation: $0) }
+            ?? cache.dosesPerGy(record, ageYears: ageYears, sex: sex)
         var organs: [Organ: Double] = [:]
         for c in perGy { organs[c.organ] = c.total * isocentreDoseMGy }
         let effective = TissueWeights.weightedSum(TissueWeights.icrp103, remainder: TissueWeights.icrp103Remainder(for: sex), sex: sex, doses: organs)

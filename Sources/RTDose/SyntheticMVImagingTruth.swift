@@ -25,11 +25,6 @@ public enum SyntheticMVImagingTruth {
         let organs = Organ.allCases
         var lines = [(["site", "imaging_id", "patient_id", "exam_date", "modality", "body_region", "recorded"]
                       + organs.map { "\($0.rawValue)_mgy" } + ["effective_dose_msv"]).joined(separator: ",")]
-        func hash(_ s: String) -> UInt64 {
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-            return h
-        }
         var written = 0
         for folder in folders {
             let dir = extract.appendingPathComponent(folder)
@@ -54,19 +49,15 @@ public enum SyntheticMVImagingTruth {
                 guard let c = course[r[col.course]], let who = child[c.patient], let day = CalendarDate(iso: r[col.date]),
                       let recorded = Double(r[col.dose]), let sessions = Int(r[col.sessions]), SiteGeometry.sites.contains(c.site) else { continue }
                 let year = 1970 + Double(day.dayNumber) / 365.25
-                var eraRNG = RandomStream(seed: seed ^ 0x6D76_696D, stream: hash("\(site)|MV imager|\(Int(year) / 5 * 5)"))
+                var eraRNG = RandomStream(seed: seed ^ 0x6D76_696D, stream: SyntheticRTDICOM.fnv("\(site)|MV imager|\(Int(year) / 5 * 5)"))
                 let display = exp(log(1.10) * min(2, max(-2, eraRNG.normal())))
                 // The treatment port's boxes (its monitor units are the treatment's, not the image's: dropped).
                 let port = SyntheticRTTruth.variation(courseID: r[col.course], technique: .conformal3D, seed: seed)
                 let age = Double(day.dayNumber - who.birth.dayNumber) / 365.25
-                let perGy = try cache.dosesPerGy(CourseRecord(targetSite: c.site, radiation: .photon, technique: .conformal3D, prescribedDoseGy: 1, fractions: 1),
-                                                 ageYears: age, sex: who.sex,
-                                                 variation: FieldVariation(scale: port.scale, shiftMillimetres: port.shiftMillimetres))
-                let trueMGy = recorded / display * Double(sessions)
-                var mGy: [Organ: Double] = [:]
-                for d in perGy { mGy[d.organ] = d.total * trueMGy }
-                let effective = TissueWeights.weightedSum(TissueWeights.icrp103, remainder: TissueWeights.icrp103Remainder(for: who.sex), sex: who.sex, doses: mGy)
-                let values = organs.map { o in o.exists(in: who.sex) ? mGy[o].map { String(format: "%.6g", $0) } ?? "" : "" } + [String(format: "%.6g", effective)]
+                let doses = try MVPortalImagingDose.doses(site: c.site, ageYears: age, sex: who.sex, isocentreDoseMGy: recorded / display * Double(sessions),
+                                                          cache: cache, port: FieldVariation(scale: port.scale, shiftMillimetres: port.shiftMillimetres))
+                let values = organs.map { o in o.exists(in: who.sex) ? doses.organs[o].map { String(format: "%.6g", $0) } ?? "" : "" }
+                    + [String(format: "%.6g", doses.effective)]
                 lines.append(([site, r[col.id], c.patient, r[col.date], "planar_mv", c.site, "dose_per_session"] + values).joined(separator: ","))
                 written += 1
             }

@@ -20,9 +20,7 @@ public enum SyntheticRTTruth {
 
     /// The field variation of one course, drawn from its own stream (hash of `courseID`, `seed`).
     public static func variation(courseID: String, technique: Technique, seed: UInt64) -> FieldVariation {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in courseID.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        var rng = RandomStream(seed: seed, stream: h)
+        var rng = RandomStream(seed: seed, stream: SyntheticRTDICOM.fnv(courseID))
         let s = log(1.15)
         let scale = SIMD3(exp(s * rng.normal()), exp(s * rng.normal()), exp(s * rng.normal()))
         let shift = SIMD3(10 * rng.normal(), 10 * rng.normal(), 10 * rng.normal())

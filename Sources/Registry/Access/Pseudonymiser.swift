@@ -7,7 +7,6 @@ import HarmonicCore
 /// child gets the same pseudonym in every load and from DICOM PatientID; without the key the
 /// pseudonym cannot be linked back, and two sites' keys give unrelated pseudonyms.
 public struct Pseudonymiser: @unchecked Sendable {
-    private let keyBytes: [UInt8]
     /// The HMAC state after the key (RFC 2104's inner pad), copied for each pseudonym so the key
     /// schedule is not redone per identifier (ingest hashes one or two identifiers per row). A value
     /// type never mutated in place: safe to share across threads.
@@ -20,7 +19,6 @@ public struct Pseudonymiser: @unchecked Sendable {
         guard keyBytes.count >= Self.keyLength else {
             throw InputError(.file("site key"), expected: "a site key of at least \(Self.keyLength) bytes (found \(keyBytes.count))")
         }
-        self.keyBytes = keyBytes
         keyed = HMAC<SHA256>(key: SymmetricKey(data: keyBytes))
     }
 
@@ -34,11 +32,7 @@ public struct Pseudonymiser: @unchecked Sendable {
     }
 
     /// The pseudonym of a site identifier: 64 lower-case hex characters.
-    public func pseudonym(for siteIdentifier: String) -> String {
-        var h = keyed
-        Self.update(&h, siteIdentifier.trimmingWhitespace())
-        return Self.hex(Array(h.finalize()))
-    }
+    public func pseudonym(for siteIdentifier: String) -> String { mac(siteIdentifier.trimmingWhitespace()) }
 
     /// The keyed hash of a value of any identifier column (`course_id`, `imaging_id`, `sample_id`,
     /// `site_procedure_id`, `event_uid`, ...): the same HMAC, with the column name prefixed
@@ -48,17 +42,14 @@ public struct Pseudonymiser: @unchecked Sendable {
     /// hash to the referenced key.
     /// The message is the column name, U+001F and the value with its surrounding white space removed.
     public func pseudonym(for value: String, column: String) -> String {
-        if column == "site_patient_id" { return pseudonym(for: value) }
-        var h = keyed
-        Self.update(&h, column)
-        Self.update(&h, "\u{1F}")
-        Self.update(&h, value.trimmingWhitespace())
-        return Self.hex(Array(h.finalize()))
+        column == "site_patient_id" ? pseudonym(for: value) : mac(column, "\u{1F}", value.trimmingWhitespace())
     }
 
-    private static func update(_ h: inout HMAC<SHA256>, _ text: String) {
-        var text = text
-        text.withUTF8 { h.update(data: UnsafeRawBufferPointer($0)) }
+    /// Hex HMAC of the concatenated UTF-8 of `parts`, from a copy of the keyed state.
+    private func mac(_ parts: String...) -> String {
+        var h = keyed
+        for var part in parts { part.withUTF8 { h.update(data: UnsafeRawBufferPointer($0)) } }
+        return Self.hex(Array(h.finalize()))
     }
 
     /// Every site key of a folder, one file per site named by its two-letter code (`NO.key`,
