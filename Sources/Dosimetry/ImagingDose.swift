@@ -46,6 +46,8 @@ public struct ImagingExam: Sendable {
     public var doseIndex: Double?
     /// CBCT tube current-time product (mAs) when no dose index is recorded.
     public var mAs: Double?
+    /// Kerma-area product of a radiograph or a fluoroscopy (Gy·cm²), as the KAP meter records it.
+    public var kap: Double?
 
     public init(modality: ImagingModality, region: String, ageYears: Double, sex: Sex, ctdivol: Double? = nil, dlp: Double? = nil,
                 kVp: Double? = nil, ctdiPhantom: Double? = nil, effectiveDose: Double? = nil, year: Double? = nil) {
@@ -97,6 +99,12 @@ public struct ImagingDoseReport: Sendable, Codable {
     public let effectiveDose: IntervalDose?
     public let uncertainty: [UncertaintyComponent]
     public let notes: [String]
+    /// Radiography and fluoroscopy: the KAP (Gy·cm²) and entrance air kerma (mGy, free in air at
+    /// the skin) the doses were scaled by, the one recorded or assumed and the other through the
+    /// simulated field, and where the used one came from.
+    public var kap: Double? = nil
+    public var entranceAirKerma: Double? = nil
+    public var doseIndexSource: String? = nil
 
     public func dose(_ organ: Organ) -> ImagingOrganDose? { organs.first { $0.organ == organ } }
 }
@@ -117,6 +125,8 @@ public struct ImagingDoseCalculator: Sendable {
     public let ct: CTCoefficientTable
     /// Radiotherapy kV imaging coefficients (CBCT, planar kV pair); nil = not loaded (those modalities are refused).
     public let kv: KVImagingCoefficientTable?
+    /// Projection radiography and fluoroscopy coefficients; nil = not loaded (those modalities are refused).
+    public var radiography: RadiographyCoefficientTable? = nil
     public let components: [(component: String, appliesTo: String, gsd: Double, source: String)]
 
     /// The variance of ln(dose) of independent lognormal components: Σ ln² GSD (the combination
@@ -148,8 +158,10 @@ public struct ImagingDoseCalculator: Sendable {
         guard let url = Bundle.module.url(forResource: "imaging-dose-uncertainty", withExtension: "csv", subdirectory: "Resources") else {
             throw DoseModelError("Resources/imaging-dose-uncertainty.csv is missing from the Dosimetry bundle")
         }
-        return try ImagingDoseCalculator(ct: try CTCoefficientTable.loadDefault(), uncertaintyCSV: String(contentsOf: url, encoding: .utf8),
-                                         kv: try KVImagingCoefficientTable.loadDefault())
+        var calculator = try ImagingDoseCalculator(ct: try CTCoefficientTable.loadDefault(), uncertaintyCSV: String(contentsOf: url, encoding: .utf8),
+                                                   kv: try KVImagingCoefficientTable.loadDefault())
+        calculator.radiography = try RadiographyCoefficientTable.loadDefault()
+        return calculator
     }
 
     /// Organ doses of an exam; throws a `DoseModelError` naming the field, value and what was
@@ -161,6 +173,7 @@ public struct ImagingDoseCalculator: Sendable {
         switch exam.modality {
         case .ct: return try estimateCT(exam)
         case .cbct, .planarKV: return try estimateKV(exam)
+        case .radiography, .fluoroscopy: return try estimateRadiography(exam)
         case .nuclearMedicine, .petCT:
             guard let e = exam.effectiveDose, e.isFinite, e >= 0 else {
                 throw DoseModelError("\(exam.modality.rawValue): no effective dose recorded; Harmonic reports nuclear medicine as the recorded effective dose and has no activity-based model")
@@ -170,7 +183,7 @@ public struct ImagingDoseCalculator: Sendable {
                                      organs: [], effectiveDose: IntervalDose(e, gsd: 1), uncertainty: [],
                                      notes: ["effective dose as recorded; no organ split: Harmonic holds no published biokinetic table for the radiopharmaceutical (not recorded in diagnostic_imaging)"])
         default:
-            throw DoseModelError("modality \(exam.modality.rawValue): organ doses are not yet implemented in Harmonic (CT, CBCT, planar kV and nuclear medicine are); see docs/imaging-dose.md")
+            throw DoseModelError("modality \(exam.modality.rawValue): organ doses are not implemented in Harmonic (CT, CBCT, planar kV, radiography, fluoroscopy and nuclear medicine are; planar MV through its course's port); see docs/imaging-dose.md")
         }
     }
 

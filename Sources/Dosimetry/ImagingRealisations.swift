@@ -76,9 +76,11 @@ public struct ImagingRealisations: Sendable {
     /// Draws the shared factors of `displayGroups` and `modelGroups` groups. Each group's draws
     /// come from a stream keyed by its name (`displayKeys`, `modelKeys`), so a group draws the
     /// same factors whichever other groups exist: an incremental run stays bit-identical.
-    /// `modelGSDs`: the coefficient-model GSD of model groups whose model is not the CT one (kV imaging: `cbct_model`, `planar_kv_model`); others use `model.model`.
+    /// `modelGSDs`: the coefficient-model GSD of model groups whose model is not the CT one (kV imaging: `cbct_model`, `planar_kv_model`;
+    /// radiography and fluoroscopy: `radiography_model`, `fluoroscopy_model`); others use `model.model`. `displayGSDs`: likewise for
+    /// display groups whose error is not a display calibration (radiographs without a recorded dose: `radiography_typical_technique`).
     public init(displayKeys: [String], modelKeys: [String], realisations n: Int, model: ImagingRealisationModel, seed: UInt64,
-                modelGSDs: [String: Double] = [:]) {
+                modelGSDs: [String: Double] = [:], displayGSDs: [String: Double] = [:]) {
         self.realisations = n; self.model = model; self.seed = seed
         func draw(_ keys: [String], _ gsd: Double, _ salt: String, _ gsds: [String: Double] = [:]) -> [Float] {
             var out = [Float](repeating: 1, count: keys.count * n)
@@ -89,7 +91,7 @@ public struct ImagingRealisations: Sendable {
             }
             return out
         }
-        display = draw(displayKeys, model.display, "imaging display")
+        display = draw(displayKeys, model.display, "imaging display", displayGSDs)
         coefficient = draw(modelKeys, model.model, "imaging model", modelGSDs)
     }
 

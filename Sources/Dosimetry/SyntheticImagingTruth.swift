@@ -13,8 +13,11 @@ import Transport
 /// display factor, the DLP's scan length and (before 2010) the missing CTDIvol and kVp; the
 /// reconstruction uses the phantom of the child's true age. The comparison therefore measures the
 /// reconstruction's error from record quality and body size, not the CT Monte Carlo's error against
-/// real anatomy (validated separately against Lee et al. 2012, docs/imaging-dose.md). Radiographs
-/// have no true organ dose yet (planar imaging is not modelled): their dose columns are empty.
+/// real anatomy (validated separately against Lee et al. 2012, docs/imaging-dose.md). A radiograph's
+/// true organ dose is Harmonic's radiography coefficient per entrance air kerma
+/// (`RadiographyCoefficientTable`) of the size-age phantom times the true entrance air kerma (the
+/// typical value for the age times the hospital's and the exam's technique factors, synth's draw);
+/// the record holds it from 2010 through the room's display factor, and nothing before.
 public enum SyntheticImagingTruth {
     public static let techniqueFileName = "imaging_exams.csv"
     public static let fileName = "imaging_organ_doses.csv"
@@ -24,13 +27,14 @@ public enum SyntheticImagingTruth {
 
     /// Writes the truth file; returns the number of exams with a true organ dose.
     @discardableResult
-    public static func write(extract: URL, table: CTCoefficientTable? = nil) throws -> Int {
+    public static func write(extract: URL, table: CTCoefficientTable? = nil, radiographyTable: RadiographyCoefficientTable? = nil) throws -> Int {
         let input = extract.appendingPathComponent("truth/\(techniqueFileName)")
         let text: String
         do { text = try String(contentsOf: input, encoding: .utf8) } catch {
             throw InputError(.file(input.path), expected: "the technique file harmonic synth writes (truth/\(techniqueFileName))")
         }
         let ct = try table ?? CTCoefficientTable.loadDefault()
+        let radiography = try radiographyTable ?? RadiographyCoefficientTable.loadDefault()
         var lines = text.split(separator: "\n", omittingEmptySubsequences: true).map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         guard !lines.isEmpty else { throw InputError(.file(input.path), expected: "a header row") }
         let header = lines.removeFirst()
@@ -41,7 +45,7 @@ public enum SyntheticImagingTruth {
         let c = (site: try col("site"), id: try col("imaging_id"), pid: try col("patient_id"), date: try col("exam_date"),
                  sex: try col("sex"), modality: try col("modality"), region: try col("body_region"), kvp: try col("kvp"),
                  ctdivol: try col("ctdivol_true_mgy"), phantom: try col("reference_phantom_cm"), sizeAge: try col("size_age_years"),
-                 recorded: try col("recorded"))
+                 recorded: try col("recorded"), esak: try col("entrance_air_kerma_true_mgy"))
         var out = [(leadingColumns + DoseQuantity.columnNames).joined(separator: ",")]
         var dosed = 0
         for (n, f) in lines.enumerated() {
@@ -50,13 +54,28 @@ public enum SyntheticImagingTruth {
             }
             var row = [f[c.site], f[c.id], f[c.pid], f[c.date], f[c.modality], f[c.region], f[c.recorded]]
             var values = [String](repeating: "", count: DoseQuantity.count)
-            if f[c.modality] == "ct" {
-                func number(_ i: Int, _ name: String) throws -> Double {
-                    guard let v = Double(f[i]), v.isFinite else {
-                        throw InputError(.row(file: input.path, line: n + 2), field: name, value: f[i], expected: "a number")
-                    }
-                    return v
+            func number(_ i: Int, _ name: String) throws -> Double {
+                guard let v = Double(f[i]), v.isFinite else {
+                    throw InputError(.row(file: input.path, line: n + 2), field: name, value: f[i], expected: "a number")
                 }
+                return v
+            }
+            if f[c.modality] == "radiography" {
+                guard let sex = Sex(rawValue: f[c.sex]) else {
+                    throw InputError(.row(file: input.path, line: n + 2), field: "sex", value: f[c.sex], expected: "M or F")
+                }
+                guard let region = try? CTRegion(parsing: f[c.region]), RadiographySimulation.regions.contains(region) else {
+                    throw InputError(.row(file: input.path, line: n + 2), field: "body_region", value: f[c.region], expected: "a radiography region")
+                }
+                let entry = try radiography.lookup(.radiography, region: region, ageYears: try number(c.sizeAge, "size_age_years"), sex: sex)
+                let esak = try number(c.esak, "entrance_air_kerma_true_mgy")
+                for (k, organ) in DoseQuantity.organs.enumerated() {
+                    if let v = entry.organs[organ]?.perEntranceAirKerma { values[k] = String(format: "%.6g", v * esak) }
+                }
+                values[DoseQuantity.effective.rawValue] = String(format: "%.6g", entry.effective103.perEntranceAirKerma * esak)
+                dosed += 1
+            }
+            if f[c.modality] == "ct" {
                 guard let sex = Sex(rawValue: f[c.sex]) else {
                     throw InputError(.row(file: input.path, line: n + 2), field: "sex", value: f[c.sex], expected: "M or F")
                 }

@@ -34,7 +34,7 @@ struct DiagnosticImagingSimulator {
 
     static let columns = ["site", "imaging_id", "patient_id", "exam_date", "age_years", "sex", "modality", "body_region",
                           "kvp", "ctdivol_true_mgy", "reference_phantom_cm", "size_age_years", "scan_length_cm",
-                          "ctdivol_display_factor", "recorded"]
+                          "ctdivol_display_factor", "recorded", "entrance_air_kerma_true_mgy"]
     static let truthFileName = "imaging_exams.csv"
 
     /// The rate factor of a country (lognormal, median 1, GSD `countryRateGSD`), fixed by the seed.
@@ -111,12 +111,7 @@ struct DiagnosticImagingSimulator {
         w.id(pid, "-D", number); w.text(pid); w.date(date)
         t.text(country.rawValue); t.id(pid, "-D", number); t.text(pid); t.date(date); t.decimal(age, 3); t.text(sex.rawValue)
         guard ct else {
-            w.text("radiography"); w.text("chest")
-            for _ in 0..<6 { w.empty() }
-            t.text("radiography"); t.text("chest")
-            for _ in 0..<6 { t.empty() }
-            t.text("none")
-            w.endRow(); t.endRow()
+            writeRadiograph(day: day, age: age, year: year, country: country, pid: pid, number: number, hospital: hospital, w: &w, t: &t)
             out[.diagnosticImaging] = w; out.imagingTruth = t
             return
         }
@@ -150,21 +145,64 @@ struct DiagnosticImagingSimulator {
         w.decimal(shown * length, 1)
         w.empty()
         if modern { w.decimal(kvp, 0); w.text(scanner); w.decimal(drl.phantom, 0) } else { w.empty(); w.empty(); w.empty() }
+        w.empty()
         w.endRow()
         // Before 2010 no kVp is recorded and 120 kV is true (no material change in kVp over
         // 1978-2008 in Great Britain: PMC4846191, survey of 1,073 paediatric CT film sets).
         t.text("ct"); t.text(region); t.decimal(modern ? kvp : 120, 0); t.decimal(trueCTDIvol, 4); t.decimal(drl.phantom, 0)
-        t.decimal(sizeAge, 3); t.decimal(length, 2); t.decimal(display, 4); t.text(modern ? "ctdivol_dlp" : "dlp_only")
+        t.decimal(sizeAge, 3); t.decimal(length, 2); t.decimal(display, 4); t.text(modern ? "ctdivol_dlp" : "dlp_only"); t.empty()
         t.endRow()
         out[.diagnosticImaging] = w; out.imagingTruth = t
+    }
+
+    /// Spread of a hospital's radiographic technique around the typical entrance air kerma (lognormal
+    /// GSD, shared by the hospital's exams of a 5-year era): the reconstruction's
+    /// `radiography_typical_technique` assumption (newborn entrance doses spanned 26-668 µGy across
+    /// hospitals in Brindhaban & Eze 2006). Exam to exam within a hospital: GSD 1.3 (Harmonic's assumption).
+    static let radiographyHospitalGSD = 2.0, radiographyExamGSD = 1.3
+
+    /// A chest radiograph: the true entrance air kerma (free in air at the skin) is the typical value
+    /// for the child's age (`TypicalRadiographyTechnique`, FDA 2017) × the hospital's technique factor
+    /// × the exam's, from streams keyed by the hospital and era and by the exam (so no other row
+    /// changes). From 2010 the room's dose display records it (DICOM Entrance Dose), with a display
+    /// factor per room and era (GSD 1.10, as the CT display); before 2010 nothing is recorded. The
+    /// child's size is drawn as for a CT (the truth uses the phantom of its size age).
+    func writeRadiograph(day: Int, age: Double, year: Double, country: Country, pid: String, number: Int, hospital: Int,
+                         w: inout CSVRowWriter, t: inout CSVRowWriter) {
+        let era = Int((year - 2000) / 5) + 1
+        let room = "\(country.rawValue)-H\(hospital)-XR\(era)"
+        var hospitalRNG = RandomStream(seed: config.seed ^ Self.seedSalt ^ 0x0058_5241_5953, stream: Self.fnv(room))
+        var examRNG = RandomStream(seed: config.seed ^ Self.seedSalt ^ 0x0058_5241_5953, stream: Self.fnv("\(pid)-D\(number)"))
+        let technique = exp(log(Self.radiographyHospitalGSD) * min(2, max(-2, hospitalRNG.normal())))
+            * exp(log(Self.radiographyExamGSD) * min(2, max(-2, examRNG.normal())))
+        let weight = CardiacPractice.interpolate(CardiacPractice.growthWeight, age: age) * 0.9 * exp(0.12 * examRNG.normal())
+        let sizeAge = Self.ageOfMedianWeight(weight)
+        let trueESAK = (TypicalRadiographyTechnique.entranceAirKerma(region: "chest", ageYears: age) ?? .nan) * technique
+        let modern = year >= 2010
+        let display = modern ? Self.displayFactor(scanner: room, seed: config.seed) : 1
+        w.text("radiography"); w.text("chest")
+        for _ in 0..<4 { w.empty() }
+        if modern { w.text(room) } else { w.empty() }
+        w.empty()
+        if modern { w.decimal(trueESAK * display, 4) } else { w.empty() }
+        w.endRow()
+        t.text("radiography"); t.text("chest")
+        for _ in 0..<3 { t.empty() }
+        t.decimal(sizeAge, 3); t.empty(); t.decimal(display, 4); t.text(modern ? "entrance_air_kerma" : "none"); t.decimal(trueESAK, 5)
+        t.endRow()
+    }
+
+    /// FNV-1a hash of a name: the stream of a named group's draws.
+    static func fnv(_ s: String) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        return h
     }
 
     /// The scanner's CTDIvol display factor (lognormal, median 1, GSD `displayGSD`), from a
     /// stream keyed by the scanner's name, so every exam of that scanner shares it.
     static func displayFactor(scanner: String, seed: UInt64) -> Double {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in scanner.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        var rng = RandomStream(seed: seed ^ seedSalt ^ 0x5CA7, stream: h)
+        var rng = RandomStream(seed: seed ^ seedSalt ^ 0x5CA7, stream: fnv(scanner))
         return exp(log(displayGSD) * min(2, max(-2, rng.normal())))
     }
 

@@ -62,7 +62,7 @@ public enum SiteExtractTable: String, CaseIterable, Sendable {
             ["chemo_id", "site_patient_id", "agent", "start_date", "end_date", "cumulative_dose_mg_m2"]
         case .diagnosticImaging:
             ["imaging_id", "site_patient_id", "exam_date", "modality", "body_region", "ctdivol_mgy", "dlp_mgycm",
-             "effective_dose_msv", "kvp", "scanner", "ctdi_phantom_cm"]
+             "effective_dose_msv", "kvp", "scanner", "ctdi_phantom_cm", "entrance_air_kerma_mgy"]
         case .hsct:
             ["hsct_id", "site_patient_id", "transplant_date", "hsct_type", "tbi_conditioning"]
         case .surgery:

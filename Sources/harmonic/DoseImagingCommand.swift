@@ -8,7 +8,7 @@ import RTDose
 struct DoseImagingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "imaging",
-        abstract: "Organ doses (mGy) with 95% intervals for one imaging exam (CT from CTDIvol/DLP; RT CBCT from CTDIw or mAs; planar kV pair from entrance air kerma; nuclear medicine as recorded).",
+        abstract: "Organ doses (mGy) with 95% intervals for one imaging exam (CT from CTDIvol/DLP; RT CBCT from CTDIw or mAs; planar kV pair from entrance air kerma; radiography and fluoroscopy from KAP; nuclear medicine as recorded).",
         discussion: """
         CT: organ dose = (organ dose per CTDIvol from Harmonic's own Monte Carlo, interpolated in age and kVp) \
         x CTDIvol. CTDIvol refers to the 16 cm CTDI phantom for head and neck and the 32 cm phantom for the body \
@@ -29,7 +29,13 @@ struct DoseImagingCommand: ParsableCommand {
         craniospinal, head_neck, thorax, abdomen, pelvis, extremity): each organ's dose per Gy of the site's 3D-CRT \
         photon field on the reference phantom of the nearest age (RTDose course-record tier, in-field and \
         out-of-field); interval from the planar_mv_model GSD.
-        Radiography and fluoroscopy are not implemented yet and say so.
+        Radiography (--modality radiography): one projection radiograph of the region (head, neck, chest, abdomen, \
+        pelvis); organ dose = (organ dose per KAP from Harmonic's Monte Carlo of the region's field) x --kap \
+        (Gy·cm²), or per entrance air kerma x --entrance-air-kerma (mGy, free in air at the skin). With neither, \
+        the typical entrance air kerma for the region and age (FDA paediatric guidance 2017, Table 2: head, chest, \
+        abdomen; pelvis as abdomen) is assumed, stated, with a wide interval. Chest: AP supine below 3 years, PA \
+        erect from 3. Fluoroscopy (--modality fluoroscopy): a PA field of an under-couch tube over the region, x \
+        --kap (required: no typical fluoroscopy dose is cited). Techniques: docs/imaging-dose.md.
 
         Bad input is refused with the reason: CTDIvol outside the plausible range for the region, age and era \
         (1/20 to 5 times the paediatric 75th percentile of Ploussi et al. 2020 for the age, raised for practice \
@@ -44,6 +50,9 @@ struct DoseImagingCommand: ParsableCommand {
           harmonic dose imaging --modality cbct --region head --age 10 --sex F --mas 150 --json
           harmonic dose imaging --modality planar_kv --region chest --age 4 --sex F --entrance-air-kerma 0.3
           harmonic dose imaging --modality planar_mv --region thorax --age 9 --sex M --isocentre-dose 20 --sessions 5
+          harmonic dose imaging --modality radiography --region chest --age 2 --sex F --kap 0.012
+          harmonic dose imaging --modality radiography --region abdomen --age 8 --sex M --json
+          harmonic dose imaging --modality fluoroscopy --region pelvis --age 4 --sex F --kap 0.35
           harmonic dose imaging --modality nuclear_medicine --region whole_body --age 8 --sex F --effective-dose 2.1
         Method and validation: docs/imaging-dose.md.
         """)
@@ -59,7 +68,8 @@ struct DoseImagingCommand: ParsableCommand {
     @Option(help: "Recorded effective dose, mSv (nuclear medicine).") var effectiveDose: Double?
     @Option(help: "CBCT weighted CTDI as the imager records it, mGy (16 cm phantom head/neck, 32 cm trunk).") var ctdiw: Double?
     @Option(help: "CBCT tube current-time product of the rotation, mAs (used only without --ctdiw).") var mas: Double?
-    @Option(help: "Planar kV: entrance air kerma of each image of the AP + lateral pair, mGy (free in air at the skin).") var entranceAirKerma: Double?
+    @Option(help: "Planar kV: entrance air kerma of each image of the AP + lateral pair; radiography: of the radiograph; mGy (free in air at the skin).") var entranceAirKerma: Double?
+    @Option(help: "Radiography or fluoroscopy: kerma-area product, Gy·cm² (1 Gy·cm² = 1000 mGy·cm² = 100 µGy·m²).") var kap: Double?
     @Option(help: "Planar MV: imaging dose at the isocentre per session, mGy (as the record or the imaging protocol gives it).") var isocentreDose: Double?
     @Option(help: "Planar MV: number of imaging sessions (default 1).") var sessions: Int?
     @Option(help: "Year of the exam (e.g. 1995): the CTDIvol plausibility bound allows the higher doses of older practice; default: the most permissive era.") var year: Double?
@@ -72,20 +82,28 @@ struct DoseImagingCommand: ParsableCommand {
             var exam = ImagingExam(modality: try ImagingModality(parsing: modality), region: region, ageYears: age, sex: s,
                                    ctdivol: ctdivol, dlp: dlp, kVp: kvp, ctdiPhantom: ctdiPhantom, effectiveDose: effectiveDose, year: year)
             if ctdiw != nil || mas != nil, exam.modality != .cbct { throw ValidationError("--ctdiw and --mas apply to --modality cbct, not \(exam.modality.rawValue)") }
-            if entranceAirKerma != nil, exam.modality != .planarKV { throw ValidationError("--entrance-air-kerma applies to --modality planar_kv, not \(exam.modality.rawValue)") }
-            if exam.modality == .cbct || exam.modality == .planarKV, ctdivol != nil || dlp != nil {
-                throw ValidationError("--ctdivol and --dlp are CT quantities: give a CBCT's --ctdiw (or --mas), a planar kV pair's --entrance-air-kerma")
+            if entranceAirKerma != nil, exam.modality != .planarKV && exam.modality != .radiography {
+                throw ValidationError("--entrance-air-kerma applies to --modality planar_kv or radiography, not \(exam.modality.rawValue)")
+            }
+            if kap != nil, exam.modality != .radiography && exam.modality != .fluoroscopy {
+                throw ValidationError("--kap applies to --modality radiography or fluoroscopy, not \(exam.modality.rawValue)")
+            }
+            if [.cbct, .planarKV, .radiography, .fluoroscopy].contains(exam.modality), ctdivol != nil || dlp != nil {
+                throw ValidationError("--ctdivol and --dlp are CT quantities: give a CBCT's --ctdiw (or --mas), a planar kV pair's --entrance-air-kerma, a radiograph's or fluoroscopy's --kap")
             }
             if isocentreDose != nil || sessions != nil, exam.modality != .planarMV {
                 throw ValidationError("--isocentre-dose and --sessions apply to --modality planar_mv, not \(exam.modality.rawValue)")
             }
-            exam.doseIndex = exam.modality == .cbct ? ctdiw : exam.modality == .planarKV ? entranceAirKerma : nil
+            exam.doseIndex = exam.modality == .cbct ? ctdiw : exam.modality == .planarKV || exam.modality == .radiography ? entranceAirKerma : nil
             exam.mAs = mas
+            exam.kap = kap
             report = exam.modality == .planarMV ? try planarMV(exam) : try ImagingDoseCalculator.loadDefault().estimate(exam)
         } catch let e as DoseModelError { throw ValidationError(e.description) }
         if json { print(try jsonString(report)); return }
         var lines = ["\(report.modality.rawValue) \(report.region), age \(String(format: "%g", report.ageYears)), \(report.sex == .male ? "male" : "female")"]
-        if report.modality == .planarMV, let c = report.ctdivol {
+        if let k = report.kap, let a = report.entranceAirKerma {
+            lines.append(String(format: "KAP %.4g Gy·cm², entrance air kerma %.4g mGy (%@); %@ %g kV", k, a, report.doseIndexSource ?? "", report.kVpSource ?? "", report.kVp ?? 0))
+        } else if report.modality == .planarMV, let c = report.ctdivol {
             lines.append(String(format: "%@: %.3g mGy", report.ctdivolSource ?? "", c))
         } else if report.modality == .cbct || report.modality == .planarKV, let c = report.ctdivol {
             lines.append(String(format: "%@ %.3g mGy; kVp %g (%@)", report.ctdivolSource ?? "", c, report.kVp ?? 0, report.kVpSource ?? ""))

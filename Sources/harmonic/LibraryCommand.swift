@@ -23,7 +23,7 @@ struct LibraryCommand: ParsableCommand {
           harmonic library build --out /tmp/lib.hlib --histories-per-point 20000 --ages 0,1
           harmonic library build --out /tmp/lib.hlib --histories-per-point 20000 --ages 0,1 --resume
         """,
-        subcommands: [LibraryBuildCommand.self, LibraryInfoCommand.self, LibraryLookupCommand.self, LibraryCTCommand.self, LibraryKVImagingCommand.self])
+        subcommands: [LibraryBuildCommand.self, LibraryInfoCommand.self, LibraryLookupCommand.self, LibraryCTCommand.self, LibraryKVImagingCommand.self, LibraryRadiographyCommand.self])
 }
 
 /// Parses "0,1,5" style lists.

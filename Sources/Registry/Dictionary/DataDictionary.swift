@@ -218,6 +218,10 @@ extension DataDictionary {
                        "Scanner (or room) identifier at the site: exams of one scanner and era share the CTDIvol calibration error of the dose reconstruction."),
             ColumnSpec("ctdi_phantom_cm", .real, unit: "cm", range: 16...32, addedIn: "1.2.0",
                        "CTDI phantom of the recorded CTDIvol, 16 or 32 (DICOM dose SR CTDIw Phantom Type); empty: 16 cm for head and neck, 32 cm for the body."),
+            ColumnSpec("kap_gycm2", .real, unit: "Gy.cm2", range: 0...500, addedIn: "1.4.0",
+                       "Kerma-area product of a radiograph or a fluoroscopy (DICOM Image and Fluoroscopy Area Dose Product, 0018,115E, in dGy.cm2: divide by 10); organ doses scale with it."),
+            ColumnSpec("entrance_air_kerma_mgy", .real, unit: "mGy", range: 0...100, addedIn: "1.4.0",
+                       "Entrance air kerma of a radiograph, free in air at the skin (DICOM Entrance Dose in mGy, 0040,8302), used when no KAP is recorded; a radiograph with neither takes the typical value for its region and age (docs/imaging-dose.md)."),
         ],
         references: [ReferenceSpec(column: "site_patient_id", table: "patients")], loadOrder: 1)
 

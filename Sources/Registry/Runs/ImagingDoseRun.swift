@@ -96,17 +96,24 @@ public enum ImagingDoseRun {
 
         var displayKeys: [String] = [], modelKeys: [String] = []
         var displayIndex: [String: Int] = [:], modelIndex: [String: Int] = [:]
-        var modelGSD: [String: Double] = [:]
+        var modelGSD: [String: Double] = [:], displayGSD: [String: Double] = [:]
+        let typicalTechniqueGSD = calc.components.first { $0.component == "radiography_typical_technique" }?.gsd ?? 2
         var draws = [ImagingExamDraw?](repeating: nil, count: exams.count)
         for (i, e) in exams.enumerated() {
             guard let ev = evaluations[i], ev.tier != .flagged && ev.tier != .notModelled else { continue }
             let year = CalendarDate(iso: e.date).map { 1970 + Double($0.dayNumber) / 365.25 } ?? 2000
             let imager = ev.tier.isRadiotherapyImager
+            let xray = ev.tier == .xrayDoseRecorded || ev.tier == .typicalTechnique
             let imagerName = ev.tier == .mvDoseRecorded ? "radiotherapy MV imager" : "radiotherapy kV imager"
-            let dk = "\(e.site)|\(DoseEra(year: year))|\(e.scanner ?? (e.source == .radiotherapy ? (imager ? imagerName : "radiotherapy planning CT") : "scanner not recorded"))"
-            // RT kV and MV imaging have their own models (and GSDs): a group per modality and region.
-            let mk = imager ? "\(e.modality):\(ev.region.lowercased())" : ev.region.lowercased()
-            if imager, modelGSD[mk] == nil, let m = ImagingModality(rawValue: e.modality), let g = calc.modelGSD(m) { modelGSD[mk] = g }
+            var dk = "\(e.site)|\(DoseEra(year: year))|\(e.scanner ?? (e.source == .radiotherapy ? (imager ? imagerName : "radiotherapy planning CT") : xray ? "X-ray room not recorded" : "scanner not recorded"))"
+            // A radiograph without a recorded dose: the hospital's technique vs. the typical one, shared by site and era.
+            if ev.tier == .typicalTechnique {
+                dk = "\(e.site)|\(DoseEra(year: year))|typical radiographic technique"
+                if displayGSD[dk] == nil { displayGSD[dk] = typicalTechniqueGSD }
+            }
+            // RT kV and MV imaging, radiography and fluoroscopy have their own models (and GSDs): a group per modality and region.
+            let mk = imager || xray ? "\(e.modality):\(ev.region.lowercased())" : ev.region.lowercased()
+            if imager || xray, modelGSD[mk] == nil, let m = ImagingModality(rawValue: e.modality), let g = calc.modelGSD(m) { modelGSD[mk] = g }
             let d = displayIndex[dk] ?? { displayIndex[dk] = displayKeys.count; displayKeys.append(dk); return displayKeys.count - 1 }()
             let m = modelIndex[mk] ?? { modelIndex[mk] = modelKeys.count; modelKeys.append(mk); return modelKeys.count - 1 }()
             draws[i] = ImagingExamDraw(central: ev.central, monteCarloSigma: ev.monteCarloSigma, displayGroup: d, modelGroup: m, fromDLP: ev.fromDLP,
@@ -115,7 +122,7 @@ public enum ImagingDoseRun {
 
         stage("drawing \(settings.realisations) realisations per exam")
         let generator = ImagingRealisations(displayKeys: displayKeys, modelKeys: modelKeys, realisations: settings.realisations, model: model, seed: settings.seed,
-                                             modelGSDs: modelGSD)
+                                             modelGSDs: modelGSD, displayGSDs: displayGSD)
         let perRow = DoseQuantity.count * settings.realisations
         var means = [[Double]?](repeating: nil, count: exams.count)
         let allDraws = fileExams.map { draws[$0] }

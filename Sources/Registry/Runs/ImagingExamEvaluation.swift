@@ -24,17 +24,25 @@ public enum ImagingDoseTier: String, Sendable, CaseIterable, Codable {
     /// port, so organ dose = (organ dose per Gy at the target of the course's site-typical field,
     /// RTDose course-record tier, an unmodulated photon field) × recorded dose × sessions.
     case mvDoseRecorded = "mv_dose_recorded"
-    /// A modality Harmonic has no organ-dose model for yet (radiography, fluoroscopy, mammography,
-    /// diagnostic planar MV): no dose, the reason says so. Not a data error.
+    /// A radiograph or a fluoroscopy with its KAP (or a radiograph with its entrance air kerma)
+    /// recorded: Harmonic's radiography coefficient × the recorded value (docs/imaging-dose.md).
+    case xrayDoseRecorded = "xray_dose_recorded"
+    /// A radiograph with no dose recorded: the typical entrance air kerma for its region and age
+    /// (FDA 2017, `TypicalRadiographyTechnique`) with the wide `radiography_typical_technique` error.
+    case typicalTechnique = "typical_technique"
+    /// A modality Harmonic has no organ-dose model for (mammography, diagnostic CBCT, planar kV or
+    /// MV): no dose, the reason says so. Not a data error.
     case notModelled = "not_modelled"
     /// The row cannot be dosed (unknown region, implausible CTDIvol, DLP inconsistent with
     /// CTDIvol × scan length, missing values): no dose, the reason names the row, field and value.
     case flagged
 
     /// Whether the exam has organ doses.
-    public var hasOrganDoses: Bool { self == .ctdivolRecorded || self == .dlpOnly || self == .noIonising || self == .kvIndexRecorded || self == .mvDoseRecorded }
+    public var hasOrganDoses: Bool { isModelled || self == .noIonising }
     /// Whether the dose is a model estimate drawn with errors in the realisations.
-    public var isModelled: Bool { self == .ctdivolRecorded || self == .dlpOnly || self == .kvIndexRecorded || self == .mvDoseRecorded }
+    public var isModelled: Bool {
+        [.ctdivolRecorded, .dlpOnly, .kvIndexRecorded, .mvDoseRecorded, .xrayDoseRecorded, .typicalTechnique].contains(self)
+    }
     /// Whether the dose comes from a radiotherapy imager (its own display and model error groups).
     var isRadiotherapyImager: Bool { self == .kvIndexRecorded || self == .mvDoseRecorded }
 }
@@ -114,9 +122,12 @@ struct ImagingExamEvaluation {
             return evaluateKV(e, calculator: calculator, where: location)
         case "planar_mv" where e.source == .radiotherapy && courses != nil:
             return evaluateMV(e, courses: courses!, where: location)
-        case "radiography", "fluoroscopy", "mammography", "cbct", "planar_kv", "planar_mv":
-            if let x = effectiveOnly("effective dose as recorded; organ doses of \(e.modality) are not yet modelled in Harmonic") { return x }
-            return ImagingExamEvaluation(tier: .notModelled, reason: "\(location): organ doses of modality '\(e.modality)' are not yet modelled in Harmonic (docs/imaging-dose.md, not done yet): not dosed",
+        case "radiography", "fluoroscopy":
+            if e.kap == nil && e.entranceAirKerma == nil, let x = effectiveOnly("effective dose as recorded (no KAP or entrance air kerma recorded): no organ doses") { return x }
+            return evaluateRadiography(e, calculator: calculator, where: location)
+        case "mammography", "cbct", "planar_kv", "planar_mv":
+            if let x = effectiveOnly("effective dose as recorded; organ doses of \(e.modality) are not modelled in Harmonic") { return x }
+            return ImagingExamEvaluation(tier: .notModelled, reason: "\(location): organ doses of modality '\(e.modality)' are not modelled in Harmonic (docs/imaging-dose.md): not dosed",
                                          central: nothing, monteCarloSigma: zeros, region: e.region)
         default:
             return flagged("\(location): field 'modality' value '\(e.modality)': expected one of ct, cbct, planar_kv, planar_mv, radiography, fluoroscopy, mammography, nuclear_medicine, pet_ct, mri", region: e.region)
@@ -206,6 +217,39 @@ struct ImagingExamEvaluation {
         }
         central[DoseQuantity.effective.rawValue] = (report.effectiveDose?.central ?? .nan) * Double(sessions)
         return ImagingExamEvaluation(tier: .kvIndexRecorded, reason: nil, central: central, monteCarloSigma: sigma, ctdivolUsed: index, region: region)
+    }
+
+    /// A radiograph or a fluoroscopy of a diagnostic_imaging row: the recorded KAP, else the
+    /// recorded entrance air kerma (radiograph), else the typical entrance air kerma for the region
+    /// and age (radiograph; `typical_technique`); a fluoroscopy without KAP is flagged.
+    static func evaluateRadiography(_ e: ImagingExamInput, calculator: ImagingDoseCalculator, where location: String) -> ImagingExamEvaluation {
+        let sex: Sex, age: Double
+        switch childAtExam(e, where: location) {
+        case .flagged(let f): return f
+        case .known(let s, let a): (sex, age) = (s, a)
+        }
+        let modality: ImagingModality = e.modality == "fluoroscopy" ? .fluoroscopy : .radiography
+        var exam = ImagingExam(modality: modality, region: e.region, ageYears: age, sex: sex)
+        exam.kap = e.kap
+        exam.doseIndex = e.kap == nil ? e.entranceAirKerma : nil
+        let report: ImagingDoseReport
+        do { report = try calculator.estimate(exam) } catch {
+            let text = "\(error)"
+            let field = text.hasPrefix("body region") ? "body_region" : text.hasPrefix("KAP") || text.hasPrefix("fluoroscopy") ? "kap_gycm2"
+                : text.hasPrefix("entrance air kerma") ? "entrance_air_kerma_mgy" : "kap_gycm2' and 'entrance_air_kerma_mgy"
+            return flagged("\(location): field '\(field)': \(text)", region: e.region)
+        }
+        let mcSigma = calculator.radiographyMonteCarloSigma(modality, region: report.region, ageYears: age, sex: sex)
+        var central = nothing, sigma = [Double](repeating: 0, count: DoseQuantity.count)
+        for (q, organ) in DoseQuantity.organs.enumerated() {
+            guard let d = report.dose(organ) else { continue }
+            central[q] = d.dose.central
+            sigma[q] = mcSigma[organ] ?? 1
+        }
+        central[DoseQuantity.effective.rawValue] = report.effectiveDose?.central ?? .nan
+        let typical = e.kap == nil && e.entranceAirKerma == nil
+        return ImagingExamEvaluation(tier: typical ? .typicalTechnique : .xrayDoseRecorded, reason: typical ? report.notes.first : nil,
+                                     central: central, monteCarloSigma: sigma, ctdivolUsed: report.entranceAirKerma, region: report.region)
     }
 
     /// A radiotherapy MV portal imaging row (`planar_mv`): the recorded dose per session at the

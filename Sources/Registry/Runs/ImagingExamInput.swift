@@ -12,6 +12,8 @@ public struct ImagingExamInput: Sendable {
     public var region: String
     public var ctdivol: Double?, dlp: Double?, effectiveDose: Double?, kVp: Double?, ctdiPhantom: Double?
     public var scanner: String?
+    /// Radiography and fluoroscopy: the recorded KAP (Gy·cm²) and entrance air kerma (mGy).
+    public var kap: Double? = nil, entranceAirKerma: Double? = nil
     /// Sessions of an RT imaging row (1 for a diagnostic exam).
     public var sessions: Int?
     public var birthDate: String?, sex: String?
@@ -27,13 +29,14 @@ public struct ImagingExamInput: Sendable {
             var out: [ImagingExamInput] = []
             try db.forEach("""
                 SELECT i.site, i.imaging_id, i.patient_pseudonym, i.exam_date, i.modality, i.body_region, i.ctdivol_mgy, i.dlp_mgycm,
-                       i.effective_dose_msv, i.kvp, i.ctdi_phantom_cm, i.scanner, p.birth_date, p.sex
+                       i.effective_dose_msv, i.kvp, i.ctdi_phantom_cm, i.scanner, p.birth_date, p.sex, i.kap_gycm2, i.entrance_air_kerma_mgy
                 FROM diagnostic_imaging i LEFT JOIN patients p ON p.site = i.site AND p.patient_pseudonym = i.patient_pseudonym
                 """, []) { r in
                 out.append(ImagingExamInput(site: r.string(0) ?? "", source: .diagnostic, imagingID: r.string(1) ?? "", patient: r.string(2) ?? "",
                                             date: r.string(3) ?? "", modality: (r.string(4) ?? "").lowercased(), region: r.string(5) ?? "",
                                             ctdivol: r.double(6), dlp: r.double(7), effectiveDose: r.double(8), kVp: r.double(9), ctdiPhantom: r.double(10),
-                                            scanner: r.string(11), sessions: 1, birthDate: r.string(12), sex: r.string(13)))
+                                            scanner: r.string(11), kap: r.double(14), entranceAirKerma: r.double(15), sessions: 1,
+                                            birthDate: r.string(12), sex: r.string(13)))
             }
             try db.forEach("""
                 SELECT i.site, i.imaging_id, c.patient_pseudonym, i.first_date, i.modality, c.target_site, i.sessions, i.dose_per_session_mgy,
@@ -56,6 +59,7 @@ public struct ImagingExamInput: Sendable {
         for s in [site, source.rawValue, imagingID, patient, date, modality, region, scanner ?? "", birthDate ?? "", sex ?? "", model] { h.add(s) }
         if let courseModality { h.add(courseModality) }
         for v in [ctdivol, dlp, effectiveDose, kVp, ctdiPhantom] { h.add(v ?? .nan) }
+        if kap != nil || entranceAirKerma != nil { h.add(kap ?? .nan); h.add(entranceAirKerma ?? .nan) }
         h.add(sessions ?? -1)
         return h.value
     }
