@@ -19,14 +19,14 @@ struct LibraryRadiographyCommand: ParsableCommand {
         Each organ's dose per KAP (mGy per Gy·cm²) and per entrance air kerma (mGy per mGy, free in air at the \
         skin) come from the same simulation. The techniques are Harmonic's assumptions: docs/imaging-dose.md.
 
-        Refresh the committed table (release build, ~3 min on 2 cores):
+        Refresh the committed table (release build, about 1 min on 2 cores):
           harmonic library radiography --out Sources/Dosimetry/Resources/radiography-organ-dose-coefficients.csv
         A quick look:
           harmonic library radiography --out /tmp/rad.csv --ages 5 --sexes F --regions chest --histories 20000
         """)
 
     @Option(help: "Output CSV file.") var out: String = RadiographyCoefficientTable.fileName
-    @Option(help: "Photon histories per simulated field.") var histories: Int = 40_000
+    @Option(help: "Photon histories per simulated field (the committed table: 1,000,000).") var histories: Int = 1_000_000
     @Option(help: "Reference ages, comma-separated (0,1,5,10,15,30).") var ages: String = "0,1,5,10,15,30"
     @Option(help: "Sexes, comma-separated (M,F).") var sexes: String = "M,F"
     @Option(help: "Regions, comma-separated (head, neck, chest, abdomen, pelvis).") var regions: String = "head,neck,chest,abdomen,pelvis"

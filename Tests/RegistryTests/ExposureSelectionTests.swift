@@ -17,13 +17,13 @@ private struct UnitCoefficients: OrganDoseCoefficientSource {
 @Suite("Each child's cumulative dose sums every exposure type; analyze --exposures restricts it")
 struct ExposureSelectionTests {
     /// P1 (cardiac procedure C1 on 2005-01-10): two CT exams after it; P2: a radiograph with only an
-    /// effective dose and a fluoroscopy not modelled (neither summed).
+    /// effective dose and a mammography, not modelled (neither summed).
     static let diagnostic = """
     imaging_id,site_patient_id,exam_date,modality,body_region,ctdivol_mgy,dlp_mgycm,effective_dose_msv,kvp,scanner,ctdi_phantom_cm
     X1,P1,2005-06-01,ct,chest,3.2,,,100,CT-A,
     X2,P1,2006-01-01,ct,abdomen_pelvis,,150,,,CT-A,
     X6,P2,2002-01-01,radiography,chest,,,0.02,,,
-    X7,P2,2002-06-01,fluoroscopy,abdomen,,,,,,
+    X7,P2,2002-06-01,mammography,breast,,,,,,
     """
 
     func dosedStore() throws -> (RegistryStore, String) {
