@@ -77,9 +77,8 @@ public struct KVImagingCoefficientTable: Sendable {
         guard ageYears.isFinite, (0...120).contains(ageYears) else { throw DoseModelError("age \(ageYears) years: expected 0-120") }
         let ages = self.ages.map(Double.init)
         guard !ages.isEmpty else { throw DoseModelError("empty kV imaging coefficient table") }
-        let i = ages.lastIndex { $0 <= ageYears } ?? 0
-        let j = min(i + 1, ages.count - 1)
-        let f = j == i ? 0 : max(0, min(1, (ageYears - ages[i]) / (ages[j] - ages[i])))
+        let bracket = KnotBracket(ages, ageYears)
+        let (i, j, f) = (bracket.lower, bracket.upper, bracket.fraction)
         func entry(_ k: Int) throws -> Entry {
             guard let e = entries[Key(modality: modality, region: region, age: Int(ages[k]), sex: sex)] else {
                 throw DoseModelError("kV imaging coefficient table has no \(modality.rawValue) \(region.rawValue) entry for age \(Int(ages[k])), sex \(sex)")

@@ -24,10 +24,7 @@ public enum TypicalRadiographyTechnique {
     /// mGy for a body region (head, chest, abdomen, pelvis); nil where no typical value is held (the neck, anything else).
     public static func entranceAirKerma(region: String, ageYears: Double) -> Double? {
         guard let v = microgray[region] else { return nil }
-        let a = min(max(ageYears, 0), 30)
-        let i = (ages.lastIndex { $0 <= a } ?? 0), j = min(i + 1, ages.count - 1)
-        let f = j == i ? 0 : (a - ages[i]) / (ages[j] - ages[i])
-        return (v[i] * (1 - f) + v[j] * f) / 1000
+        return KnotBracket(ages, ageYears).interpolate(v) / 1000
     }
 }
 
