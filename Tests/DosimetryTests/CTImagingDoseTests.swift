@@ -103,7 +103,7 @@ struct CTImagingDoseTests {
         #expect { try Self.calculator.estimate(ct("chest", age: 5)) } throws: { "\($0)".contains("neither CTDIvol nor DLP") }
         #expect { try Self.calculator.estimate(ct("chest", age: 5, ctdivol: 3, kvp: 300)) } throws: { "\($0)".contains("300") }
         #expect { try Self.calculator.estimate(ImagingExam(modality: .planarMV, region: "pelvis", ageYears: 5, sex: .male, ctdivol: 3)) } throws: {
-            "\($0)".contains("not yet implemented")
+            "\($0)".contains("planar MV through its course's port")
         }
     }
 
