@@ -10,8 +10,9 @@ public enum Tissue: Int, CaseIterable, Sendable {
     case corticalBone, spongiosa
 
     /// Densities (g/cm³) of Cristy & Eckerman (ORNL/TM-8381, 1987), section 2: soft tissue
-    /// 1.04, lung 0.296; breast 1.02 (ICRP 89 Table 13.6 glandular/adipose mix). The skeleton
-    /// density is fitted per age to the ICRP 89 skeleton mass (see `StylisedPhantom`).
+    /// 1.04, lung 0.296; breast 1.02 (ICRP 89 Table 13.6 glandular/adipose mix). The phantoms
+    /// take the lung density of their age instead (`LungDensity`, ICRP 143/110) and fit the
+    /// skeleton density per age to the ICRP 89 skeleton mass (see `StylisedPhantom`).
     public var nominalDensity: Double {
         switch self {
         case .softTissue: 1.04
