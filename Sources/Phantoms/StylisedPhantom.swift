@@ -168,8 +168,10 @@ public struct StylisedPhantom: Sendable {
                                              frame: t.frame, solid: t.solid,
                                              sizeFactor: contentsScale(o), extendsBody: false))
             }
-            regions.append(PhantomRegion(name: t.name, role: t.role, tissue: t.tissue, frame: t.frame, solid: t.solid,
-                                         sizeFactor: 1, extendsBody: t.extendsBody))
+            var region = PhantomRegion(name: t.name, role: t.role, tissue: t.tissue, frame: t.frame, solid: t.solid,
+                                       sizeFactor: 1, extendsBody: t.extendsBody)
+            if t.role == .organ(.liver) { region.scaling = .aboutPoint(AdultTemplate.liverDome) }
+            regions.append(region)
         }
         var p = StylisedPhantom(age: age, sex: sex, dimensions: .initial(age, sex), regions: regions,
                                 skeletonDensity: Tissue.skeleton.nominalDensity,
