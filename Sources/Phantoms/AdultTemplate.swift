@@ -22,6 +22,13 @@ enum AdultTemplate {
     static let headA = 7.0, headB = 10.0, headCylinder = 12.0, headCap = 9.0
     static var headHeight: Double { headCylinder + headCap }
     static let legLength = 80.0
+    /// The liver's top on the midline (template cm), under the diaphragm: the liver's upper surface
+    /// lies against the diaphragm's undersurface (Gray's Anatomy, 41st ed., ch. 67), so its fitted
+    /// size grows it down and sideways from there. The point lies on the MIRD-5 liver's cut plane,
+    /// so the plane stays where it is at every size; scaled about its centre instead, the liver rose
+    /// into the thorax and its cut plane swept through it, so that beyond a size factor of about
+    /// 1.4 it lost mass as it grew (the newborn could not reach its ICRP 89 130 g).
+    static let liverDome = Vec3(0, 0, 43)
 
     /// Body envelope parts (template frame), in the frame each follows.
     static let envelope: [(BodyFrame, Solid)] = [
@@ -69,6 +76,10 @@ enum AdultTemplate {
               .cylinderZ(cx: 0, cy: 2.0, a: 0.9, b: 0.6, zMin: 40, zMax: 70)),
             r("heart", .organ(.heart), .softTissue, .trunk, e((1.5, -2.5, 51), (5.5, 4.3, 6.5))),
             r("thymus", .organ(.thymus), .softTissue, .trunk, e((0, -6.5, 61), (2.5, 1.3, 3.5))),
+            // The trachea's air, in front of the oesophagus (placed by `ThoracicSkeleton`).
+            r(ThoracicSkeleton.tracheaLumenName, .contents(.extrathoracic), .air, .trunk,
+              .cylinderZ(cx: 0, cy: 0, a: ThoracicSkeleton.tracheaLumenRadius, b: ThoracicSkeleton.tracheaLumenRadius,
+                         zMin: ThoracicSkeleton.carinaZ, zMax: 70)),
             // Thoracic skeleton: sternum, vertebral bodies and arches, and the rib cage are placed per
             // age from the chest wall and vertebral anatomy (`ThoracicSkeleton`); these solids are the
             // adult proportions they start from.

@@ -8,10 +8,13 @@ public enum Tissue: Int, CaseIterable, Sendable {
     /// Cortical bone and spongiosa of the bones modelled as a cortex over spongiosa (the sternum):
     /// ICRU Report 44 cortical bone (1.92 g/cm³) and spongiosa (1.18 g/cm³).
     case corticalBone, spongiosa
+    /// Air inside the body (the trachea's lumen, `ThoracicSkeleton.tracheaLumenName`).
+    case air
 
     /// Densities (g/cm³) of Cristy & Eckerman (ORNL/TM-8381, 1987), section 2: soft tissue
-    /// 1.04, lung 0.296; breast 1.02 (ICRP 89 Table 13.6 glandular/adipose mix). The skeleton
-    /// density is fitted per age to the ICRP 89 skeleton mass (see `StylisedPhantom`).
+    /// 1.04, lung 0.296; breast 1.02 (ICRP 89 Table 13.6 glandular/adipose mix). The phantoms
+    /// take the lung density of their age instead (`LungDensity`, ICRP 143/110) and fit the
+    /// skeleton density per age to the ICRP 89 skeleton mass (see `StylisedPhantom`).
     public var nominalDensity: Double {
         switch self {
         case .softTissue: 1.04
@@ -22,6 +25,7 @@ public enum Tissue: Int, CaseIterable, Sendable {
         case .aluminium: 2.699   // NIST
         case .corticalBone: 1.92  // ICRU 44
         case .spongiosa: 1.18     // ICRU 44
+        case .air: 0.001205       // dry air at sea level, NIST (XRayPhysics `Material.air`)
         }
     }
 }

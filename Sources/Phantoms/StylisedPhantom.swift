@@ -84,6 +84,9 @@ public struct StylisedPhantom: Sendable {
     public internal(set) var regions: [PhantomRegion]
     /// Skeleton (bone + marrow mixture) density, g/cm³, fitted to the ICRP 89 skeleton mass.
     public internal(set) var skeletonDensity: Double
+    /// Lung density, g/cm³, of the reference age (`LungDensity`; an individual phantom keeps that
+    /// of the reference phantom it is scaled from, so its lung mass scales with its volume).
+    public internal(set) var lungDensity: Double
     /// Voxel size (cm) of the fit and the default voxelisation: height / 300.
     public internal(set) var defaultSpacing: Double
     /// Active marrow and endosteum by skeletal site, for the phantom's age and sex (ICRP 143 /
@@ -91,7 +94,11 @@ public struct StylisedPhantom: Sendable {
     public internal(set) var skeleton: SkeletonComposition
 
     public func density(of tissue: Tissue) -> Double {
-        tissue == .skeleton ? skeletonDensity : tissue.nominalDensity
+        switch tissue {
+        case .skeleton: skeletonDensity
+        case .lung: lungDensity
+        default: tissue.nominalDensity
+        }
     }
 
     /// The reference phantom for an age and sex (fitted once per process, then cached).
@@ -161,11 +168,14 @@ public struct StylisedPhantom: Sendable {
                                              frame: t.frame, solid: t.solid,
                                              sizeFactor: contentsScale(o), extendsBody: false))
             }
-            regions.append(PhantomRegion(name: t.name, role: t.role, tissue: t.tissue, frame: t.frame, solid: t.solid,
-                                         sizeFactor: 1, extendsBody: t.extendsBody))
+            var region = PhantomRegion(name: t.name, role: t.role, tissue: t.tissue, frame: t.frame, solid: t.solid,
+                                       sizeFactor: 1, extendsBody: t.extendsBody)
+            if t.role == .organ(.liver) { region.scaling = .aboutPoint(AdultTemplate.liverDome) }
+            regions.append(region)
         }
         var p = StylisedPhantom(age: age, sex: sex, dimensions: .initial(age, sex), regions: regions,
                                 skeletonDensity: Tissue.skeleton.nominalDensity,
+                                lungDensity: LungDensity.reference(age, sex),
                                 defaultSpacing: ICRP89.height(age, sex) / 300,
                                 skeleton: .reference(ageYears: Double(age.rawValue), sex: sex))
         p.placeThoracicSkeleton(ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, sex))

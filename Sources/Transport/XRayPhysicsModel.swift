@@ -25,6 +25,7 @@ public struct XRayPhysicsModel: PhysicsModel {
             case .aluminium: .aluminium
             case .corticalBone: .corticalBone
             case .spongiosa: .spongiosa
+            case .air: .air
             }
         }
         crossSections = materials.map { PhotonCrossSections(material: $0) }

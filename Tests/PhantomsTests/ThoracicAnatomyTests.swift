@@ -160,6 +160,35 @@ struct ThoracicAnatomyTests {
         }
     }
 
+    @Test("above the carina the trachea's air lies on the midline directly in front of the oesophagus, below it none",
+          arguments: [ReferenceAge.newborn, .five, .fifteen, .adult])
+    func tracheaInFrontOfOesophagus(age: ReferenceAge) {
+        let p = StylisedPhantom.reference(age: age, sex: .female)
+        let v = p.voxelise()
+        let air = RegionRole.contents(.extrathoracic)
+        for zt in [60.0, 66.0] {
+            let mid = Self.midline(v, p.dimensions, templateZ: zt)
+            guard let lumen = mid.last(where: { $0.role == air }), let oesophagus = mid.first(where: { $0.role == .organ(.oesophagus) }) else {
+                Issue.record("\(age.label) z \(zt): no trachea or no oesophagus on the midline"); continue
+            }
+            // Behind the lumen: the 0.2-cm wall (template), then the oesophagus; one voxel of slack.
+            let wall = ThoracicSkeleton.tracheaWall * p.dimensions.trunkB / AdultTemplate.trunkB
+            #expect(lumen.y < oesophagus.y && oesophagus.y - lumen.y <= wall + v.spacing,
+                    "\(age.label) z \(zt): lumen ends at y \(lumen.y), oesophagus begins at \(oesophagus.y)")
+        }
+        #expect(!Self.midline(v, p.dimensions, templateZ: 50).contains { $0.role == air }, "\(age.label): air below the carina")
+        let lumen = v.regions.first { $0.role == air && $0.name == ThoracicSkeleton.tracheaLumenName }
+        #expect(lumen?.density == 0.001205)
+    }
+
+    @Test("the liver's top stays under the diaphragm (template z 43) whatever its fitted size", arguments: ages)
+    func liverUnderDiaphragm(age: ReferenceAge) throws {
+        let p = StylisedPhantom.reference(age: age, sex: .male)
+        let liver = try #require(p.regions.first { $0.role == .organ(.liver) })
+        let top = liver.bounds(p.dimensions).1.z
+        #expect(abs(top - 43 * p.dimensions.trunkHeight / AdultTemplate.trunkHeight) < 1e-9, "\(age.label): liver top at z \(top), size \(liver.sizeFactor)")
+    }
+
     @Test("skin to thoracic cavity on the chest's antero-posterior axis equals the published chest wall thickness for the body mass (Hossain 2021, Givens 2004), within 0.3 cm or 15%",
           arguments: ages)
     func chestWall(age: ReferenceAge) {

@@ -45,6 +45,21 @@ import HarmonicCore
 public enum ThoracicSkeleton {
     static let ribsName = "ribs", sternumName = "sternum", sternumCortexName = "sternum cortex"
     static let oesophagusName = "oesophagus"
+    /// The air column of the trachea, from the root of the neck to the carina, directly in front
+    /// of the oesophagus ("the oesophagus lies behind the trachea", Gray's Anatomy, 41st ed.,
+    /// ch. 56). The ICRP 110/143 phantoms hold it as "Air inside body" (organ ID 140,
+    /// ../shared/data/reference/icrp143/*_organs.dat); MIRD-5's thorax has no airway, so the
+    /// upper oesophagus had 1-2 cm more tissue in front of it.
+    static let tracheaLumenName = "trachea (lumen)"
+    /// Adult tracheal lumen 1.8 cm across (template cm, radius 0.9): coronal diameter 13-25 mm in
+    /// men and 10-21 mm in women, sagittal 13-27 and 10-23 mm (Breatnach, Abbott & Fraser,
+    /// *Dimensions of the normal human trachea*, AJR 142 (1984) 903); its wall 0.2 cm thick
+    /// (cartilage rings and mucosa, Gray's Anatomy). Children follow the template (the lumen
+    /// scales with the trunk: 0.5 cm across at birth, 0.9 cm at 5 y).
+    static let tracheaLumenRadius = 0.9, tracheaWall = 0.2
+    /// The carina at the level of the T4/T5 disc (the sternal angle; Gray's Anatomy, 41st ed.,
+    /// ch. 56): between the template's rib bands of T4 (z 56.7) and T5 (z 54.0).
+    static let carinaZ = 55.4
     static let vertebralBodiesName = "vertebral bodies", vertebralArchesName = "vertebral arches"
     /// Organs of the thoracic cavity, kept inside the pleura.
     static let thoracicOrgans: Set<Organ> = [.lungs, .heart, .thymus, .oesophagus]
@@ -207,6 +222,13 @@ extension StylisedPhantom {
                 regions[i].solid = Solid(.cylinderZ(cx: cx, cy: l.vertebralBodyFront - half, a: a, b: half, zMin: zMin, zMax: zMax))
                 // Grows forwards and sideways from the vertebral bodies' front.
                 regions[i].scaling = .aboutPoint(Vec3(cx, l.vertebralBodyFront, (zMin + zMax) / 2))
+                regions[i].clip = Solid(pleura)
+            case T.tracheaLumenName:
+                // In front of the oesophagus (`posteriorMediastinumDepth`), behind its own wall.
+                let cy = l.vertebralBodyFront - T.posteriorMediastinumDepth - T.tracheaWall - T.tracheaLumenRadius
+                regions[i].solid = Solid(.cylinderZ(cx: 0, cy: cy, a: T.tracheaLumenRadius, b: T.tracheaLumenRadius,
+                                                    zMin: T.carinaZ, zMax: AdultTemplate.trunkHeight))
+                regions[i].scaling = .fixed
                 regions[i].clip = Solid(pleura)
             case T.vertebralArchesName:
                 let back = max(T.spinePosterior, l.vertebralBodyBack + 0.5)
