@@ -80,8 +80,9 @@ extension ImagingDoseCalculator {
         return e.organs.mapValues { $0.sigma.isFinite ? min($0.sigma, 1) : 1 }
     }
 
-    /// GSD of the shared coefficient-model error of a modality (`cbct_model`, `planar_kv_model` in the uncertainty table); nil when absent.
-    public func modelGSD(_ modality: ImagingModality) -> Double? {
-        components.first { $0.component == "\(modality.rawValue)_model" }?.gsd
-    }
+    /// GSD of the shared coefficient-model error of a modality (`cbct_model`, `planar_kv_model`, `radiography_model` ... in the uncertainty table); nil when absent.
+    public func modelGSD(_ modality: ImagingModality) -> Double? { componentGSD("\(modality.rawValue)_model") }
+
+    /// GSD of a named component of the uncertainty table; nil when absent.
+    public func componentGSD(_ component: String) -> Double? { components.first { $0.component == component }?.gsd }
 }

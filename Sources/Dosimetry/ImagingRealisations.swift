@@ -24,10 +24,10 @@ public struct ImagingRealisationModel: Sendable, Equatable {
     /// The model of the committed uncertainty table (errors when a component is missing).
     public init(_ calculator: ImagingDoseCalculator) throws {
         func gsd(_ name: String) throws -> Double {
-            guard let c = calculator.components.first(where: { $0.component == name }) else {
+            guard let g = calculator.componentGSD(name) else {
                 throw DoseModelError("imaging-dose-uncertainty.csv: no component '\(name)' (needed by the imaging realisations)")
             }
-            return c.gsd
+            return g
         }
         self.init(display: try gsd("ctdivol_display"), model: try gsd("phantom_and_scanner_model"),
                   scanRange: try gsd("scan_range"), lengthFromDLP: try gsd("scan_length_from_dlp"))

@@ -143,11 +143,6 @@ public enum SyntheticImagingTruth {
             let header = lines.removeFirst()
             return (header, lines.filter { $0.count == header.count })
         }
-        func hash(_ s: String) -> UInt64 {
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
-            for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-            return h
-        }
         for folder in folders {
             let dir = extract.appendingPathComponent(folder)
             let site = String(folder.prefix(2))
@@ -174,9 +169,9 @@ public enum SyntheticImagingTruth {
                 guard let (patient, targetSite) = course[r[icourse]], let (birthDate, sex) = child[patient], let day = CalendarDate(iso: r[date]),
                       let recorded = Double(r[dose]), let n = Int(r[sessions]) else { return nil }
                 let year = 1970 + Double(day.dayNumber) / 365.25
-                var eraRNG = RandomStream(seed: seed ^ salt, stream: hash("\(site)|\(eraLabel)\(Int(year) / 5 * 5)"))
+                var eraRNG = RandomStream(seed: seed ^ salt, stream: StableHash.fnv1a("\(site)|\(eraLabel)\(Int(year) / 5 * 5)"))
                 let display = exp(log(1.10) * min(2, max(-2, eraRNG.normal())))
-                var childRNG = RandomStream(seed: seed ^ salt, stream: hash(site + "|" + r[iid]))
+                var childRNG = RandomStream(seed: seed ^ salt, stream: StableHash.fnv1a(site + "|" + r[iid]))
                 let age = Double(day.dayNumber - birthDate.dayNumber) / 365.25
                 let sizeAge = ReferenceGrowth.ageOfMedianWeight(ReferenceGrowth.medianWeight(age: age) * exp(ReferenceGrowth.logWeightSD * childRNG.normal()))
                 return Draw(patient: patient, targetSite: targetSite, sex: sex, sizeAge: sizeAge, trueIndex: recorded / display * Double(n))

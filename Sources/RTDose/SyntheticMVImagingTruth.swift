@@ -49,7 +49,7 @@ public enum SyntheticMVImagingTruth {
                 guard let c = course[r[col.course]], let who = child[c.patient], let day = CalendarDate(iso: r[col.date]),
                       let recorded = Double(r[col.dose]), let sessions = Int(r[col.sessions]), SiteGeometry.sites.contains(c.site) else { continue }
                 let year = 1970 + Double(day.dayNumber) / 365.25
-                var eraRNG = RandomStream(seed: seed ^ 0x6D76_696D, stream: SyntheticRTDICOM.fnv("\(site)|MV imager|\(Int(year) / 5 * 5)"))
+                var eraRNG = RandomStream(seed: seed ^ 0x6D76_696D, stream: StableHash.fnv1a("\(site)|MV imager|\(Int(year) / 5 * 5)"))
                 let display = exp(log(1.10) * min(2, max(-2, eraRNG.normal())))
                 // The treatment port's boxes (its monitor units are the treatment's, not the image's: dropped).
                 let port = SyntheticRTTruth.variation(courseID: r[col.course], technique: .conformal3D, seed: seed)

@@ -65,7 +65,7 @@ public enum SyntheticRTDICOM {
     /// Whether a course is in the sample: a uniform draw from a stream keyed by the course and seed.
     public static func isSampled(courseID: String, seed: UInt64, fraction: Double) -> Bool {
         guard fraction > 0 else { return false }
-        var rng = RandomStream(seed: seed ^ 0xD1C0_4D00_0000_0000, stream: fnv(courseID))
+        var rng = RandomStream(seed: seed ^ 0xD1C0_4D00_0000_0000, stream: StableHash.fnv1a(courseID))
         return rng.uniform() < fraction
     }
 
@@ -458,7 +458,7 @@ public enum SyntheticRTDICOM {
     struct UIDs {
         let base: String
         init(course: String, seed: UInt64) {
-            let a = fnv(course) ^ seed, b = fnv("\(seed)|\(course)|rt")
+            let a = StableHash.fnv1a(course) ^ seed, b = StableHash.fnv1a("\(seed)|\(course)|rt")
             base = "2.25.\(a | 1 << 63)\(String(format: "%019llu", b % 10_000_000_000_000_000_000))"
         }
         var study: String { base + ".1" }
@@ -469,11 +469,6 @@ public enum SyntheticRTDICOM {
         func series(_ k: Int) -> String { base + ".1\(k)" }
     }
 
-    static func fnv(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        return h
-    }
 
     static func da(_ d: CalendarDate) -> String { d.description.replacingOccurrences(of: "-", with: "") }
 }

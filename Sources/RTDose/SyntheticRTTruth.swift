@@ -20,7 +20,7 @@ public enum SyntheticRTTruth {
 
     /// The field variation of one course, drawn from its own stream (hash of `courseID`, `seed`).
     public static func variation(courseID: String, technique: Technique, seed: UInt64) -> FieldVariation {
-        var rng = RandomStream(seed: seed, stream: SyntheticRTDICOM.fnv(courseID))
+        var rng = RandomStream(seed: seed, stream: StableHash.fnv1a(courseID))
         let s = log(1.15)
         let scale = SIMD3(exp(s * rng.normal()), exp(s * rng.normal()), exp(s * rng.normal()))
         let shift = SIMD3(10 * rng.normal(), 10 * rng.normal(), 10 * rng.normal())

@@ -117,11 +117,8 @@ struct DiagnosticImagingSimulator {
         }
         var u = rng.uniform(), region = Self.ctRegions[0].region
         for r in Self.ctRegions { u -= r.share; if u <= 0 { region = r.region; break } }
-        // The child's size: children with CHD ~10% lighter than the median (as the cardiac
-        // procedures), spread GSD exp(0.12); the true dose follows the phantom of the age whose
-        // median weight this is (the "size age"), the reconstruction the phantom of the true age.
-        let weight = CardiacPractice.interpolate(CardiacPractice.growthWeight, age: age) * 0.9 * exp(0.12 * rng.normal())
-        let sizeAge = Self.ageOfMedianWeight(weight)
+        // The true dose follows the phantom of the child's size age, the reconstruction the phantom of the true age.
+        let sizeAge = Self.sizeAge(age: age, rng: &rng)
         let height = CardiacPractice.interpolate(CardiacPractice.growthHeight, age: age) * exp(0.04 * rng.normal())
         // Scan length from the child's height (anatomical extent, Harmonic's approximation of the
         // phantoms' ranges) with a per-exam spread GSD 1.15 (over- and under-ranging: assumption).
@@ -171,12 +168,11 @@ struct DiagnosticImagingSimulator {
                          w: inout CSVRowWriter, t: inout CSVRowWriter) {
         let era = Int((year - 2000) / 5) + 1
         let room = "\(country.rawValue)-H\(hospital)-XR\(era)"
-        var hospitalRNG = RandomStream(seed: config.seed ^ Self.seedSalt ^ 0x0058_5241_5953, stream: Self.fnv(room))
-        var examRNG = RandomStream(seed: config.seed ^ Self.seedSalt ^ 0x0058_5241_5953, stream: Self.fnv("\(pid)-D\(number)"))
+        var hospitalRNG = RandomStream(seed: config.seed ^ Self.seedSalt ^ 0x0058_5241_5953, stream: StableHash.fnv1a(room))
+        var examRNG = RandomStream(seed: config.seed ^ Self.seedSalt ^ 0x0058_5241_5953, stream: StableHash.fnv1a("\(pid)-D\(number)"))
         let technique = exp(log(Self.radiographyHospitalGSD) * min(2, max(-2, hospitalRNG.normal())))
             * exp(log(Self.radiographyExamGSD) * min(2, max(-2, examRNG.normal())))
-        let weight = CardiacPractice.interpolate(CardiacPractice.growthWeight, age: age) * 0.9 * exp(0.12 * examRNG.normal())
-        let sizeAge = Self.ageOfMedianWeight(weight)
+        let sizeAge = Self.sizeAge(age: age, rng: &examRNG)
         let trueESAK = (TypicalRadiographyTechnique.entranceAirKerma(region: "chest", ageYears: age) ?? .nan) * technique
         let modern = year >= 2010
         let display = modern ? Self.displayFactor(scanner: room, seed: config.seed) : 1
@@ -192,18 +188,18 @@ struct DiagnosticImagingSimulator {
         t.endRow()
     }
 
-    /// FNV-1a hash of a name: the stream of a named group's draws.
-    static func fnv(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        return h
-    }
-
     /// The scanner's CTDIvol display factor (lognormal, median 1, GSD `displayGSD`), from a
     /// stream keyed by the scanner's name, so every exam of that scanner shares it.
     static func displayFactor(scanner: String, seed: UInt64) -> Double {
-        var rng = RandomStream(seed: seed ^ seedSalt ^ 0x5CA7, stream: fnv(scanner))
+        var rng = RandomStream(seed: seed ^ seedSalt ^ 0x5CA7, stream: StableHash.fnv1a(scanner))
         return exp(log(displayGSD) * min(2, max(-2, rng.normal())))
+    }
+
+    /// A child's size at an exam, drawn: children with CHD are ~10% lighter than the median (as the
+    /// cardiac procedures), spread GSD exp(0.12); returned as the age whose median weight this is
+    /// (the "size age"). One normal draw from `rng`.
+    static func sizeAge(age: Double, rng: inout RandomStream) -> Double {
+        ageOfMedianWeight(CardiacPractice.interpolate(CardiacPractice.growthWeight, age: age) * 0.9 * exp(0.12 * rng.normal()))
     }
 
     /// The age (years) whose median weight (`CardiacPractice.growthWeight`) is `kg`, clamped to 0-30.

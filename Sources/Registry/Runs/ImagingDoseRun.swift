@@ -97,7 +97,9 @@ public enum ImagingDoseRun {
         var displayKeys: [String] = [], modelKeys: [String] = []
         var displayIndex: [String: Int] = [:], modelIndex: [String: Int] = [:]
         var modelGSD: [String: Double] = [:], displayGSD: [String: Double] = [:]
-        let typicalTechniqueGSD = calc.components.first { $0.component == "radiography_typical_technique" }?.gsd ?? 2
+        guard let typicalTechniqueGSD = calc.componentGSD("radiography_typical_technique") else {
+            throw DoseModelError("imaging-dose-uncertainty.csv: no component 'radiography_typical_technique' (needed by the realisations of radiographs without a recorded dose)")
+        }
         var draws = [ImagingExamDraw?](repeating: nil, count: exams.count)
         for (i, e) in exams.enumerated() {
             guard let ev = evaluations[i], ev.tier != .flagged && ev.tier != .notModelled else { continue }
