@@ -2,9 +2,10 @@ import Foundation
 import HarmonicCore
 import Transport
 
-/// Harmonic's CT coefficients against published paediatric CT effective dose per DLP
-/// (Lee et al. 2012, Med Phys 39:2129, Table XII "NCI ED103"; committed as
-/// `Resources/lee2012-ct-effective-dose-per-dlp.csv`), which the model was not fitted to.
+/// Harmonic's CT coefficients against published paediatric CT coefficients the model was not
+/// fitted to, from Lee et al. 2012, Med Phys 39:2129: effective dose per DLP (Table XII "NCI
+/// ED103"; `Resources/lee2012-ct-effective-dose-per-dlp.csv`) and chest-scan organ dose per
+/// CTDIvol (Table IV; `Resources/lee2012-ct-chest-organ-dose-per-ctdivol.csv`).
 public enum CTValidation {
     public struct Row: Sendable, Codable, Equatable {
         public let region: CTRegion
@@ -47,6 +48,54 @@ public enum CTValidation {
                 n += 1
             }
             return Row(region: p.region, ageYears: p.age, kVp: p.kVp, published: p.value, harmonicReference: ref / n, harmonic16: p16 / n)
+        }
+    }
+
+    /// One organ of a chest scan: Lee's dose per CTDIvol against Harmonic's (sex-averaged where
+    /// Lee's phantom is one for both sexes), per 32 cm and per 16 cm CTDIvol.
+    public struct ChestOrganRow: Sendable, Codable, Equatable {
+        public let organ: Organ
+        public let ageYears: Int
+        /// "M", "F", or nil where Lee's column is one phantom for both sexes.
+        public let sex: String?
+        public let kVp: Double
+        public let published: Double
+        public let harmonicReference: Double, harmonic16: Double
+        public var ratioReference: Double { harmonicReference / published }
+        public var ratio16: Double { harmonic16 / published }
+    }
+
+    public static func lee2012ChestOrgans() throws -> [(organ: Organ, age: Int, sex: Sex?, kVp: Double, value: Double)] {
+        let file = "lee2012-ct-chest-organ-dose-per-ctdivol.csv"
+        guard let url = Bundle.module.url(forResource: "lee2012-ct-chest-organ-dose-per-ctdivol", withExtension: "csv", subdirectory: "Resources") else {
+            throw DoseModelError("Resources/\(file) is missing from the Dosimetry bundle")
+        }
+        var rows: [(Organ, Int, Sex?, Double, Double)] = []
+        for (n, line) in try String(contentsOf: url, encoding: .utf8).split(separator: "\n").enumerated()
+        where !line.hasPrefix("#") && !line.hasPrefix("organ,") {
+            let f = line.split(separator: ",").map(String.init)
+            guard f.count == 5, let o = Organ(rawValue: f[0]), let k = Double(f[1]), let a = Int(f[2]),
+                  f[3] == "both" || Sex(rawValue: f[3]) != nil, let v = Double(f[4]), v > 0 else {
+                throw DoseModelError("\(file) line \(n + 1): '\(line)', expected organ,kvp,age_years,sex (M, F or both),dose_per_ctdivol")
+            }
+            rows.append((o, a, Sex(rawValue: f[3]), k, v))
+        }
+        return rows
+    }
+
+    /// One row per published chest-scan organ value that the table covers.
+    public static func compareChestOrgans(_ table: CTCoefficientTable) throws -> [ChestOrganRow] {
+        try lee2012ChestOrgans().compactMap { p in
+            var ref = 0.0, p16 = 0.0, n = 0.0
+            for sex in p.sex.map({ [$0] }) ?? Sex.allCases {
+                guard let e = table.entries[.init(region: .chest, age: p.age, sex: sex, kVp: p.kVp)],
+                      let c = e.organs[p.organ] else { return nil }
+                ref += c.value
+                p16 += c.value / e.otherPhantomRatio
+                n += 1
+            }
+            return ChestOrganRow(organ: p.organ, ageYears: p.age, sex: p.sex?.rawValue, kVp: p.kVp, published: p.value,
+                                 harmonicReference: ref / n, harmonic16: p16 / n)
         }
     }
 }

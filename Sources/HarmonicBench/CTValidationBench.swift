@@ -11,7 +11,7 @@ import Transport
 struct CTValidationBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ct-validation",
-        abstract: "CT Monte Carlo vs Lee et al. 2012 effective dose per DLP (ratio per region, age, kVp) and the time of one scan simulation.",
+        abstract: "CT Monte Carlo vs Lee et al. 2012: effective dose per DLP (ratio per region, age, kVp), chest-scan organ dose per CTDIvol, and the time of one scan simulation.",
         discussion: "Example: swift run -c release harmonic-bench ct-validation --histories 1000000")
 
     @Option(help: "Histories of the timed scan simulation (5 y female chest, 100 kV; 0 = skip).") var histories = 1_000_000
@@ -23,6 +23,18 @@ struct CTValidationBench: ParsableCommand {
             print(r.region.rawValue.padding(toLength: 22, withPad: " ", startingAt: 0)
                   + String(format: " %3d  %3.0f   %12.4f   %12.4f  %5.2f   %12.4f  %5.2f", r.ageYears, r.kVp, r.published,
                            r.harmonicReference, r.ratioReference, r.harmonic16, r.ratio16))
+        }
+        print("\nchest scan organ dose per CTDIvol (Lee 2012 Table IV); Harmonic per 32 cm and per 16 cm CTDIvol")
+        print("organ             age sex   kVp   Lee2012   Harmonic(32cm)  ratio   Harmonic(16cm)  ratio")
+        var logs: [Organ: [Double]] = [:]
+        for r in try CTValidation.compareChestOrgans(try CTCoefficientTable.loadDefault()) {
+            logs[r.organ, default: []].append(log(r.ratio16))
+            print(r.organ.rawValue.padding(toLength: 16, withPad: " ", startingAt: 0)
+                  + String(format: " %3d %-4@ %4.0f  %8.3f   %12.3f  %5.2f   %12.3f  %5.2f", r.ageYears, r.sex ?? "both", r.kVp, r.published,
+                           r.harmonicReference, r.ratioReference, r.harmonic16, r.ratio16))
+        }
+        for (organ, l) in logs.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
+            print(String(format: "%@: geometric mean ratio (16 cm) %.2f over %d rows", organ.rawValue, exp(l.reduce(0, +) / Double(l.count)), l.count))
         }
         if histories > 0 {
             let t0 = Date()

@@ -11,6 +11,10 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
 
     public var standingHeight: Double { legLength + trunkHeight + neckHeight + headHeight }
 
+    /// The trunk's height relative to the adult template's 70 cm (MIRD-5): the factor by which a
+    /// length measured along the adult trunk scales to this body.
+    public var trunkHeightScale: Double { trunkHeight / AdultTemplate.trunkHeight }
+
     /// Starting dimensions for an age before the trunk width is fitted to the ICRP 89 body mass.
     /// Trunk heights and leg lengths: Cristy & Eckerman (ORNL/TM-8381, 1987) Table 2 (21.6, 30.7,
     /// 40.8, 50.8, 63.1, 70 cm; legs 16.8, 26.5, 48, 66, 78, 80 cm), rescaled to the ICRP 89

@@ -5,7 +5,8 @@ import Phantoms
 /// anatomy (so the range grows with the child):
 /// - head: the whole head (top of the neck to the vertex);
 /// - neck: the neck (top of the trunk to the base of the head);
-/// - chest: lung apices to lung bases (the clinical "lung apex to costophrenic recess");
+/// - chest: lung apices to lung bases (the clinical "lung apex to costophrenic recess"), the apex
+///   placed where the real lung's is (`lungApexAboveClavicle`), not where the stylised lung ends;
 /// - abdomen: dome of the liver to the iliac crests (top of the os coxae);
 /// - pelvis: iliac crests to the lowest point of the os coxae (ischial tuberosities);
 /// - abdomen_pelvis, chest_abdomen_pelvis: the unions.
@@ -39,6 +40,15 @@ public enum CTRegion: String, CaseIterable, Sendable, Codable {
         }
     }
 
+    /// Height (cm, adult) of the lung apex above the clavicles: the cervical pleura and the lung's
+    /// apex rise 2-3 cm above the medial third of the clavicle into the root of the neck (Gray's
+    /// Anatomy, the cervical pleura; Moore, *Clinically Oriented Anatomy*, the thorax: the pleural
+    /// cupula); 2.5 cm is the middle of that range. The stylised lungs (MIRD-5
+    /// half-ellipsoids) end at the clavicles, so a chest scan started at their top would begin
+    /// 2-3 cm lower than a clinical one and leave out the base of the neck, where the lower poles
+    /// of the thyroid lie beside the real apices; scaled to the child by the trunk's height.
+    public static let lungApexAboveClavicle = 2.5
+
     /// Scan range (focus z from, to; cm, phantom frame) on a voxelised phantom.
     public func scanRange(_ phantom: StylisedPhantom, _ voxels: VoxelPhantom) throws -> (Double, Double) {
         let d = phantom.dimensions
@@ -49,14 +59,19 @@ public enum CTRegion: String, CaseIterable, Sendable, Codable {
             }
             return e
         }
+        /// The top of a chest scan: the real lung apex (above), or the stylised lungs' top if higher.
+        func chestTop() throws -> Double {
+            max(try extent(.organ(.lungs)).1,
+                try extent(.bone(.clavicles)).1 + Self.lungApexAboveClavicle * d.trunkHeightScale)
+        }
         switch self {
         case .head: return (headBase, vertex)
         case .neck: return (neckBase, headBase)
-        case .chest: return try extent(.organ(.lungs))
+        case .chest: return (try extent(.organ(.lungs)).0, try chestTop())
         case .abdomen: return (try extent(.bone(.osCoxae)).1, try extent(.organ(.liver)).1)
         case .pelvis: return try extent(.bone(.osCoxae))
         case .abdomenPelvis: return (try extent(.bone(.osCoxae)).0, try extent(.organ(.liver)).1)
-        case .chestAbdomenPelvis: return (try extent(.bone(.osCoxae)).0, try extent(.organ(.lungs)).1)
+        case .chestAbdomenPelvis: return (try extent(.bone(.osCoxae)).0, try chestTop())
         }
     }
 }

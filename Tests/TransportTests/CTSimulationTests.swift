@@ -82,9 +82,23 @@ struct CTSimulationTests {
         let chest = try CTRegion.chest.scanRange(phantom, v), cap = try CTRegion.chestAbdomenPelvis.scanRange(phantom, v)
         let pelvis = try CTRegion.pelvis.scanRange(phantom, v), head = try CTRegion.head.scanRange(phantom, v)
         let neck = try CTRegion.neck.scanRange(phantom, v)
-        #expect(chest.0 > 0 && chest.1 <= phantom.dimensions.trunkHeight + 0.5)
+        #expect(chest.0 > 0 && chest.1 < phantom.dimensions.trunkHeight + phantom.dimensions.neckHeight)
         #expect(cap.0 <= pelvis.0 && cap.1 >= chest.1)
         #expect(neck.1 <= head.0 + 1e-9)
+    }
+
+    @Test("a chest scan starts where the real lung apices are, 2.5 cm (adult, scaled by the trunk) above the clavicles, so the thyroid's lower poles lie in it", arguments: [ReferenceAge.newborn, .five, .fifteen])
+    func chestScanStartsAtTheLungApices(age: ReferenceAge) throws {
+        let phantom = StylisedPhantom.reference(age: age, sex: .female)
+        let v = phantom.voxelise()
+        let chest = try CTRegion.chest.scanRange(phantom, v)
+        let clavicles = try #require(v.zExtent { $0 == .bone(.clavicles) })
+        let lungs = try #require(v.zExtent { $0 == .organ(.lungs) })
+        let thyroid = try #require(v.zExtent { $0 == .organ(.thyroid) })
+        #expect(abs(chest.1 - (clavicles.1 + CTRegion.lungApexAboveClavicle * phantom.dimensions.trunkHeightScale)) < 1e-9)
+        #expect(chest.1 > lungs.1, "the stylised lungs end below the real apex")
+        #expect(chest.0 == lungs.0, "the scan ends at the lung bases")
+        #expect(chest.1 > thyroid.0 && chest.1 < thyroid.1 + 2, "the scan's top reaches the thyroid, not far above it")
     }
 
     @Test("tube-current modulation follows the body: with full modulation the thick end of a chest-abdomen-pelvis scan gets a larger share of the photons")
