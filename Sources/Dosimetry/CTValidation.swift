@@ -5,7 +5,9 @@ import Transport
 /// Harmonic's CT coefficients against published paediatric CT coefficients the model was not
 /// fitted to, from Lee et al. 2012, Med Phys 39:2129: effective dose per DLP (Table XII "NCI
 /// ED103"; `Resources/lee2012-ct-effective-dose-per-dlp.csv`) and chest-scan organ dose per
-/// CTDIvol (Table IV; `Resources/lee2012-ct-chest-organ-dose-per-ctdivol.csv`).
+/// CTDIvol (Table IV; `Resources/lee2012-ct-chest-organ-dose-per-ctdivol.csv`); and against
+/// measured paediatric chest CT organ doses (Fujii et al. 2009, Br J Radiol 82:1010, Table 2;
+/// `Resources/fujii2009-paediatric-chest-ct-organ-dose.csv`).
 public enum CTValidation {
     public struct Row: Sendable, Codable, Equatable {
         public let region: CTRegion
@@ -98,4 +100,53 @@ public enum CTValidation {
                                  harmonicReference: ref / n, harmonic16: p16 / n)
         }
     }
+
+    /// One quantity of Fujii et al.'s measured paediatric chest CT: dose per displayed CTDIvol on
+    /// each of their four scanners, against Harmonic's chest scan of a 6-year-old (interpolated
+    /// between the 5 and 10 y phantoms, sex mean, 120 kV) per 32 cm CTDIvol.
+    public struct MeasuredChestRow: Sendable, Codable, Equatable {
+        /// An organ's raw value, or "effective_dose_icrp103".
+        public let quantity: String
+        /// Measured dose per CTDIvol on each scanner (mGy or mSv per mGy).
+        public let measured: [Double]
+        public let harmonic: Double
+        /// Geometric mean of the scanners' values.
+        public var measuredGeometricMean: Double { exp(measured.map(log).reduce(0, +) / Double(measured.count)) }
+        public var ratio: Double { harmonic / measuredGeometricMean }
+    }
+
+    /// The age of Fujii et al.'s paediatric phantom (a 6-year-old) and their tube voltage.
+    public static let fujii2009Age = 6.0, fujii2009KVp = 120.0
+
+    public static func compareFujii2009(_ table: CTCoefficientTable) throws -> [MeasuredChestRow] {
+        let file = "fujii2009-paediatric-chest-ct-organ-dose.csv"
+        guard let url = Bundle.module.url(forResource: "fujii2009-paediatric-chest-ct-organ-dose", withExtension: "csv", subdirectory: "Resources") else {
+            throw DoseModelError("Resources/\(file) is missing from the Dosimetry bundle")
+        }
+        var values: [(String, [Double])] = []
+        for (n, line) in try String(contentsOf: url, encoding: .utf8).split(separator: "\n").enumerated()
+        where !line.hasPrefix("#") && !line.hasPrefix("quantity,") {
+            let f = line.split(separator: ",").map(String.init)
+            let v = f.dropFirst().compactMap(Double.init)
+            guard f.count == 5, v.count == 4, v.allSatisfy({ $0 > 0 }),
+                  f[0] == "ctdivol" || f[0] == effectiveDoseQuantity || Organ(rawValue: f[0]) != nil else {
+                throw DoseModelError("\(file) line \(n + 1): '\(line)', expected an organ, effective_dose_icrp103 or ctdivol, then 4 positive values")
+            }
+            values.append((f[0], v))
+        }
+        guard let ctdi = values.first(where: { $0.0 == "ctdivol" })?.1 else { throw DoseModelError("\(file) has no ctdivol row") }
+        let entries = try Sex.allCases.map { try table.lookup(region: .chest, ageYears: fujii2009Age, sex: $0, kVp: fujii2009KVp).entry }
+        return try values.filter { $0.0 != "ctdivol" }.map { q, v in
+            let h = try entries.map { e -> Double in
+                if q == effectiveDoseQuantity { return e.effective103 }
+                guard let o = Organ(rawValue: q), let c = e.organs[o] else {
+                    throw DoseModelError("\(file): the CT table has no chest \(q)")
+                }
+                return c.value
+            }
+            return MeasuredChestRow(quantity: q, measured: zip(v, ctdi).map { $0 / $1 }, harmonic: h.reduce(0, +) / Double(h.count))
+        }
+    }
+
+    static let effectiveDoseQuantity = CTCoefficientTable.effectiveDoseQuantity
 }

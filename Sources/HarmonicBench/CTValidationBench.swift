@@ -11,7 +11,7 @@ import Transport
 struct CTValidationBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ct-validation",
-        abstract: "CT Monte Carlo vs Lee et al. 2012: effective dose per DLP (ratio per region, age, kVp), chest-scan organ dose per CTDIvol, and the time of one scan simulation.",
+        abstract: "CT Monte Carlo vs Lee et al. 2012: effective dose per DLP (ratio per region, age, kVp), chest-scan organ dose per CTDIvol, Fujii et al. 2009 measured paediatric chest CT organ doses, and the time of one scan simulation.",
         discussion: "Example: swift run -c release harmonic-bench ct-validation --histories 1000000")
 
     @Option(help: "Histories of the timed scan simulation (5 y female chest, 100 kV; 0 = skip).") var histories = 1_000_000
@@ -35,6 +35,13 @@ struct CTValidationBench: ParsableCommand {
         }
         for (organ, l) in logs.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {
             print(String(format: "%@: geometric mean ratio (16 cm) %.2f over %d rows", organ.rawValue, exp(l.reduce(0, +) / Double(l.count)), l.count))
+        }
+        print(String(format: "\nchest scan measured in a 6-year-old phantom on four scanners (Fujii 2009 Table 2), per displayed CTDIvol; Harmonic %g y, sex mean, %g kV, per 32 cm CTDIvol",
+                     CTValidation.fujii2009Age, CTValidation.fujii2009KVp))
+        print("quantity                  measured per CTDIvol (4 scanners)   geo mean   Harmonic   ratio")
+        for r in try CTValidation.compareFujii2009(try CTCoefficientTable.loadDefault()) {
+            print(r.quantity.padding(toLength: 24, withPad: " ", startingAt: 0)
+                  + r.measured.map { String(format: " %6.2f", $0) }.joined() + String(format: "        %6.2f     %6.2f   %5.2f", r.measuredGeometricMean, r.harmonic, r.ratio))
         }
         if histories > 0 {
             let t0 = Date()

@@ -12,7 +12,7 @@ import Transport
 /// change of phantom does (docs/imaging-dose.md). Acceptance (Harmonic's criterion, no published
 /// tolerance exists): every ratio within 0.5-2 (stylised vs. voxel phantoms, different scanner
 /// models), and the geometric mean ratio over all rows within 0.75-1.33.
-@Suite("CT Monte Carlo against Lee et al. 2012 effective dose per DLP")
+@Suite("CT Monte Carlo against Lee et al. 2012 (effective dose per DLP, chest organs per CTDIvol) and against organ doses measured by Fujii et al. 2009")
 struct CTValidationTests {
     static func comparable(_ r: CTValidation.Row) -> Double {
         (r.region.isHeadScan || r.ageYears == 30) ? r.ratioReference : r.ratio16
@@ -44,5 +44,33 @@ struct CTValidationTests {
         }
         let gm = exp(rows.map { log($0.ratio16) }.reduce(0, +) / Double(rows.count))
         #expect(gm > 0.75 && gm < 1.33, "geometric mean ratio \(gm)")
+    }
+
+    /// Fujii et al. 2009 (Br J Radiol 82:1010, Table 2): organ doses measured with photodiodes in a
+    /// 6-year-old phantom on four scanners' routine paediatric chest protocols, divided by each
+    /// scanner's displayed CTDIvol (read as the 32 cm phantom's: their in-field organs come to
+    /// 2.0-2.5 per CTDIvol, a 6-year-old's size-specific factor for the 32 cm phantom). Harmonic:
+    /// 6 y (5 and 10 y interpolated), sex mean, 120 kV. The organs in a chest CT's field are required
+    /// within a factor 2 of the scanners' geometric mean, the red marrow and effective dose too.
+    @Test("chest CT organ doses in the field, red marrow and effective dose per CTDIvol are within a factor 2 of those measured in a 6-year-old phantom on four scanners (Fujii 2009)")
+    func chestAgainstMeasuredPaediatricPhantom() throws {
+        let rows = try CTValidation.compareFujii2009(try CTCoefficientTable.loadDefault())
+        let required = ["thyroid", "lung", "breast", "oesophagus", "red_marrow", "effective_dose_icrp103"]
+        for q in required {
+            let r = try #require(rows.first { $0.quantity == q })
+            #expect(r.ratio > 0.5 && r.ratio < 2, "\(q): Harmonic \(r.harmonic) per CTDIvol, measured \(r.measured)")
+        }
+    }
+
+    /// Known: Fujii's liver, 1.6-2.2 per CTDIvol, was in their field; Harmonic's chest scan ends at
+    /// the stylised lungs' flat base, under which the whole liver lies, while the real lung bases
+    /// reach below the dome of the liver (posterior costophrenic recesses), and their protocols
+    /// over-ranged by 3-10 cm. Harmonic's liver is 0.14 of theirs (docs/imaging-dose.md).
+    @Test("the chest CT liver dose per CTDIvol is within a factor 2 of Fujii 2009's measurement (known issue: the stylised lungs' flat base)")
+    func chestLiverAgainstMeasured() throws {
+        let r = try #require(try CTValidation.compareFujii2009(try CTCoefficientTable.loadDefault()).first { $0.quantity == "liver" })
+        withKnownIssue("the stylised diaphragm is flat: a chest scan ending at the lungs' base leaves the liver out of the field") {
+            #expect(r.ratio > 0.5 && r.ratio < 2, "liver: Harmonic \(r.harmonic) per CTDIvol, measured \(r.measured)")
+        }
     }
 }
