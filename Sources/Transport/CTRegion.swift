@@ -5,8 +5,9 @@ import Phantoms
 /// anatomy (so the range grows with the child):
 /// - head: the whole head (top of the neck to the vertex);
 /// - neck: the neck (top of the trunk to the base of the head);
-/// - chest: lung apices to lung bases (the clinical "lung apex to costophrenic recess"), the apex
-///   placed where the real lung's is (`lungApexAboveClavicle`), not where the stylised lung ends;
+/// - chest: lung apices to lung bases (the clinical "lung apex to costophrenic recess"), both placed
+///   where the real lung's are (`lungApexAboveClavicle`, `lungBasesBelowDome`), not where the
+///   stylised lung ends;
 /// - abdomen: dome of the liver to the iliac crests (top of the os coxae);
 /// - pelvis: iliac crests to the lowest point of the os coxae (ischial tuberosities);
 /// - abdomen_pelvis, chest_abdomen_pelvis: the unions.
@@ -41,13 +42,24 @@ public enum CTRegion: String, CaseIterable, Sendable, Codable {
     }
 
     /// Height (cm, adult) of the lung apex above the clavicles: the cervical pleura and the lung's
-    /// apex rise 2-3 cm above the medial third of the clavicle into the root of the neck (Gray's
-    /// Anatomy, the cervical pleura; Moore, *Clinically Oriented Anatomy*, the thorax: the pleural
-    /// cupula); 2.5 cm is the middle of that range. The stylised lungs (MIRD-5
-    /// half-ellipsoids) end at the clavicles, so a chest scan started at their top would begin
-    /// 2-3 cm lower than a clinical one and leave out the base of the neck, where the lower poles
-    /// of the thyroid lie beside the real apices; scaled to the child by the trunk's height.
+    /// apex rise 2.5 cm above the medial third of the clavicle into the root of the neck (surface
+    /// marking of the pleura and lungs in the anatomy textbooks, e.g. the page reproduced at
+    /// issuhub.com/view/index/34511?pageIndex=294: "rising 2.5 cm above the medial one-third of the
+    /// clavicle"; Moore, *Clinically Oriented Anatomy*: 2-3 cm). The stylised lungs (MIRD-5 half-ellipsoids) end at
+    /// the clavicles, so a chest scan started at their top would begin 2-3 cm lower than a clinical
+    /// one and leave out the base of the neck, where the lower poles of the thyroid lie beside the
+    /// real apices. Scaled to the child by the trunk's height.
     public static let lungApexAboveClavicle = 2.5
+
+    /// How far the real lung bases reach below the top of the diaphragm's dome, as a fraction of
+    /// the apex-to-dome height. The apex is at the first thoracic vertebra, the highest point of the
+    /// right lung's base (the dome) at the eighth to ninth ("Topography of the lungs, posterior
+    /// view", pediagenosis.com, 2019), and in quiet breathing the lungs' posterior inferior border
+    /// lies at the tenth thoracic vertebral body (Semin Intervent Radiol 2020;37(1):74-84,
+    /// doi:10.1055/s-0039-3401842, Fig. 7): 1.5 vertebral levels below the dome for 8 above it. The stylised diaphragm is flat at the dome's height (the lungs' cut plane, the liver's
+    /// top), so a chest scan ending there would stop above the posterior lung bases and leave out
+    /// the liver's dome and the stomach's fundus that a clinical chest CT covers.
+    public static let lungBasesBelowDome = 1.5 / 8
 
     /// Scan range (focus z from, to; cm, phantom frame) on a voxelised phantom.
     public func scanRange(_ phantom: StylisedPhantom, _ voxels: VoxelPhantom) throws -> (Double, Double) {
@@ -59,19 +71,21 @@ public enum CTRegion: String, CaseIterable, Sendable, Codable {
             }
             return e
         }
-        /// The top of a chest scan: the real lung apex (above), or the stylised lungs' top if higher.
-        func chestTop() throws -> Double {
-            max(try extent(.organ(.lungs)).1,
-                try extent(.bone(.clavicles)).1 + Self.lungApexAboveClavicle * d.trunkHeightScale)
+        /// A chest scan from the real lung apices (above the clavicles; or the stylised lungs' top if
+        /// higher) to the real posterior lung bases (below the flat stylised diaphragm).
+        func chest() throws -> (Double, Double) {
+            let lungs = try extent(.organ(.lungs))
+            let top = max(lungs.1, try extent(.bone(.clavicles)).1 + Self.lungApexAboveClavicle * d.trunkHeightScale)
+            return (lungs.0 - Self.lungBasesBelowDome * (top - lungs.0), top)
         }
         switch self {
         case .head: return (headBase, vertex)
         case .neck: return (neckBase, headBase)
-        case .chest: return (try extent(.organ(.lungs)).0, try chestTop())
+        case .chest: return try chest()
         case .abdomen: return (try extent(.bone(.osCoxae)).1, try extent(.organ(.liver)).1)
         case .pelvis: return try extent(.bone(.osCoxae))
         case .abdomenPelvis: return (try extent(.bone(.osCoxae)).0, try extent(.organ(.liver)).1)
-        case .chestAbdomenPelvis: return (try extent(.bone(.osCoxae)).0, try chestTop())
+        case .chestAbdomenPelvis: return (try extent(.bone(.osCoxae)).0, try chest().1)
         }
     }
 }

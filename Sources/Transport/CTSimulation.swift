@@ -168,6 +168,7 @@ public enum CTSimulation {
         let spectrum = Self.spectrum(kVp: kVp)
         let (z0, z1) = try region.scanRange(phantom, voxels)
         var geometry = CTGeometry(zStart: z0, zEnd: z1, bowtie: region.bowtie)
+        geometry.averagesStartAngle = true
         if modulation > 0 {
             let water = PhotonCrossSections(material: .water)
             let mu = water.mu(spectrum.meanEnergy).total

@@ -54,6 +54,12 @@ public struct CTGeometry: Sendable {
     /// Arc (radians) of an axial acquisition's tube angles from `startAngle`; 2π (the default) = a full
     /// rotation with the tube angle uniform, as before this field existed.
     public var arc: Double = 2 * Double.pi
+    /// Whether a helical scan averages over its start angle: the tube's angle when the scan begins
+    /// is not recorded for a registry's scan, and an organ at either end of the range (the thyroid
+    /// at a chest scan's top) gets from one start angle up to ±25% more or less than from another
+    /// (the last half-turn front or back). Averaged, the tube angle is uniform and independent of
+    /// the focus's z. False (the default) is one helix from `startAngle`.
+    public var averagesStartAngle = false
 
     public init(focusToAxis: Double = 54.1, fieldOfView: Double = 50, beamWidth: Double = 4, zStart: Double, zEnd: Double,
                 pitch: Double = 1, startAngle: Double = 0, bowtie: Bowtie, modulation: [Double] = [], modulationBin: Double = 1,
@@ -97,7 +103,8 @@ struct CTSource: Sendable {
                     let bin = min(g.modulation.count - 1, max(0, Int((zs - g.zStart) / g.modulationBin)))
                     if rng.uniform() >= g.modulation[bin] { continue }
                 }
-                theta = g.startAngle + 2 * Double.pi * (zs - g.zStart) / (g.pitch * g.beamWidth)
+                theta = g.averagesStartAngle ? 2 * Double.pi * rng.uniform()
+                    : g.startAngle + 2 * Double.pi * (zs - g.zStart) / (g.pitch * g.beamWidth)
             }
             let gamma = g.fanOffset + (2 * rng.uniform() - 1) * g.halfFan
             let w = (rng.uniform() - 0.5) * g.beamWidth

@@ -87,7 +87,7 @@ struct CTSimulationTests {
         #expect(neck.1 <= head.0 + 1e-9)
     }
 
-    @Test("a chest scan starts where the real lung apices are, 2.5 cm (adult, scaled by the trunk) above the clavicles, so the thyroid's lower poles lie in it", arguments: [ReferenceAge.newborn, .five, .fifteen])
+    @Test("a chest scan runs from the real lung apices, 2.5 cm (adult, scaled by the trunk) above the clavicles, so the thyroid's lower poles lie in it, to the real posterior lung bases below the flat stylised diaphragm, so the liver's top does", arguments: [ReferenceAge.newborn, .five, .fifteen])
     func chestScanStartsAtTheLungApices(age: ReferenceAge) throws {
         let phantom = StylisedPhantom.reference(age: age, sex: .female)
         let v = phantom.voxelise()
@@ -97,8 +97,33 @@ struct CTSimulationTests {
         let thyroid = try #require(v.zExtent { $0 == .organ(.thyroid) })
         #expect(abs(chest.1 - (clavicles.1 + CTRegion.lungApexAboveClavicle * phantom.dimensions.trunkHeightScale)) < 1e-9)
         #expect(chest.1 > lungs.1, "the stylised lungs end below the real apex")
-        #expect(chest.0 == lungs.0, "the scan ends at the lung bases")
         #expect(chest.1 > thyroid.0 && chest.1 < thyroid.1 + 2, "the scan's top reaches the thyroid, not far above it")
+        // Apex at T1, dome at T8-T9, posterior bases at T10: 1.5 levels below the dome for 8 above.
+        #expect(abs((lungs.0 - chest.0) / (chest.1 - lungs.0) - 1.5 / 8) < 1e-9)
+        let liver = try #require(v.zExtent { $0 == .organ(.liver) })
+        #expect(chest.0 < liver.1 && chest.0 > liver.0, "the scan's end lies within the liver, below its top")
+    }
+
+    @Test("a helical scan averaged over its start angle sends photons from every tube angle at the scan's last centimetre; one helix sends them from one side")
+    func startAngleAveraging() {
+        // The mean unit vector from the axis to the focus, over photons emitted in the last 1 cm
+        // of a 10 cm scan (a quarter turn at pitch 1 and 4 cm beam width): near 0 if angles are uniform.
+        func resultant(averaged: Bool) -> Double {
+            var g = CTGeometry(zStart: 0, zEnd: 10, bowtie: .body)
+            g.averagesStartAngle = averaged
+            let source = CTSource(g)
+            var rng = RandomStream(seed: 4)
+            var sx = 0.0, sy = 0.0, n = 0.0
+            for _ in 0..<40_000 {
+                let (_, focus, _) = source.emit(Self.spectrum120, &rng)
+                guard focus.z > 9 else { continue }
+                let r = (focus.x * focus.x + focus.y * focus.y).squareRoot()
+                sx += focus.x / r; sy += focus.y / r; n += 1
+            }
+            return (sx * sx + sy * sy).squareRoot() / n
+        }
+        #expect(resultant(averaged: true) < 0.05)
+        #expect(resultant(averaged: false) > 0.8)
     }
 
     @Test("tube-current modulation follows the body: with full modulation the thick end of a chest-abdomen-pelvis scan gets a larger share of the photons")
