@@ -82,6 +82,30 @@ public struct PaediatricCTReference: Sendable {
         }
     }
 
+    /// Spread (lognormal GSD) of CTDIvol within an age group and era that places the median below
+    /// the published 75th percentile: median = P75 / GSD^0.6745. Harmonic's assumption, the same as
+    /// the synthetic registry's (`DiagnosticImagingSimulator.ctdivolGSD`); not from a publication.
+    public static let withinGroupGSD = 1.5
+
+    /// The typical CTDIvol (mGy, in the region group's phantom) of a CT exam that records no dose:
+    /// the median implied by the paediatric 75th percentile for the age (Ploussi et al. 2020, 2019
+    /// practice; `withinGroupGSD`) times the dose of the exam's era relative to 2010 onward
+    /// (`eraFactor`: iterative reconstruction from 2010, Moorin et al. 2015; the fall of paediatric
+    /// CT mAs from before 1990 to after 2000, PMC4846191). Without a year, current practice (factor 1),
+    /// said in the basis. The `ct_typical_technique` error carries how far a hospital's practice
+    /// may be from it.
+    public func typicalCTDIvol(_ region: CTRegion, ageYears: Double, year: Double?) -> (ctdivol: Double, phantom: Double, basis: String) {
+        let p = p75(region, ageYears: ageYears)
+        let era = year == nil ? 1 : Self.eraFactor(year: year)
+        let median = p / pow(Self.withinGroupGSD, 0.6745)
+        let phantom = phantoms[Self.group(region)]!
+        let basis = String(format: "typical %.3g mGy (%g cm phantom): the median below the paediatric 75th percentile %.3g mGy of a %@ scan at age %.1f (Ploussi et al. 2020, within-group GSD %.1f)%@",
+                           median * era, phantom, p, Self.group(region), ageYears, Self.withinGroupGSD,
+                           year == nil ? ", current practice (no year given)"
+                               : era == 1 ? String(format: ", practice of %.0f", year!) : String(format: " x %.2f for the practice of %.0f", era, year!))
+        return (median * era, phantom, basis)
+    }
+
     /// The plausible CTDIvol range (mGy, in the region's reference phantom) and a sentence naming the bound's source.
     public func range(_ region: CTRegion, ageYears: Double, year: Double?) -> (range: ClosedRange<Double>, basis: String) {
         let absolute = CTPlausibility.ctdivolRange(region)

@@ -238,14 +238,28 @@ public struct ImagingDoseCalculator: Sendable {
             if let p = exam.ctdiPhantom, p != refPhantom { ctdivol /= entry.otherPhantomRatio }
             source = String(format: region == .head ? "DLP / clinical head scan length, skull base to vertex (%.1f cm)" : "DLP / phantom scan length (%.1f cm)", scanLength)
             notes.append("no CTDIvol recorded: taken as DLP divided by the phantom's scan length")
+        } else if exam.radiotherapyPlanning {
+            throw DoseModelError("CT exam with neither CTDIvol nor DLP: a radiotherapy planning CT has no paediatric diagnostic reference to take a typical CTDIvol from, so no dose is given (never a silent default)")
         } else {
-            throw DoseModelError("CT exam with neither CTDIvol nor DLP: Harmonic has no cited default CTDIvol table yet, so no dose is given (never a silent default)")
+            // No dose recorded: the typical CTDIvol for the region, age and era, stated, with the wide `ct_typical_technique` error.
+            let typical = reference.typicalCTDIvol(region, ageYears: exam.ageYears, year: exam.year)
+            ctdivol = typical.phantom == refPhantom ? typical.ctdivol : typical.ctdivol / entry.otherPhantomRatio
+            source = typical.basis
+            notes.append("no CTDIvol or DLP recorded: " + typical.basis + "; hospitals and children differ from it by factors of several, hence the wide interval")
         }
         let unscored = entry.organs.filter { $0.value.value == 0 }.map(\.key.rawValue).sorted()
         if !unscored.isEmpty {
             notes.append("no dose scored in \(unscored.joined(separator: ", ")): far outside the scan, below the Monte Carlo resolution of the committed table (0 means small, not exactly zero)")
         }
-        let used = components.filter { $0.appliesTo == "ct" || ($0.appliesTo == "ct_dlp_only" && exam.ctdivol == nil) }
+        let typical = exam.ctdivol == nil && exam.dlp == nil
+        let used = components.filter { c in
+            switch c.appliesTo {
+            case "ct": return !(typical && c.component == "ctdivol_display")  // no display without a recorded value
+            case "ct_dlp_only": return exam.ctdivol == nil && !typical
+            case "ct_typical": return typical
+            default: return false
+            }
+        }
         let shared = Self.logVariance(used)
         let organs = entry.organs.keys.sorted { $0.rawValue < $1.rawValue }.map { organ -> ImagingOrganDose in
             let c = entry.organs[organ]!

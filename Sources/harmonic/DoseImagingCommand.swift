@@ -13,7 +13,9 @@ struct DoseImagingCommand: ParsableCommand {
         CT: organ dose = (organ dose per CTDIvol from Harmonic's own Monte Carlo, interpolated in age and kVp) \
         x CTDIvol. CTDIvol refers to the 16 cm CTDI phantom for head and neck and the 32 cm phantom for the body \
         unless --ctdi-phantom says otherwise (then it is converted with the same Monte Carlo). Without CTDIvol, \
-        DLP / the phantom's scan length is used. Intervals: lognormal, components and sources listed in the output \
+        DLP / the phantom's scan length is used. With neither, the typical CTDIvol for the region, age and --year \
+        (the median below the paediatric 75th percentile of Ploussi et al. 2020, raised for practice before 2010; \
+        current practice without --year) is assumed, stated, with a wide interval (ct_typical_technique). Intervals: lognormal, components and sources listed in the output \
         (Sources/Dosimetry/Resources/imaging-dose-uncertainty.csv). Regions: head, neck, chest, abdomen, pelvis, \
         abdomen_pelvis (AP), chest_abdomen_pelvis (CAP).
         Nuclear medicine / PET-CT: the recorded effective dose (--effective-dose), no organ split.
@@ -46,6 +48,7 @@ struct DoseImagingCommand: ParsableCommand {
           harmonic dose imaging --modality ct --region chest --age 5 --sex F --ctdivol 3.2 --dlp 80 --kvp 100
           harmonic dose imaging --modality ct --region head --age 1 --sex M --dlp 250 --json
           harmonic dose imaging --modality ct --region chest --age 1 --sex M --ctdivol 20 --year 1988
+          harmonic dose imaging --modality ct --region head --age 3 --sex F --year 1995
           harmonic dose imaging --modality cbct --region pelvis --age 6 --sex M --ctdiw 12
           harmonic dose imaging --modality cbct --region head --age 10 --sex F --mas 150 --json
           harmonic dose imaging --modality planar_kv --region chest --age 4 --sex F --entrance-air-kerma 0.3

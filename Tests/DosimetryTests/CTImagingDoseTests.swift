@@ -97,10 +97,39 @@ struct CTImagingDoseTests {
         #expect(chest.phantomScanLength == (try Self.calculator.ct.lookup(region: .chest, ageYears: 5, sex: .female, kVp: 100).entry.scanLength))
     }
 
-    @Test("an unknown body region, a missing CTDIvol and DLP, and an absurd kVp are refused, never defaulted")
+    @Test("a CT exam with neither CTDIvol nor DLP takes the typical CTDIvol for its region, age and era, says so, and widens its interval by the ct_typical_technique error")
+    func typicalTechnique() throws {
+        var modern = ct("chest", age: 5)
+        modern.year = 2015
+        let r = try Self.calculator.estimate(modern)
+        // Ploussi et al. 2020 chest P75 at 5 y, divided by 1.5^0.6745 (the within-group GSD): the median.
+        let p75 = Self.calculator.reference.p75(.chest, ageYears: 5)
+        #expect(abs(try #require(r.ctdivol) - p75 / pow(1.5, 0.6745)) < 1e-9)
+        #expect(r.ctdivolSource?.contains("Ploussi") == true)
+        #expect(r.notes.contains { $0.hasPrefix("no CTDIvol or DLP recorded") })
+        #expect(r.uncertainty.contains { $0.component == "ct_typical_technique" })
+        #expect(!r.uncertainty.contains { $0.component == "ctdivol_display" })
+        // Older practice: the era factor (x1.32 in the 2000s, a further x1.37 in the 1990s).
+        var old = modern
+        old.year = 1995
+        #expect(abs(try #require(try Self.calculator.estimate(old).ctdivol) / r.ctdivol! - 1.32 * 1.37) < 1e-9)
+        // The interval is wider than with a recorded CTDIvol of the same value.
+        let recorded = try Self.calculator.estimate(ct("chest", age: 5, ctdivol: r.ctdivol!))
+        let lung = try #require(r.dose(.lungs)), lungRecorded = try #require(recorded.dose(.lungs))
+        #expect(abs(lung.dose.central / lungRecorded.dose.central - 1) < 1e-9)
+        #expect(lung.dose.high95 / lung.dose.central > 1.5 * lungRecorded.dose.high95 / lungRecorded.dose.central)
+    }
+
+    @Test("a radiotherapy planning CT with neither CTDIvol nor DLP is refused: no diagnostic reference applies")
+    func planningCTWithoutDose() {
+        var exam = ct("chest", age: 5)
+        exam.radiotherapyPlanning = true
+        #expect { try Self.calculator.estimate(exam) } throws: { "\($0)".contains("radiotherapy planning CT") }
+    }
+
+    @Test("an unknown body region and an absurd kVp are refused, never defaulted")
     func badInput() {
         #expect { try Self.calculator.estimate(ct("elbow", age: 5, ctdivol: 3)) } throws: { "\($0)".contains("elbow") }
-        #expect { try Self.calculator.estimate(ct("chest", age: 5)) } throws: { "\($0)".contains("neither CTDIvol nor DLP") }
         #expect { try Self.calculator.estimate(ct("chest", age: 5, ctdivol: 3, kvp: 300)) } throws: { "\($0)".contains("300") }
         #expect { try Self.calculator.estimate(ImagingExam(modality: .planarMV, region: "pelvis", ageYears: 5, sex: .male, ctdivol: 3)) } throws: {
             "\($0)".contains("planar MV through its course's port")

@@ -100,18 +100,22 @@ public enum ImagingDoseRun {
         guard let typicalTechniqueGSD = calc.componentGSD("radiography_typical_technique") else {
             throw DoseModelError("imaging-dose-uncertainty.csv: no component 'radiography_typical_technique' (needed by the realisations of radiographs without a recorded dose)")
         }
+        guard let typicalCTGSD = calc.componentGSD("ct_typical_technique") else {
+            throw DoseModelError("imaging-dose-uncertainty.csv: no component 'ct_typical_technique' (needed by the realisations of CT exams without a recorded dose)")
+        }
         var draws = [ImagingExamDraw?](repeating: nil, count: exams.count)
         for (i, e) in exams.enumerated() {
             guard let ev = evaluations[i], ev.tier != .flagged && ev.tier != .notModelled else { continue }
             let year = CalendarDate(iso: e.date).map { 1970 + Double($0.dayNumber) / 365.25 } ?? 2000
             let imager = ev.tier.isRadiotherapyImager
-            let xray = ev.tier == .xrayDoseRecorded || ev.tier == .typicalTechnique
+            let xray = ev.tier == .xrayDoseRecorded || (ev.tier == .typicalTechnique && e.modality != "ct")
             let imagerName = ev.tier == .mvDoseRecorded ? "radiotherapy MV imager" : "radiotherapy kV imager"
             var dk = "\(e.site)|\(DoseEra(year: year))|\(e.scanner ?? (e.source == .radiotherapy ? (imager ? imagerName : "radiotherapy planning CT") : xray ? "X-ray room not recorded" : "scanner not recorded"))"
-            // A radiograph without a recorded dose: the hospital's technique vs. the typical one, shared by site and era.
+            // An exam without a recorded dose: the hospital's technique vs. the typical one, shared by site, era and modality.
             if ev.tier == .typicalTechnique {
-                dk = "\(e.site)|\(DoseEra(year: year))|typical radiographic technique"
-                if displayGSD[dk] == nil { displayGSD[dk] = typicalTechniqueGSD }
+                let ct = e.modality == "ct"
+                dk = "\(e.site)|\(DoseEra(year: year))|" + (ct ? "typical CT technique" : "typical radiographic technique")
+                if displayGSD[dk] == nil { displayGSD[dk] = ct ? typicalCTGSD : typicalTechniqueGSD }
             }
             // RT kV and MV imaging, radiography and fluoroscopy have their own models (and GSDs): a group per modality and region.
             let mk = imager || xray ? "\(e.modality):\(ev.region.lowercased())" : ev.region.lowercased()

@@ -27,8 +27,10 @@ public enum ImagingDoseTier: String, Sendable, CaseIterable, Codable {
     /// A radiograph or a fluoroscopy with its KAP (or a radiograph with its entrance air kerma)
     /// recorded: Harmonic's radiography coefficient × the recorded value (docs/imaging-dose.md).
     case xrayDoseRecorded = "xray_dose_recorded"
-    /// A radiograph with no dose recorded: the typical entrance air kerma for its region and age
-    /// (FDA 2017, `TypicalRadiographyTechnique`) with the wide `radiography_typical_technique` error.
+    /// A radiograph or a diagnostic CT with no dose recorded: the typical entrance air kerma for
+    /// its region and age (FDA 2017, `TypicalRadiographyTechnique`), or the typical CTDIvol for its
+    /// region, age and era (`PaediatricCTReference.typicalCTDIvol`), with the wide
+    /// `radiography_typical_technique` or `ct_typical_technique` error.
     case typicalTechnique = "typical_technique"
     /// A modality Harmonic has no organ-dose model for (mammography, diagnostic CBCT, planar kV or
     /// MV): no dose, the reason says so. Not a data error.
@@ -153,10 +155,12 @@ struct ImagingExamEvaluation {
         let regionText = regions.joined(separator: "+")
         let sessions = e.sessions ?? 1
         guard sessions >= 1 else { return flagged("\(location): field 'sessions' value '\(sessions)': expected 1 or more", region: regionText) }
-        if e.ctdivol == nil && e.dlp == nil {
+        let typical = e.ctdivol == nil && e.dlp == nil
+        if typical {
             if let x = effectiveOnly("no CTDIvol or DLP recorded: effective dose as recorded, no organ doses") { return x }
-            let fields = e.source == .diagnostic ? "'ctdivol_mgy' and 'dlp_mgycm'" : "'dose_per_session_mgy'"
-            return flagged("\(location): field \(fields) value '': expected a recorded CTDIvol or DLP (Harmonic has no cited default CTDIvol by era, region and age: never a silent default)", region: regionText)
+            if e.source == .radiotherapy {
+                return flagged("\(location): field 'dose_per_session_mgy' value '': expected the planning CT's recorded CTDIvol (a radiotherapy planning CT has no paediatric diagnostic reference to take a typical CTDIvol from: never a silent default)", region: regionText)
+            }
         }
         var central = zeros, sigma = zeros
         var used = 0.0
@@ -182,8 +186,9 @@ struct ImagingExamEvaluation {
             }
             central[DoseQuantity.effective.rawValue] += (report.effectiveDose?.central ?? .nan) * Double(sessions)
         }
-        return ImagingExamEvaluation(tier: e.ctdivol == nil ? .dlpOnly : .ctdivolRecorded, reason: nil, central: central, monteCarloSigma: sigma,
-                                     ctdivolUsed: used, region: regionText, fromDLP: e.ctdivol == nil)
+        return ImagingExamEvaluation(tier: typical ? .typicalTechnique : e.ctdivol == nil ? .dlpOnly : .ctdivolRecorded,
+                                     reason: typical ? "no CTDIvol or DLP recorded: the typical CTDIvol for the region, age and era (docs/imaging-dose.md)" : nil,
+                                     central: central, monteCarloSigma: sigma, ctdivolUsed: used, region: regionText, fromDLP: e.ctdivol == nil && !typical)
     }
 
     /// A radiotherapy CBCT or planar kV pair: the recorded dose per session is the index.
