@@ -45,3 +45,32 @@ func chessboardAirDistance(labels: [UInt8], nx: Int, ny: Int, nz: Int) -> [UInt8
     } } }
     return out
 }
+
+/// The voxel grid as the tracking loop reads it: one byte per voxel, the region label for
+/// labelled voxels and, for air voxels (label 0) at least two voxels from the body, a code above
+/// the labels that carries the free distance, with per-code tables of material, skeletal tally
+/// and air skip. An air step then reads one array instead of two, and the separate distance map
+/// (as large as the grid) no longer competes with the grid for the cache.
+struct TrackingGrid: Sendable {
+    let cells: [UInt8]
+    /// Per code (256 entries): material index (0 for air and vacuum), skeletal fluence tally
+    /// (−1: none), and the straight skip (cm) of an air code (0: none).
+    let material: [Int], bone: [Int], skip: [Double]
+
+    /// `labelMaterial` and `labelBone` per label (index 0 = outside); `airDistance` from
+    /// `chessboardAirDistance`. Skips longer than the free codes allow (256 − label count voxels)
+    /// are shortened, which stays exact (a shorter jump through air is still a jump through air).
+    init(labels: [UInt8], labelMaterial: [Int], labelBone: [Int], airDistance: [UInt8], spacing: Double) {
+        let nL = labelMaterial.count
+        let maxFree = max(0, 256 - nL)
+        var material = [Int](repeating: 0, count: 256), bone = [Int](repeating: -1, count: 256)
+        var skip = [Double](repeating: 0, count: 256)
+        for l in 0..<min(nL, 256) { material[l] = labelMaterial[l]; bone[l] = labelBone[l] }
+        if maxFree > 0 { for free in 1...maxFree { skip[nL - 1 + free] = Double(free) * spacing } }
+        cells = zip(labels, airDistance).map { label, d in
+            guard label == 0, d > 1, maxFree > 0 else { return label }
+            return UInt8(nL - 1 + min(Int(d) - 1, maxFree))
+        }
+        self.material = material; self.bone = bone; self.skip = skip
+    }
+}

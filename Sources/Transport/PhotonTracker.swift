@@ -12,10 +12,11 @@ import Darwin
 /// Everything one batch of photon histories reads: the voxel grid, per-label lookups and the
 /// energy tables, as contiguous arrays.
 ///
-/// Tracking: Woodcock (delta) tracking on the voxel grid with one global majorant per energy
-/// (Woodcock et al. 1965): flight lengths are sampled with the majorant (ziggurat exponentials)
-/// and a collision is real with probability μ(voxel)/μ_max. Air is crossed in straight jumps
-/// given by a distance map (`chessboardAirDistance`). Local majorants on 4-voxel macro-cells were
+/// Tracking: Woodcock (delta) tracking on the voxel grid (Woodcock et al. 1965): flight lengths
+/// are sampled with the majorant μ_max (ziggurat exponentials) and a collision is real with
+/// probability μ(voxel)/μ_max. The majorant is the global one inside a box around the most
+/// attenuating material's voxels and that of the other materials outside it (`MajorantBox`).
+/// Air is crossed in straight jumps given by a distance map (`chessboardAirDistance`). Local majorants on 4-voxel macro-cells were
 /// tried and were slower: at 45 keV the mean free path (≈ 2-4 cm) is longer than a macro-cell, so
 /// cell crossings outnumbered the virtual collisions they saved. Scoring: kerma approximation, analog: the energy a photon
 /// loses in a photoelectric absorption (all of it; fluorescence of tissue elements, K-edges below
@@ -47,9 +48,21 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
     let samplers: [S]
     let source: BeamSource
     let spectrum: SourceSpectrum
-    /// Chessboard distance (voxels) from each air voxel to the body (`chessboardAirDistance`).
-    let airDistance: [UInt8]
+    /// Labels and air distances in one byte per voxel (`TrackingGrid`).
+    let grid: TrackingGrid
+    /// Where the global majorant applies; a lower one outside (`MajorantBox`).
+    let majorantBox: MajorantBox
     let exponential = ZigguratExponential.shared
+
+    init(nx: Int, ny: Int, nz: Int, origin: Vec3, spacing: Double, labels: [UInt8], labelMaterial: [Int], labelBone: [Int],
+         boneCount: Int, tables: InteractionTables, airMuEn: EnergyTable, samplers: [S], source: BeamSource,
+         spectrum: SourceSpectrum, airDistance: [UInt8]) {
+        self.nx = nx; self.ny = ny; self.nz = nz; self.origin = origin; self.spacing = spacing; self.labels = labels
+        self.labelMaterial = labelMaterial; self.labelBone = labelBone; self.boneCount = boneCount; self.tables = tables
+        self.airMuEn = airMuEn; self.samplers = samplers; self.source = source; self.spectrum = spectrum
+        grid = TrackingGrid(labels: labels, labelMaterial: labelMaterial, labelBone: labelBone, airDistance: airDistance, spacing: spacing)
+        majorantBox = MajorantBox(labels: labels, labelMaterial: labelMaterial, nx: nx, ny: ny, nz: nz, spacing: spacing, tables: tables)
+    }
 
     var labelCount: Int { labelMaterial.count }
     /// Energy bins (1 keV wide, from 0 keV) of the skeletal fluence tallies.
@@ -62,7 +75,10 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
     var bookkeeping: Int { labelCount + 2 * boneCount * Self.fluenceBins }
 
     /// Runs `histories` photons with `rng`, adding into `out` (talliesPerBatch values).
-    func run(histories: Int, rng: inout RandomStream, out: UnsafeMutableBufferPointer<Double>) {
+    func run(histories: Int, rng stream: inout RandomStream, out: UnsafeMutableBufferPointer<Double>) {
+        // A local copy of the generator's state, which the optimiser can keep in registers.
+        var rng = stream
+        defer { stream = rng }
         let nL = labelCount
         let bk = bookkeeping
         let bins = Self.fluenceBins
@@ -70,17 +86,19 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
         let sizeX = Double(nx) * spacing, sizeY = Double(ny) * spacing, sizeZ = Double(nz) * spacing
         let nE = tables.count, step = tables.step, invStep = 1 / step
         let nM = tables.materialCount
+        let box = majorantBox, boxLower = box.lower, boxUpper = box.upper, boxSize = box.upper - box.lower, hasBox = !box.isEmpty
         var emitted = 0.0, escaped = 0.0, kap = 0.0, kerma = 0.0, uncollided = 0.0
-        labels.withUnsafeBufferPointer { grid in
-        labelMaterial.withUnsafeBufferPointer { labelMat in
-        labelBone.withUnsafeBufferPointer { boneOf in
-        airDistance.withUnsafeBufferPointer { airDistance in
+        grid.cells.withUnsafeBufferPointer { cells in
+        grid.material.withUnsafeBufferPointer { codeMaterial in
+        grid.bone.withUnsafeBufferPointer { codeBone in
+        grid.skip.withUnsafeBufferPointer { airSkip in
         exponential.k.withUnsafeBufferPointer { zk in
         exponential.w.withUnsafeBufferPointer { zw in
         exponential.f.withUnsafeBufferPointer { zf in
         samplers.withUnsafeBufferPointer { samplers in
         tables.muTotal.withUnsafeBufferPointer { mu in
         tables.majorant.withUnsafeBufferPointer { major in
+        box.outside.withUnsafeBufferPointer { majorOutside in
         tables.photoFraction.withUnsafeBufferPointer { pPhoto in
         tables.photoPlusIncoherentFraction.withUnsafeBufferPointer { pPhotoInc in
         withUnsafeTemporaryAllocation(of: Double.self, capacity: tables.materialCount) { muLocal in
@@ -102,29 +120,79 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                 // Skip the air between the grid's face and the body (see chessboardAirDistance).
                 let entry = min(max(Int(px * invH), 0), nx - 1)
                     + nx * (min(max(Int(py * invH), 0), ny - 1) + ny * min(max(Int(pz * invH), 0), nz - 1))
-                if grid[entry] == 0, airDistance[entry] > 1 {
-                    let t = Double(Int(airDistance[entry]) - 1) * spacing
-                    px += t * dx; py += t * dy; pz += t * dz
-                }
+                let entrySkip = airSkip[Int(cells[entry])]
+                if entrySkip > 0 { px += entrySkip * dx; py += entrySkip * dy; pz += entrySkip * dz }
                 var collided = false
                 // Energy-dependent quantities are refreshed only when the energy changes
                 // (at incoherent scatters), not at every Woodcock step.
-                var ie = 0, fe = 0.0, invMuMax = 0.0, ib = 0, fb = 0.0
+                var ie = 0, fe = 0.0, invMuInside = 0.0, invMuOutside = 0.0, ib = 0, fb = 0.0
                 func refresh(_ e: Double) {
                     let xe = e * invStep
                     ie = min(Int(xe), nE - 2)
                     fe = xe - Double(ie)
                     ib = min(Int(e), bins - 1)
                     fb = e - Double(ib)
-                    invMuMax = 1 / (major[ie] + fe * (major[ie + 1] - major[ie]))
+                    invMuInside = 1 / (major[ie] + fe * (major[ie + 1] - major[ie]))
+                    invMuOutside = 1 / (majorOutside[ie] + fe * (majorOutside[ie + 1] - majorOutside[ie]))
                     for m in 1..<nM {
                         let k = m * nE + ie
                         muLocal[m] = mu[k] + fe * (mu[k + 1] - mu[k])
                     }
                 }
+                // The majorant box along the current ray. `travelled`: distance since the ray began
+                // (last scatter or grid entry); `segmentEnd`: where the current majorant segment
+                // ends. Phases: 0, not yet resolved (`segmentEnd` is a lower bound of the distance
+                // to the box, so flights shorter than it cannot reach it and the exact ray-box
+                // intersection is computed only for the flights that might: most rays never
+                // need it); 1, before the box (`segmentEnd` = its entry); 2, inside (= its exit);
+                // 3, past it or missing it (never).
+                var travelled = 0.0, segmentEnd = Double.infinity, boxExit = Double.infinity
+                var phase = 3, invMuMax = 0.0
+                func aim() {
+                    travelled = 0; phase = 3; segmentEnd = .infinity; invMuMax = invMuOutside
+                    guard hasBox else { return }
+                    // Largest gap along one axis: a lower bound of the Euclidean distance to the box.
+                    let gap = max(max(boxLower.x - px, px - boxUpper.x), max(boxLower.y - py, py - boxUpper.y),
+                                  max(boxLower.z - pz, pz - boxUpper.z))
+                    if gap > 0 { phase = 0; segmentEnd = gap } else { resolve() }
+                }
+                /// The exact ray-box intersection from the current point.
+                func resolve() {
+                    let (tIn, tOut) = boxEntry(px - boxLower.x, py - boxLower.y, pz - boxLower.z, dx, dy, dz, boxSize.x, boxSize.y, boxSize.z)
+                    if tIn >= tOut { phase = 3; segmentEnd = .infinity; invMuMax = invMuOutside; return }
+                    boxExit = travelled + tOut
+                    if tIn > 0 { phase = 1; segmentEnd = travelled + tIn; invMuMax = invMuOutside } else { enterBox() }
+                }
+                func enterBox() { phase = 2; segmentEnd = boxExit; invMuMax = invMuInside }
+                /// Passes the segment ends the photon has reached along the ray.
+                func crossSegments() {
+                    while travelled >= segmentEnd {
+                        switch phase {
+                        case 0: resolve()
+                        case 1: enterBox()
+                        default: phase = 3; segmentEnd = .infinity; invMuMax = invMuOutside
+                        }
+                    }
+                }
                 refresh(e)
+                aim()
                 while true {
-                    let s = exponential.sample(&rng, zk, zw, zf) * invMuMax
+                    var s = exponential.sample(&rng, zk, zw, zf) * invMuMax
+                    if travelled + s >= segmentEnd {
+                        // A flight that might reach the box: intersect the ray with it (still
+                        // outside it, so the flight's majorant stays valid).
+                        if phase == 0 { resolve() }
+                        if travelled + s >= segmentEnd {
+                            // The flight would cross a face of the majorant box: stop there and sample
+                            // a new flight with the other side's majorant (memoryless, exact).
+                            s = segmentEnd - travelled
+                            px += s * dx; py += s * dy; pz += s * dz
+                            travelled = segmentEnd
+                            crossSegments()
+                            continue
+                        }
+                    }
+                    travelled += s
                     px += s * dx; py += s * dy; pz += s * dz
                     if !(px >= 0 && px < sizeX && py >= 0 && py < sizeY && pz >= 0 && pz < sizeZ) {
                         escaped += e
@@ -132,18 +200,19 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                         break
                     }
                     let voxel = Int(px * invH) + nx * (Int(py * invH) + ny * Int(pz * invH))
-                    let label = Int(grid[voxel])
-                    let m = labelMat[label]
+                    let label = Int(cells[voxel])   // a region label, or an air code
+                    let m = codeMaterial[label]
                     if m == 0 {
                         // Air: skip straight on by the free distance (exact; see chessboardAirDistance).
-                        let free = Int(airDistance[voxel]) - 1
-                        if free > 0 {
-                            let t = Double(free) * spacing
+                        let t = airSkip[label]
+                        if t > 0 {
                             px += t * dx; py += t * dy; pz += t * dz
+                            travelled += t
+                            crossSegments()
                         }
                         continue
                     }
-                    let b = boneOf[label]
+                    let b = codeBone[label]
                     if b >= 0 {
                         let f = nL + 2 * (b * bins + ib)
                         out[f] += invMuMax
@@ -166,17 +235,19 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                         e = e1
                         if !alive { break }
                         refresh(e)
+                        aim()
                         continue
                     } else {
                         let c = samplers[m - 1].sampleCoherent(e, &rng)
                         rotate(&dx, &dy, &dz, cosTheta: c, &rng)
+                        aim()
                         continue
                     }
                     out[label] += deposit
                     if !alive { break }
                 }
             }
-        } } } } } } } } } } } } }
+        } } } } } } } } } } } } } }
         out[bk] += emitted
         out[bk + 1] += escaped
         out[bk + 2] += kap
@@ -198,9 +269,8 @@ func boxEntry(_ px: Double, _ py: Double, _ pz: Double, _ dx: Double, _ dy: Doub
 @inline(__always)
 func slab(_ p: Double, _ d: Double, _ size: Double, _ tIn: inout Double, _ tOut: inout Double) {
     if d != 0 {
-        var t0 = -p / d, t1 = (size - p) / d
-        if t0 > t1 { swap(&t0, &t1) }
-        tIn = max(tIn, t0); tOut = min(tOut, t1)
+        let t0 = -p / d, t1 = (size - p) / d
+        tIn = max(tIn, min(t0, t1)); tOut = min(tOut, max(t0, t1))   // branch-free: the sign of d is unpredictable
     } else if p < 0 || p >= size { tOut = -1 }
 }
 
