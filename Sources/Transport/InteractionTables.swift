@@ -112,3 +112,35 @@ public struct SourceSpectrum: Sendable {
         return binWidth == 0 ? centre : centre + (rng.uniform() - 0.5) * binWidth
     }
 }
+
+/// `InteractionTables` re-laid for the tracking loop, so that what one event reads sits in a
+/// few adjacent cache lines instead of one line per material and table: an energy change reads
+/// two rows (nodes i and i + 1) holding both majorants and every material's μ; a real
+/// collision reads the photoelectric and photoelectric + incoherent fractions side by side.
+/// The values are copied, not recomputed: results are bit-identical to reading the tables.
+struct TrackingTables: Sendable {
+    /// Row length: slot 0 the global majorant, slots 1..<materialCount the materials' μ, slot
+    /// materialCount the majorant outside the `MajorantBox`.
+    let stride: Int
+    /// [node * stride + slot] (1/cm).
+    let rows: [Double]
+    /// [2 * (material * count + node)]: μ photo / μ total; [… + 1]: (μ photo + μ incoherent) / μ total.
+    let fractions: [Double]
+
+    init(_ t: InteractionTables, outsideMajorant: [Double]) {
+        let nE = t.count, nM = t.materialCount
+        stride = nM + 1
+        var rows = [Double](repeating: 0, count: nE * stride)
+        for i in 0..<nE {
+            rows[i * stride] = t.majorant[i]
+            rows[i * stride + nM] = outsideMajorant[i]
+            for m in 1..<nM { rows[i * stride + m] = t.muTotal[m * nE + i] }
+        }
+        var fractions = [Double](repeating: 0, count: 2 * nM * nE)
+        for k in 0..<(nM * nE) {
+            fractions[2 * k] = t.photoFraction[k]
+            fractions[2 * k + 1] = t.photoPlusIncoherentFraction[k]
+        }
+        self.rows = rows; self.fractions = fractions
+    }
+}

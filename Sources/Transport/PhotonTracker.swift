@@ -52,6 +52,8 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
     let grid: TrackingGrid
     /// Where the global majorant applies; a lower one outside (`MajorantBox`).
     let majorantBox: MajorantBox
+    /// The tables as the loop reads them (`TrackingTables`).
+    let loopTables: TrackingTables
     let exponential = ZigguratExponential.shared
 
     init(nx: Int, ny: Int, nz: Int, origin: Vec3, spacing: Double, labels: [UInt8], labelMaterial: [Int], labelBone: [Int],
@@ -62,6 +64,7 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
         self.airMuEn = airMuEn; self.samplers = samplers; self.source = source; self.spectrum = spectrum
         grid = TrackingGrid(labels: labels, labelMaterial: labelMaterial, labelBone: labelBone, airDistance: airDistance, spacing: spacing)
         majorantBox = MajorantBox(labels: labels, labelMaterial: labelMaterial, nx: nx, ny: ny, nz: nz, spacing: spacing, tables: tables)
+        loopTables = TrackingTables(tables, outsideMajorant: majorantBox.outside)
     }
 
     var labelCount: Int { labelMaterial.count }
@@ -85,7 +88,7 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
         let invH = 1 / spacing
         let sizeX = Double(nx) * spacing, sizeY = Double(ny) * spacing, sizeZ = Double(nz) * spacing
         let nE = tables.count, step = tables.step, invStep = 1 / step
-        let nM = tables.materialCount
+        let nM = tables.materialCount, stride = loopTables.stride
         let box = majorantBox, boxLower = box.lower, boxUpper = box.upper, boxSize = box.upper - box.lower, hasBox = !box.isEmpty
         var emitted = 0.0, escaped = 0.0, kap = 0.0, kerma = 0.0, uncollided = 0.0
         grid.cells.withUnsafeBufferPointer { cells in
@@ -96,11 +99,8 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
         exponential.w.withUnsafeBufferPointer { zw in
         exponential.f.withUnsafeBufferPointer { zf in
         samplers.withUnsafeBufferPointer { samplers in
-        tables.muTotal.withUnsafeBufferPointer { mu in
-        tables.majorant.withUnsafeBufferPointer { major in
-        box.outside.withUnsafeBufferPointer { majorOutside in
-        tables.photoFraction.withUnsafeBufferPointer { pPhoto in
-        tables.photoPlusIncoherentFraction.withUnsafeBufferPointer { pPhotoInc in
+        loopTables.rows.withUnsafeBufferPointer { rows in
+        loopTables.fractions.withUnsafeBufferPointer { fractions in
         withUnsafeTemporaryAllocation(of: Double.self, capacity: tables.materialCount) { muLocal in
             muLocal.initialize(repeating: 0)
             for _ in 0..<histories {
@@ -132,12 +132,10 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                     fe = xe - Double(ie)
                     ib = min(Int(e), bins - 1)
                     fb = e - Double(ib)
-                    invMuInside = 1 / (major[ie] + fe * (major[ie + 1] - major[ie]))
-                    invMuOutside = 1 / (majorOutside[ie] + fe * (majorOutside[ie + 1] - majorOutside[ie]))
-                    for m in 1..<nM {
-                        let k = m * nE + ie
-                        muLocal[m] = mu[k] + fe * (mu[k + 1] - mu[k])
-                    }
+                    let r0 = ie * stride, r1 = r0 + stride
+                    invMuInside = 1 / (rows[r0] + fe * (rows[r1] - rows[r0]))
+                    invMuOutside = 1 / (rows[r0 + nM] + fe * (rows[r1 + nM] - rows[r0 + nM]))
+                    for m in 1..<nM { muLocal[m] = rows[r0 + m] + fe * (rows[r1 + m] - rows[r0 + m]) }
                 }
                 // The majorant box along the current ray. `travelled`: distance since the ray began
                 // (last scatter or grid entry); `segmentEnd`: where the current majorant segment
@@ -224,9 +222,9 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                     let r = rng.uniform()
                     var deposit: Double
                     var alive = true
-                    if r < pPhoto[k] {
+                    if r < fractions[2 * k] {
                         deposit = e; alive = false
-                    } else if r < pPhotoInc[k] {
+                    } else if r < fractions[2 * k + 1] {
                         let (e1, c) = samplers[m - 1].sampleIncoherent(e, &rng)
                         deposit = e - e1
                         rotate(&dx, &dy, &dz, cosTheta: c, &rng)
@@ -247,7 +245,7 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                     if !alive { break }
                 }
             }
-        } } } } } } } } } } } } } }
+        } } } } } } } } } } }
         out[bk] += emitted
         out[bk + 1] += escaped
         out[bk + 2] += kap
