@@ -55,12 +55,15 @@ public struct InteractionTables: Sendable {
 public struct EnergyTable: Sendable {
     public let step: Double
     public let values: [Double]
+    /// 1 / step (exact for the default 0.25 keV: the lookup multiplies instead of dividing).
+    let inverseStep: Double
     public init(maxEnergy: Double = 151, step: Double = 0.25, _ f: (Double) -> Double) {
         self.step = step
+        inverseStep = 1 / step
         values = (0..<(Int((maxEnergy / step).rounded(.up)) + 2)).map { f(max(Double($0) * step, 1.0)) }
     }
     @inline(__always) public func callAsFunction(_ e: Double) -> Double {
-        let x = e / step
+        let x = e * inverseStep
         let i = min(Int(x), values.count - 2)
         let f = x - Double(i)
         return values[i] + f * (values[i + 1] - values[i])

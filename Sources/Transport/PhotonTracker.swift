@@ -125,7 +125,7 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                 var collided = false
                 // Energy-dependent quantities are refreshed only when the energy changes
                 // (at incoherent scatters), not at every Woodcock step.
-                var ie = 0, fe = 0.0, invMuInside = 0.0, invMuOutside = 0.0, ib = 0, fb = 0.0
+                var ie = 0, fe = 0.0, muInside = 0.0, invMuOutside = 0.0, ib = 0, fb = 0.0
                 func refresh(_ e: Double) {
                     let xe = e * invStep
                     ie = min(Int(xe), nE - 2)
@@ -133,7 +133,7 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                     ib = min(Int(e), bins - 1)
                     fb = e - Double(ib)
                     let r0 = ie * stride, r1 = r0 + stride
-                    invMuInside = 1 / (rows[r0] + fe * (rows[r1] - rows[r0]))
+                    muInside = rows[r0] + fe * (rows[r1] - rows[r0])   // inverted only if the ray meets the box
                     invMuOutside = 1 / (rows[r0 + nM] + fe * (rows[r1 + nM] - rows[r0 + nM]))
                     for m in 1..<nM { muLocal[m] = rows[r0 + m] + fe * (rows[r1 + m] - rows[r0 + m]) }
                 }
@@ -161,7 +161,7 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                     boxExit = travelled + tOut
                     if tIn > 0 { phase = 1; segmentEnd = travelled + tIn; invMuMax = invMuOutside } else { enterBox() }
                 }
-                func enterBox() { phase = 2; segmentEnd = boxExit; invMuMax = invMuInside }
+                func enterBox() { phase = 2; segmentEnd = boxExit; invMuMax = 1 / muInside }
                 /// Passes the segment ends the photon has reached along the ray.
                 func crossSegments() {
                     while travelled >= segmentEnd {
@@ -267,7 +267,8 @@ func boxEntry(_ px: Double, _ py: Double, _ pz: Double, _ dx: Double, _ dy: Doub
 @inline(__always)
 func slab(_ p: Double, _ d: Double, _ size: Double, _ tIn: inout Double, _ tOut: inout Double) {
     if d != 0 {
-        let t0 = -p / d, t1 = (size - p) / d
+        let inverse = 1 / d
+        let t0 = -p * inverse, t1 = (size - p) * inverse
         tIn = max(tIn, min(t0, t1)); tOut = min(tOut, max(t0, t1))   // branch-free: the sign of d is unpredictable
     } else if p < 0 || p >= size { tOut = -1 }
 }
@@ -280,17 +281,21 @@ func rotate(_ u: inout Double, _ v: inout Double, _ w: inout Double, cosTheta c:
     repeat {
         a = 2 * rng.uniform() - 1; b = 2 * rng.uniform() - 1; r2 = a * a + b * b
     } while r2 > 1 || r2 == 0
-    let cosPhi = (a * a - b * b) / r2, sinPhi = 2 * a * b / r2
+    let inverseR2 = 1 / r2
+    let cosPhi = (a * a - b * b) * inverseR2, sinPhi = 2 * a * b * inverseR2
     let s = max(0, 1 - c * c).squareRoot()
     if abs(w) > 0.99999 {
         let sign: Double = w > 0 ? 1 : -1
         u = s * cosPhi; v = s * sinPhi; w = sign * c
         return
     }
-    let t = (1 - w * w).squareRoot()
-    let nu = c * u + s * (u * w * cosPhi - v * sinPhi) / t
-    let nv = c * v + s * (v * w * cosPhi + u * sinPhi) / t
+    let t = (1 - w * w).squareRoot(), st = s / t
+    let nu = c * u + st * (u * w * cosPhi - v * sinPhi)
+    let nv = c * v + st * (v * w * cosPhi + u * sinPhi)
     let nw = c * w - s * cosPhi * t
-    let n = 1 / (nu * nu + nv * nv + nw * nw).squareRoot()
+    // Renormalise against rounding drift: the rotation keeps |u| = 1 up to ~1e-16, so one
+    // Newton step of 1/√x about 1, (3 − |u|²)/2, is exact to machine precision and spares
+    // a square root and a division on the path to the next step.
+    let n = 1.5 - 0.5 * (nu * nu + nv * nv + nw * nw)
     u = nu * n; v = nv * n; w = nw * n
 }
