@@ -16,7 +16,8 @@ import Darwin
 /// are sampled with the majorant μ_max (ziggurat exponentials) and a collision is real with
 /// probability μ(voxel)/μ_max. The majorant is the global one inside a box around the most
 /// attenuating material's voxels and that of the other materials outside it (`MajorantBox`).
-/// Air is crossed in straight jumps given by a distance map (`chessboardAirDistance`). Local majorants on 4-voxel macro-cells were
+/// Air is crossed in straight jumps given by a distance map (`chessboardAirDistance`, carried
+/// in the grid's air codes: `TrackingGrid`). Local majorants on 4-voxel macro-cells were
 /// tried and were slower: at 45 keV the mean free path (≈ 2-4 cm) is longer than a macro-cell, so
 /// cell crossings outnumbered the virtual collisions they saved. Scoring: kerma approximation, analog: the energy a photon
 /// loses in a photoelectric absorption (all of it; fluorescence of tissue elements, K-edges below
@@ -78,10 +79,7 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
     var bookkeeping: Int { labelCount + 2 * boneCount * Self.fluenceBins }
 
     /// Runs `histories` photons with `rng`, adding into `out` (talliesPerBatch values).
-    func run(histories: Int, rng stream: inout RandomStream, out: UnsafeMutableBufferPointer<Double>) {
-        // A local copy of the generator's state, which the optimiser can keep in registers.
-        var rng = stream
-        defer { stream = rng }
+    func run(histories: Int, rng: inout RandomStream, out: UnsafeMutableBufferPointer<Double>) {
         let nL = labelCount
         let bk = bookkeeping
         let bins = Self.fluenceBins
