@@ -9,7 +9,7 @@ import Phantoms
 /// 0.52/cm for the skeleton mixture, the densest material elsewhere, so with one global
 /// majorant almost half the Woodcock steps in the body were virtual collisions kept only for
 /// a cortex that ~10⁻⁵ of the steps reach (5-year-old, PA cardiac field: 12.7 steps per
-/// history, 0.0002 of them in cortical bone).
+/// history, 0.0002 per history in cortical bone).
 ///
 /// Exactness: a piecewise-constant majorant along the ray is a valid majorant as long as it
 /// bounds μ at every point (Woodcock et al. 1965; the macro-cell local majorants of
