@@ -20,23 +20,36 @@ func chessboardAirDistance(labels: [UInt8], nx: Int, ny: Int, nz: Int) -> [UInt8
     for dy in -1...1 { for dx in -1...1 { before.append(dx + px * (dy - py)) } }
     for dx in -1...1 { before.append(dx - px) }
     before.append(-1)
-    d.withUnsafeMutableBufferPointer { d in
-        before.withUnsafeBufferPointer { off in
-            func relax(_ i: Int, _ sign: Int) {
-                var best = Int(d[i])
-                if best == 0 { return }
-                var k = 0
-                while k < 13 { best = min(best, Int(d[i + sign * off[k]]) + 1); k += 1 }
-                d[i] = UInt8(best)
-            }
-            var z = 1
-            while z <= nz { var y = 1; while y <= ny { var x = 1
-                while x <= nx { relax(x + px * (y + py * z), 1); x += 1 }
-                y += 1 }; z += 1 }
-            z = nz
-            while z >= 1 { var y = ny; while y >= 1 { var x = nx
-                while x >= 1 { relax(x + px * (y + py * z), -1); x -= 1 }
-                y -= 1 }; z -= 1 }
+    // Row by row: first the minimum over the 12 neighbours in rows already final (a loop over
+    // x that vectorises), then a scan along x for the 13th, the previous voxel of the row. The
+    // same minima as relaxing voxel by voxel, so the same map.
+    let row = UnsafeMutablePointer<UInt8>.allocate(capacity: nx)
+    defer { row.deallocate() }
+    d.withUnsafeMutableBufferPointer { buffer in
+        let d = buffer.baseAddress!
+        for forward in [true, false] {
+            let sign = forward ? 1 : -1
+            for zi in 1...nz { for yi in 1...ny {
+                let z = forward ? zi : nz + 1 - zi, y = forward ? yi : ny + 1 - yi
+                let start = d + (1 + px * (y + py * z))
+                row.update(repeating: 255, count: nx)
+                for k in 0..<12 {
+                    let q = UnsafePointer(start + sign * before[k])
+                    var x = 0
+                    while x < nx { row[x] = min(row[x], q[x]); x += 1 }
+                }
+                if forward {
+                    var previous = start[-1], x = 0
+                    while x < nx {
+                        previous = min(start[x], plusOne(row[x]), plusOne(previous)); start[x] = previous; x += 1
+                    }
+                } else {
+                    var previous = start[nx], x = nx - 1
+                    while x >= 0 {
+                        previous = min(start[x], plusOne(row[x]), plusOne(previous)); start[x] = previous; x -= 1
+                    }
+                }
+            } }
         }
     }
     var out = [UInt8](repeating: 0, count: nx * ny * nz)
@@ -44,4 +57,39 @@ func chessboardAirDistance(labels: [UInt8], nx: Int, ny: Int, nz: Int) -> [UInt8
         out[x + nx * (y + ny * z)] = d[(x + 1) + px * ((y + 1) + py * (z + 1))]
     } } }
     return out
+}
+
+/// d + 1, saturating at 255 (the map's cap).
+@inline(__always) private func plusOne(_ d: UInt8) -> UInt8 { d == 255 ? 255 : d + 1 }
+
+/// The voxel grid as the tracking loop reads it: one byte per voxel, the region label for
+/// labelled voxels and, for air voxels (label 0) at least two voxels from the body, a code above
+/// the labels that carries the free distance, with per-code tables of material, skeletal tally
+/// and air skip. An air step then reads one array instead of two, and the separate distance map
+/// (as large as the grid) no longer competes with the grid for the cache.
+struct TrackingGrid: Sendable {
+    let cells: [UInt8]
+    /// Per code (256 entries): material index (0 for air and vacuum), skeletal fluence tally
+    /// (−1: none), and the straight skip (cm) of an air code (0: none).
+    let material: [Int], bone: [Int], skip: [Double]
+
+    /// `labelMaterial` and `labelBone` per label (index 0 = outside); `airDistance` from
+    /// `chessboardAirDistance`. Skips longer than the free codes allow (256 − label count voxels)
+    /// are shortened, which stays exact (a shorter jump through air is still a jump through air).
+    init(labels: [UInt8], labelMaterial: [Int], labelBone: [Int], airDistance: [UInt8], spacing: Double) {
+        let nL = labelMaterial.count
+        let maxFree = max(0, 256 - nL)
+        var material = [Int](repeating: 0, count: 256), bone = [Int](repeating: -1, count: 256)
+        var skip = [Double](repeating: 0, count: 256)
+        for l in 0..<min(nL, 256) { material[l] = labelMaterial[l]; bone[l] = labelBone[l] }
+        if maxFree > 0 { for free in 1...maxFree { skip[nL - 1 + free] = Double(free) * spacing } }
+        var cells = labels
+        if maxFree > 0 {
+            cells.withUnsafeMutableBufferPointer { c in airDistance.withUnsafeBufferPointer { d in
+                for i in c.indices where c[i] == 0 && d[i] > 1 { c[i] = UInt8(nL - 1 + min(Int(d[i]) - 1, maxFree)) }
+            } }
+        }
+        self.cells = cells
+        self.material = material; self.bone = bone; self.skip = skip
+    }
 }

@@ -33,13 +33,18 @@ public struct BeamSource: Sendable {
     /// before the CT source existed, so C-arm results keep their random streams).
     @inline(__always)
     func emit(_ spectrum: SourceSpectrum, _ rng: inout RandomStream) -> (Double, Vec3, Vec3, Double) {
-        if let ct {
-            let (e, p, d) = ct.emit(spectrum, &rng)
-            return (e, p, d, 1)
-        }
+        if kind == .ct { return emitCT(spectrum, &rng) }
         let e = spectrum.sample(&rng)
         let (p, d, s) = sample(&rng)
         return (e, p, d, s)
+    }
+
+    /// The CT photon, kept out of line: inlined into the tracking loop, its rejection loop and
+    /// trigonometry cost the C-arm and parallel-beam histories registers and code size.
+    @inline(never)
+    func emitCT(_ spectrum: SourceSpectrum, _ rng: inout RandomStream) -> (Double, Vec3, Vec3, Double) {
+        let (e, p, d) = ct.unsafelyUnwrapped.emit(spectrum, &rng)
+        return (e, p, d, 1)
     }
 
     /// Field area at the field plane (cm²).

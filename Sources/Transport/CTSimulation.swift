@@ -114,7 +114,7 @@ public enum CTSimulation {
                                       tables: tables, airMuEn: airMuEn, samplers: [pmma], source: BeamSource(ct: axial),
                                       spectrum: spectrum, airDistance: chessboardAirDistance(labels: labels, nx: nxy, ny: nxy, nz: nz))
         let nBatches = max(2, min(batches, histories))
-        let raw = runBatches(problem, histories: histories, batches: nBatches, seed: seed, threads: threads)
+        let raw = TransportSimulation.runBatches(problem, histories: histories, batches: nBatches, seed: seed, threads: threads)
         let per = problem.talliesPerBatch, nL = problem.labelCount, bins = skeletalFluenceBins
         /// Air kerma (Gy) per chamber from a tally slice, and the photons it holds.
         func kerma(_ t: ArraySlice<Double>) -> [Double] {
@@ -251,32 +251,13 @@ public enum CTSimulation {
                                       source: BeamSource(ct: helical), spectrum: spectrum,
                                       airDistance: chessboardAirDistance(labels: labels, nx: nxy, ny: nxy, nz: nz))
         let nBatches = max(2, min(batches, histories))
-        let raw = runBatches(problem, histories: histories, batches: nBatches, seed: seed, threads: threads)
+        let raw = TransportSimulation.runBatches(problem, histories: histories, batches: nBatches, seed: seed, threads: threads)
         let per = problem.talliesPerBatch
         let mass = Double(slabVoxels) * h * h * h * Material.water.density
         let gray = joulesPerKeV * 1000 / mass
         let perBatch = (0..<nBatches).map { b in raw[b * per + 2] / raw[b * per + problem.bookkeeping + 4] * gray }
         let deposited = (0..<nBatches).reduce(0.0) { $0 + raw[$1 * per + 2] }
         return (deposited * gray / Double(histories), helical.scanLength, relativeSpread(perBatch))
-    }
-
-    /// Runs fixed batches of a tracking problem on all cores (each batch its own random stream).
-    static func runBatches<S>(_ problem: TrackingProblem<S>, histories: Int, batches: Int, seed: UInt64, threads: Int?) -> [Double] {
-        let per = problem.talliesPerBatch
-        var raw = [Double](repeating: 0, count: batches * per)
-        raw.withUnsafeMutableBufferPointer { buffer in
-            let base = UnsafeMutableBufferPointerBox(buffer)
-            let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, batches))
-            DispatchQueue.concurrentPerform(iterations: workers) { t in
-                for b in stride(from: t, to: batches, by: workers) {
-                    let n = histories / batches + (b < histories % batches ? 1 : 0)
-                    var rng = RandomStream(seed: seed, stream: UInt64(b))
-                    let slice = UnsafeMutableBufferPointer(rebasing: base.buffer[(b * per)..<((b + 1) * per)])
-                    problem.run(histories: n, rng: &rng, out: slice)
-                }
-            }
-        }
-        return raw
     }
 
     static func relativeSpread(_ values: [Double]) -> Double {

@@ -55,12 +55,15 @@ public struct InteractionTables: Sendable {
 public struct EnergyTable: Sendable {
     public let step: Double
     public let values: [Double]
+    /// 1 / step (exact for the default 0.25 keV: the lookup multiplies instead of dividing).
+    let inverseStep: Double
     public init(maxEnergy: Double = 151, step: Double = 0.25, _ f: (Double) -> Double) {
         self.step = step
+        inverseStep = 1 / step
         values = (0..<(Int((maxEnergy / step).rounded(.up)) + 2)).map { f(max(Double($0) * step, 1.0)) }
     }
     @inline(__always) public func callAsFunction(_ e: Double) -> Double {
-        let x = e / step
+        let x = e * inverseStep
         let i = min(Int(x), values.count - 2)
         let f = x - Double(i)
         return values[i] + f * (values[i + 1] - values[i])
@@ -110,5 +113,37 @@ public struct SourceSpectrum: Sendable {
         let i = min(Int(x), n - 1)
         let centre = (x - Double(i)) < probability[i] ? energies[i] : energies[alias[i]]
         return binWidth == 0 ? centre : centre + (rng.uniform() - 0.5) * binWidth
+    }
+}
+
+/// `InteractionTables` re-laid for the tracking loop, so that what one event reads sits in a
+/// few adjacent cache lines instead of one line per material and table: an energy change reads
+/// two rows (nodes i and i + 1) holding both majorants and every material's μ; a real
+/// collision reads the photoelectric and photoelectric + incoherent fractions side by side.
+/// The values are copied, not recomputed: results are bit-identical to reading the tables.
+struct TrackingTables: Sendable {
+    /// Row length: slot 0 the global majorant, slots 1..<materialCount the materials' μ, slot
+    /// materialCount the majorant outside the `MajorantBox`.
+    let stride: Int
+    /// [node * stride + slot] (1/cm).
+    let rows: [Double]
+    /// [2 * (material * count + node)]: μ photo / μ total; [… + 1]: (μ photo + μ incoherent) / μ total.
+    let fractions: [Double]
+
+    init(_ t: InteractionTables, outsideMajorant: [Double]) {
+        let nE = t.count, nM = t.materialCount
+        stride = nM + 1
+        var rows = [Double](repeating: 0, count: nE * stride)
+        for i in 0..<nE {
+            rows[i * stride] = t.majorant[i]
+            rows[i * stride + nM] = outsideMajorant[i]
+            for m in 1..<nM { rows[i * stride + m] = t.muTotal[m * nE + i] }
+        }
+        var fractions = [Double](repeating: 0, count: 2 * nM * nE)
+        for k in 0..<(nM * nE) {
+            fractions[2 * k] = t.photoFraction[k]
+            fractions[2 * k + 1] = t.photoPlusIncoherentFraction[k]
+        }
+        self.rows = rows; self.fractions = fractions
     }
 }

@@ -12,10 +12,12 @@ import Darwin
 /// Everything one batch of photon histories reads: the voxel grid, per-label lookups and the
 /// energy tables, as contiguous arrays.
 ///
-/// Tracking: Woodcock (delta) tracking on the voxel grid with one global majorant per energy
-/// (Woodcock et al. 1965): flight lengths are sampled with the majorant (ziggurat exponentials)
-/// and a collision is real with probability μ(voxel)/μ_max. Air is crossed in straight jumps
-/// given by a distance map (`chessboardAirDistance`). Local majorants on 4-voxel macro-cells were
+/// Tracking: Woodcock (delta) tracking on the voxel grid (Woodcock et al. 1965): flight lengths
+/// are sampled with the majorant μ_max (ziggurat exponentials) and a collision is real with
+/// probability μ(voxel)/μ_max. The majorant is the global one inside a box around the most
+/// attenuating material's voxels and that of the other materials outside it (`MajorantBox`).
+/// Air is crossed in straight jumps given by a distance map (`chessboardAirDistance`, carried
+/// in the grid's air codes: `TrackingGrid`). Local majorants on 4-voxel macro-cells were
 /// tried and were slower: at 45 keV the mean free path (≈ 2-4 cm) is longer than a macro-cell, so
 /// cell crossings outnumbered the virtual collisions they saved. Scoring: kerma approximation, analog: the energy a photon
 /// loses in a photoelectric absorption (all of it; fluorescence of tissue elements, K-edges below
@@ -47,9 +49,24 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
     let samplers: [S]
     let source: BeamSource
     let spectrum: SourceSpectrum
-    /// Chessboard distance (voxels) from each air voxel to the body (`chessboardAirDistance`).
-    let airDistance: [UInt8]
+    /// Labels and air distances in one byte per voxel (`TrackingGrid`).
+    let grid: TrackingGrid
+    /// Where the global majorant applies; a lower one outside (`MajorantBox`).
+    let majorantBox: MajorantBox
+    /// The tables as the loop reads them (`TrackingTables`).
+    let loopTables: TrackingTables
     let exponential = ZigguratExponential.shared
+
+    init(nx: Int, ny: Int, nz: Int, origin: Vec3, spacing: Double, labels: [UInt8], labelMaterial: [Int], labelBone: [Int],
+         boneCount: Int, tables: InteractionTables, airMuEn: EnergyTable, samplers: [S], source: BeamSource,
+         spectrum: SourceSpectrum, airDistance: [UInt8]) {
+        self.nx = nx; self.ny = ny; self.nz = nz; self.origin = origin; self.spacing = spacing; self.labels = labels
+        self.labelMaterial = labelMaterial; self.labelBone = labelBone; self.boneCount = boneCount; self.tables = tables
+        self.airMuEn = airMuEn; self.samplers = samplers; self.source = source; self.spectrum = spectrum
+        grid = TrackingGrid(labels: labels, labelMaterial: labelMaterial, labelBone: labelBone, airDistance: airDistance, spacing: spacing)
+        majorantBox = MajorantBox(labels: labels, labelMaterial: labelMaterial, nx: nx, ny: ny, nz: nz, spacing: spacing, tables: tables)
+        loopTables = TrackingTables(tables, outsideMajorant: majorantBox.outside)
+    }
 
     var labelCount: Int { labelMaterial.count }
     /// Energy bins (1 keV wide, from 0 keV) of the skeletal fluence tallies.
@@ -69,20 +86,19 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
         let invH = 1 / spacing
         let sizeX = Double(nx) * spacing, sizeY = Double(ny) * spacing, sizeZ = Double(nz) * spacing
         let nE = tables.count, step = tables.step, invStep = 1 / step
-        let nM = tables.materialCount
+        let nM = tables.materialCount, stride = loopTables.stride
+        let box = majorantBox, boxLower = box.lower, boxUpper = box.upper, boxSize = box.upper - box.lower, hasBox = !box.isEmpty
         var emitted = 0.0, escaped = 0.0, kap = 0.0, kerma = 0.0, uncollided = 0.0
-        labels.withUnsafeBufferPointer { grid in
-        labelMaterial.withUnsafeBufferPointer { labelMat in
-        labelBone.withUnsafeBufferPointer { boneOf in
-        airDistance.withUnsafeBufferPointer { airDistance in
+        grid.cells.withUnsafeBufferPointer { cells in
+        grid.material.withUnsafeBufferPointer { codeMaterial in
+        grid.bone.withUnsafeBufferPointer { codeBone in
+        grid.skip.withUnsafeBufferPointer { airSkip in
         exponential.k.withUnsafeBufferPointer { zk in
         exponential.w.withUnsafeBufferPointer { zw in
         exponential.f.withUnsafeBufferPointer { zf in
         samplers.withUnsafeBufferPointer { samplers in
-        tables.muTotal.withUnsafeBufferPointer { mu in
-        tables.majorant.withUnsafeBufferPointer { major in
-        tables.photoFraction.withUnsafeBufferPointer { pPhoto in
-        tables.photoPlusIncoherentFraction.withUnsafeBufferPointer { pPhotoInc in
+        loopTables.rows.withUnsafeBufferPointer { rows in
+        loopTables.fractions.withUnsafeBufferPointer { fractions in
         withUnsafeTemporaryAllocation(of: Double.self, capacity: tables.materialCount) { muLocal in
             muLocal.initialize(repeating: 0)
             for _ in 0..<histories {
@@ -102,29 +118,77 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                 // Skip the air between the grid's face and the body (see chessboardAirDistance).
                 let entry = min(max(Int(px * invH), 0), nx - 1)
                     + nx * (min(max(Int(py * invH), 0), ny - 1) + ny * min(max(Int(pz * invH), 0), nz - 1))
-                if grid[entry] == 0, airDistance[entry] > 1 {
-                    let t = Double(Int(airDistance[entry]) - 1) * spacing
-                    px += t * dx; py += t * dy; pz += t * dz
-                }
+                let entrySkip = airSkip[Int(cells[entry])]
+                if entrySkip > 0 { px += entrySkip * dx; py += entrySkip * dy; pz += entrySkip * dz }
                 var collided = false
                 // Energy-dependent quantities are refreshed only when the energy changes
                 // (at incoherent scatters), not at every Woodcock step.
-                var ie = 0, fe = 0.0, invMuMax = 0.0, ib = 0, fb = 0.0
+                var ie = 0, fe = 0.0, muInside = 0.0, invMuOutside = 0.0, ib = 0, fb = 0.0
                 func refresh(_ e: Double) {
                     let xe = e * invStep
                     ie = min(Int(xe), nE - 2)
                     fe = xe - Double(ie)
                     ib = min(Int(e), bins - 1)
                     fb = e - Double(ib)
-                    invMuMax = 1 / (major[ie] + fe * (major[ie + 1] - major[ie]))
-                    for m in 1..<nM {
-                        let k = m * nE + ie
-                        muLocal[m] = mu[k] + fe * (mu[k + 1] - mu[k])
+                    let r0 = ie * stride, r1 = r0 + stride
+                    muInside = rows[r0] + fe * (rows[r1] - rows[r0])   // inverted only if the ray meets the box
+                    invMuOutside = 1 / (rows[r0 + nM] + fe * (rows[r1 + nM] - rows[r0 + nM]))
+                    for m in 1..<nM { muLocal[m] = rows[r0 + m] + fe * (rows[r1 + m] - rows[r0 + m]) }
+                }
+                // The majorant box along the current ray. `travelled`: distance since the ray began
+                // (last scatter or grid entry); `segmentEnd`: where the current majorant segment
+                // ends. Phases: 0, not yet resolved (`segmentEnd` is a lower bound of the distance
+                // to the box, so flights shorter than it cannot reach it and the exact ray-box
+                // intersection is computed only for the flights that might: most rays never
+                // need it); 1, before the box (`segmentEnd` = its entry); 2, inside (= its exit);
+                // 3, past it or missing it (never).
+                var travelled = 0.0, segmentEnd = Double.infinity, boxExit = Double.infinity
+                var phase = 3, invMuMax = 0.0
+                func aim() {
+                    travelled = 0; phase = 3; segmentEnd = .infinity; invMuMax = invMuOutside
+                    guard hasBox else { return }
+                    // Largest gap along one axis: a lower bound of the Euclidean distance to the box.
+                    let gap = max(max(boxLower.x - px, px - boxUpper.x), max(boxLower.y - py, py - boxUpper.y),
+                                  max(boxLower.z - pz, pz - boxUpper.z))
+                    if gap > 0 { phase = 0; segmentEnd = gap } else { resolve() }
+                }
+                /// The exact ray-box intersection from the current point.
+                func resolve() {
+                    let (tIn, tOut) = boxEntry(px - boxLower.x, py - boxLower.y, pz - boxLower.z, dx, dy, dz, boxSize.x, boxSize.y, boxSize.z)
+                    if tIn >= tOut { phase = 3; segmentEnd = .infinity; invMuMax = invMuOutside; return }
+                    boxExit = travelled + tOut
+                    if tIn > 0 { phase = 1; segmentEnd = travelled + tIn; invMuMax = invMuOutside } else { enterBox() }
+                }
+                func enterBox() { phase = 2; segmentEnd = boxExit; invMuMax = 1 / muInside }
+                /// Passes the segment ends the photon has reached along the ray.
+                func crossSegments() {
+                    while travelled >= segmentEnd {
+                        switch phase {
+                        case 0: resolve()
+                        case 1: enterBox()
+                        default: phase = 3; segmentEnd = .infinity; invMuMax = invMuOutside
+                        }
                     }
                 }
                 refresh(e)
+                aim()
                 while true {
-                    let s = exponential.sample(&rng, zk, zw, zf) * invMuMax
+                    var s = exponential.sample(&rng, zk, zw, zf) * invMuMax
+                    if travelled + s >= segmentEnd {
+                        // A flight that might reach the box: intersect the ray with it (still
+                        // outside it, so the flight's majorant stays valid).
+                        if phase == 0 { resolve() }
+                        if travelled + s >= segmentEnd {
+                            // The flight would cross a face of the majorant box: stop there and sample
+                            // a new flight with the other side's majorant (memoryless, exact).
+                            s = segmentEnd - travelled
+                            px += s * dx; py += s * dy; pz += s * dz
+                            travelled = segmentEnd
+                            crossSegments()
+                            continue
+                        }
+                    }
+                    travelled += s
                     px += s * dx; py += s * dy; pz += s * dz
                     if !(px >= 0 && px < sizeX && py >= 0 && py < sizeY && pz >= 0 && pz < sizeZ) {
                         escaped += e
@@ -132,18 +196,19 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                         break
                     }
                     let voxel = Int(px * invH) + nx * (Int(py * invH) + ny * Int(pz * invH))
-                    let label = Int(grid[voxel])
-                    let m = labelMat[label]
+                    let label = Int(cells[voxel])   // a region label, or an air code
+                    let m = codeMaterial[label]
                     if m == 0 {
                         // Air: skip straight on by the free distance (exact; see chessboardAirDistance).
-                        let free = Int(airDistance[voxel]) - 1
-                        if free > 0 {
-                            let t = Double(free) * spacing
+                        let t = airSkip[label]
+                        if t > 0 {
                             px += t * dx; py += t * dy; pz += t * dz
+                            travelled += t
+                            crossSegments()
                         }
                         continue
                     }
-                    let b = boneOf[label]
+                    let b = codeBone[label]
                     if b >= 0 {
                         let f = nL + 2 * (b * bins + ib)
                         out[f] += invMuMax
@@ -155,9 +220,9 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                     let r = rng.uniform()
                     var deposit: Double
                     var alive = true
-                    if r < pPhoto[k] {
+                    if r < fractions[2 * k] {
                         deposit = e; alive = false
-                    } else if r < pPhotoInc[k] {
+                    } else if r < fractions[2 * k + 1] {
                         let (e1, c) = samplers[m - 1].sampleIncoherent(e, &rng)
                         deposit = e - e1
                         rotate(&dx, &dy, &dz, cosTheta: c, &rng)
@@ -166,17 +231,19 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                         e = e1
                         if !alive { break }
                         refresh(e)
+                        aim()
                         continue
                     } else {
                         let c = samplers[m - 1].sampleCoherent(e, &rng)
                         rotate(&dx, &dy, &dz, cosTheta: c, &rng)
+                        aim()
                         continue
                     }
                     out[label] += deposit
                     if !alive { break }
                 }
             }
-        } } } } } } } } } } } } }
+        } } } } } } } } } } }
         out[bk] += emitted
         out[bk + 1] += escaped
         out[bk + 2] += kap
@@ -198,9 +265,9 @@ func boxEntry(_ px: Double, _ py: Double, _ pz: Double, _ dx: Double, _ dy: Doub
 @inline(__always)
 func slab(_ p: Double, _ d: Double, _ size: Double, _ tIn: inout Double, _ tOut: inout Double) {
     if d != 0 {
-        var t0 = -p / d, t1 = (size - p) / d
-        if t0 > t1 { swap(&t0, &t1) }
-        tIn = max(tIn, t0); tOut = min(tOut, t1)
+        let inverse = 1 / d
+        let t0 = -p * inverse, t1 = (size - p) * inverse
+        tIn = max(tIn, min(t0, t1)); tOut = min(tOut, max(t0, t1))   // branch-free: the sign of d is unpredictable
     } else if p < 0 || p >= size { tOut = -1 }
 }
 
@@ -212,17 +279,21 @@ func rotate(_ u: inout Double, _ v: inout Double, _ w: inout Double, cosTheta c:
     repeat {
         a = 2 * rng.uniform() - 1; b = 2 * rng.uniform() - 1; r2 = a * a + b * b
     } while r2 > 1 || r2 == 0
-    let cosPhi = (a * a - b * b) / r2, sinPhi = 2 * a * b / r2
+    let inverseR2 = 1 / r2
+    let cosPhi = (a * a - b * b) * inverseR2, sinPhi = 2 * a * b * inverseR2
     let s = max(0, 1 - c * c).squareRoot()
     if abs(w) > 0.99999 {
         let sign: Double = w > 0 ? 1 : -1
         u = s * cosPhi; v = s * sinPhi; w = sign * c
         return
     }
-    let t = (1 - w * w).squareRoot()
-    let nu = c * u + s * (u * w * cosPhi - v * sinPhi) / t
-    let nv = c * v + s * (v * w * cosPhi + u * sinPhi) / t
+    let t = (1 - w * w).squareRoot(), st = s / t
+    let nu = c * u + st * (u * w * cosPhi - v * sinPhi)
+    let nv = c * v + st * (v * w * cosPhi + u * sinPhi)
     let nw = c * w - s * cosPhi * t
-    let n = 1 / (nu * nu + nv * nv + nw * nw).squareRoot()
+    // Renormalise against rounding drift: the rotation keeps |u| = 1 up to ~1e-16, so one
+    // Newton step of 1/√x about 1, (3 − |u|²)/2, is exact to machine precision and spares
+    // a square root and a division on the path to the next step.
+    let n = 1.5 - 0.5 * (nu * nu + nv * nv + nw * nw)
     u = nu * n; v = nv * n; w = nw * n
 }

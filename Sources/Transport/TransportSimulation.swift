@@ -25,25 +25,37 @@ public enum TransportSimulation {
         let voxels = given ?? phantom.voxelise(spacing: config.voxelSpacing)
         let problem = try makeProblem(config, voxels: voxels, physics: physics)
         let batches = max(1, min(config.batches, config.histories))
-        let per = problem.problem.talliesPerBatch
+        let raw = runBatches(problem.problem, histories: config.histories, batches: batches, seed: config.seed,
+                             threads: config.threads, progress: progress)
+        return reduce(raw: raw, batches: batches, problem: problem, voxels: voxels, config: config, physics: physics,
+                      seconds: Date().timeIntervalSince(start))
+    }
+
+    /// Runs fixed batches of a tracking problem on `threads` workers (nil: all cores), each batch
+    /// with its own random stream and its own slice of the tallies; returns the batches' tallies
+    /// in batch order. Workers take the next batch as they finish one, so a core slowed by
+    /// other work holds back at most one batch; which worker runs a batch does not change it.
+    static func runBatches<S>(_ problem: TrackingProblem<S>, histories: Int, batches: Int, seed: UInt64, threads: Int?,
+                              progress: (@Sendable (Int, Int) -> Void)? = nil) -> [Double] {
+        let per = problem.talliesPerBatch
         var raw = [Double](repeating: 0, count: batches * per)
-        let counter = ProgressCounter()
+        let queue = BatchQueue()
         raw.withUnsafeMutableBufferPointer { buffer in
             let base = UnsafeMutableBufferPointerBox(buffer)
-            let threads = max(1, min(config.threads ?? ProcessInfo.processInfo.activeProcessorCount, batches))
-            DispatchQueue.concurrentPerform(iterations: threads) { t in
-                for b in stride(from: t, to: batches, by: threads) {
-                    let n = config.histories / batches + (b < config.histories % batches ? 1 : 0)
-                    var rng = RandomStream(seed: config.seed, stream: UInt64(b))
+            let workers = max(1, min(threads ?? ProcessInfo.processInfo.activeProcessorCount, batches))
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let b = queue.take()
+                    if b >= batches { break }
+                    let n = histories / batches + (b < histories % batches ? 1 : 0)
+                    var rng = RandomStream(seed: seed, stream: UInt64(b))
                     let slice = UnsafeMutableBufferPointer(rebasing: base.buffer[(b * per)..<((b + 1) * per)])
-                    problem.problem.run(histories: n, rng: &rng, out: slice)
-                    let done = counter.increment()
-                    progress?(done, batches)
+                    problem.run(histories: n, rng: &rng, out: slice)
+                    progress?(queue.finished(), batches)
                 }
             }
         }
-        return reduce(raw: raw, batches: batches, problem: problem, voxels: voxels, config: config, physics: physics,
-                      seconds: Date().timeIntervalSince(start))
+        return raw
     }
 
     struct Prepared<S: ScatterSampler> {
@@ -145,11 +157,14 @@ public enum TransportSimulation {
     }
 }
 
-/// Thread-safe count of finished batches for progress reporting.
-final class ProgressCounter: @unchecked Sendable {
+/// Hands out batch indices to workers (0, 1, 2, ...) and counts finished batches for progress.
+final class BatchQueue: @unchecked Sendable {
     private let lock = NSLock()
-    private var n = 0
-    func increment() -> Int { lock.lock(); defer { lock.unlock() }; n += 1; return n }
+    private var next = 0, done = 0
+    /// The next batch to run (callers stop at the batch count).
+    func take() -> Int { lock.lock(); defer { lock.unlock() }; next += 1; return next - 1 }
+    /// Counts one more finished batch; returns the count.
+    func finished() -> Int { lock.lock(); defer { lock.unlock() }; done += 1; return done }
 }
 
 /// Lets concurrent batches write disjoint slices of one buffer.
