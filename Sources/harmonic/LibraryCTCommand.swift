@@ -17,7 +17,7 @@ struct LibraryCTCommand: ParsableCommand {
         CTDIvol per photon. Head and neck rows refer to the 16 cm phantom, body rows to the 32 cm \
         phantom; other_phantom_ctdi_ratio converts. Method and checks: docs/imaging-dose.md.
 
-        To refresh the committed table (release build; ~25 min on 2 cores):
+        To refresh the committed table (release build; about 3 min on 2 cores):
           swift run -c release harmonic library ct --out Sources/Dosimetry/Resources/ct-organ-dose-coefficients.csv
         A quick look:
           harmonic library ct --out /tmp/ct.csv --ages 5 --sexes F --kvps 100 --regions chest --histories 200000

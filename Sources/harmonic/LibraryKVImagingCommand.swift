@@ -20,8 +20,8 @@ struct LibraryKVImagingCommand: ParsableCommand {
         landmark organ; organ doses of the pair per entrance air kerma of each image (mGy per mGy). \
         Geometry and beam quality are Harmonic's assumptions: docs/imaging-dose.md.
 
-        Refresh the committed table (debug build, ~10 min on 2 cores):
-          harmonic library kv-imaging --out Sources/Dosimetry/Resources/kv-imaging-organ-dose-coefficients.csv
+        Refresh the committed table (release build, about 2 min on 2 cores; the committed table used 10^6 histories):
+          harmonic library kv-imaging --histories 1000000 --ctdi-histories 1000000 --out Sources/Dosimetry/Resources/kv-imaging-organ-dose-coefficients.csv
         A quick look:
           harmonic library kv-imaging --out /tmp/kv.csv --ages 5 --sexes F --regions pelvis --histories 20000
         """)
