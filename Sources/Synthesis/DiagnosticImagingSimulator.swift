@@ -65,6 +65,11 @@ struct DiagnosticImagingSimulator {
     /// by 22-27% (Moorin et al., PLoS ONE 2015;10:e0138329), so 2000-2009 practice is taken as
     /// 1/(1 − 0.245) = 1.32 times the 2019 DRLs, for every region (extension to the body: assumption).
     static func eraFactor(year: Double) -> Double { year < 2010 ? 1 / (1 - 0.245) : 1 }
+    /// First year whose CT exams keep a dose in the archive (the DLP; CTDIvol too from 2010):
+    /// Harmonic's assumption. Scanners display CTDIvol since IEC 60601-2-44 ed. 2 (2001) and DLP
+    /// with multislice scanners; an archived exam before that keeps images but no dose page. The
+    /// store gives such exams the typical CTDIvol of their era (`typical_technique`).
+    static let firstYearWithCTDose = 2002.0
     /// CTDIvol display calibration error of a scanner (lognormal GSD), the same assumption as the
     /// dose reconstruction's `ctdivol_display` component (Resources/imaging-dose-uncertainty.csv).
     static let displayGSD = 1.10
@@ -122,9 +127,11 @@ struct DiagnosticImagingSimulator {
         let height = CardiacPractice.interpolate(CardiacPractice.growthHeight, age: age) * exp(0.04 * rng.normal())
         // Scan length from the child's height (anatomical extent, Harmonic's approximation of the
         // phantoms' ranges) with a per-exam spread GSD 1.15 (over- and under-ranging: assumption).
+        // Chest: the phantoms' lung apices to lung bases are 0.17-0.20 of the height (`CTRegion`;
+        // Fujii et al. 2009 planned 186-205 mm for a 6-year-old, an adult chest CT is ~32 cm).
         let extent: Double = switch region {
         case "head": 10 + 0.065 * (height - 50)
-        case "chest": 0.14 * height
+        case "chest": 0.175 * height
         default: 0.11 * height
         }
         let length = extent * exp(log(1.15) * min(2, max(-2, rng.normal())))
@@ -137,9 +144,10 @@ struct DiagnosticImagingSimulator {
         let display = Self.displayFactor(scanner: scanner, seed: config.seed)
         let shown = trueCTDIvol * display
         let modern = year >= 2010
+        let recordsDose = year >= Self.firstYearWithCTDose
         w.text("ct"); w.text(region)
         if modern { w.decimal(shown, 2) } else { w.empty() }
-        w.decimal(shown * length, 1)
+        if recordsDose { w.decimal(shown * length, 1) } else { w.empty() }
         w.empty()
         if modern { w.decimal(kvp, 0); w.text(scanner); w.decimal(drl.phantom, 0) } else { w.empty(); w.empty(); w.empty() }
         w.empty()
@@ -147,7 +155,7 @@ struct DiagnosticImagingSimulator {
         // Before 2010 no kVp is recorded and 120 kV is true (no material change in kVp over
         // 1978-2008 in Great Britain: PMC4846191, survey of 1,073 paediatric CT film sets).
         t.text("ct"); t.text(region); t.decimal(modern ? kvp : 120, 0); t.decimal(trueCTDIvol, 4); t.decimal(drl.phantom, 0)
-        t.decimal(sizeAge, 3); t.decimal(length, 2); t.decimal(display, 4); t.text(modern ? "ctdivol_dlp" : "dlp_only"); t.empty()
+        t.decimal(sizeAge, 3); t.decimal(length, 2); t.decimal(display, 4); t.text(modern ? "ctdivol_dlp" : recordsDose ? "dlp_only" : "none"); t.empty()
         t.endRow()
         out[.diagnosticImaging] = w; out.imagingTruth = t
     }
