@@ -22,20 +22,23 @@ public enum CTValidation {
         public var ratio16: Double { harmonic16 / published }
     }
 
+    /// The data lines of a committed reference file (comments and the header left out), each with
+    /// its 1-based line number and its comma-separated fields, for the parsers below.
+    static func referenceRows(_ file: String, header: String) throws -> [(line: Int, text: Substring, fields: [String])] {
+        try CoefficientTableCSV.bundled(file, what: "reference table").split(separator: "\n").enumerated()
+            .filter { !$0.element.hasPrefix("#") && !$0.element.hasPrefix(header) }
+            .map { (line: $0.offset + 1, text: $0.element, fields: $0.element.split(separator: ",").map(String.init)) }
+    }
+
     public static func lee2012() throws -> [(region: CTRegion, age: Int, kVp: Double, value: Double)] {
-        guard let url = Bundle.module.url(forResource: "lee2012-ct-effective-dose-per-dlp", withExtension: "csv", subdirectory: "Resources") else {
-            throw DoseModelError("Resources/lee2012-ct-effective-dose-per-dlp.csv is missing from the Dosimetry bundle")
-        }
-        var rows: [(CTRegion, Int, Double, Double)] = []
-        for (n, line) in try String(contentsOf: url, encoding: .utf8).split(separator: "\n").enumerated()
-        where !line.hasPrefix("#") && !line.hasPrefix("region,") {
-            let f = line.split(separator: ",").map(String.init)
+        let file = "lee2012-ct-effective-dose-per-dlp.csv"
+        return try referenceRows(file, header: "region,").map { row in
+            let f = row.fields
             guard f.count == 4, let r = CTRegion(rawValue: f[0]), let k = Double(f[1]), let a = Int(f[2]), let v = Double(f[3]) else {
-                throw DoseModelError("lee2012-ct-effective-dose-per-dlp.csv line \(n + 1): '\(line)', expected region,kvp,age_years,value")
+                throw DoseModelError("\(file) line \(row.line): '\(row.text)', expected region,kvp,age_years,value")
             }
-            rows.append((r, a, k, v))
+            return (r, a, k, v)
         }
-        return rows
     }
 
     /// One row per published value that the table covers.
@@ -69,20 +72,14 @@ public enum CTValidation {
 
     public static func lee2012ChestOrgans() throws -> [(organ: Organ, age: Int, sex: Sex?, kVp: Double, value: Double)] {
         let file = "lee2012-ct-chest-organ-dose-per-ctdivol.csv"
-        guard let url = Bundle.module.url(forResource: "lee2012-ct-chest-organ-dose-per-ctdivol", withExtension: "csv", subdirectory: "Resources") else {
-            throw DoseModelError("Resources/\(file) is missing from the Dosimetry bundle")
-        }
-        var rows: [(Organ, Int, Sex?, Double, Double)] = []
-        for (n, line) in try String(contentsOf: url, encoding: .utf8).split(separator: "\n").enumerated()
-        where !line.hasPrefix("#") && !line.hasPrefix("organ,") {
-            let f = line.split(separator: ",").map(String.init)
+        return try referenceRows(file, header: "organ,").map { row in
+            let f = row.fields
             guard f.count == 5, let o = Organ(rawValue: f[0]), let k = Double(f[1]), let a = Int(f[2]),
                   f[3] == "both" || Sex(rawValue: f[3]) != nil, let v = Double(f[4]), v > 0 else {
-                throw DoseModelError("\(file) line \(n + 1): '\(line)', expected organ,kvp,age_years,sex (M, F or both),dose_per_ctdivol")
+                throw DoseModelError("\(file) line \(row.line): '\(row.text)', expected organ,kvp,age_years,sex (M, F or both),dose_per_ctdivol")
             }
-            rows.append((o, a, Sex(rawValue: f[3]), k, v))
+            return (o, a, Sex(rawValue: f[3]), k, v)
         }
-        return rows
     }
 
     /// One row per published chest-scan organ value that the table covers.
@@ -120,19 +117,14 @@ public enum CTValidation {
 
     public static func compareFujii2009(_ table: CTCoefficientTable) throws -> [MeasuredChestRow] {
         let file = "fujii2009-paediatric-chest-ct-organ-dose.csv"
-        guard let url = Bundle.module.url(forResource: "fujii2009-paediatric-chest-ct-organ-dose", withExtension: "csv", subdirectory: "Resources") else {
-            throw DoseModelError("Resources/\(file) is missing from the Dosimetry bundle")
-        }
-        var values: [(String, [Double])] = []
-        for (n, line) in try String(contentsOf: url, encoding: .utf8).split(separator: "\n").enumerated()
-        where !line.hasPrefix("#") && !line.hasPrefix("quantity,") {
-            let f = line.split(separator: ",").map(String.init)
+        let values: [(String, [Double])] = try referenceRows(file, header: "quantity,").map { row in
+            let f = row.fields
             let v = f.dropFirst().compactMap(Double.init)
             guard f.count == 5, v.count == 4, v.allSatisfy({ $0 > 0 }),
                   f[0] == "ctdivol" || f[0] == effectiveDoseQuantity || Organ(rawValue: f[0]) != nil else {
-                throw DoseModelError("\(file) line \(n + 1): '\(line)', expected an organ, effective_dose_icrp103 or ctdivol, then 4 positive values")
+                throw DoseModelError("\(file) line \(row.line): '\(row.text)', expected an organ, effective_dose_icrp103 or ctdivol, then 4 positive values")
             }
-            values.append((f[0], v))
+            return (f[0], v)
         }
         guard let ctdi = values.first(where: { $0.0 == "ctdivol" })?.1 else { throw DoseModelError("\(file) has no ctdivol row") }
         let entries = try Sex.allCases.map { try table.lookup(region: .chest, ageYears: fujii2009Age, sex: $0, kVp: fujii2009KVp).entry }

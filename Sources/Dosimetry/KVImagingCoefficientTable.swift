@@ -74,18 +74,9 @@ public struct KVImagingCoefficientTable: Sendable {
 
     /// Coefficients for an age (years; linear between reference ages, the adult phantom from 30 y).
     public func lookup(_ modality: KVImagingDoses.Modality, region: CTRegion, ageYears: Double, sex: Sex) throws -> Entry {
-        guard ageYears.isFinite, (0...120).contains(ageYears) else { throw DoseModelError("age \(ageYears) years: expected 0-120") }
-        let ages = self.ages.map(Double.init)
-        guard !ages.isEmpty else { throw DoseModelError("empty kV imaging coefficient table") }
-        let bracket = KnotBracket(ages, ageYears)
-        let (i, j, f) = (bracket.lower, bracket.upper, bracket.fraction)
-        func entry(_ k: Int) throws -> Entry {
-            guard let e = entries[Key(modality: modality, region: region, age: Int(ages[k]), sex: sex)] else {
-                throw DoseModelError("kV imaging coefficient table has no \(modality.rawValue) \(region.rawValue) entry for age \(Int(ages[k])), sex \(sex)")
-            }
-            return e
-        }
-        let a = try entry(i), b = try entry(j)
+        let (a, b, f) = try bracketByAge(ages: ages, ageYears: ageYears, table: "kV imaging coefficient table",
+                                         entry: { entries[Key(modality: modality, region: region, age: $0, sex: sex)] },
+                                         missing: { "\(modality.rawValue) \(region.rawValue) entry for age \($0), sex \(sex)" })
         var out = a
         out.indexPerMAs = a.indexPerMAs * (1 - f) + b.indexPerMAs * f
         out.effective103 = a.effective103 * (1 - f) + b.effective103 * f

@@ -82,18 +82,9 @@ public struct RadiographyCoefficientTable: Sendable {
 
     /// Coefficients for an age (years; linear between reference ages, the adult phantom from 30 y).
     public func lookup(_ modality: RadiographyDoses.Modality, region: CTRegion, ageYears: Double, sex: Sex) throws -> Entry {
-        guard ageYears.isFinite, (0...120).contains(ageYears) else { throw DoseModelError("age \(ageYears) years: expected 0-120") }
-        let ages = self.ages.map(Double.init)
-        guard !ages.isEmpty else { throw DoseModelError("empty radiography coefficient table") }
-        let bracket = KnotBracket(ages, ageYears)
-        let (i, j, f) = (bracket.lower, bracket.upper, bracket.fraction)
-        func entry(_ k: Int) throws -> Entry {
-            guard let e = entries[Key(modality: modality, region: region, age: Int(ages[k]), sex: sex)] else {
-                throw DoseModelError("radiography coefficient table has no \(modality.rawValue) \(region.rawValue) entry for age \(Int(ages[k])), sex \(sex)")
-            }
-            return e
-        }
-        let a = try entry(i), b = try entry(j)
+        let (a, b, f) = try bracketByAge(ages: ages, ageYears: ageYears, table: "radiography coefficient table",
+                                         entry: { entries[Key(modality: modality, region: region, age: $0, sex: sex)] },
+                                         missing: { "\(modality.rawValue) \(region.rawValue) entry for age \($0), sex \(sex)" })
         func mix(_ c: Coefficient, _ d: Coefficient) -> Coefficient {
             Coefficient(perKAP: c.perKAP * (1 - f) + d.perKAP * f, perEntranceAirKerma: c.perEntranceAirKerma * (1 - f) + d.perEntranceAirKerma * f,
                         sigma: c.sigma * (1 - f) + d.sigma * f)
