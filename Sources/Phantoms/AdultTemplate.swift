@@ -64,10 +64,18 @@ enum AdultTemplate {
               .cylinderZ(cx: 0, cy: -3, a: 1, b: 1.5, zMin: 75, zMax: 82)),
             r("skull", .bone(.skull), .skeleton, .head, e((0, 0, 88), (6.8, 9.7, 7.6))),
             // Neck
-            r("thyroid L", .organ(.thyroid), .softTissue, .neck, e((1.5, -2.3, 71.5), (0.9, 0.9, 2.3))),
-            r("thyroid R", .organ(.thyroid), .softTissue, .neck, e((-1.5, -2.3, 71.5), (0.9, 0.9, 2.3))),
+            // Thyroid lobes beside the trachea, level with its axis ("the lobes ... are related
+            // anterolaterally to the infrahyoid muscles; medially to the larynx and trachea":
+            // Gray's Anatomy, 41st ed., ch. 33), and the trachea's front 1.0 cm under the skin:
+            // subcutaneous tissue over the trachea 0.97 cm (IQR 0.68-1.15) in non-obese adults
+            // (Guinot et al., Crit Care 16 (2012) R40, Table 3, ultrasound), skin to trachea
+            // 0.92 ± 0.19 cm (Turk Gogus Kalp Damar Cerrahisi Derg 29 (2021) 457, Table 2). So the
+            // lobes' front lies 0.8 cm under the skin. Until session 15 the trachea's front lay
+            // 3.4 cm deep and the lobes' 2.0 cm (mean thyroid depth 2.5 cm at 5 y, 2.6 at 15 y).
+            r("thyroid L", .organ(.thyroid), .softTissue, .neck, e((1.7, -3.4, 71.5), (0.9, 0.9, 2.3))),
+            r("thyroid R", .organ(.thyroid), .softTissue, .neck, e((-1.7, -3.4, 71.5), (0.9, 0.9, 2.3))),
             r("extrathoracic airways (neck)", .organ(.extrathoracic), .softTissue, .neck,
-              .cylinderZ(cx: 0, cy: -1.2, a: 0.8, b: 0.8, zMin: 70, zMax: 75)),
+              .cylinderZ(cx: 0, cy: -3.6, a: 0.8, b: 0.8, zMin: 70, zMax: 75)),
             r("oesophagus (neck)", .organ(.oesophagus), .softTissue, .neck,
               .cylinderZ(cx: 0, cy: 0.9, a: 0.7, b: 0.5, zMin: 70, zMax: 75)),
             r("cervical spine", .bone(.cervicalSpine), .skeleton, .neck, .cylinderZ(cx: 0, cy: 2.8, a: 1.4, b: 1.4, zMin: 70, zMax: 75)),
@@ -89,6 +97,10 @@ enum AdultTemplate {
               .cylinderZ(cx: 0, cy: -8.6, a: 1.5, b: 0.6, zMin: 50.5, zMax: 67.5)),
             r(ThoracicSkeleton.vertebralBodiesName, .bone(.trunkSpine), .skeleton, .trunk,
               .cylinderZ(cx: 0, cy: 4.4, a: 2, b: 1.4, zMin: 0, zMax: 70)),
+            // The spinal canal behind the vertebral bodies (placed by `ThoracicSkeleton`), before the
+            // arches that surround it.
+            r(ThoracicSkeleton.spinalCanalName, .residualOther, .softTissue, .trunk,
+              .cylinderZ(cx: 0, cy: 5.6, a: 0.85, b: 0.75, zMin: 0, zMax: 70)),
             r(ThoracicSkeleton.vertebralArchesName, .bone(.trunkSpine), .skeleton, .trunk,
               .cylinderZ(cx: 0, cy: 6.9, a: 1.1, b: 1.1, zMin: 0, zMax: 70)),
             r(ThoracicSkeleton.ribsName, .bone(.ribCage), .skeleton, .trunk, .cylinderZ(cx: 0, cy: 0, a: 17, b: 9.8, zMin: 35.1, zMax: 67.5),
@@ -140,9 +152,15 @@ enum AdultTemplate {
                 r("testis R", .organ(.testes), .softTissue, .trunk, e((-1.3, -8, -2.3), (1.3, 1.5, 2.3)), extends: true),
             ]
         }
+        // Breasts over the 2nd to 6th ribs, the nipple at the 4th intercostal space (Gray's Anatomy,
+        // 41st ed., ch. 53): the anterior ends of ribs 2-6 meet the sternum between the sternal
+        // angle (template z 62.5, 5 cm below the jugular notch) and about z 52, so the gland is
+        // centred at z 57. MIRD-5's breasts were centred at z 50, level with the xiphisternal
+        // joint (the 7th costal cartilage), in front of the heart's lower half instead of the
+        // upper chest with the scapulae behind it.
         list += [
-            r("breast L", .organ(.breast), .breast, .trunk, e((10, -8.2, 50), (4.95, 4.5, 4.35)), extends: true),
-            r("breast R", .organ(.breast), .breast, .trunk, e((-10, -8.2, 50), (4.95, 4.5, 4.35)), extends: true),
+            r("breast L", .organ(.breast), .breast, .trunk, e((10, -8.2, 57), (4.95, 4.5, 4.35)), extends: true),
+            r("breast R", .organ(.breast), .breast, .trunk, e((-10, -8.2, 57), (4.95, 4.5, 4.35)), extends: true),
         ]
         return list
     }

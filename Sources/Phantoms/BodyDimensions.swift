@@ -38,8 +38,31 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
         let a = [5.5, 7.0, 8.5, 10.5, 13.0, 20.0][i] * (sex == .female && age == .adult ? 0.9 : 1)
         let ratio = [0.9, 0.85, 0.75, 0.68, 0.6, 0.5][i]
         return BodyDimensions(trunkA: a, trunkB: a * ratio, trunkHeight: trunk,
-                              neckRadius: 0.77 * 7 * fh, neckHeight: 0.15 * headNeck,
+                              neckRadius: neckCircumference(age, sex) / (2 * .pi), neckHeight: 0.15 * headNeck,
                               headA: 7 * fh, headB: 10 * fh, headHeight: 0.85 * headNeck, legLength: legs)
+    }
+
+    /// Neck circumference (cm) of the reference child, which sets the neck's radius.
+    ///
+    /// The neck grows with the body, not with the head: tied to head circumference (as the
+    /// MIRD-5 proportion 0.77 × head half-breadth was, until session 15) the 1-year-old's neck
+    /// came out 27.8 cm round and the 5-year-old's 30.8 cm, wider than a 10-year-old's. The
+    /// paediatric neck-circumference references give medians of about 25 cm at 6 years,
+    /// 28.5 cm at 10 years and, at 15 years, 33.5 cm in boys and 30.5 cm in girls (Katz et al.,
+    /// BMC Pediatr 14 (2014) 159, Canadian Health Measures Survey, 6-17 y; Hatipoglu et al.,
+    /// Acta Paediatr 99 (2010), doi:10.1111/j.1651-2227.2010.01949.x, 6-18 y; values rounded to 0.5 cm; 5 y taken as the 6-y
+    /// value). Neither covers infants: the newborn keeps the MIRD proportion (21.2 cm) and the
+    /// 1-year-old lies on the line from it to the 5-year-old. The adult keeps the MIRD-5
+    /// template's 5.39 cm radius (33.9 cm).
+    static func neckCircumference(_ age: ReferenceAge, _ sex: Sex) -> Double {
+        switch age {
+        case .newborn: return 2 * .pi * 0.77 * 7 * 35 / 56
+        case .one: return 2 * .pi * 0.77 * 7 * 35 / 56 + (25.0 - 2 * .pi * 0.77 * 7 * 35 / 56) / 5
+        case .five: return 25.0
+        case .ten: return 28.5
+        case .fifteen: return sex == .male ? 33.5 : 30.5
+        case .adult: return 2 * .pi * 0.77 * 7
+        }
     }
 
     /// Maps a point of the age phantom to the adult template frame a region follows.

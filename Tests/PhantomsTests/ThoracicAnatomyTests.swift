@@ -244,6 +244,21 @@ struct ThoracicAnatomyTests {
         #expect(bodies.n > arches.n, "\(age.label): bodies \(bodies.n) voxels, arches \(arches.n)")
         #expect(bodies.y / Double(max(bodies.n, 1)) < arches.y / Double(max(arches.n, 1)))
     }
+    @Test("on the midline behind the thoracic vertebral bodies lies the spinal canal's soft tissue, as deep as the adult canal (1.5 cm, scaled with the trunk) within a voxel, and the arches behind it",
+          arguments: [ReferenceAge.newborn, .five, .fifteen])
+    func spinalCanalBehindBodies(age: ReferenceAge) throws {
+        let p = StylisedPhantom.reference(age: age, sex: .male)
+        let v = p.voxelise()
+        let line = Self.midline(v, p.dimensions, templateZ: 50)
+        let spine = RegionRole.bone(.thoracicVertebrae)
+        let bodiesStart = try #require(line.firstIndex { $0.role == spine })
+        let canalStart = bodiesStart + line[bodiesStart...].prefix { $0.role == spine }.count
+        let canal = line[canalStart...].prefix { $0.role == .residualOther }
+        let expected = 2 * ThoracicSkeleton.spinalCanalHalfDepth * p.dimensions.trunkB / AdultTemplate.trunkB
+        #expect(abs(Double(canal.count) * v.spacing / 4 - expected) <= v.spacing, "\(age.label): canal \(Double(canal.count) * v.spacing / 4) cm, expected \(expected)")
+        #expect(line[(canalStart + canal.count)...].first?.role == spine, "\(age.label): the arches close the canal behind")
+    }
+
     @Test("the sternum is a cortex of cortical bone over spongiosa whose volumes are those of the ICRP 143 reference phantom (CBV; AM + IM + TBV) within 10%",
           arguments: [ReferenceAge.one, .five, .ten, .fifteen])
     func sternumVolumeAndCortex(age: ReferenceAge) {

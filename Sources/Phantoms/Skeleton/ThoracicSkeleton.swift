@@ -39,9 +39,10 @@ import HarmonicCore
 /// - Vertebral bodies: anterior surface at the depth where the sternum-to-vertebra distance is
 ///   the fraction `sternovertebralFraction` of the thorax's internal antero-posterior depth (CT of
 ///   75 normal children, Wan et al.: see `sternovertebralFraction`); 2.8 cm deep and 4 cm wide in the adult template,
-///   scaled with the trunk. Vertebral arches fill the rest of the MIRD-5 spine behind them (to
-///   2 cm under the posterior skin of the template), so the marrow sits in the bodies, not in a
-///   cylinder around the spinal canal.
+///   scaled with the trunk. Behind them the spinal canal (`spinalCanalName`, soft tissue), and
+///   the vertebral arches fill the rest of the MIRD-5 spine around and behind it (to 2 cm under
+///   the posterior skin of the template), so the marrow sits in the bodies, not in a cylinder
+///   around the spinal canal.
 public enum ThoracicSkeleton {
     static let ribsName = "ribs", sternumName = "sternum", sternumCortexName = "sternum cortex"
     static let oesophagusName = "oesophagus"
@@ -61,6 +62,15 @@ public enum ThoracicSkeleton {
     /// ch. 56): between the template's rib bands of T4 (z 56.7) and T5 (z 54.0).
     static let carinaZ = 55.4
     static let vertebralBodiesName = "vertebral bodies", vertebralArchesName = "vertebral arches"
+    /// The spinal canal (spinal cord, meninges and cerebrospinal fluid: soft tissue) between the
+    /// vertebral bodies and the arches. MIRD-5's spine is solid bone behind the bodies, so every
+    /// beam through the midline from behind crossed 1.5 cm more bone than the body holds: the
+    /// oesophagus in PA lies straight in front of it. Adult thoracic canal 1.5 cm sagittal by
+    /// 1.7 cm transverse (sagittal 14-16 mm, transverse 16-17 mm at T2-T12: Gray's Anatomy,
+    /// 41st ed., ch. 43; ICRP 110/143 phantoms hold it as "Spinal cord", organ ID 126 in
+    /// ../shared/data/reference/icrp143/*_organs.dat), template cm, scaled with the trunk.
+    static let spinalCanalName = "spinal canal"
+    static let spinalCanalHalfDepth = 0.75, spinalCanalHalfWidth = 0.85
     /// Organs of the thoracic cavity, kept inside the pleura.
     static let thoracicOrgans: Set<Organ> = [.lungs, .heart, .thymus, .oesophagus]
 
@@ -230,6 +240,10 @@ extension StylisedPhantom {
                                                     zMin: T.carinaZ, zMax: AdultTemplate.trunkHeight))
                 regions[i].scaling = .fixed
                 regions[i].clip = Solid(pleura)
+            case T.spinalCanalName:
+                regions[i].solid = Solid(.cylinderZ(cx: 0, cy: l.vertebralBodyBack + T.spinalCanalHalfDepth, a: T.spinalCanalHalfWidth,
+                                                    b: T.spinalCanalHalfDepth, zMin: 0, zMax: AdultTemplate.trunkHeight))
+                regions[i].scaling = .fixed
             case T.vertebralArchesName:
                 let back = max(T.spinePosterior, l.vertebralBodyBack + 0.5)
                 regions[i].solid = Solid(.cylinderZ(cx: 0, cy: (l.vertebralBodyBack + back) / 2, a: T.archHalfWidth,
