@@ -223,6 +223,8 @@ public struct StylisedPhantom: Sendable {
                         p.regions[i].sizeFactor *= m > 0 ? pow(target / m, iteration < 10 ? 1.0 / 3 : 1.0 / 6) : 1.5
                     }
                 case .bone: p.regions[i].sizeFactor *= boneScale
+                // The spinal canal keeps its place between the vertebral bodies and arches as they grow.
+                case _ where p.regions[i].name == ThoracicSkeleton.spinalCanalName: p.regions[i].sizeFactor *= boneScale
                 default: break
                 }
             }

@@ -243,7 +243,8 @@ extension StylisedPhantom {
             case T.spinalCanalName:
                 regions[i].solid = Solid(.cylinderZ(cx: 0, cy: l.vertebralBodyBack + T.spinalCanalHalfDepth, a: T.spinalCanalHalfWidth,
                                                     b: T.spinalCanalHalfDepth, zMin: 0, zMax: AdultTemplate.trunkHeight))
-                regions[i].scaling = .fixed
+                // Grows with the bones (their common size factor, `fitted`) about the bodies' front, as they do.
+                regions[i].scaling = .aboutPoint(Vec3(0, l.vertebralBodyFront, AdultTemplate.trunkHeight / 2))
             case T.vertebralArchesName:
                 let back = max(T.spinePosterior, l.vertebralBodyBack + 0.5)
                 regions[i].solid = Solid(.cylinderZ(cx: 0, cy: (l.vertebralBodyBack + back) / 2, a: T.archHalfWidth,
