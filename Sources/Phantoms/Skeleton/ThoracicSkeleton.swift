@@ -65,10 +65,13 @@ public enum ThoracicSkeleton {
     /// The spinal canal (spinal cord, meninges and cerebrospinal fluid: soft tissue) between the
     /// vertebral bodies and the arches. MIRD-5's spine is solid bone behind the bodies, so every
     /// beam through the midline from behind crossed 1.5 cm more bone than the body holds: the
-    /// oesophagus in PA lies straight in front of it. Adult thoracic canal 1.5 cm sagittal by
-    /// 1.7 cm transverse (sagittal 14-16 mm, transverse 16-17 mm at T2-T12: Gray's Anatomy,
-    /// 41st ed., ch. 43; ICRP 110/143 phantoms hold it as "Spinal cord", organ ID 126 in
-    /// ../shared/data/reference/icrp143/*_organs.dat), template cm, scaled with the trunk.
+    /// oesophagus in PA lies straight in front of it. Adult thoracic canal about 1.5 cm sagittal
+    /// by 1.7 cm transverse (the narrowest of the spine, about 16 mm across: Kang et al. 2012, as
+    /// recorded in session 13's notes, docs/validation-chang2017-notes.md), template cm, grown with
+    /// the bones. The ICRP 110/143 phantoms hold its contents as "Spinal cord" (organ ID 126 in
+    /// ../shared/data/reference/icrp143/*_organs.dat). Session 13 tried a canal and left it out
+    /// because the Chang cells moved within noise; it is kept now as anatomy (oesophagus PA
+    /// 50 keV 0.82 → 0.89 at 5 y).
     static let spinalCanalName = "spinal canal"
     static let spinalCanalHalfDepth = 0.75, spinalCanalHalfWidth = 0.85
     /// Organs of the thoracic cavity, kept inside the pleura.
