@@ -44,20 +44,22 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
 
     /// Neck circumference (cm) of the reference child, which sets the neck's radius.
     ///
-    /// The neck grows with the body, not with the head: tied to head circumference (as the
-    /// MIRD-5 proportion 0.77 × head half-breadth was, until session 15) the 1-year-old's neck
-    /// came out 27.8 cm round and the 5-year-old's 30.8 cm, wider than a 10-year-old's. The
-    /// paediatric neck-circumference references give medians of about 25 cm at 6 years,
-    /// 28.5 cm at 10 years and, at 15 years, 33.5 cm in boys and 30.5 cm in girls (Katz et al.,
-    /// BMC Pediatr 14 (2014) 159, Canadian Health Measures Survey, 6-17 y; Hatipoglu et al.,
-    /// Acta Paediatr 99 (2010), doi:10.1111/j.1651-2227.2010.01949.x, 6-18 y; values rounded to 0.5 cm; 5 y taken as the 6-y
-    /// value). Neither covers infants: the newborn keeps the MIRD proportion (21.2 cm) and the
-    /// 1-year-old lies on the line from it to the 5-year-old. The adult keeps the MIRD-5
-    /// template's 5.39 cm radius (33.9 cm).
+    /// The neck grows with the body, not with the head: tied to head circumference (the MIRD-5
+    /// proportion 0.77 × head half-breadth, until session 15) the 1-year-old's neck came out
+    /// 27.8 cm round and the 5-year-old's 30.8 cm, wider than a 10-year-old's. Paediatric
+    /// neck-circumference references (Katz et al., BMC Pediatr 14 (2014) 159, Canadian Health
+    /// Measures Survey, 6-17 y; Hatipoglu et al., Acta Paediatr 99 (2010),
+    /// doi:10.1111/j.1651-2227.2010.01949.x, 6-18 y) give medians of about 25 cm at 6 years,
+    /// 28.5 cm at 10 years and, at 15 years, 33.5 cm in boys and 30.5 cm in girls; these are
+    /// rounded to 0.5 cm as remembered, not re-read from the papers' tables (no transcription
+    /// was found here), and 5 y takes the 6-y value. Neither covers infants: the newborn keeps
+    /// the MIRD proportion (21.2 cm) and the 1-year-old lies on the line from it to the
+    /// 5-year-old. The adult keeps the MIRD-5 template's 5.39 cm radius (33.9 cm).
     static func neckCircumference(_ age: ReferenceAge, _ sex: Sex) -> Double {
+        let mirdNewborn = 2 * .pi * 0.77 * 7 * 35 / 56
         switch age {
-        case .newborn: return 2 * .pi * 0.77 * 7 * 35 / 56
-        case .one: return 2 * .pi * 0.77 * 7 * 35 / 56 + (25.0 - 2 * .pi * 0.77 * 7 * 35 / 56) / 5
+        case .newborn: return mirdNewborn
+        case .one: return mirdNewborn + (25.0 - mirdNewborn) / 5
         case .five: return 25.0
         case .ten: return 28.5
         case .fifteen: return sex == .male ? 33.5 : 30.5
