@@ -153,14 +153,17 @@ enum AdultTemplate {
             ]
         }
         // Breasts over the 2nd to 6th ribs, the nipple at the 4th intercostal space (Gray's Anatomy,
-        // 41st ed., ch. 53): the anterior ends of ribs 2-6 meet the sternum between the sternal
-        // angle (template z 62.5, 5 cm below the jugular notch) and about z 52, so the gland is
-        // centred at z 57. MIRD-5's breasts were centred at z 50, level with the xiphisternal
-        // joint (the 7th costal cartilage), in front of the heart's lower half instead of the
-        // upper chest with the scapulae behind it.
+        // 41st ed., ch. 53), placed against the heart of this template: the heart's upper border lies
+        // at the 3rd costal cartilages and its lower border at the 6th (Gray's Anatomy, ch. 57), so
+        // the breast spans from one rib above the heart's top to its bottom and its centre lies
+        // about 2 cm above the heart's (z 51 → 53; the anterior rib ends slope about two vertebral
+        // levels below their heads, which puts the 4th intercostal space there too). MIRD-5 centred
+        // the breasts at z 50, level with the heart's centre. (Placed by the sternum of
+        // `ThoracicSkeleton` instead, z 57, they sat above the MIRD heart and lungs, whose
+        // vertical extent is longer than the 17-cm sternum implies.)
         list += [
-            r("breast L", .organ(.breast), .breast, .trunk, e((10, -8.2, 57), (4.95, 4.5, 4.35)), extends: true),
-            r("breast R", .organ(.breast), .breast, .trunk, e((-10, -8.2, 57), (4.95, 4.5, 4.35)), extends: true),
+            r("breast L", .organ(.breast), .breast, .trunk, e((10, -8.2, 53), (4.95, 4.5, 4.35)), extends: true),
+            r("breast R", .organ(.breast), .breast, .trunk, e((-10, -8.2, 53), (4.95, 4.5, 4.35)), extends: true),
         ]
         return list
     }
