@@ -244,6 +244,24 @@ struct ThoracicAnatomyTests {
         #expect(bodies.n > arches.n, "\(age.label): bodies \(bodies.n) voxels, arches \(arches.n)")
         #expect(bodies.y / Double(max(bodies.n, 1)) < arches.y / Double(max(arches.n, 1)))
     }
+    @Test("the breasts lie over the heart's upper part, as over ribs 2-6 with the heart from the 3rd to the 6th costal cartilage: their centre above the heart's, below its top",
+          arguments: [ReferenceAge.newborn, .five, .fifteen])
+    func breastsOverUpperHeart(age: ReferenceAge) throws {
+        let v = StylisedPhantom.reference(age: age, sex: .female).voxelise()
+        func centreZ(_ role: RegionRole) -> Double {
+            var s = 0.0, n = 0
+            for r in v.regions where r.role == role { s += Double(r.voxelCount) * r.centroid.z; n += r.voxelCount }
+            return s / Double(max(n, 1))
+        }
+        let heartLabels = Set(v.regions.indices.filter { v.regions[$0].role == .organ(.heart) }.map { UInt8($0 + 1) })
+        let topSlice = try #require((0..<v.nz).last { iz in
+            (0..<(v.nx * v.ny)).contains { heartLabels.contains(v.labels[iz * v.nx * v.ny + $0]) }
+        })
+        let heartTop = v.origin.z + Double(topSlice) * v.spacing
+        let (breastZ, heartZ) = (centreZ(.organ(.breast)), centreZ(.organ(.heart)))
+        #expect(breastZ > heartZ && breastZ < heartTop, "\(age.label): breast z \(breastZ), heart centre \(heartZ), top \(heartTop)")
+    }
+
     @Test("on the midline behind the thoracic vertebral bodies lies the spinal canal's soft tissue, as deep as the adult canal (1.5 cm, scaled with the trunk) within a voxel, and the arches behind it",
           arguments: [ReferenceAge.newborn, .five, .fifteen])
     func spinalCanalBehindBodies(age: ReferenceAge) throws {
