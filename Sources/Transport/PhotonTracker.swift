@@ -91,7 +91,7 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
         var emitted = 0.0, escaped = 0.0, kap = 0.0, kerma = 0.0, uncollided = 0.0
         // Local copies read by every history (the source was copied from `self` at each emission).
         let source = source, spectrum = spectrum, airMuEn = airMuEn
-        grid.cells.withUnsafeBufferPointer { cells in
+        let cells = grid.cells   // the grid (`grid.storage`) lives as long as `self`
         grid.material.withUnsafeBufferPointer { codeMaterial in
         grid.bone.withUnsafeBufferPointer { codeBone in
         grid.skip.withUnsafeBufferPointer { airSkip in
@@ -246,7 +246,7 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                     if !alive { break }
                 }
             }
-        } } } } } } } } } } }
+        } } } } } } } } } }
         out[bk] += emitted
         out[bk + 1] += escaped
         out[bk + 2] += kap
