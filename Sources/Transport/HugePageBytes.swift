@@ -24,7 +24,7 @@ final class HugePageBytes: @unchecked Sendable {   // immutable after init
         var raw: UnsafeMutableRawPointer? = nil
         guard posix_memalign(&raw, page, size) == 0, let raw else { fatalError("out of memory for the tracking grid (\(size) bytes)") }
         #if os(Linux)
-        _ = madvise(raw, size, 14)   // MADV_HUGEPAGE (Linux <asm-generic/mman-common.h>); advice only
+        _ = madvise(raw, size, MADV_HUGEPAGE)   // advice only: without it, ordinary pages
         #endif
         let p = raw.bindMemory(to: UInt8.self, capacity: size)
         bytes.withUnsafeBufferPointer { if let b = $0.baseAddress { p.initialize(from: b, count: $0.count) } }
