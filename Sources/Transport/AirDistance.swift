@@ -68,7 +68,9 @@ func chessboardAirDistance(labels: [UInt8], nx: Int, ny: Int, nz: Int) -> [UInt8
 /// and air skip. An air step then reads one array instead of two, and the separate distance map
 /// (as large as the grid) no longer competes with the grid for the cache.
 struct TrackingGrid: Sendable {
-    let cells: [UInt8]
+    /// The codes, one byte per voxel (x fastest), on huge pages where the system allows.
+    let storage: HugePageBytes
+    var cells: UnsafeBufferPointer<UInt8> { storage.buffer }
     /// Per code (256 entries): material index (0 for air and vacuum), skeletal fluence tally
     /// (−1: none), and the straight skip (cm) of an air code (0: none).
     let material: [Int], bone: [Int], skip: [Double]
@@ -89,7 +91,7 @@ struct TrackingGrid: Sendable {
                 for i in c.indices where c[i] == 0 && d[i] > 1 { c[i] = UInt8(nL - 1 + min(Int(d[i]) - 1, maxFree)) }
             } }
         }
-        self.cells = cells
+        storage = HugePageBytes(cells)
         self.material = material; self.bone = bone; self.skip = skip
     }
 }

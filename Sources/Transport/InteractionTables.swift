@@ -57,14 +57,17 @@ public struct EnergyTable: Sendable {
     public let values: [Double]
     /// 1 / step (exact for the default 0.25 keV: the lookup multiplies instead of dividing).
     let inverseStep: Double
+    /// values.count − 2, stored: inlined into the tracking loop, `Array.count` stays a call.
+    let lastInterval: Int
     public init(maxEnergy: Double = 151, step: Double = 0.25, _ f: (Double) -> Double) {
         self.step = step
         inverseStep = 1 / step
         values = (0..<(Int((maxEnergy / step).rounded(.up)) + 2)).map { f(max(Double($0) * step, 1.0)) }
+        lastInterval = values.count - 2
     }
     @inline(__always) public func callAsFunction(_ e: Double) -> Double {
         let x = e * inverseStep
-        let i = min(Int(x), values.count - 2)
+        let i = min(Int(x), lastInterval)
         let f = x - Double(i)
         return values[i] + f * (values[i + 1] - values[i])
     }
@@ -79,6 +82,8 @@ public struct SourceSpectrum: Sendable {
     public let binWidth: Double
     let probability: [Double]
     let alias: [Int]
+    /// energies.count, stored (see `EnergyTable.lastInterval`).
+    let count: Int
 
     public static func monoenergetic(_ keV: Double) -> SourceSpectrum { SourceSpectrum(energies: [keV], weights: [1]) }
 
@@ -98,7 +103,7 @@ public struct SourceSpectrum: Sendable {
             if p[l] < 1 { small.append(l) } else { large.append(l) }
         }
         for l in large { p[l] = 1 }
-        probability = p; self.alias = alias
+        probability = p; self.alias = alias; count = n
     }
 
     /// Mean photon energy (keV).
@@ -107,7 +112,7 @@ public struct SourceSpectrum: Sendable {
     }
 
     @inline(__always) public func sample(_ rng: inout RandomStream) -> Double {
-        let n = energies.count
+        let n = count
         if n == 1 { return energies[0] }
         let x = rng.uniform() * Double(n)
         let i = min(Int(x), n - 1)

@@ -89,7 +89,9 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
         let nM = tables.materialCount, stride = loopTables.stride
         let box = majorantBox, boxLower = box.lower, boxUpper = box.upper, boxSize = box.upper - box.lower, hasBox = !box.isEmpty
         var emitted = 0.0, escaped = 0.0, kap = 0.0, kerma = 0.0, uncollided = 0.0
-        grid.cells.withUnsafeBufferPointer { cells in
+        // Local copies read by every history (the source was copied from `self` at each emission).
+        let source = source, spectrum = spectrum, airMuEn = airMuEn
+        let cells = grid.cells   // the grid (`grid.storage`) lives as long as `self`
         grid.material.withUnsafeBufferPointer { codeMaterial in
         grid.bone.withUnsafeBufferPointer { codeBone in
         grid.skip.withUnsafeBufferPointer { airSkip in
@@ -148,8 +150,9 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                     travelled = 0; phase = 3; segmentEnd = .infinity; invMuMax = invMuOutside
                     guard hasBox else { return }
                     // Largest gap along one axis: a lower bound of the Euclidean distance to the box.
-                    let gap = max(max(boxLower.x - px, px - boxUpper.x), max(boxLower.y - py, py - boxUpper.y),
-                                  max(boxLower.z - pz, pz - boxUpper.z))
+                    // (Two-argument maxima: the three-argument `max` is variadic and allocates.)
+                    let gap = maximum(maximum(maximum(boxLower.x - px, px - boxUpper.x), maximum(boxLower.y - py, py - boxUpper.y)),
+                                      maximum(boxLower.z - pz, pz - boxUpper.z))
                     if gap > 0 { phase = 0; segmentEnd = gap } else { resolve() }
                 }
                 /// The exact ray-box intersection from the current point.
@@ -243,7 +246,7 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
                     if !alive { break }
                 }
             }
-        } } } } } } } } } } }
+        } } } } } } } } } }
         out[bk] += emitted
         out[bk + 1] += escaped
         out[bk + 2] += kap
@@ -267,9 +270,15 @@ func slab(_ p: Double, _ d: Double, _ size: Double, _ tIn: inout Double, _ tOut:
     if d != 0 {
         let inverse = 1 / d
         let t0 = -p * inverse, t1 = (size - p) * inverse
-        tIn = max(tIn, min(t0, t1)); tOut = min(tOut, max(t0, t1))   // branch-free: the sign of d is unpredictable
+        tIn = maximum(tIn, minimum(t0, t1)); tOut = minimum(tOut, maximum(t0, t1))   // branch-free: the sign of d is unpredictable
     } else if p < 0 || p >= size { tOut = -1 }
 }
+
+/// `Swift.min` and `Swift.max` of two doubles, the same expressions: in the tracking loop, too
+/// large for the inliner, the generic ones stay calls, and a call spills every live floating-
+/// point register.
+@inline(__always) func minimum(_ x: Double, _ y: Double) -> Double { y < x ? y : x }
+@inline(__always) func maximum(_ x: Double, _ y: Double) -> Double { y >= x ? y : x }
 
 /// Turns a unit direction by polar angle θ (cos θ given) and a uniform azimuth; the azimuth's
 /// cosine and sine come from a point in the unit disc (no trigonometric calls).

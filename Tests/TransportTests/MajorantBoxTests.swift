@@ -76,4 +76,12 @@ struct MajorantBoxTests {
             #expect(abs(g.skip[code] - Double(x - 1) * 0.5) < 1e-12, "x = \(x)")
         }
     }
+
+    @Test("the grid's bytes are copied unchanged to a 2 MiB boundary, where Linux may map them on one huge page")
+    func gridStorageIsAlignedCopy() {
+        let bytes = (0..<5_000).map { UInt8($0 % 251) }
+        let storage = HugePageBytes(bytes)
+        #expect(Array(storage.buffer) == bytes)
+        #expect(Int(bitPattern: storage.buffer.baseAddress) % (1 << 21) == 0)
+    }
 }
