@@ -100,7 +100,7 @@ enum AdultTemplate {
             // The spinal canal behind the vertebral bodies (placed by `ThoracicSkeleton`), before the
             // arches that surround it.
             r(ThoracicSkeleton.spinalCanalName, .residualOther, .softTissue, .trunk,
-              .cylinderZ(cx: 0, cy: 5.6, a: 0.85, b: 0.75, zMin: 0, zMax: 70)),
+              .cylinderZ(cx: 0, cy: 5.6, a: ThoracicSkeleton.spinalCanalHalfWidth, b: ThoracicSkeleton.spinalCanalHalfDepth, zMin: 0, zMax: 70)),
             r(ThoracicSkeleton.vertebralArchesName, .bone(.trunkSpine), .skeleton, .trunk,
               .cylinderZ(cx: 0, cy: 6.9, a: 1.1, b: 1.1, zMin: 0, zMax: 70)),
             r(ThoracicSkeleton.ribsName, .bone(.ribCage), .skeleton, .trunk, .cylinderZ(cx: 0, cy: 0, a: 17, b: 9.8, zMin: 35.1, zMax: 67.5),
