@@ -45,6 +45,57 @@ public enum Chang2017Comparison {
     /// The organs the issue expects within 25% of the reference for AP/PA between 30 and 100 keV.
     public static let thoracicOrgans: [Organ] = [.lungs, .heart, .breast, .redMarrow, .oesophagus, .thyroid]
 
+    /// The thoracic criterion's cells: thoracic organs, AP and PA, 30-100 keV; agreement 0.75-1.333.
+    public static func thoracicCells(_ rows: [Row]) -> [Row] {
+        rows.filter { thoracicOrgans.contains($0.organ) && ($0.geometry == "AP" || $0.geometry == "PA") && $0.keV >= 30 && $0.keV <= 100 }
+    }
+
+    /// The red-marrow criterion's cells: active marrow, AP, PA and LLAT, 50-100 keV; agreement 0.85-1.15.
+    public static func marrowCells(_ rows: [Row]) -> [Row] {
+        rows.filter { $0.organ == .redMarrow && ["AP", "PA", "LLAT"].contains($0.geometry) && $0.keV >= 50 && $0.keV <= 100 }
+    }
+
+    /// How many cells of a criterion agree, and how sure that count is given Harmonic's own
+    /// statistical uncertainty (the reference's is not stated by Chang et al.).
+    public struct AgreementCount: Sendable, Equatable {
+        /// Cells whose ratio lies in [lower, upper], and all cells.
+        public let within: Int, cells: Int
+        /// Expected number within and its standard deviation if each cell's ratio were redrawn with
+        /// its 1σ uncertainty (normal): Σ p and √Σ p(1 − p), p = P(lower ≤ ratio ≤ upper).
+        public let expected: Double, standardDeviation: Double
+        /// Cells less than 1σ from a bound: the ones a rerun with other random numbers could move.
+        public let withinOneSigmaOfBound: Int
+    }
+
+    /// Counts the cells of `rows` whose ratio to the reference lies in [lower, upper].
+    public static func agreement(_ rows: [Row], lower: Double, upper: Double) -> AgreementCount {
+        var within = 0, expected = 0.0, variance = 0.0, near = 0
+        for r in rows {
+            let x = r.ratio
+            if x >= lower && x <= upper { within += 1 }
+            let sigma = abs(x * r.relativeUncertainty)
+            let p: Double
+            if sigma > 0 && sigma.isFinite {
+                p = normalCDF((upper - x) / sigma) - normalCDF((lower - x) / sigma)
+                if min(abs(x - lower), abs(x - upper)) < sigma { near += 1 }
+            } else {
+                p = x >= lower && x <= upper ? 1 : 0
+            }
+            expected += p; variance += p * (1 - p)
+        }
+        return AgreementCount(within: within, cells: rows.count, expected: expected, standardDeviation: variance.squareRoot(),
+                              withinOneSigmaOfBound: near)
+    }
+
+    private static func normalCDF(_ z: Double) -> Double { 0.5 * erfc(-z / 2.0.squareRoot()) }
+
+    /// One summary sentence of a count.
+    static func sentence(_ c: AgreementCount, what: String, range: String) -> String {
+        "\(c.within) of \(c.cells) \(what) are within \(range) (expected "
+            + String(format: "%.1f ± %.1f", c.expected, c.standardDeviation)
+            + " given Harmonic's statistical uncertainty; \(c.withinOneSigmaOfBound) cells lie less than 1σ from a bound)"
+    }
+
     /// Markdown report: one table per (age, sex, geometry), organs by energy, ratio ± 1σ.
     public static func markdown(_ rows: [Row], command: String, explanations: String, referenceFile: String = "") -> String {
         let ages = Array(Set(rows.map(\.age))).sorted().map { "\($0) y" }.joined(separator: ", ")
@@ -87,11 +138,20 @@ public enum Chang2017Comparison {
             }
             out.append("")
         }
-        let thoracic = rows.filter { thoracicOrgans.contains($0.organ) && ($0.geometry == "AP" || $0.geometry == "PA") && $0.keV >= 30 && $0.keV <= 100 }
-        let within = thoracic.filter { $0.ratio >= 0.75 && $0.ratio <= 1.333 }.count
-        out.insert("**Summary:** \(within) of \(thoracic.count) thoracic-organ AP/PA cells at 30-100 keV are within 25%. "
+        let thoracic = agreement(thoracicCells(rows), lower: 0.75, upper: 1.333)
+        let marrowRows = marrowCells(rows)
+        let marrow = agreement(marrowRows, lower: 0.85, upper: 1.15)
+        let marrowOutside = marrowRows.filter { $0.ratio < 0.85 || $0.ratio > 1.15 }.map {
+            "\($0.age) y \($0.sex == .female ? "female" : "male"), \($0.geometry) \(Int($0.keV)) keV: \(String(format: "%.2f", $0.ratio))"
+        }
+        out.insert("**Summary:** " + sentence(thoracic, what: "thoracic-organ AP/PA cells at 30-100 keV", range: "25% (0.75-1.33)") + ". "
                    + (summary.isEmpty ? "" : "Outside: " + summary.joined(separator: "; ") + "."), at: 4)
         out.insert("", at: 5)
+        if marrow.cells > 0 {
+            out.insert("**Red marrow:** " + sentence(marrow, what: "active-marrow AP/PA/LLAT cells at 50-100 keV", range: "15% (0.85-1.15)") + "."
+                       + (marrowOutside.isEmpty ? "" : " Outside: " + marrowOutside.joined(separator: "; ") + "."), at: 6)
+            out.insert("", at: 7)
+        }
         return out.joined(separator: "\n")
     }
 }
