@@ -20,6 +20,9 @@ public struct PhantomRegion: Sendable {
     /// organ's contents stay one wall thickness inside the clip, so that the wall keeps its thickness
     /// where the clip flattens the organ (`ThoracicSkeleton`: the heart's anterior wall behind the sternum).
     var clipInsetPerSize: Double = 0
+    /// A region that is not bone but lies between bones and grows with them: its size factor takes
+    /// the skeleton's common factor in the fit (the spinal canal between the vertebral bodies and arches).
+    var growsWithBones = false
 
     /// True when the age-space point lies in this region's solid (ignoring precedence).
     @inline(__always)
@@ -223,9 +226,7 @@ public struct StylisedPhantom: Sendable {
                         p.regions[i].sizeFactor *= m > 0 ? pow(target / m, iteration < 10 ? 1.0 / 3 : 1.0 / 6) : 1.5
                     }
                 case .bone: p.regions[i].sizeFactor *= boneScale
-                // The spinal canal keeps its place between the vertebral bodies and arches as they grow.
-                case _ where p.regions[i].name == ThoracicSkeleton.spinalCanalName: p.regions[i].sizeFactor *= boneScale
-                default: break
+                default: if p.regions[i].growsWithBones { p.regions[i].sizeFactor *= boneScale }
                 }
             }
         }

@@ -246,8 +246,10 @@ extension StylisedPhantom {
             case T.spinalCanalName:
                 regions[i].solid = Solid(.cylinderZ(cx: 0, cy: l.vertebralBodyBack + T.spinalCanalHalfDepth, a: T.spinalCanalHalfWidth,
                                                     b: T.spinalCanalHalfDepth, zMin: 0, zMax: AdultTemplate.trunkHeight))
-                // Grows with the bones (their common size factor, `fitted`) about the bodies' front, as they do.
+                // Grows with the bones (their common size factor, `fitted`) about the bodies' front, as they do,
+                // so that it keeps its place between the vertebral bodies and arches.
                 regions[i].scaling = .aboutPoint(Vec3(0, l.vertebralBodyFront, AdultTemplate.trunkHeight / 2))
+                regions[i].growsWithBones = true
             case T.vertebralArchesName:
                 let back = max(T.spinePosterior, l.vertebralBodyBack + 0.5)
                 regions[i].solid = Solid(.cylinderZ(cx: 0, cy: (l.vertebralBodyBack + back) / 2, a: T.archHalfWidth,
