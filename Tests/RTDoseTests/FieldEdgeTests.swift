@@ -163,10 +163,13 @@ struct CraniospinalFieldEdgeTests {
         // in a patient-scatter gradient of 16%/cm), contour rasterisation and nearest-voxel look-up.
         for x in e {
             if courseID == "DE-P2-C1" && x.organ == .kidneys {
-                // Since the session-15 phantoms (cause not isolated: the spinal canal and the refit are
-                // the candidates) this boy's kidneys, in the spinal field's edge, read 12.1% off with
-                // either field edge (both alike: the grid and contour, not the field-edge model).
-                // Still bounded at 15%.
+                // This boy's kidneys lie in the spinal field's lateral edge: in the truth 25.8% of their
+                // volume is inside the field (9.30 of 10.88 Gy), in the reconstruction about 29% (12.20 Gy),
+                // with either field edge alike, so the difference is the grid and the contour, not the
+                // field-edge model: voxel centres 5 mm apart put the edge up to 2.5 mm off across the
+                // kidney's whole cross-section. Since the session-15 phantoms (every organ refitted to its
+                // mass after the neck, breast and spinal-canal changes) it reads 12.1% where the bound of
+                // 12% had held; the 10-year-old girl's kidneys (DE-P1-C1) read 0.7%. Still bounded at 15%.
                 #expect(x.boxes < 0.15, "kidneys")
                 withKnownIssue("DE-P2-C1 kidneys 12.1% from truth with either field edge since the session-15 phantoms") {
                     #expect(x.boxes < 0.12, "kidneys")
