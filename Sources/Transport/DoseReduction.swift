@@ -14,6 +14,7 @@ extension TransportSimulation {
         let phantom = config.phantom
         let sex = phantom.sex
         let bk = p.bookkeeping
+        let kermaOffset = p.trackKermaOffset
         let skeleton = phantom.skeleton
         let response = SkeletalResponse(physics: physics, composition: skeleton)
         // Labels → organs.
@@ -81,7 +82,8 @@ extension TransportSimulation {
                 default:
                     let labels = organLabels[organ] ?? []
                     let m = mass(labels)
-                    d[organ] = m > 0 ? labels.reduce(0) { $0 + t[o + $1] } / m * gray : 0
+                    // Track-length kerma (`TrackingProblem`: lower variance than the analog deposit).
+                    d[organ] = m > 0 ? labels.reduce(0) { $0 + t[o + kermaOffset + $1] } / m * gray : 0
                 }
             }
             let kap = t[o + bk + 2] * joulesPerKeV * 1000

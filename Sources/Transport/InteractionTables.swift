@@ -22,19 +22,26 @@ public struct InteractionTables: Sendable {
     public let photoPlusIncoherentFraction: [Double]
     /// Woodcock majorant: max over materials of μ total, per grid point.
     public let majorant: [Double]
+    /// μen (1/cm) for the track-length kerma estimator, [material * count + i]; zero for a
+    /// material given no energy-absorption function (validation geometries that score otherwise).
+    public let muEn: [Double]
 
     /// Builds the tables from per-material functions of energy (keV) returning μ in 1/cm as
     /// (total, photoelectric, incoherent, coherent). Index 0 is vacuum; pass materials 1...
     /// `present`: material indices (1...) that occur in the geometry; the majorant is taken over
-    /// these only (nil = all).
+    /// these only (nil = all). `energyAbsorption`: μen (1/cm) per material, in the same order (none:
+    /// zero, for geometries whose doses are not read from the track-length tallies).
     public init(maxEnergy: Double = 151, step: Double = 0.25, present: Set<Int>? = nil,
-                materials: [(Double) -> (total: Double, photo: Double, incoherent: Double, coherent: Double)]) {
+                materials: [(Double) -> (total: Double, photo: Double, incoherent: Double, coherent: Double)],
+                energyAbsorption: [(Double) -> Double] = []) {
+        precondition(energyAbsorption.isEmpty || energyAbsorption.count == materials.count)
         self.step = step
         count = Int((maxEnergy / step).rounded(.up)) + 2
         materialCount = materials.count + 1
         var mu = [Double](repeating: 0, count: materialCount * count)
         var pe = [Double](repeating: 1, count: materialCount * count)
         var pi = [Double](repeating: 1, count: materialCount * count)
+        var en = [Double](repeating: 0, count: materialCount * count)
         for (m, f) in materials.enumerated() {
             for i in 0..<count {
                 let e = max(Double(i) * step, 1.0)   // below 1 keV photons are absorbed anyway
@@ -43,8 +50,10 @@ public struct InteractionTables: Sendable {
                 mu[k] = x.total
                 pe[k] = x.photo / x.total
                 pi[k] = (x.photo + x.incoherent) / x.total
+                if !energyAbsorption.isEmpty { en[k] = energyAbsorption[m](e) }
             }
         }
+        muEn = en
         var major = [Double](repeating: 0, count: count)
         for i in 0..<count { for m in 0..<materialCount where present?.contains(m) ?? true { major[i] = max(major[i], mu[m * count + i]) } }
         muTotal = mu; photoFraction = pe; photoPlusIncoherentFraction = pi; majorant = major
@@ -134,6 +143,9 @@ struct TrackingTables: Sendable {
     let rows: [Double]
     /// [2 * (material * count + node)]: μ photo / μ total; [… + 1]: (μ photo + μ incoherent) / μ total.
     let fractions: [Double]
+    /// [node * materialCount + material]: E·μen (keV/cm) at the node's energy, interpolated at each
+    /// tentative collision for the voxel's material (the track-length kerma estimator).
+    let energyAbsorption: [Double]
 
     init(_ t: InteractionTables, outsideMajorant: [Double]) {
         let nE = t.count, nM = t.materialCount
@@ -149,6 +161,11 @@ struct TrackingTables: Sendable {
             fractions[2 * k] = t.photoFraction[k]
             fractions[2 * k + 1] = t.photoPlusIncoherentFraction[k]
         }
-        self.rows = rows; self.fractions = fractions
+        var energyAbsorption = [Double](repeating: 0, count: nE * nM)
+        for i in 0..<nE {
+            let e = max(Double(i) * t.step, 1.0)   // the node energy the tables were built at
+            for m in 0..<nM { energyAbsorption[i * nM + m] = e * t.muEn[m * nE + i] }
+        }
+        self.rows = rows; self.fractions = fractions; self.energyAbsorption = energyAbsorption
     }
 }

@@ -14,6 +14,11 @@ public protocol PhysicsModel: Sendable {
     func massAttenuation(_ tissue: Tissue, keV: Double) -> (total: Double, photo: Double, incoherent: Double, coherent: Double)
     /// Mass energy-absorption coefficient (cm²/g).
     func muEnOverRho(_ absorber: Absorber, keV: Double) -> Double
+    /// Mass energy-absorption coefficient (cm²/g) of a phantom tissue: the organ-dose (kerma)
+    /// estimator scores E·μen per unit track length (`TrackingProblem`). For the analog
+    /// estimator's expectation it must equal (μ_photo + μ_incoherent·⟨E − E'⟩/E)/ρ of the
+    /// tissue's own cross sections and scatter sampler (fluorescence escape aside).
+    func massEnergyAbsorption(_ tissue: Tissue, keV: Double) -> Double
     /// Scatter sampler of a tissue.
     func sampler(_ tissue: Tissue) -> Sampler
 }

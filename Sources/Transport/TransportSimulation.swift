@@ -77,6 +77,9 @@ public enum TransportSimulation {
                 let m = physics.massAttenuation(t, keV: e)
                 return (m.total * rho, m.photo * rho, m.incoherent * rho, m.coherent * rho)
             }
+        }, energyAbsorption: tissues.map { t in
+            let rho = phantom.density(of: t)
+            return { e in physics.massEnergyAbsorption(t, keV: e) * rho }
         })
         let labelMaterial = [0] + voxels.regions.map { $0.tissue.rawValue + 1 }
         var labelBone = [-1], boneCount = 0

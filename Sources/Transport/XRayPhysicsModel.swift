@@ -53,6 +53,13 @@ public struct XRayPhysicsModel: PhysicsModel {
         }
     }
 
+    /// μen/ρ of the tissue's XRayPhysics material: τ(1 − X/E) + σ_incoherent·⟨E_T⟩/E with the same
+    /// S(x) as the incoherent sampler (scripts/generate_xray_tables.py); for the organs' tissues
+    /// (soft tissue, lung, breast) the fluorescence term X is below 0.1% of it at 10-150 keV.
+    public func massEnergyAbsorption(_ tissue: Tissue, keV: Double) -> Double {
+        crossSections[tissue.rawValue].muEnOverRho(keV)
+    }
+
     public func sampler(_ tissue: Tissue) -> PhotonCrossSections { crossSections[tissue.rawValue] }
 }
 

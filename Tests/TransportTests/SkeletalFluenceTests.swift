@@ -11,6 +11,7 @@ struct AbsorbingPhysics: PhysicsModel {
         (0.2, 0.2, 0, 0)
     }
     func muEnOverRho(_ absorber: Absorber, keV: Double) -> Double { 0.1 }
+    func massEnergyAbsorption(_ tissue: Tissue, keV: Double) -> Double { 0.2 }
     func sampler(_ tissue: Tissue) -> ToyPhysics.Sampler { ToyPhysics.Sampler() }
 }
 

@@ -18,6 +18,12 @@ struct ToyPhysics: PhysicsModel {
         (0.2, 0.1, 0.08, 0.02)
     }
     func muEnOverRho(_ absorber: Absorber, keV: Double) -> Double { absorber == .skeleton ? 0.2 : 0.1 }
+    /// Photoabsorption 0.1 plus incoherent 0.08 times the mean energy lost in an isotropic Compton
+    /// scatter, ⟨1 − 1/(1 + k(1 − c))⟩ over c uniform in [−1, 1] = 1 − ln(1 + 2k)/(2k), k = E/mc².
+    func massEnergyAbsorption(_ tissue: Tissue, keV: Double) -> Double {
+        let k = keV / 510.998_95
+        return 0.1 + 0.08 * (1 - log(1 + 2 * k) / (2 * k))
+    }
     func sampler(_ tissue: Tissue) -> Sampler { Sampler() }
 }
 
