@@ -28,6 +28,11 @@ public struct VoxelPhantom: Sendable {
     public let origin: Vec3
     public let labels: [UInt8]
     public let regions: [VoxelRegion]
+    /// The same object for every copy of this phantom, a new one for every phantom built: lets
+    /// consumers keep what they derive from the labels (the transport's tracking grid) across runs
+    /// on the same phantom, without hashing the labels.
+    public let identity = Identity()
+    public final class Identity: Sendable {}
 
     public var voxelVolume: Double { spacing * spacing * spacing }
 

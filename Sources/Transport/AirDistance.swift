@@ -1,3 +1,6 @@
+import Foundation
+import Phantoms
+
 /// Per voxel, the Chebyshev (chessboard) distance in voxels to the nearest voxel of the body
 /// (label ≠ 0): 0 inside the body, capped at 255. Outside the grid counts as air.
 ///
@@ -93,5 +96,39 @@ struct TrackingGrid: Sendable {
         }
         storage = HugePageBytes(cells)
         self.material = material; self.bone = bone; self.skip = skip
+    }
+}
+
+/// Tracking grids kept across runs on the same voxel phantom (`VoxelPhantom.identity`): the air
+/// distance map and the coded grid depend on the labels and the label → material and skeletal
+/// tally maps alone, not on the beam or the energy, and took about 8 ms of every run's setup,
+/// a third of a cardiac-library run of 40,000 histories. The few most recent grids are kept
+/// (each holds its phantom's identity, so an identity is never reused while its entry lives).
+final class TrackingGridCache: @unchecked Sendable {   // state guarded by `lock`
+    static let shared = TrackingGridCache()
+    private let lock = NSLock()
+    private var entries: [(identity: VoxelPhantom.Identity, labelMaterial: [Int], labelBone: [Int], grid: TrackingGrid)] = []
+    static let capacity = 4
+
+    /// The grid of `voxels` with these maps, built (outside the lock) if it is not kept.
+    func grid(for voxels: VoxelPhantom, labelMaterial: [Int], labelBone: [Int]) -> TrackingGrid {
+        lock.lock()
+        if let k = entries.firstIndex(where: { $0.identity === voxels.identity && $0.labelMaterial == labelMaterial && $0.labelBone == labelBone }) {
+            let e = entries.remove(at: k)
+            entries.append(e)   // most recently used last
+            lock.unlock()
+            return e.grid
+        }
+        lock.unlock()
+        let grid = TrackingGrid(labels: voxels.labels, labelMaterial: labelMaterial, labelBone: labelBone,
+                                airDistance: chessboardAirDistance(labels: voxels.labels, nx: voxels.nx, ny: voxels.ny, nz: voxels.nz),
+                                spacing: voxels.spacing)
+        lock.lock()
+        if !entries.contains(where: { $0.identity === voxels.identity && $0.labelMaterial == labelMaterial && $0.labelBone == labelBone }) {
+            entries.append((voxels.identity, labelMaterial, labelBone, grid))
+            if entries.count > Self.capacity { entries.removeFirst() }
+        }
+        lock.unlock()
+        return grid
     }
 }

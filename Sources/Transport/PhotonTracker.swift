@@ -69,10 +69,20 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
     init(nx: Int, ny: Int, nz: Int, origin: Vec3, spacing: Double, labels: [UInt8], labelMaterial: [Int], labelBone: [Int],
          boneCount: Int, tables: InteractionTables, airMuEn: EnergyTable, samplers: [S], source: BeamSource,
          spectrum: SourceSpectrum, airDistance: [UInt8]) {
+        self.init(nx: nx, ny: ny, nz: nz, origin: origin, spacing: spacing, labels: labels, labelMaterial: labelMaterial,
+                  labelBone: labelBone, boneCount: boneCount, tables: tables, airMuEn: airMuEn, samplers: samplers, source: source,
+                  spectrum: spectrum,
+                  grid: TrackingGrid(labels: labels, labelMaterial: labelMaterial, labelBone: labelBone, airDistance: airDistance, spacing: spacing))
+    }
+
+    /// With a tracking grid already built for these labels (`TrackingGridCache`).
+    init(nx: Int, ny: Int, nz: Int, origin: Vec3, spacing: Double, labels: [UInt8], labelMaterial: [Int], labelBone: [Int],
+         boneCount: Int, tables: InteractionTables, airMuEn: EnergyTable, samplers: [S], source: BeamSource,
+         spectrum: SourceSpectrum, grid: TrackingGrid) {
         self.nx = nx; self.ny = ny; self.nz = nz; self.origin = origin; self.spacing = spacing; self.labels = labels
         self.labelMaterial = labelMaterial; self.labelBone = labelBone; self.boneCount = boneCount; self.tables = tables
         self.airMuEn = airMuEn; self.samplers = samplers; self.source = source; self.spectrum = spectrum
-        grid = TrackingGrid(labels: labels, labelMaterial: labelMaterial, labelBone: labelBone, airDistance: airDistance, spacing: spacing)
+        self.grid = grid
         majorantBox = MajorantBox(labels: labels, labelMaterial: labelMaterial, nx: nx, ny: ny, nz: nz, spacing: spacing, tables: tables)
         loopTables = TrackingTables(tables, outsideMajorant: majorantBox.outside)
     }

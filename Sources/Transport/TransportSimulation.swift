@@ -143,7 +143,7 @@ public enum TransportSimulation {
                                       labels: voxels.labels, labelMaterial: labelMaterial, labelBone: labelBone, boneCount: boneCount,
                                       tables: tables, airMuEn: air,
                                       samplers: tissues.map { physics.sampler($0) }, source: source, spectrum: config.spectrum,
-                                      airDistance: chessboardAirDistance(labels: voxels.labels, nx: voxels.nx, ny: voxels.ny, nz: voxels.nz))
+                                      grid: TrackingGridCache.shared.grid(for: voxels, labelMaterial: labelMaterial, labelBone: labelBone))
         return Prepared(problem: problem, isPointSource: source.kind == .point, airKermaDivisor: divisor, focusToSkin: fsd)
     }
 
