@@ -45,15 +45,26 @@ public enum Chang2017Comparison {
     /// The organs the issue expects within 25% of the reference for AP/PA between 30 and 100 keV.
     public static let thoracicOrgans: [Organ] = [.lungs, .heart, .breast, .redMarrow, .oesophagus, .thyroid]
 
-    /// The thoracic criterion's cells: thoracic organs, AP and PA, 30-100 keV; agreement 0.75-1.333.
-    public static func thoracicCells(_ rows: [Row]) -> [Row] {
-        rows.filter { thoracicOrgans.contains($0.organ) && ($0.geometry == "AP" || $0.geometry == "PA") && $0.keV >= 30 && $0.keV <= 100 }
+    /// The thoracic criterion: thoracic organs, AP and PA, 30-100 keV, within 25% (0.75-1.333).
+    static func isThoracicCell(_ r: Row) -> Bool {
+        thoracicOrgans.contains(r.organ) && (r.geometry == "AP" || r.geometry == "PA") && r.keV >= 30 && r.keV <= 100
     }
+    static let thoracicRange = 0.75...1.333
 
-    /// The red-marrow criterion's cells: active marrow, AP, PA and LLAT, 50-100 keV; agreement 0.85-1.15.
-    public static func marrowCells(_ rows: [Row]) -> [Row] {
-        rows.filter { $0.organ == .redMarrow && ["AP", "PA", "LLAT"].contains($0.geometry) && $0.keV >= 50 && $0.keV <= 100 }
+    /// The red-marrow criterion: active marrow, AP, PA and LLAT, 50-100 keV, within 15% (0.85-1.15).
+    static func isMarrowCell(_ r: Row) -> Bool {
+        r.organ == .redMarrow && ["AP", "PA", "LLAT"].contains(r.geometry) && r.keV >= 50 && r.keV <= 100
     }
+    static let marrowRange = 0.85...1.15
+
+    /// The thoracic criterion's cells.
+    public static func thoracicCells(_ rows: [Row]) -> [Row] { rows.filter(isThoracicCell) }
+
+    /// The red-marrow criterion's cells.
+    public static func marrowCells(_ rows: [Row]) -> [Row] { rows.filter(isMarrowCell) }
+
+    /// "5 y female, PA": the age, sex and geometry of a cell, as the report's tables are headed.
+    static func caseName(_ r: Row) -> String { "\(r.age) y \(r.sex == .female ? "female" : "male"), \(r.geometry)" }
 
     /// How many cells of a criterion agree, and how sure that count is given Harmonic's own
     /// statistical uncertainty (the reference's is not stated by Chang et al.).
@@ -113,7 +124,7 @@ public enum Chang2017Comparison {
         var keys: [String] = []
         var grouped: [String: [Row]] = [:]
         for r in rows {
-            let k = "\(r.age) y \(r.sex == .female ? "female" : "male"), \(r.geometry)"
+            let k = caseName(r)
             if grouped[k] == nil { keys.append(k) }
             grouped[k, default: []].append(r)
         }
@@ -127,8 +138,7 @@ public enum Chang2017Comparison {
             for organ in Organ.allCases {
                 let cells = energies.map { e -> String in
                     guard let r = g.first(where: { $0.organ == organ && $0.keV == e }) else { return "" }
-                    let flagged = thoracicOrgans.contains(organ) && (r.geometry == "AP" || r.geometry == "PA")
-                        && e >= 30 && e <= 100 && (r.ratio < 0.75 || r.ratio > 1.333)
+                    let flagged = isThoracicCell(r) && !thoracicRange.contains(r.ratio)
                     if flagged { summary.append("\(k) \(organ.displayName) \(Int(e)) keV: \(String(format: "%.2f", r.ratio))") }
                     let s = String(format: "%.2f ±%.0f", r.ratio, 100 * r.relativeUncertainty)
                     return flagged ? "**\(s)**" : s
@@ -138,11 +148,11 @@ public enum Chang2017Comparison {
             }
             out.append("")
         }
-        let thoracic = agreement(thoracicCells(rows), lower: 0.75, upper: 1.333)
+        let thoracic = agreement(thoracicCells(rows), lower: thoracicRange.lowerBound, upper: thoracicRange.upperBound)
         let marrowRows = marrowCells(rows)
-        let marrow = agreement(marrowRows, lower: 0.85, upper: 1.15)
-        let marrowOutside = marrowRows.filter { $0.ratio < 0.85 || $0.ratio > 1.15 }.map {
-            "\($0.age) y \($0.sex == .female ? "female" : "male"), \($0.geometry) \(Int($0.keV)) keV: \(String(format: "%.2f", $0.ratio))"
+        let marrow = agreement(marrowRows, lower: marrowRange.lowerBound, upper: marrowRange.upperBound)
+        let marrowOutside = marrowRows.filter { !marrowRange.contains($0.ratio) }.map {
+            "\(caseName($0)) \(Int($0.keV)) keV: \(String(format: "%.2f", $0.ratio))"
         }
         out.insert("**Summary:** " + sentence(thoracic, what: "thoracic-organ AP/PA cells at 30-100 keV", range: "25% (0.75-1.33)") + ". "
                    + (summary.isEmpty ? "" : "Outside: " + summary.joined(separator: "; ") + "."), at: 4)
