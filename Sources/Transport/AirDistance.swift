@@ -112,8 +112,11 @@ final class TrackingGridCache: @unchecked Sendable {   // state guarded by `lock
 
     /// The grid of `voxels` with these maps, built (outside the lock) if it is not kept.
     func grid(for voxels: VoxelPhantom, labelMaterial: [Int], labelBone: [Int]) -> TrackingGrid {
+        func kept(_ e: (identity: VoxelPhantom.Identity, labelMaterial: [Int], labelBone: [Int], grid: TrackingGrid)) -> Bool {
+            e.identity === voxels.identity && e.labelMaterial == labelMaterial && e.labelBone == labelBone
+        }
         lock.lock()
-        if let k = entries.firstIndex(where: { $0.identity === voxels.identity && $0.labelMaterial == labelMaterial && $0.labelBone == labelBone }) {
+        if let k = entries.firstIndex(where: kept) {
             let e = entries.remove(at: k)
             entries.append(e)   // most recently used last
             lock.unlock()
@@ -124,7 +127,7 @@ final class TrackingGridCache: @unchecked Sendable {   // state guarded by `lock
                                 airDistance: chessboardAirDistance(labels: voxels.labels, nx: voxels.nx, ny: voxels.ny, nz: voxels.nz),
                                 spacing: voxels.spacing)
         lock.lock()
-        if !entries.contains(where: { $0.identity === voxels.identity && $0.labelMaterial == labelMaterial && $0.labelBone == labelBone }) {
+        if !entries.contains(where: kept) {   // another thread may have built it meanwhile
             entries.append((voxels.identity, labelMaterial, labelBone, grid))
             if entries.count > Self.capacity { entries.removeFirst() }
         }
