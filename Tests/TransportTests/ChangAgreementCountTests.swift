@@ -27,11 +27,20 @@ struct ChangAgreementCountTests {
         #expect(c.withinOneSigmaOfBound == 1)
     }
 
-    @Test("a cell 1σ above the upper bound is within with the normal tail probability 0.159")
+    @Test("a cell 1σ above the upper bound is within on a rerun with probability Φ(−1/√2) = 0.240: the rerun's ratio differs from this one by √2 σ")
     func oneSigmaOutside() {
         let c = Chang2017Comparison.agreement([Self.row(1.40, sigma: 0.067)], lower: 0.75, upper: 1.333)
         #expect(c.within == 0)
-        #expect(abs(c.expected - 0.1587) < 0.002)
+        #expect(abs(c.expected - 0.2398) < 0.002)
+    }
+
+    @Test("each case runs on its own seed: male and female, geometries and energies differ, and the same case keeps its seed")
+    func casesHaveTheirOwnSeeds() {
+        let s = Chang2017Comparison.caseSeed
+        let base = s(2017, 5, .male, "PA", 50)
+        #expect(base == s(2017, 5, .male, "PA", 50))
+        #expect(Set([base, s(2017, 5, .female, "PA", 50), s(2017, 5, .male, "AP", 50), s(2017, 5, .male, "PA", 70),
+                     s(2017, 15, .male, "PA", 50), s(2, 5, .male, "PA", 50)]).count == 6)
     }
 
     @Test("the thoracic criterion takes thoracic organs in AP and PA at 30-100 keV; the marrow criterion AP, PA and LLAT at 50-100 keV")
