@@ -87,10 +87,18 @@ public enum SiteGeometry {
             return [FieldRegion.Box(lower: SIMD3(heart.lower.x - 10, lungs.lower.y, lungs.lower.z + 0.2 * (lungs.upper.z - lungs.lower.z)),
                                     upper: SIMD3(heart.upper.x + 10, lungs.upper.y, lungs.upper.z))]
         case "abdomen":
-            // One flank: the left kidney (positive x) with a 1 cm margin.
+            // One flank: the left kidney (positive x) with a 1 cm margin, and across the midline
+            // the whole width of the lumbar vertebrae with the same margin, so that the growing
+            // vertebrae receive a homogeneous dose: the rule of the 2D and 3D flank fields that
+            // the registry's courses were given ("articles published in the 2D and 3D radiotherapy
+            // era instructed radiation oncologists to avoid dose inhomogeneity over growing
+            // vertebrae"; Hoeben et al., Lancet Oncol 20 (2019) e155, SIOPE consensus). Until
+            // session 17 the medial edge ran 1 cm past the kidneys' midline, through the vertebral
+            // bodies, so the marrow in the field swung with every shift of the port.
             let kidneys = try b { $0 == .organ(.kidneys) }
-            let mid = (kidneys.lower.x + kidneys.upper.x) / 2
-            return [grown(FieldRegion.Box(lower: SIMD3(mid, kidneys.lower.y, kidneys.lower.z), upper: kidneys.upper), 10)]
+            let vertebrae = try b { $0 == .bone(.lumbarVertebrae) }
+            let medial = min((kidneys.lower.x + kidneys.upper.x) / 2, vertebrae.lower.x)
+            return [grown(FieldRegion.Box(lower: SIMD3(medial, kidneys.lower.y, kidneys.lower.z), upper: kidneys.upper), 10)]
         case "pelvis": return [grown(try b { $0 == .organ(.bladder) || $0 == .contents(.bladder) || $0 == .organ(.uterus) || $0 == .organ(.prostate) }, 20)]
         case "extremity":
             let legs = try b { if case let .bone(s) = $0 { return [.femoraUpper, .femoraLower, .patellae, .tibiae, .fibulae, .anklesAndFeet].contains(s) }; return false }
