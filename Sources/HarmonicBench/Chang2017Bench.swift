@@ -19,7 +19,7 @@ struct Chang2017Bench: ParsableCommand {
     @Option(help: "Output Markdown file.") var output: String = "docs/validation-chang2017.md"
     @Option(help: "Histories per case.") var histories: Int = 2_000_000
     @Option(help: "Notes file inserted under the summary.") var notes: String = "docs/validation-chang2017-notes.md"
-    @Option(help: "Random seed of every case (another seed reruns the comparison on independent histories: how far the counts move by chance).")
+    @Option(help: "Base random seed; each case runs on its own seed derived from it. Another base seed reruns the comparison on independent histories: how far the counts move by chance.")
     var seed: UInt64 = 2017
 
     func run() throws {
