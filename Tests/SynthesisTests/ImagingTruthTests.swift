@@ -154,12 +154,36 @@ struct ImagingTruthTests {
         #expect(checked >= 6, "enough modalities and target sites compared (\(checked))")
     }
 
-    @Test("the RT registry's MV portal images (photon courses, mostly before 2010) get true organ doses through each course's own port, and the store's mv_dose_recorded tier reconstructs them with a median reconstructed/true within 0.67-1.5 whose 95% range contains 1")
+    /// How the synthesis skews a red-marrow ratio at one site: reconstructed (the site-typical
+    /// port) over true (the course's own port, `SyntheticRTTruth.variation`: boxes scaled GSD 1.15
+    /// per axis about their centre, shifted 10 mm), over `ports` varied ports of girls of `ages`;
+    /// returns the median ratio and the log-SD with the display factor (GSD 1.10) added.
+    /// A marrow cut by a field edge responds to the port unevenly (a port narrowed about the
+    /// field's centre draws its edge back into the bone; a widened one adds soft tissue), so the
+    /// ratio's median is not 1: about 1.1-1.2 for the abdominal flank, with a log-SD of about 0.4.
+    static func marrowPortSkew(site: String, ages: [Double], ports: Int, seed: UInt64, cache: CourseDoseCache) throws -> (median: Double, logSD: Double) {
+        var logs: [Double] = []
+        for age in ages {
+            let typical = try MVPortalImagingDose.doses(site: site, ageYears: age, sex: .female, isocentreDoseMGy: 1, cache: cache)
+            for i in 0..<ports {
+                let v = SyntheticRTTruth.variation(courseID: "skew-\(site)-\(i)", technique: .conformal3D, seed: seed)
+                let varied = try MVPortalImagingDose.doses(site: site, ageYears: age, sex: .female, isocentreDoseMGy: 1, cache: cache,
+                                                           port: FieldVariation(scale: v.scale, shiftMillimetres: v.shiftMillimetres))
+                logs.append(log(typical.organs[.redMarrow]! / varied.organs[.redMarrow]!))
+            }
+        }
+        logs.sort()
+        let mean = logs.reduce(0, +) / Double(logs.count)
+        let variance = logs.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(logs.count - 1)
+        return (exp(logs[logs.count / 2]), (variance + pow(log(1.10), 2)).squareRoot())
+    }
+
+    @Test("the RT registry's MV portal images (photon courses, mostly before 2010) get true organ doses through each course's own port, and the store's mv_dose_recorded tier reconstructs them: effective dose with a median reconstructed/true within 0.67-1.5, red marrow within the sampling range of the ports' own skew, each 95% range containing 1")
     func rtMVPortal() throws {
-        let config = SynthesisConfiguration(seed: 33, cardiacChildren: 0, radiotherapyChildren: 120, corruptFraction: 0)
+        let config = SynthesisConfiguration(seed: 33, cardiacChildren: 0, radiotherapyChildren: 300, corruptFraction: 0)
         let (dir, summary) = try SynthFixture.make(config, name: "rt-mv-imaging-truth")
         let written = try SyntheticMVImagingTruth.write(extract: dir, seed: config.seed)
-        #expect(written >= 10, "photon courses with MV portal images among 120 children: \(written)")
+        #expect(written >= 25, "photon courses with MV portal images among 300 children: \(written)")
         let (path, pseudonymisers) = try SynthFixture.ingestAll(dir, summary, name: "rt-mv-imaging-truth-store") {
             try Pseudonymiser(keyBytes: Array(repeating: UInt8($0.utf8.last!), count: 32))
         }
@@ -169,25 +193,26 @@ struct ImagingTruthTests {
                                                        pseudonymisers: pseudonymisers, source: .radiotherapy)
         #expect(c.unmatched == 0 && c.matched == written)
         #expect(c.examsByTypeAndTier.keys.allSatisfy { $0.hasPrefix("planar_mv/") && $0.hasSuffix("mv_dose_recorded") }, "\(c.examsByTypeAndTier)")
-        // Display factor (GSD 1.10) and the course's own port (boxes scaled GSD 1.15, shifted 10 mm) are
-        // the only differences: unbiased for in-field dose, the range theirs.
+        // Display factor (GSD 1.10) and the course's own port are the only differences: the effective
+        // dose, mostly in the field, is unbiased; the marrow, cut by the field's edges, is skewed by the
+        // ports themselves (`marrowPortSkew`), so its median is held to that skew within 3 standard
+        // errors of a median of n (1.2533 σ / √n). Until session 17 the marrow was held to 0.67-1.5
+        // and the abdominal portal's 1.55 over 6 exams (then 1.51) stood as a known issue. Session 17,
+        // 300 children, the ports' skew over 80 ports of a 4-y and a 10-y girl against the exams' median:
+        // abdomen 1.13 / 1.12 (n 10), brain 0.97 / 0.89 (19), craniospinal 1.10 / 1.18 (17), extremity
+        // 1.49 / 1.15 (12), head and neck 1.06 / 1.06 (15), pelvis 1.12 / 1.51 (9), thorax 0.87 / 0.95 (11).
+        let cache = try CourseDoseCache()
         var checked = 0
         for r in c.ratios where r.n >= 5 && ["effective_dose_msv", "red_marrow_mgy"].contains(r.quantity) {
             checked += 1
-            if r.examType == "planar_mv/abdomen" && r.quantity == "red_marrow_mgy" {
-                // The abdominal portal's marrow reads 1.51 over 6 exams: the ports' variation, not
-                // the reconstruction. The ratio typical/varied port of the marrow is skewed: over 120
-                // varied ports (boxes scaled GSD 1.15 per axis about their centre, shifted 10 mm) of a
-                // 4-y and a 10-y girl its median is 1.17 and 1.08, 10th-90th percentile 0.81-2.4,
-                // log-SD 0.36-0.40 (scratch probe of `MVPortalImagingDose.doses`, session 17), because
-                // a port narrowed about the flank's centre draws its medial edge back into the
-                // vertebrae. The median of 6 such ratios has a log-SD of about 0.19: 1.51 is 1.7σ
-                // above the model. (With the medial edge through the vertebral bodies, until session
-                // 17: median 1.11-1.30, log-SD 0.57, and this test read 1.55.) Still bounded at 2.
-                #expect(r.median > 0.67 && r.median < 2, "\(r.examType) \(r.quantity): median \(r.median) over \(r.n)")
-                withKnownIssue("abdominal MV portal marrow: median reconstructed/true 1.51 (n = 6); the synthetic ports' variation skews it (model median 1.08-1.17, log-SD 0.4)") {
-                    #expect(r.median < 1.5, "\(r.examType) \(r.quantity): median \(r.median) over \(r.n)")
-                }
+            if r.quantity == "red_marrow_mgy" {
+                let site = String(r.examType.dropFirst("planar_mv/".count))
+                let ports = 24
+                let skew = try Self.marrowPortSkew(site: site, ages: [8], ports: ports, seed: config.seed, cache: cache)
+                // Both medians are estimates: the exams' (n) and the model's (24 ports).
+                let band = 3 * 1.2533 * skew.logSD * (1 / Double(r.n) + 1 / Double(ports)).squareRoot()
+                #expect(abs(log(r.median / skew.median)) < band,
+                        "\(r.examType) marrow: median \(r.median) over \(r.n), the ports' skew \(skew.median) (log-SD \(skew.logSD)): allowed ×/÷ \(exp(band))")
             } else {
                 #expect(r.median > 0.67 && r.median < 1.5, "\(r.examType) \(r.quantity): median \(r.median) over \(r.n)")
             }
