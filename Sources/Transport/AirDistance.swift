@@ -107,12 +107,13 @@ struct TrackingGrid: Sendable {
 final class TrackingGridCache: @unchecked Sendable {   // state guarded by `lock`
     static let shared = TrackingGridCache()
     private let lock = NSLock()
-    private var entries: [(identity: VoxelPhantom.Identity, labelMaterial: [Int], labelBone: [Int], grid: TrackingGrid)] = []
+    private typealias Entry = (identity: VoxelPhantom.Identity, labelMaterial: [Int], labelBone: [Int], grid: TrackingGrid)
+    private var entries: [Entry] = []
     static let capacity = 4
 
     /// The grid of `voxels` with these maps, built (outside the lock) if it is not kept.
     func grid(for voxels: VoxelPhantom, labelMaterial: [Int], labelBone: [Int]) -> TrackingGrid {
-        func kept(_ e: (identity: VoxelPhantom.Identity, labelMaterial: [Int], labelBone: [Int], grid: TrackingGrid)) -> Bool {
+        func kept(_ e: Entry) -> Bool {
             e.identity === voxels.identity && e.labelMaterial == labelMaterial && e.labelBone == labelBone
         }
         lock.lock()

@@ -29,7 +29,7 @@ public enum Chang2017Comparison {
     /// `seed` is the comparison's base seed: each case runs on its own random numbers
     /// (`caseSeed`), so that the cells of a report are statistically independent.
     public static func compare<P: PhysicsModel>(age: Int, sex: Sex, geometry: String, keV: Double, histories: Int,
-                                                reference: Chang2017Reference, physics: P, seed: UInt64 = 2017) throws -> [Row] {
+                                                reference: Chang2017Reference, physics: P, seed: UInt64 = defaultSeed) throws -> [Row] {
         guard let projection = geometries[geometry] else {
             throw TransportInputError(field: "geometry", value: geometry, expected: "AP, PA, LLAT or RLAT")
         }
@@ -44,6 +44,9 @@ public enum Chang2017Comparison {
                        relativeUncertainty: d.relativeUncertainty, reference: ref)
         }
     }
+
+    /// The base seed of the committed report (docs/validation-chang2017.md).
+    public static let defaultSeed: UInt64 = 2017
 
     /// The seed of one case: the base seed mixed with the case's identity (FNV-1a of "age|sex|
     /// geometry|keV"). Until session 17 every case ran on the base seed itself, so the male and
@@ -94,12 +97,13 @@ public enum Chang2017Comparison {
         public let withinOneSigmaOfBound: Int
     }
 
-    /// Counts the cells of `rows` whose ratio to the reference lies in [lower, upper].
-    public static func agreement(_ rows: [Row], lower: Double, upper: Double) -> AgreementCount {
+    /// Counts the cells of `rows` whose ratio to the reference lies in `range`.
+    public static func agreement(_ rows: [Row], within range: ClosedRange<Double>) -> AgreementCount {
+        let lower = range.lowerBound, upper = range.upperBound
         var within = 0, expected = 0.0, variance = 0.0, near = 0
         for r in rows {
             let x = r.ratio
-            if x >= lower && x <= upper { within += 1 }
+            if range.contains(x) { within += 1 }
             let sigma = abs(x * r.relativeUncertainty)
             let p: Double
             if sigma > 0 && sigma.isFinite {
@@ -107,7 +111,7 @@ public enum Chang2017Comparison {
                 p = normalCDF((upper - x) / rerun) - normalCDF((lower - x) / rerun)
                 if min(abs(x - lower), abs(x - upper)) < sigma { near += 1 }
             } else {
-                p = x >= lower && x <= upper ? 1 : 0
+                p = range.contains(x) ? 1 : 0
             }
             expected += p; variance += p * (1 - p)
         }
@@ -165,9 +169,9 @@ public enum Chang2017Comparison {
             }
             out.append("")
         }
-        let thoracic = agreement(thoracicCells(rows), lower: thoracicRange.lowerBound, upper: thoracicRange.upperBound)
+        let thoracic = agreement(thoracicCells(rows), within: thoracicRange)
         let marrowRows = marrowCells(rows)
-        let marrow = agreement(marrowRows, lower: marrowRange.lowerBound, upper: marrowRange.upperBound)
+        let marrow = agreement(marrowRows, within: marrowRange)
         let marrowOutside = marrowRows.filter { !marrowRange.contains($0.ratio) }.map {
             "\(caseName($0)) \(Int($0.keV)) keV: \(String(format: "%.2f", $0.ratio))"
         }

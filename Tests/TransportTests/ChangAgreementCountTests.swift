@@ -13,7 +13,7 @@ struct ChangAgreementCountTests {
 
     @Test("a cell far inside the range counts as within with probability 1, one far outside with 0")
     func farFromTheBounds() {
-        let c = Chang2017Comparison.agreement([Self.row(1.0, sigma: 0.01), Self.row(2.0, sigma: 0.01)], lower: 0.75, upper: 1.333)
+        let c = Chang2017Comparison.agreement([Self.row(1.0, sigma: 0.01), Self.row(2.0, sigma: 0.01)], within: 0.75...1.333)
         #expect(c.within == 1 && c.cells == 2)
         #expect(abs(c.expected - 1) < 1e-9 && c.standardDeviation < 1e-9)
         #expect(c.withinOneSigmaOfBound == 0)
@@ -21,7 +21,7 @@ struct ChangAgreementCountTests {
 
     @Test("a cell on a bound is within with probability one half and lies within 1σ of it")
     func onTheBound() {
-        let c = Chang2017Comparison.agreement([Self.row(1.333, sigma: 0.05)], lower: 0.75, upper: 1.333)
+        let c = Chang2017Comparison.agreement([Self.row(1.333, sigma: 0.05)], within: 0.75...1.333)
         #expect(abs(c.expected - 0.5) < 1e-6)
         #expect(abs(c.standardDeviation - 0.5) < 1e-6)
         #expect(c.withinOneSigmaOfBound == 1)
@@ -29,7 +29,7 @@ struct ChangAgreementCountTests {
 
     @Test("a cell 1σ above the upper bound is within on a rerun with probability Φ(−1/√2) = 0.240: the rerun's ratio differs from this one by √2 σ")
     func oneSigmaOutside() {
-        let c = Chang2017Comparison.agreement([Self.row(1.40, sigma: 0.067)], lower: 0.75, upper: 1.333)
+        let c = Chang2017Comparison.agreement([Self.row(1.40, sigma: 0.067)], within: 0.75...1.333)
         #expect(c.within == 0)
         #expect(abs(c.expected - 0.2398) < 0.002)
     }
