@@ -22,7 +22,11 @@ struct MarrowSitesBench: ParsableCommand {
     @Option(help: "Ages in years for --whole-body-kev, comma-separated (0, 1, 5, 10, 15).") var ages: String = "0"
     @Flag(help: "With --whole-body-kev: print JSON (one object per age, sex and energy) instead of Markdown.") var json = false
 
+    @Flag(help: "Print each site's bone volume and mass in the voxelised phantom against the ICRP 143 reference phantom's (AM/1.03 + IM/0.98 + (TBV + CBV)/1.92 cm³, masses exclusive of MST), for --ages, both sexes; no transport.")
+    var volumes = false
+
     func run() throws {
+        if volumes { return try boneVolumes() }
         if let wholeBodyKev { return try wholeBody(wholeBodyKev) }
         let spectrum = SourceSpectrum(XRaySpectrum(kVp: 70, anodeAngleDegrees: 12, filtration: try Filtration(parsing: "3.5mmAl+0.2mmCu")))
         let cases: [(ReferenceAge, Double)] = [(.newborn, 6), (.one, 7), (.five, 9), (.ten, 11), (.fifteen, 13)]
@@ -48,6 +52,33 @@ struct MarrowSitesBench: ParsableCommand {
             print("| \(site.displayName) | " + cells.joined(separator: " | ") + " |")
         }
         print("| red marrow, mGy/(Gy·cm²) | " + marrowPerKAP.map { String(format: "%.3f", $0) }.joined(separator: " | ") + " |")
+    }
+
+    private func boneVolumes() throws {
+        let years = try ages.split(separator: ",").map { s -> ReferenceAge in
+            guard let y = Int(s.trimmingCharacters(in: .whitespaces)), let a = ReferenceAge(rawValue: y), a != .adult else {
+                throw ValidationError("--ages: '\(s)' is not a paediatric reference age (0, 1, 5, 10, 15)")
+            }
+            return a
+        }
+        print("| phantom | site | Harmonic cm³ | ICRP 143 cm³ | ratio | Harmonic g | ICRP 143 g | ratio |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        for age in years { for sex in Sex.allCases {
+            let v = StylisedPhantom.reference(age: age, sex: sex).voxelise()
+            let key = String(format: "%02d", age.rawValue) + (sex == .female ? "F" : "M")
+            guard let icrp = ICRP143SkeletonData.tissues(phantom: key) else { continue }
+            for site in SkeletalSite.allCases {
+                var volume = 0.0, mass = 0.0
+                for (i, r) in v.regions.enumerated() where r.role == .bone(site) {
+                    volume += Double(r.voxelCount) * v.voxelVolume
+                    mass += v.mass(ofRegion: i)
+                }
+                let t = icrp[site.rawValue]
+                let rv = t.activeMarrow / 1.03 + t.inactiveMarrow / 0.98 + (t.trabecularBone + t.corticalBone) / 1.92
+                let rm = t.activeMarrow + t.inactiveMarrow + t.trabecularBone + t.corticalBone
+                print(String(format: "| %@ | %@ | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |", key, site.displayName, volume, rv, volume / rv, mass, rm, mass / rm))
+            }
+        } }
     }
 
     /// One whole-body AP/PA comparison: per site, its share of the active marrow, its marrow dose

@@ -103,6 +103,11 @@ enum AdultTemplate {
               .cylinderZ(cx: 0, cy: 5.6, a: ThoracicSkeleton.spinalCanalHalfWidth, b: ThoracicSkeleton.spinalCanalHalfDepth, zMin: 0, zMax: 70)),
             r(ThoracicSkeleton.vertebralArchesName, .bone(.trunkSpine), .skeleton, .trunk,
               .cylinderZ(cx: 0, cy: 6.9, a: 1.1, b: 1.1, zMin: 0, zMax: 70)),
+            // The costal cartilages: the rib band's anterior ends (placed by `ThoracicSkeleton`), before the ribs.
+            r(ThoracicSkeleton.costalCartilageName, .residualOther, .softTissue, .trunk,
+              .cylinderZ(cx: 0, cy: 0, a: 17, b: 9.8, zMin: 35.1, zMax: 67.5),
+              cuts: [CutPlane(Vec3(0, 1, 0), 0)], excluding: .cylinderZ(cx: 0, cy: 0, a: 16.4, b: 9.2, zMin: 35.1, zMax: 67.5),
+              bands: (35.1, 2.7, 1.4)),
             r(ThoracicSkeleton.ribsName, .bone(.ribCage), .skeleton, .trunk, .cylinderZ(cx: 0, cy: 0, a: 17, b: 9.8, zMin: 35.1, zMax: 67.5),
               excluding: .cylinderZ(cx: 0, cy: 0, a: 16.4, b: 9.2, zMin: 35.1, zMax: 67.5), bands: (35.1, 2.7, 1.4)),
             r("clavicle L", .bone(.clavicle), .skeleton, .trunk, e((7.5, -6.5, 68.3), (6.5, 0.8, 0.8))),

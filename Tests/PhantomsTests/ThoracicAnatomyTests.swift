@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import HarmonicCore
 @testable import Phantoms
@@ -71,23 +72,71 @@ struct ThoracicAnatomyTests {
         }
     }
 
-    @Test("ribs close the cage on the anterior midline below the sternum and beside the spine posteriorly", arguments: ages)
-    func ribsOnMidline(age: ReferenceAge) {
+    @Test("the rib bands are bone beside the spine and costal cartilage (soft tissue, no marrow) on the anterior midline below the sternum",
+          arguments: ages)
+    func ribsBoneBehindCartilageInFront(age: ReferenceAge) {
         let p = StylisedPhantom.reference(age: age, sex: .female)
         let v = p.voxelise()
         let d = p.dimensions
         // Lower rib cage (template z 36-49 cm, below the sternum), 1 cm (template) off the midline anteriorly;
         // posteriorly 4 cm (template) off the midline, beside the vertebral bodies and arches.
-        var anterior = false, posterior = false
+        var anteriorCartilage = false, anteriorBone = false, posteriorBone = false
         var zt = 36.0
         while zt < 49 {
             let z = zt * d.trunkHeight / AdultTemplate.trunkHeight
-            for (y, role) in Self.line(v, x: 1.0 * d.trunkA / AdultTemplate.trunkA, z: z) where role == .bone(.ribs) && y < 0 { anterior = true }
-            for (y, role) in Self.line(v, x: 4.0 * d.trunkA / AdultTemplate.trunkA, z: z) where role == .bone(.ribs) && y > 0 { posterior = true }
+            for (y, _) in Self.line(v, x: 1.0 * d.trunkA / AdultTemplate.trunkA, z: z) where y < 0 {
+                let l = v.label(at: Vec3(1.0 * d.trunkA / AdultTemplate.trunkA, y, z))
+                guard l > 0 else { continue }
+                if v.regions[Int(l) - 1].name == ThoracicSkeleton.costalCartilageName { anteriorCartilage = true }
+                if v.regions[Int(l) - 1].role == .bone(.ribs) { anteriorBone = true }
+            }
+            for (y, role) in Self.line(v, x: 4.0 * d.trunkA / AdultTemplate.trunkA, z: z) where role == .bone(.ribs) && y > 0 { posteriorBone = true }
             zt += 0.25
         }
-        #expect(anterior, "\(age.label): no rib voxels near the anterior midline")
-        #expect(posterior, "\(age.label): no rib voxels beside the spine")
+        #expect(anteriorCartilage, "\(age.label): no costal cartilage near the anterior midline")
+        #expect(!anteriorBone, "\(age.label): rib bone near the anterior midline, where the costal cartilages are")
+        #expect(posteriorBone, "\(age.label): no rib voxels beside the spine")
+    }
+
+    @Test("the costal index is the adolescent CT value (223.6/829.3 = 0.270) from 9 y and 21% higher (1/0.79) to 1.5 y, monotone between")
+    func costalIndexByAge() {
+        #expect(abs(ThoracicSkeleton.costalIndex(ageYears: 15) - (55.8 + 70.0 + 97.8) / (265.8 + 279.7 + 283.8)) < 1e-12)
+        #expect(abs(ThoracicSkeleton.costalIndex(ageYears: 30) - ThoracicSkeleton.costalIndex(ageYears: 9)) < 1e-12)
+        #expect(abs(ThoracicSkeleton.costalIndex(ageYears: 0) * 0.79 - ThoracicSkeleton.costalIndex(ageYears: 15)) < 1e-9)
+        var last = ThoracicSkeleton.costalIndex(ageYears: 0)
+        for age in stride(from: 0.5, through: 12, by: 0.5) {
+            let c = ThoracicSkeleton.costalIndex(ageYears: age)
+            #expect(c <= last + 1e-12, "costal index rises from \(last) to \(c) at \(age) y")
+            last = c
+        }
+    }
+
+    @Test("the costochondral junction lies where the cartilage's share of the rib's arc from the anterior midline ends, in the child's own proportions",
+          arguments: ages)
+    func costochondralJunctionAtCartilageShare(age: ReferenceAge) {
+        let p = StylisedPhantom.reference(age: age, sex: .male)
+        let d = p.dimensions
+        let a = Double(age.rawValue)
+        let l = ThoracicSkeleton.layout(trunkB: d.trunkB, ageYears: a, massKg: ICRP89.bodyMass(age, .male))
+        let x = ThoracicSkeleton.costochondralJunctionX(pleuraB: l.pleuraB, trunkA: d.trunkA, trunkB: d.trunkB, ageYears: a)
+        // The pleura's ellipse in the phantom's cm; arc lengths by a fine inscribed polygon.
+        let (ea, eb) = (ThoracicSkeleton.ribInnerA * d.trunkA / AdultTemplate.trunkA, l.pleuraB * d.trunkB / AdultTemplate.trunkB)
+        let xj = x * d.trunkA / AdultTemplate.trunkA
+        var toJunction = 0.0, half = 0.0
+        var prev = (x: 0.0, y: -eb)
+        let n = 20_000
+        for k in 1...n {
+            let t = Double(k) / Double(n) * .pi
+            let q = (x: ea * sin(t), y: -eb * cos(t))
+            let ds = ((q.x - prev.x) * (q.x - prev.x) + (q.y - prev.y) * (q.y - prev.y)).squareRoot()
+            half += ds
+            if q.y < 0 && q.x <= xj { toJunction += ds }
+            prev = q
+        }
+        let index = ThoracicSkeleton.costalIndex(ageYears: a)
+        let share = toJunction / half
+        #expect(abs(share - index / (1 + index)) < 0.005, "\(age.label): cartilage share \(share), expected \(index / (1 + index))")
+        #expect(x > 0 && x < ThoracicSkeleton.ribInnerA, "\(age.label): junction at template x \(x) cm")
     }
 
     @Test("the sternum is a bone of its own on the anterior midline, in front of the heart, at every age", arguments: ages)

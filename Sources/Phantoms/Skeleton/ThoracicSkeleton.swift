@@ -1,3 +1,4 @@
+import Foundation
 import HarmonicCore
 
 /// Places the rib cage, the sternum and the vertebral bodies and arches of a stylised phantom
@@ -14,7 +15,9 @@ import HarmonicCore
 ///   posterior midline; its lateral extent keeps the MIRD-5 proportion (16.4 of 20 cm: the
 ///   stylised trunk holds the arms). The ribs are a shell outside the pleura whose thickness and
 ///   band width follow the fitted bone size factor (the outline does not), so the rib cage lies
-///   inside the trunk at every age.
+///   inside the trunk at every age. Each band is bone from the spine to the costochondral junction
+///   and costal cartilage (soft tissue, no marrow) from there to the sternum, the cartilage's share
+///   of the length from CT by age (`costalIndex`, `costochondralJunctionX`).
 /// - Lungs, heart, thymus and oesophagus are kept inside the pleura (the thoracic cavity); the
 ///   heart also in front of the posterior mediastinum (`heartPosteriorLimit`), and its blood one
 ///   wall thickness inside both, so that where the heart is flattened its wall stays: the anterior
@@ -44,7 +47,7 @@ import HarmonicCore
 ///   the posterior skin of the template), so the marrow sits in the bodies, not in a cylinder
 ///   around the spinal canal.
 public enum ThoracicSkeleton {
-    static let ribsName = "ribs", sternumName = "sternum", sternumCortexName = "sternum cortex"
+    static let ribsName = "ribs", costalCartilageName = "costal cartilage", sternumName = "sternum", sternumCortexName = "sternum cortex"
     static let oesophagusName = "oesophagus"
     /// The air column of the trachea, from the root of the neck to the carina, directly in front
     /// of the oesophagus ("the oesophagus lies behind the trachea", Gray's Anatomy, 41st ed.,
@@ -165,6 +168,48 @@ public enum ThoracicSkeleton {
     static let vertebralBodyDepth = 2.8, vertebralBodyHalfWidth = 2.0, spinePosterior = 8.0, archHalfWidth = 1.1
     static let sternumZ = (50.5, 67.5)
 
+    /// Costal index (cartilage length over bony rib length, along the curve) of an adolescent's 4th-6th
+    /// ribs: 3-D CT with curved multiplanar reformatting in 22 adolescents with asymmetric pectus
+    /// carinatum, whose protruded and normal sides did not differ (*Does overgrowth of costal
+    /// cartilage cause pectus carinatum? A three-dimensional computed tomography evaluation of rib
+    /// length and costal cartilage length in patients with asymmetric pectus carinatum*, abstract):
+    /// cartilage 55.8, 70.0, 97.8 mm, ribs 265.8, 279.7, 283.8 mm (4th, 5th, 6th; protruded side),
+    /// 223.6/829.3 = 0.270 pooled. An upper bound of a normal chest's: symmetric pectus carinatum had
+    /// longer cartilage than controls (J Pediatr Surg 2014, same method), pectus excavatum shorter
+    /// (Eisinger et al., J Surg Res 2019); no control values were readable.
+    static let adolescentCostalIndex = (55.8 + 70.0 + 97.8) / (265.8 + 279.7 + 283.8)
+
+    /// Costal index at an age: the adolescent value (`adolescentCostalIndex`) from 9 y, and 1/0.79
+    /// of it up to 1.5 y, linear between. Sandoz et al., *Quantitative geometric analysis of rib,
+    /// costal cartilage and sternum from childhood to teenagehood*, Med Biol Eng Comput 51 (2013)
+    /// 971 (CT of 48 children, 4 months to 15 y): the mean costal index of children over 3 y is 21%
+    /// lower than under 3 y; the ages are the two groups' middles (1.5 and 9 y).
+    public static func costalIndex(ageYears: Double) -> Double {
+        let (young, old) = (adolescentCostalIndex / 0.79, adolescentCostalIndex)
+        let w = min(max((ageYears - 1.5) / (9 - 1.5), 0), 1)
+        return young + (old - young) * w
+    }
+
+    /// Template x (cm) of the costochondral junction, where the rib band turns from bone into costal
+    /// cartilage: the point of the pleura's ellipse, taken in the child's own proportions (trunk
+    /// semi-axes `trunkA`, `trunkB`), whose arc length from the anterior midline is the cartilage's
+    /// share, index / (1 + index), of the half circumference (the rib with its cartilage runs from
+    /// the spine to the sternum; `costalIndex`). The stylised rib cage is otherwise a closed band of
+    /// bone whose anterior third carried marrow in front of the heart and lungs.
+    static func costochondralJunctionX(pleuraB: Double, trunkA: Double, trunkB: Double, ageYears: Double) -> Double {
+        let a = ribInnerA * trunkA / AdultTemplate.trunkA, b = pleuraB * trunkB / AdultTemplate.trunkB
+        let index = costalIndex(ageYears: ageYears), share = index / (1 + index)
+        // Arc length from the anterior midline, (x, y) = (a sin t, -b cos t), by the midpoint rule.
+        let n = 2000, dt = Double.pi / Double(n)
+        var arc = [Double](repeating: 0, count: n + 1)
+        for k in 1...n {
+            let t = (Double(k) - 0.5) * dt
+            arc[k] = arc[k - 1] + (a * a * cos(t) * cos(t) + b * b * sin(t) * sin(t)).squareRoot() * dt
+        }
+        let k = arc.firstIndex { $0 >= share * arc[n] } ?? n
+        return ribInnerA * sin(Double(k) * dt)
+    }
+
     /// Where the thoracic skeleton lies for a trunk depth (template-frame y, cm).
     struct Layout: Equatable {
         /// Pleura (inner surface of the rib cage) antero-posterior semi-axis.
@@ -202,6 +247,15 @@ extension StylisedPhantom {
                                          excluding: .cylinderZ(cx: 0, cy: 0, a: T.ribInnerA, b: l.pleuraB, zMin: z0, zMax: z1),
                                          zBands: (start: z0, pitch: 2.7, width: 1.4))
                 regions[i].scaling = .shellOutward
+            case T.costalCartilageName:
+                let x = T.costochondralJunctionX(pleuraB: l.pleuraB, trunkA: dimensions.trunkA, trunkB: dimensions.trunkB, ageYears: ageYears)
+                regions[i].solid = Solid(.cylinderZ(cx: 0, cy: 0, a: T.ribInnerA + T.ribShell, b: l.pleuraB + T.ribShell, zMin: z0, zMax: z1),
+                                         cuts: [CutPlane(Vec3(0, 1, 0), 0), CutPlane(Vec3(1, 0, 0), x), CutPlane(Vec3(-1, 0, 0), x)],
+                                         excluding: .cylinderZ(cx: 0, cy: 0, a: T.ribInnerA, b: l.pleuraB, zMin: z0, zMax: z1),
+                                         zBands: (start: z0, pitch: 2.7, width: 1.4))
+                regions[i].scaling = .shellOutward
+                // The ribs' own thickness and band width: grows with the bones as they do.
+                regions[i].growsWithBones = true
             case T.sternumName, T.sternumCortexName:
                 // Section (cm of the phantom) from the ICRP 143 volume over the length, 2.5:1.
                 let length = (T.sternumZ.1 - T.sternumZ.0) * dimensions.trunkHeight / AdultTemplate.trunkHeight
