@@ -20,7 +20,7 @@ struct MarrowSitesBench: ParsableCommand {
     @Option(help: "Photon energies (keV, comma-separated): compare the sites in whole-body AP and PA beams (Chang 2017 geometry) instead of the cardiac field.")
     var wholeBodyKev: String?
     @Option(help: "Ages in years for --whole-body-kev, comma-separated (0, 1, 5, 10, 15).") var ages: String = "0"
-    @Flag(help: "With --whole-body-kev: print JSON (one object per age, sex and energy) instead of Markdown.") var json = false
+    @Flag(help: "With --whole-body-kev or --volumes: print JSON (one object per age, sex and energy, or per phantom and site) instead of Markdown.") var json = false
 
     @Flag(help: "Print each site's bone volume and mass in the voxelised phantom against the ICRP 143 reference phantom's (AM/1.03 + IM/0.98 + (TBV + CBV)/1.92 cm³, masses exclusive of MST), for --ages, both sexes; no transport.")
     var volumes = false
@@ -54,15 +54,25 @@ struct MarrowSitesBench: ParsableCommand {
         print("| red marrow, mGy/(Gy·cm²) | " + marrowPerKAP.map { String(format: "%.3f", $0) }.joined(separator: " | ") + " |")
     }
 
-    private func boneVolumes() throws {
-        let years = try ages.split(separator: ",").map { s -> ReferenceAge in
+    /// `--ages` as paediatric reference ages.
+    private func referenceAges() throws -> [ReferenceAge] {
+        try ages.split(separator: ",").map { s -> ReferenceAge in
             guard let y = Int(s.trimmingCharacters(in: .whitespaces)), let a = ReferenceAge(rawValue: y), a != .adult else {
                 throw ValidationError("--ages: '\(s)' is not a paediatric reference age (0, 1, 5, 10, 15)")
             }
             return a
         }
-        print("| phantom | site | Harmonic cm³ | ICRP 143 cm³ | ratio | Harmonic g | ICRP 143 g | ratio |")
-        print("|---|---|---:|---:|---:|---:|---:|---:|")
+    }
+
+    /// One site's bone in the voxelised phantom against the ICRP 143 phantom's (what `--volumes --json` prints).
+    struct SiteVolume: Codable {
+        let phantom: String, site: String
+        let harmonicCm3, icrp143Cm3, harmonicGrams, icrp143Grams: Double
+    }
+
+    private func boneVolumes() throws {
+        let years = try referenceAges()
+        var rows: [SiteVolume] = []
         for age in years { for sex in Sex.allCases {
             let v = StylisedPhantom.reference(age: age, sex: sex).voxelise()
             let key = String(format: "%02d", age.rawValue) + (sex == .female ? "F" : "M")
@@ -76,9 +86,21 @@ struct MarrowSitesBench: ParsableCommand {
                 let t = icrp[site.rawValue]
                 let rv = t.activeMarrow / 1.03 + t.inactiveMarrow / 0.98 + (t.trabecularBone + t.corticalBone) / 1.92
                 let rm = t.activeMarrow + t.inactiveMarrow + t.trabecularBone + t.corticalBone
-                print(String(format: "| %@ | %@ | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |", key, site.displayName, volume, rv, volume / rv, mass, rm, mass / rm))
+                rows.append(.init(phantom: key, site: site.displayName, harmonicCm3: volume, icrp143Cm3: rv, harmonicGrams: mass, icrp143Grams: rm))
             }
         } }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+            return
+        }
+        print("| phantom | site | Harmonic cm³ | ICRP 143 cm³ | ratio | Harmonic g | ICRP 143 g | ratio |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|")
+        for r in rows {
+            print(String(format: "| %@ | %@ | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f |", r.phantom, r.site, r.harmonicCm3, r.icrp143Cm3,
+                         r.harmonicCm3 / r.icrp143Cm3, r.harmonicGrams, r.icrp143Grams, r.harmonicGrams / r.icrp143Grams))
+        }
     }
 
     /// One whole-body AP/PA comparison: per site, its share of the active marrow, its marrow dose
@@ -95,12 +117,7 @@ struct MarrowSitesBench: ParsableCommand {
             guard let e = Double(s.trimmingCharacters(in: .whitespaces)), e > 0 else { throw ValidationError("--whole-body-kev: '\(s)' is not a positive energy in keV") }
             return e
         }
-        let years = try ages.split(separator: ",").map { s -> ReferenceAge in
-            guard let y = Int(s.trimmingCharacters(in: .whitespaces)), let a = ReferenceAge(rawValue: y), a != .adult else {
-                throw ValidationError("--ages: '\(s)' is not a paediatric reference age (0, 1, 5, 10, 15)")
-            }
-            return a
-        }
+        let years = try referenceAges()
         var out: [WholeBodySites] = []
         for age in years { for sex in Sex.allCases { for keV in keVs {
             let phantom = StylisedPhantom.reference(age: age, sex: sex)

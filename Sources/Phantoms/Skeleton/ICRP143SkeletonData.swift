@@ -21,12 +21,12 @@ public enum ICRP143SkeletonData {
         stride(from: 0, to: v.count, by: 14).map { i in TissueMedium(fractions: Array(v[i..<(i + 13)]), density: v[i + 13]) }
     }
 
-    /// Swift source of `ICRP143SkeletonRaw` from the ICRP 143 tables in `directory`
-    /// (`<phantom>_skeleton.dat` and `<phantom>_media.dat` for the ten paediatric phantoms).
-    /// Throws the parsers' errors (file, line, field, value, expectation).
     /// The tissue masses by site (`SkeletalSite` order) of one ICRP 143 reference phantom ("05M", …).
     public static func tissues(phantom: String) -> [SkeletalSiteTissues]? { sites[phantom] }
 
+    /// Swift source of `ICRP143SkeletonRaw` from the ICRP 143 tables in `directory`
+    /// (`<phantom>_skeleton.dat` and `<phantom>_media.dat` for the ten paediatric phantoms).
+    /// Throws the parsers' errors (file, line, field, value, expectation).
     public static func generatedSource(directory: URL) throws -> String {
         var sitesLines: [String] = [], mediaLines: [String] = []
         func number(_ x: Double) -> String {

@@ -239,20 +239,21 @@ extension StylisedPhantom {
         let pleura = Quadric.cylinderZ(cx: 0, cy: 0, a: T.ribInnerA, b: l.pleuraB, zMin: -.infinity, zMax: .infinity)
         // The heart stays in front of the posterior mediastinum (`heartPosteriorLimit`).
         let mediastinal = Solid(pleura, cuts: [CutPlane(Vec3(0, 1, 0), T.heartPosteriorLimit(l))])
+        // The rib bands outside the pleura; the costal cartilage is the same shell cut to the anterior ends.
+        func ribBands(cuts: [CutPlane] = []) -> Solid {
+            Solid(.cylinderZ(cx: 0, cy: 0, a: T.ribInnerA + T.ribShell, b: l.pleuraB + T.ribShell, zMin: z0, zMax: z1), cuts: cuts,
+                  excluding: .cylinderZ(cx: 0, cy: 0, a: T.ribInnerA, b: l.pleuraB, zMin: z0, zMax: z1),
+                  zBands: (start: z0, pitch: 2.7, width: 1.4))
+        }
         for i in regions.indices {
             let r = regions[i]
             switch r.name {
             case T.ribsName:
-                regions[i].solid = Solid(.cylinderZ(cx: 0, cy: 0, a: T.ribInnerA + T.ribShell, b: l.pleuraB + T.ribShell, zMin: z0, zMax: z1),
-                                         excluding: .cylinderZ(cx: 0, cy: 0, a: T.ribInnerA, b: l.pleuraB, zMin: z0, zMax: z1),
-                                         zBands: (start: z0, pitch: 2.7, width: 1.4))
+                regions[i].solid = ribBands()
                 regions[i].scaling = .shellOutward
             case T.costalCartilageName:
                 let x = T.costochondralJunctionX(pleuraB: l.pleuraB, trunkA: dimensions.trunkA, trunkB: dimensions.trunkB, ageYears: ageYears)
-                regions[i].solid = Solid(.cylinderZ(cx: 0, cy: 0, a: T.ribInnerA + T.ribShell, b: l.pleuraB + T.ribShell, zMin: z0, zMax: z1),
-                                         cuts: [CutPlane(Vec3(0, 1, 0), 0), CutPlane(Vec3(1, 0, 0), x), CutPlane(Vec3(-1, 0, 0), x)],
-                                         excluding: .cylinderZ(cx: 0, cy: 0, a: T.ribInnerA, b: l.pleuraB, zMin: z0, zMax: z1),
-                                         zBands: (start: z0, pitch: 2.7, width: 1.4))
+                regions[i].solid = ribBands(cuts: [CutPlane(Vec3(0, 1, 0), 0), CutPlane(Vec3(1, 0, 0), x), CutPlane(Vec3(-1, 0, 0), x)])
                 regions[i].scaling = .shellOutward
                 // The ribs' own thickness and band width: grows with the bones as they do.
                 regions[i].growsWithBones = true
