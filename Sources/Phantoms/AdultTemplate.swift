@@ -52,6 +52,20 @@ enum AdultTemplate {
                                         zBands: bands.map { (start: $0.0, pitch: $0.1, width: $0.2) }),
                            extendsBody: extends)
         }
+        enum SpinePart { case bodies, canal, arches }
+        func spine(_ segment: VertebralColumn.Segment, _ part: SpinePart) -> TemplateRegion {
+            let z = segment.templateZ
+            switch part {
+            case .bodies:
+                return r(segment.bodiesName, .bone(.trunkSpine), .skeleton, .trunk, .cylinderZ(cx: 0, cy: 4.4, a: 2, b: 1.4, zMin: z.lower, zMax: z.upper))
+            case .canal:
+                return r(segment.canalName, .residualOther, .softTissue, .trunk,
+                         .cylinderZ(cx: 0, cy: 5.6, a: ThoracicSkeleton.spinalCanalHalfWidth, b: ThoracicSkeleton.spinalCanalHalfDepth,
+                                    zMin: z.lower, zMax: z.upper))
+            case .arches:
+                return r(segment.archesName, .bone(.trunkSpine), .skeleton, .trunk, .cylinderZ(cx: 0, cy: 6.9, a: 1.1, b: 1.1, zMin: z.lower, zMax: z.upper))
+            }
+        }
         var list: [TemplateRegion] = [
             // Head
             r("eye lens L", .organ(.eyeLens), .softTissue, .head, e((3, -8.5, 86), (0.5, 0.2, 0.5))),
@@ -95,14 +109,12 @@ enum AdultTemplate {
               .cylinderZ(cx: 0, cy: -8.6, a: 1.5, b: 0.6, zMin: 50.5, zMax: 67.5)),
             r(ThoracicSkeleton.sternumName, .bone(BoneGeometry.sternum), .spongiosa, .trunk,
               .cylinderZ(cx: 0, cy: -8.6, a: 1.5, b: 0.6, zMin: 50.5, zMax: 67.5)),
-            r(ThoracicSkeleton.vertebralBodiesName, .bone(.trunkSpine), .skeleton, .trunk,
-              .cylinderZ(cx: 0, cy: 4.4, a: 2, b: 1.4, zMin: 0, zMax: 70)),
-            // The spinal canal behind the vertebral bodies (placed by `ThoracicSkeleton`), before the
-            // arches that surround it.
-            r(ThoracicSkeleton.spinalCanalName, .residualOther, .softTissue, .trunk,
-              .cylinderZ(cx: 0, cy: 5.6, a: ThoracicSkeleton.spinalCanalHalfWidth, b: ThoracicSkeleton.spinalCanalHalfDepth, zMin: 0, zMax: 70)),
-            r(ThoracicSkeleton.vertebralArchesName, .bone(.trunkSpine), .skeleton, .trunk,
-              .cylinderZ(cx: 0, cy: 6.9, a: 1.1, b: 1.1, zMin: 0, zMax: 70)),
+            // The trunk's vertebral column in three segments (thoracic, lumbar, sacral), each its
+            // bodies, the spinal canal behind them (before the arches that surround it) and the arches
+            // (placed and sized by `VertebralColumn`; these are the adult template's section).
+            spine(.thoracic, .bodies), spine(.thoracic, .canal), spine(.thoracic, .arches),
+            spine(.lumbar, .bodies), spine(.lumbar, .canal), spine(.lumbar, .arches),
+            spine(.sacral, .bodies), spine(.sacral, .canal), spine(.sacral, .arches),
             // The costal cartilages: the rib band's anterior ends (placed by `ThoracicSkeleton`), before the ribs.
             r(ThoracicSkeleton.costalCartilageName, .residualOther, .softTissue, .trunk,
               .cylinderZ(cx: 0, cy: 0, a: 17, b: 9.8, zMin: 35.1, zMax: 67.5),

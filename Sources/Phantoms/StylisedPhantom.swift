@@ -195,8 +195,9 @@ public struct StylisedPhantom: Sendable {
     /// Fits trunk width (to the ICRP 89 body mass, on a coarse voxelisation; the thoracic skeleton
     /// is re-placed for each trunk, `ThoracicSkeleton`), every organ's size
     /// (to its ICRP 89 mass, by precedence-aware integration: `regionMassesByIntegration`) and
-    /// one common size factor of all bones (to the ICRP 89 skeleton mass at the Cristy &
-    /// Eckerman skeleton density 1.4 g/cm³), by damped fixed-point iteration (bone shells clipped by the body make the skeleton mass
+    /// one common size factor of the bones not sized to their own ICRP 143 volume (to their share of
+    /// the ICRP 89 skeleton mass, `volumeSizedSkeletonShare`, at the Cristy & Eckerman skeleton
+    /// density 1.4 g/cm³), by damped fixed-point iteration (bone shells clipped by the body make the skeleton mass
     /// steeper than s³, so its step is s^(1/8)).
     static func fitted(age: ReferenceAge, sex: Sex) -> StylisedPhantom {
         var p = unfitted(age: age, sex: sex)
@@ -213,11 +214,12 @@ public struct StylisedPhantom: Sendable {
             for (i, m) in masses.enumerated() {
                 switch p.regions[i].role {
                 case let .organ(o): organMass[o, default: 0] += m
-                case .bone: skeleton += m
+                case .bone where p.regions[i].scaling != .fixed: skeleton += m
                 default: break
                 }
             }
-            let boneScale = skeleton > 0 ? pow(ICRP89.skeletonMass(age, sex) / skeleton, 1.0 / 8) : 1
+            let target = ICRP89.skeletonMass(age, sex) * (1 - volumeSizedSkeletonShare(age: age, sex: sex))
+            let boneScale = skeleton > 0 ? pow(target / skeleton, 1.0 / 8) : 1
             for i in p.regions.indices {
                 switch p.regions[i].role {
                 case let .organ(o), let .contents(o):
@@ -231,6 +233,25 @@ public struct StylisedPhantom: Sendable {
             }
         }
         return p
+    }
+}
+
+extension StylisedPhantom {
+    /// The sites whose bone is sized to its own ICRP 143 volume rather than by the common bone size
+    /// factor: the sternum (`ThoracicSkeleton`) and the trunk's vertebral column (`VertebralColumn`).
+    static let volumeSizedSites: [SkeletalSite] = [.sternum, .thoracicVertebrae, .lumbarVertebrae, .sacrum]
+
+    /// Those sites' share of the ICRP 143 skeleton mass of the age and sex (AM + IM + TBV + CBV,
+    /// exclusive of miscellaneous skeletal tissue; the 15-y phantom's share for the adult). The other
+    /// bones are fitted to the rest of the ICRP 89 skeleton mass, so that sizing these sites to their
+    /// volume leaves the rest of the skeleton as it was rather than growing it by the mass they lost.
+    static func volumeSizedSkeletonShare(age: ReferenceAge, sex: Sex) -> Double {
+        let label = String(format: "%02d", min(age.rawValue, 15)) + (sex == .female ? "F" : "M")
+        guard let sites = ICRP143SkeletonData.tissues(phantom: label) else { return 0 }
+        func mass(_ t: SkeletalSiteTissues) -> Double { t.activeMarrow + t.inactiveMarrow + t.trabecularBone + t.corticalBone }
+        let total = sites.reduce(0) { $0 + mass($1) }
+        let sized = volumeSizedSites.reduce(0.0) { $0 + mass(sites[$1.rawValue]) }
+        return total > 0 ? sized / total : 0
     }
 }
 

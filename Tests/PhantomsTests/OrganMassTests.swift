@@ -22,9 +22,16 @@ struct OrganMassTests {
             let voxels = phantom.voxelise()
             let body = voxels.bodyMass / 1000, refBody = ICRP89.bodyMass(age, sex)
             #expect(abs(body / refBody - 1) < 0.05, "\(age.label) \(sex) body \(body) kg vs \(refBody) kg")
+            // The bones sized by the common factor carry their sites' share of the ICRP 89 skeleton
+            // mass (`volumeSizedSkeletonShare`); the sternum and the trunk's column have their ICRP 143
+            // bone volume instead (VertebralColumnTests, ThoracicAnatomyTests), without the cartilage
+            // that ICRP 89's mass counts (most of a newborn's spine), so the whole skeleton is lighter.
             var skeleton = 0.0
-            for (i, m) in phantom.regionMassesByIntegration().enumerated() { if case .bone = phantom.regions[i].role { skeleton += m } }
-            #expect(abs(skeleton / ICRP89.skeletonMass(age, sex) - 1) < 0.05, "\(age.label) \(sex) skeleton \(skeleton) g")
+            for (i, m) in phantom.regionMassesByIntegration().enumerated() where phantom.regions[i].scaling != .fixed {
+                if case .bone = phantom.regions[i].role { skeleton += m }
+            }
+            let share = ICRP89.skeletonMass(age, sex) * (1 - StylisedPhantom.volumeSizedSkeletonShare(age: age, sex: sex))
+            #expect(abs(skeleton / share - 1) < 0.05, "\(age.label) \(sex) skeleton less sternum and column \(skeleton) g vs \(share) g")
         }
     }
 

@@ -311,7 +311,7 @@ struct ThoracicAnatomyTests {
         #expect(breastZ > heartZ && breastZ < heartTop, "\(age.label): breast z \(breastZ), heart centre \(heartZ), top \(heartTop)")
     }
 
-    @Test("on the midline behind the thoracic vertebral bodies lies the spinal canal's soft tissue, as deep as the adult canal (1.5 cm, scaled with the trunk) within a voxel, and the arches behind it",
+    @Test("on the midline behind the thoracic vertebral bodies lies the spinal canal's soft tissue, as deep as the adult canal (1.5 cm, in proportion to its vertebra) within a voxel, and the arches behind it",
           arguments: [ReferenceAge.newborn, .five, .fifteen])
     func spinalCanalBehindBodies(age: ReferenceAge) throws {
         let p = StylisedPhantom.reference(age: age, sex: .male)
@@ -320,8 +320,13 @@ struct ThoracicAnatomyTests {
         let spine = RegionRole.bone(.thoracicVertebrae)
         let bodiesStart = try #require(line.firstIndex { $0.role == spine })
         let canalStart = bodiesStart + line[bodiesStart...].prefix { $0.role == spine }.count
-        let canal = line[canalStart...].prefix { $0.role == .residualOther }
-        let expected = 2 * ThoracicSkeleton.spinalCanalHalfDepth * p.dimensions.trunkB / AdultTemplate.trunkB
+        // The soft tissue between the bodies and the arches: the canal's, and where the bodies' and the
+        // canal's elliptic sections meet at their vertices, a voxel of the trunk's residual soft
+        // tissue (the same material) between them.
+        let canal = line[canalStart...].prefix { $0.role == .residualOther || $0.role == .residualTrunk }
+        let section = VertebralColumn.section(.thoracic, dimensions: p.dimensions, bodyFrontTemplateY: Self.vertebralBodyFront(p, age, .male) * AdultTemplate.trunkB / p.dimensions.trunkB,
+                                              ageYears: Double(age.rawValue), sex: .male, massScale: 1)
+        let expected = 2 * section.canalHalfDepth
         #expect(abs(Double(canal.count) * v.spacing / 4 - expected) <= v.spacing, "\(age.label): canal \(Double(canal.count) * v.spacing / 4) cm, expected \(expected)")
         #expect(line[(canalStart + canal.count)...].first?.role == spine, "\(age.label): the arches close the canal behind")
     }

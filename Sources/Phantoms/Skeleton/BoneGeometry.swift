@@ -11,9 +11,9 @@ import HarmonicCore
 /// dose table:
 /// - skull: the mandible is its antero-inferior part (template y < -4 cm and z < 84 cm; the
 ///   stylised head has no jaw below the cranium); the rest is craniofacial.
-/// - trunk spine (two solids, vertebral bodies and vertebral arches, `ThoracicSkeleton`): sacrum
-///   below the top of the pelvis (z < 22 cm), lumbar vertebrae up to the base of the rib cage
-///   (z < 35.1 cm), thoracic vertebrae above; the neck spine is cervical.
+/// - trunk spine (vertebral bodies and arches in three segments, `VertebralColumn`): sacrum and
+///   coccyx z 9.0-21.5 cm, lumbar vertebrae up to 39.5 cm, thoracic vertebrae above (Gray's segment
+///   lengths below the top of T1 at the rib cage's top); the neck spine is cervical.
 /// - rib cage: ribs; the sternum is a solid of its own on the anterior midline
 ///   (`ThoracicSkeleton`: both lie inside the trunk at every age, under the chest wall).
 /// - arm bone (z 0-70 cm): adult segment lengths humerus 36, forearm 27, hand 19 cm (ICRP 23
@@ -47,7 +47,7 @@ public enum BoneGeometry: Sendable, Hashable, CaseIterable {
         switch self {
         case .skull: return q.y < -4 && q.z < 84 ? .mandible : .craniofacial
         case .cervicalSpine: return .cervicalVertebrae
-        case .trunkSpine: return q.z < 22 ? .sacrum : q.z < 35.1 ? .lumbarVertebrae : .thoracicVertebrae
+        case .trunkSpine: return (VertebralColumn.segment(atTemplateZ: q.z) ?? .sacral).site
         case .ribCage: return .ribs
         case .sternum: return .sternum
         case .clavicle: return .clavicles

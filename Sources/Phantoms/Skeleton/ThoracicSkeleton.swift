@@ -41,11 +41,11 @@ import HarmonicCore
 ///   least one voxel (height/300) thick, narrower so that the volume stays (at least round).
 /// - Vertebral bodies: anterior surface at the depth where the sternum-to-vertebra distance is
 ///   the fraction `sternovertebralFraction` of the thorax's internal antero-posterior depth (CT of
-///   75 normal children, Wan et al.: see `sternovertebralFraction`); 2.8 cm deep and 4 cm wide in the adult template,
-///   scaled with the trunk. Behind them the spinal canal (`spinalCanalName`, soft tissue), and
-///   the vertebral arches fill the rest of the MIRD-5 spine around and behind it (to 2 cm under
-///   the posterior skin of the template), so the marrow sits in the bodies, not in a cylinder
-///   around the spinal canal.
+///   75 normal children, Wan et al.: see `sternovertebralFraction`). Behind them the spinal canal
+///   (soft tissue) and the vertebral arches around and behind it, so the marrow sits in the
+///   bodies, not in a cylinder around the spinal canal. Each segment of the column (thoracic,
+///   lumbar, sacral) has its anatomical length and the bone volume of its ICRP 143 site
+///   (`VertebralColumn`).
 public enum ThoracicSkeleton {
     static let ribsName = "ribs", costalCartilageName = "costal cartilage", sternumName = "sternum", sternumCortexName = "sternum cortex"
     static let oesophagusName = "oesophagus"
@@ -119,15 +119,17 @@ public enum ThoracicSkeleton {
         return points[points.count - 1].f
     }
 
-    /// Cortical and spongiosa volumes (cm³) of the sternum of the ICRP Publication 143 reference
+    /// Cortical and spongiosa volumes (cm³) of a skeletal site of the ICRP Publication 143 reference
     /// phantom of the age and sex (skeleton tables, masses exclusive of miscellaneous skeletal
     /// tissue): cortex CBV / 1.92; spongiosa AM / 1.03 + IM / 0.98 + TBV / 1.92 (ICRU 44 densities
-    /// of cortical bone, red and yellow marrow). Linear in age between 0, 1, 5, 10 and 15 y; the
-    /// 15-y values above 15 y (ICRP 89 gives no adult sternum by tissue).
-    public static func sternumVolumes(ageYears: Double, sex: Sex) -> (cortex: Double, spongiosa: Double) {
+    /// of cortical bone, red and yellow marrow). Linear in age between 0, 1, 5, 10 and 15 y. ICRP 89
+    /// gives no adult skeleton by site and tissue, so the adult (30 y) is the 15-y site grown with
+    /// the whole skeleton, times the ICRP 89 skeleton mass of the adult over that at 15 y (10.5/7.95
+    /// kg male, 7.8/7.18 kg female; Table 2.8), linear between 15 and 30 y.
+    public static func siteVolume(_ site: SkeletalSite, ageYears: Double, sex: Sex) -> (cortex: Double, spongiosa: Double) {
         let ages: [Double] = [0, 1, 5, 10, 15], labels = ["00", "01", "05", "10", "15"]
         func at(_ k: Int) -> (Double, Double) {
-            let t = ICRP143SkeletonData.sites[labels[k] + (sex == .female ? "F" : "M")]![SkeletalSite.sternum.rawValue]
+            let t = ICRP143SkeletonData.sites[labels[k] + (sex == .female ? "F" : "M")]![site.rawValue]
             return (t.corticalBone / 1.92, t.activeMarrow / 1.03 + t.inactiveMarrow / 0.98 + t.trabecularBone / 1.92)
         }
         let a = min(max(ageYears, 0), 15)
@@ -135,7 +137,14 @@ public enum ThoracicSkeleton {
         while k < ages.count - 2 && a > ages[k + 1] { k += 1 }
         let w = (a - ages[k]) / (ages[k + 1] - ages[k])
         let (lo, hi) = (at(k), at(k + 1))
-        return ((1 - w) * lo.0 + w * hi.0, (1 - w) * lo.1 + w * hi.1)
+        let adultGrowth = ICRP89.skeletonMass(.adult, sex) / ICRP89.skeletonMass(.fifteen, sex)
+        let g = 1 + (adultGrowth - 1) * min(max((ageYears - 15) / 15, 0), 1)
+        return (g * ((1 - w) * lo.0 + w * hi.0), g * ((1 - w) * lo.1 + w * hi.1))
+    }
+
+    /// The sternum's cortical and spongiosa volumes (cm³), `siteVolume` of the sternum.
+    public static func sternumVolumes(ageYears: Double, sex: Sex) -> (cortex: Double, spongiosa: Double) {
+        siteVolume(.sternum, ageYears: ageYears, sex: sex)
     }
 
     /// Antero-posterior depth of the posterior mediastinum on the midline (template cm): the
@@ -162,10 +171,14 @@ public enum ThoracicSkeleton {
     }
 
     /// Adult-template proportions (cm): MIRD-5 rib shell 0.6 cm thick, 16.4 cm inner lateral
-    /// semi-axis; vertebral body 2.8 cm deep, 4 cm wide; the MIRD-5 spine's posterior surface
-    /// (y = 8 cm) as the end of the arches; sternum z 50.5-67.5 cm (its section: `sternumVolumes`).
+    /// semi-axis; vertebral body 2.8 cm deep, 4 cm wide, arches 2.2 cm wide (scaled per segment
+    /// by `VertebralColumn`); the MIRD-5 spine's posterior surface (y = 8 cm) as the end of the
+    /// arches; sternum z 50.5-67.5 cm (its section: `sternumVolumes`).
     static let ribShell = 0.6, ribInnerA = 16.4
     static let vertebralBodyDepth = 2.8, vertebralBodyHalfWidth = 2.0, spinePosterior = 8.0, archHalfWidth = 1.1
+    /// Depth of the arches behind the bodies in the adult template: the spine's posterior surface
+    /// (y 8 cm) less the adult bodies' back (y 1.4 + 2.8 cm).
+    static let archDepth = spinePosterior - (1.4 + vertebralBodyDepth)
     static let sternumZ = (50.5, 67.5)
 
     /// Costal index (cartilage length over bony rib length, along the curve) of an adolescent's 4th-6th
@@ -214,8 +227,8 @@ public enum ThoracicSkeleton {
     struct Layout: Equatable {
         /// Pleura (inner surface of the rib cage) antero-posterior semi-axis.
         var pleuraB: Double
-        /// Anterior and posterior surfaces of the vertebral bodies.
-        var vertebralBodyFront: Double, vertebralBodyBack: Double
+        /// Anterior surface of the vertebral bodies.
+        var vertebralBodyFront: Double
     }
 
     static func layout(trunkB: Double, ageYears: Double, massKg: Double) -> Layout {
@@ -225,7 +238,7 @@ public enum ThoracicSkeleton {
         // its height, keeps a thoracic cavity rather than none).
         let pleuraB = max(0.4 * AdultTemplate.trunkB, AdultTemplate.trunkB - chestWallThickness(massKg: massKg) * toTemplate)
         let front = -pleuraB + 2 * pleuraB * sternovertebralFraction(ageYears: ageYears)
-        return Layout(pleuraB: pleuraB, vertebralBodyFront: front, vertebralBodyBack: front + vertebralBodyDepth)
+        return Layout(pleuraB: pleuraB, vertebralBodyFront: front)
     }
 }
 
@@ -277,12 +290,6 @@ extension StylisedPhantom {
                                               zMin: T.sternumZ.0, zMax: T.sternumZ.1)
                 regions[i].solid = r.name == T.sternumName ? Solid(inner) : Solid(outer, excluding: inner)
                 regions[i].scaling = .fixed
-            case T.vertebralBodiesName:
-                regions[i].solid = Solid(.cylinderZ(cx: 0, cy: (l.vertebralBodyFront + l.vertebralBodyBack) / 2,
-                                                    a: T.vertebralBodyHalfWidth, b: T.vertebralBodyDepth / 2,
-                                                    zMin: 0, zMax: AdultTemplate.trunkHeight))
-                // Grows backwards, sideways and along z from its anterior surface.
-                regions[i].scaling = .aboutPoint(Vec3(0, l.vertebralBodyFront, AdultTemplate.trunkHeight / 2))
             case T.oesophagusName where r.frame == .trunk:
                 // In the posterior mediastinum (`posteriorMediastinumDepth`), on the vertebral bodies.
                 guard case let .cylinderZ(cx, _, a, _, zMin, zMax) = r.solid.quadric else { break }
@@ -298,18 +305,6 @@ extension StylisedPhantom {
                                                     zMin: T.carinaZ, zMax: AdultTemplate.trunkHeight))
                 regions[i].scaling = .fixed
                 regions[i].clip = Solid(pleura)
-            case T.spinalCanalName:
-                regions[i].solid = Solid(.cylinderZ(cx: 0, cy: l.vertebralBodyBack + T.spinalCanalHalfDepth, a: T.spinalCanalHalfWidth,
-                                                    b: T.spinalCanalHalfDepth, zMin: 0, zMax: AdultTemplate.trunkHeight))
-                // Grows with the bones (their common size factor, `fitted`) about the bodies' front, as they do,
-                // so that it keeps its place between the vertebral bodies and arches.
-                regions[i].scaling = .aboutPoint(Vec3(0, l.vertebralBodyFront, AdultTemplate.trunkHeight / 2))
-                regions[i].growsWithBones = true
-            case T.vertebralArchesName:
-                let back = max(T.spinePosterior, l.vertebralBodyBack + 0.5)
-                regions[i].solid = Solid(.cylinderZ(cx: 0, cy: (l.vertebralBodyBack + back) / 2, a: T.archHalfWidth,
-                                                    b: (back - l.vertebralBodyBack) / 2, zMin: 0, zMax: AdultTemplate.trunkHeight))
-                regions[i].scaling = .aboutPoint(Vec3(0, l.vertebralBodyBack, AdultTemplate.trunkHeight / 2))
             default:
                 switch r.role {
                 case let .organ(o):
@@ -323,6 +318,7 @@ extension StylisedPhantom {
                 }
             }
         }
+        placeVertebralColumn(bodyFrontTemplateY: l.vertebralBodyFront, ageYears: ageYears, massKg: massKg)
         placePelvicSkeleton(acetabulumY: l.vertebralBodyFront)
     }
 }
