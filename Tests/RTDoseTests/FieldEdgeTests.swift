@@ -174,14 +174,17 @@ struct CraniospinalFieldEdgeTests {
         let mean = (boxes: e.map(\.boxes).reduce(0, +) / Double(e.count), single: e.map(\.single).reduce(0, +) / Double(e.count))
         let worst = (boxes: e.map(\.boxes).max()!, single: e.map(\.single).max()!)
         #expect(mean.boxes < mean.single && worst.boxes < worst.single)
-        // What is left with the truth's own fields: contour rasterisation, nearest-voxel look-up
-        // (within 12%) and the 5 mm grid (up to half a spacing off at an edge: the organ's grid
-        // sensitivity). The boy of DE-P2-C1 shows why the grid's part is added, not folded into one
-        // bound: his spinal field's lateral edge (x = 31.3 mm) lies 1.2 mm inside the grid's
+        // What is left with the truth's own fields: contour rasterisation and nearest-voxel look-up
+        // (within 12% where no field edge runs through the organ) or, where one does, the 5 mm grid:
+        // it shows the edge up to half a spacing off, and the organ's grid sensitivity is what that
+        // does to its true mean (4% more allowed for the contours). The boy of DE-P2-C1 is such a
+        // case: his spinal field's lateral edge (x = 31.3 mm) lies 1.2 mm inside the grid's
         // (32.5 mm) and just medial of a column of his lungs' and kidneys' voxels, so moving the true
-        // field 2.5 mm to the patient's left (+x) raises their true means by 18% and 16%, moving it right changes
-        // nothing: the reconstruction reads 18.8% and 15.2% above the truth. The girl's ovaries lie
-        // at the corner of her spinal field (110% for a 2.5 mm move) and read within 1%.
-        for x in e { #expect(x.boxes < 0.12 + x.grid, "\(x.organ.rawValue): \(x.boxes) from truth, grid sensitivity \(x.grid)") }
+        // field 2.5 mm to the patient's left (+x) raises their true means by 18% and 16%, moving it
+        // right changes nothing; the reconstruction reads 18.8% and 15.2% above the truth. The girl's
+        // ovaries lie at a corner of her spinal field (110% for a 2.5 mm move) and read within 1%.
+        for x in e {
+            #expect(x.boxes < max(0.12, x.grid + 0.04), "\(x.organ.rawValue): \(x.boxes) from truth, grid sensitivity \(x.grid)")
+        }
     }
 }
