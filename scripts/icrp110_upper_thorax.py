@@ -8,6 +8,7 @@ stylised phantoms' upper thorax is compared with in docs/validation-chang2017-no
 - vertebral and sternal levels: the slices of the thoracic and cervical spine and of the sternum;
 - the depth of the oesophagus below the anterior skin, slice by slice, and its share above T1;
 - the skin-to-trachea distance on the trachea's column from the manubrium's top upwards;
+- the profile of the body's front, the oesophagus and the vertebrae's front across the thoracic inlet;
 - the mean primary transmission at 30 keV from the front (AP) and the back (PA) to the
   oesophagus' voxels, neck part (above T1) and thoracic part, with mass attenuation coefficients
   at 30 keV of 0.375 cm2/g for soft tissues, 1.33 for cortical bone, 0.75 for spongiosa and 0.40
@@ -92,6 +93,24 @@ def main(base):
         column = vol[k][:, int(np.median(hits[:, 1]))]
         body, trachea = np.nonzero(column)[0], np.nonzero(np.isin(column, airway))[0]
         print(f"  {(k - sternum_top) * DZ:+5.1f}: {(trachea.min() - body.min()) * DXY:.1f}")
+
+    print("profile on the oesophagus' column, cm from the vertebrae's front at the oesophagus' lowest slice "
+          "(negative: anterior): body front, oesophagus front and back, vertebrae's front")
+    spine = ids("^(Thoracic|Cervical) spine")
+    reference = None
+    for k in range(oes[:, 0].min() - 10, min(NZ, oes[:, 0].max() + 12), 2):
+        here = np.argwhere(np.isin(vol[k], spine))
+        if len(here) == 0:
+            continue
+        spine_front = np.nonzero(np.isin(vol[k][:, int(np.median(here[:, 1]))], spine))[0].min() * DXY
+        if reference is None and k >= oes[:, 0].min():
+            reference = spine_front
+        r = spine_front if reference is None else reference
+        on = np.argwhere(np.isin(vol[k], ids("^Oesophagus$")))
+        column = vol[k][:, int(np.median((on if len(on) else here)[:, 1]))]
+        o = np.nonzero(np.isin(column, ids("^Oesophagus$")))[0]
+        o_text = f"{o.min() * DXY - r:6.1f} {o.max() * DXY - r:6.1f}" if len(o) else "     -      -"
+        print(f"  {(k - sternum_top) * DZ:+5.1f}: {np.nonzero(column)[0].min() * DXY - r:6.1f} {o_text} {spine_front - r:6.1f}")
 
 
 if __name__ == "__main__":
