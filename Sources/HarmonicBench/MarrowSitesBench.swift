@@ -75,8 +75,8 @@ struct MarrowSitesBench: ParsableCommand {
         var rows: [SiteVolume] = []
         for age in years { for sex in Sex.allCases {
             let v = StylisedPhantom.reference(age: age, sex: sex).voxelise()
-            let key = String(format: "%02d", age.rawValue) + (sex == .female ? "F" : "M")
-            guard let icrp = ICRP143SkeletonData.tissues(phantom: key) else { continue }
+            guard let icrp = ICRP143SkeletonData.tissues(age: age, sex: sex) else { continue }
+            let key = String(format: "%02d", age.rawValue) + sex.rawValue  // the ICRP 143 phantom's name, for the table
             for site in SkeletalSite.allCases {
                 var volume = 0.0, mass = 0.0
                 for (i, r) in v.regions.enumerated() where r.role == .bone(site) {

@@ -246,8 +246,7 @@ extension StylisedPhantom {
     /// bones are fitted to the rest of the ICRP 89 skeleton mass, so that sizing these sites to their
     /// volume leaves the rest of the skeleton as it was rather than growing it by the mass they lost.
     static func volumeSizedSkeletonShare(age: ReferenceAge, sex: Sex) -> Double {
-        let label = String(format: "%02d", min(age.rawValue, 15)) + (sex == .female ? "F" : "M")
-        guard let sites = ICRP143SkeletonData.tissues(phantom: label) else { return 0 }
+        guard let sites = ICRP143SkeletonData.tissues(age: age == .adult ? .fifteen : age, sex: sex) else { return 0 }
         func mass(_ t: SkeletalSiteTissues) -> Double { t.activeMarrow + t.inactiveMarrow + t.trabecularBone + t.corticalBone }
         let total = sites.reduce(0) { $0 + mass($1) }
         let sized = volumeSizedSites.reduce(0.0) { $0 + mass(sites[$1.rawValue]) }

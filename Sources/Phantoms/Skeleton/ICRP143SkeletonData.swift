@@ -21,8 +21,11 @@ public enum ICRP143SkeletonData {
         stride(from: 0, to: v.count, by: 14).map { i in TissueMedium(fractions: Array(v[i..<(i + 13)]), density: v[i + 13]) }
     }
 
-    /// The tissue masses by site (`SkeletalSite` order) of one ICRP 143 reference phantom ("05M", …).
-    public static func tissues(phantom: String) -> [SkeletalSiteTissues]? { sites[phantom] }
+    /// The tissue masses by site (`SkeletalSite` order) of the ICRP 143 reference phantom of an age
+    /// and sex; nil for the adult, which ICRP 143 does not hold.
+    public static func tissues(age: ReferenceAge, sex: Sex) -> [SkeletalSiteTissues]? {
+        sites[String(format: "%02d", age.rawValue) + sex.rawValue]
+    }
 
     /// Swift source of `ICRP143SkeletonRaw` from the ICRP 143 tables in `directory`
     /// (`<phantom>_skeleton.dat` and `<phantom>_media.dat` for the ten paediatric phantoms).

@@ -127,9 +127,9 @@ public enum ThoracicSkeleton {
     /// the whole skeleton, times the ICRP 89 skeleton mass of the adult over that at 15 y (10.5/7.95
     /// kg male, 7.8/7.18 kg female; Table 2.8), linear between 15 and 30 y.
     public static func siteVolume(_ site: SkeletalSite, ageYears: Double, sex: Sex) -> (cortex: Double, spongiosa: Double) {
-        let ages: [Double] = [0, 1, 5, 10, 15], labels = ["00", "01", "05", "10", "15"]
+        let phantoms: [ReferenceAge] = [.newborn, .one, .five, .ten, .fifteen], ages = phantoms.map { Double($0.rawValue) }
         func at(_ k: Int) -> (Double, Double) {
-            let t = ICRP143SkeletonData.sites[labels[k] + (sex == .female ? "F" : "M")]![site.rawValue]
+            let t = ICRP143SkeletonData.tissues(age: phantoms[k], sex: sex)![site.rawValue]
             return (t.corticalBone / 1.92, t.activeMarrow / 1.03 + t.inactiveMarrow / 0.98 + t.trabecularBone / 1.92)
         }
         let a = min(max(ageYears, 0), 15)
