@@ -110,14 +110,14 @@ public enum VertebralColumn {
             return bodies + arches
         }
 
-        /// The section whose bone area is `area` (cm²), by bisection on k (the area grows with k).
+        /// The adult template's bone area (k = 1, cm²), integrated once.
+        static let templateBoneArea = Section(k: 1, bodyFront: 0).boneArea
+
+        /// The section whose bone area is `area` (cm²). Every dimension of the section scales with k
+        /// (the strips of the arches' integral too), so its area is k² times the template's and
+        /// k = √(area / template area): no search, and no integral per phantom built.
         static func solve(area: Double, bodyFront: Double) -> Section {
-            var (lo, hi) = (0.01, 10.0)
-            for _ in 0..<60 {
-                let mid = (lo + hi) / 2
-                if Section(k: mid, bodyFront: bodyFront).boneArea < area { lo = mid } else { hi = mid }
-            }
-            return Section(k: (lo + hi) / 2, bodyFront: bodyFront)
+            Section(k: (area / templateBoneArea).squareRoot(), bodyFront: bodyFront)
         }
     }
 
