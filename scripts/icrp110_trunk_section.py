@@ -32,30 +32,12 @@ import sys
 
 import numpy as np
 
-PHANTOMS = {  # columns, rows, slices, in-plane and slice voxel size (cm): ICRP 110, Table 4.1
-    "AM": (254, 127, 222, 0.2137, 0.8),
-    "AF": (299, 137, 348, 0.1775, 0.484),
-}
+from icrp110_data import PHANTOMS, load
+
 ENERGIES = (30, 50, 70, 100)
 MU_RHO = {"soft": (0.356, 0.221, 0.190, 0.167), "cortical": (1.33, 0.424, 0.254, 0.186),
           "spongiosa": (0.75, 0.30, 0.22, 0.175), "air": (0.0, 0.0, 0.0, 0.0)}
 FRACTIONS = (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
-
-
-def load(base, name):
-    nx, ny, nz, _, _ = PHANTOMS[name]
-    vol = np.zeros((nz, ny, nx), dtype=np.int16)
-    for k in range(nz):
-        with open(f"{base}/{name}/{name}_slice{k + 1}.g4dat") as f:
-            vol[k] = np.array(f.read().split()[3:], dtype=np.int16).reshape(ny, nx)  # header: nx ny nz
-    names, density = {}, {}
-    with open(f"{base}/P110_data_V1.2/{name}/{name}_organs.dat") as f:
-        for line in f:
-            m = re.match(r"^(\d+)\s+(.+?)\s+(\d+)\s+([\d.]+)\s*$", line)
-            if m:
-                names[int(m.group(1))] = m.group(2)
-                density[int(m.group(1))] = float(m.group(4))
-    return vol, names, density
 
 
 def measure(base, name):

@@ -30,28 +30,13 @@ import sys
 
 import numpy as np
 
-NX, NY, NZ = 254, 127, 222
-DXY, DZ = 0.2137, 0.8  # cm
+from icrp110_data import PHANTOMS, load
 
-
-def load(base):
-    vol = np.zeros((NZ, NY, NX), dtype=np.int16)
-    for k in range(NZ):
-        with open(f"{base}/AM/AM_slice{k + 1}.g4dat") as f:
-            values = f.read().split()[3:]  # header: nx ny nz
-        vol[k] = np.array(values, dtype=np.int16).reshape(NY, NX)
-    names, density = {}, {}
-    with open(f"{base}/P110_data_V1.2/AM/AM_organs.dat") as f:
-        for line in f:
-            m = re.match(r"^(\d+)\s+(.+?)\s+(\d+)\s+([\d.]+)\s*$", line)
-            if m:
-                names[int(m.group(1))] = m.group(2)
-                density[int(m.group(1))] = float(m.group(4))
-    return vol, names, density
+NX, NY, NZ, DXY, DZ = PHANTOMS["AM"]  # cm
 
 
 def main(base):
-    vol, names, density = load(base)
+    vol, names, density = load(base, "AM")
     ids = lambda pattern: [i for i, n in names.items() if re.search(pattern, n, re.I)]
     mu = np.zeros(max(names) + 1)
     for i, n in names.items():
