@@ -112,7 +112,7 @@ public struct StylisedPhantom: Sendable {
                 if stored.sizes.count == p.regions.count {
                     p.dimensions.trunkA = stored.trunkA; p.dimensions.trunkB = stored.trunkB
                     for i in p.regions.indices { p.regions[i].sizeFactor = stored.sizes[i] }
-                    p.placeThoracicSkeleton(ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, sex))
+                    p.placeSkeleton(ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, sex))
                     return p
                 }
             }
@@ -159,7 +159,7 @@ public struct StylisedPhantom: Sendable {
         p.dimensions = d
         p.defaultSpacing *= h
         p.skeleton = .individual(ageYears: ageYears, sex: sex, massKg: massKg)
-        p.placeThoracicSkeleton(ageYears: ageYears, massKg: massKg)
+        p.placeSkeleton(ageYears: ageYears, massKg: massKg)
         return p
     }
 
@@ -181,7 +181,7 @@ public struct StylisedPhantom: Sendable {
                                 lungDensity: LungDensity.reference(age, sex),
                                 defaultSpacing: ICRP89.height(age, sex) / 300,
                                 skeleton: .reference(ageYears: Double(age.rawValue), sex: sex))
-        p.placeThoracicSkeleton(ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, sex))
+        p.placeSkeleton(ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, sex))
         return p
     }
 
@@ -207,7 +207,7 @@ public struct StylisedPhantom: Sendable {
                 let v = p.voxelise(spacing: p.defaultSpacing * 2)
                 let w = (targetBody / v.bodyMass).squareRoot()
                 p.dimensions.trunkA *= w; p.dimensions.trunkB *= w
-                p.placeThoracicSkeleton(ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, sex))
+                p.placeSkeleton(ageYears: Double(age.rawValue), massKg: ICRP89.bodyMass(age, sex))
             }
             let masses = p.regionMassesByIntegration()
             var organMass: [Organ: Double] = [:], skeleton = 0.0
@@ -237,9 +237,17 @@ public struct StylisedPhantom: Sendable {
 }
 
 extension StylisedPhantom {
+    /// Places the bones built from anatomy for the phantom's current body: the thoracic skeleton with
+    /// the vertebral column and os coxae (`ThoracicSkeleton`) and the mandible (`Mandible`).
+    mutating func placeSkeleton(ageYears: Double, massKg: Double) {
+        placeThoracicSkeleton(ageYears: ageYears, massKg: massKg)
+        placeMandible(ageYears: ageYears, massKg: massKg)
+    }
+
     /// The sites whose bone is sized to its own ICRP 143 volume rather than by the common bone size
-    /// factor: the sternum (`ThoracicSkeleton`) and the trunk's vertebral column (`VertebralColumn`).
-    static let volumeSizedSites: [SkeletalSite] = [.sternum, .thoracicVertebrae, .lumbarVertebrae, .sacrum]
+    /// factor: the sternum (`ThoracicSkeleton`), the trunk's vertebral column (`VertebralColumn`) and
+    /// the mandible (`Mandible`).
+    static let volumeSizedSites: [SkeletalSite] = [.sternum, .thoracicVertebrae, .lumbarVertebrae, .sacrum, .mandible]
 
     /// Those sites' share of the ICRP 143 skeleton mass of the age and sex (AM + IM + TBV + CBV,
     /// exclusive of miscellaneous skeletal tissue; the 15-y phantom's share for the adult). The other

@@ -9,8 +9,9 @@ import HarmonicCore
 /// relative to the body, not to the bone solid (whose fitted size factor, 1.00-1.17, lets the
 /// trunk surface clip its ends). The boundaries are anatomical proportions, not fitted to any
 /// dose table:
-/// - skull: the mandible is its antero-inferior part (template y < -4 cm and z < 84 cm; the
-///   stylised head has no jaw below the cranium); the rest is craniofacial.
+/// - skull: craniofacial; the mandible is a bone of its own at the head's base (`Mandible`; until
+///   session 21 it was the skull's antero-inferior part, y < -4 cm and z < 84 cm, 5.4-9 cm above
+///   the head's base, because the stylised head had no jaw below the cranium).
 /// - trunk spine (vertebral bodies and arches in three segments, `VertebralColumn`): sacrum and
 ///   coccyx z 9.0-21.5 cm, lumbar vertebrae up to 39.5 cm, thoracic vertebrae above (Gray's segment
 ///   lengths below the top of T1 at the rib cage's top); the neck spine is cervical.
@@ -24,12 +25,13 @@ import HarmonicCore
 ///   the anterior part (y < -0.8 cm) of -40 to -44 cm, tibia (medial) and fibula (lateral
 ///   0.6 cm of the bone) down to -74 cm, ankle and foot below.
 public enum BoneGeometry: Sendable, Hashable, CaseIterable {
-    case skull, cervicalSpine, trunkSpine, ribCage, sternum, clavicle, scapula, arm, pelvis, leg
+    case skull, mandible, cervicalSpine, trunkSpine, ribCage, sternum, clavicle, scapula, arm, pelvis, leg
 
     /// The sites this solid holds, in label order.
     public var sites: [SkeletalSite] {
         switch self {
-        case .skull: [.craniofacial, .mandible]
+        case .skull: [.craniofacial]
+        case .mandible: [.mandible]
         case .cervicalSpine: [.cervicalVertebrae]
         case .trunkSpine: [.thoracicVertebrae, .lumbarVertebrae, .sacrum]
         case .ribCage: [.ribs]
@@ -45,7 +47,8 @@ public enum BoneGeometry: Sendable, Hashable, CaseIterable {
     /// The site of a point of this solid, `q` in adult template coordinates (cm).
     public func site(at q: Vec3) -> SkeletalSite {
         switch self {
-        case .skull: return q.y < -4 && q.z < 84 ? .mandible : .craniofacial
+        case .skull: return .craniofacial
+        case .mandible: return .mandible
         case .cervicalSpine: return .cervicalVertebrae
         case .trunkSpine: return (VertebralColumn.segment(atTemplateZ: q.z) ?? .sacral).site
         case .ribCage: return .ribs
