@@ -31,19 +31,17 @@ public enum Mandible {
     static var topZ: Double { baseZ + heightShare * AdultTemplate.headHeight }
 
     /// Area (template cm²) of the band's section for a thickness `t` (template cm): the outer
-    /// half-ellipse less the inner one, in front of `backY`, by the midpoint rule over y.
+    /// ellipse less the inner one, each in front of `backY`, in closed form.
     static func sectionArea(thickness t: Double) -> Double {
-        let (ai, bi) = (max(0, outerA - t), max(0, outerB - t))
-        let front = centreY - outerB
-        let n = 400, dy = (backY - front) / Double(n)
-        var area = 0.0
-        for i in 0..<n {
-            let v = (front + (Double(i) + 0.5) * dy - centreY)
-            let outer = outerA * max(0, 1 - (v / outerB) * (v / outerB)).squareRoot()
-            let inner = bi > 0 ? ai * max(0, 1 - (v / bi) * (v / bi)).squareRoot() : 0
-            area += 2 * (outer - inner) * dy
+        /// Area of an ellipse of semi-axes (a, b) from its front (−b) back to `c` from its centre:
+        /// ab (u √(1 − u²) + asin u + π/2), u = c/b.
+        func front(_ a: Double, _ b: Double, to c: Double) -> Double {
+            guard a > 0, b > 0 else { return 0 }
+            let u = min(max(c / b, -1), 1)
+            return a * b * (u * (1 - u * u).squareRoot() + asin(u) + .pi / 2)
         }
-        return area
+        let c = backY - centreY
+        return front(outerA, outerB, to: c) - front(max(0, outerA - t), max(0, outerB - t), to: c)
     }
 
     /// The thickness (template cm) whose section area is `area`, by bisection (the area grows with
