@@ -14,7 +14,7 @@ struct HarmonicBench: AsyncParsableCommand {
             SynthBench.self,
             DicomBench.self, DicomFuzzBench.self, DicomIngestBench.self,
             PhantomFitBench.self, TransportBench.self, Chang2017Bench.self, CardiacTrendBench.self,
-            SkeletonTablesBench.self, MarrowSitesBench.self,
+            SkeletonTablesBench.self, MarrowSitesBench.self, MarrowEnhancementBench.self,
             XRayPhysicsBench.self,
             CTValidationBench.self,
             EpidemiologyBench.self,

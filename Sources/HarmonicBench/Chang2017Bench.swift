@@ -5,6 +5,9 @@ import Phantoms
 import Transport
 
 /// `harmonic-bench chang2017`: writes docs/validation-chang2017.md.
+/// `--marrow-response kerma|enhanced` (chang2017, marrow-sites).
+extension MarrowResponse: ExpressibleByArgument {}
+
 struct Chang2017Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chang2017",
@@ -21,6 +24,8 @@ struct Chang2017Bench: ParsableCommand {
     @Option(help: "Notes file inserted under the summary.") var notes: String = "docs/validation-chang2017-notes.md"
     @Option(help: "Base random seed; each case runs on its own seed derived from it. Another base seed reruns the comparison on independent histories: how far the counts move by chance.")
     var seed: UInt64 = Chang2017Comparison.defaultSeed
+    @Option(help: ArgumentHelp("Active-marrow response: 'kerma' (the marrow kerma, Chang's own method and the default) or 'enhanced' (times the chord-model photoelectron enhancement of each site's spongiosa; see `harmonic-bench marrow-enhancement`).", valueName: "kerma|enhanced"))
+    var marrowResponse: MarrowResponse = .marrowKerma
 
     func run() throws {
         let ref = try Chang2017Reference(contentsOf: URL(fileURLWithPath: reference))
@@ -50,14 +55,15 @@ struct Chang2017Bench: ParsableCommand {
                 for geometry in geometryList {
                     for keV in energyList {
                         rows += try Chang2017Comparison.compare(age: age, sex: sex, geometry: geometry, keV: keV,
-                                                                histories: histories, reference: ref, physics: XRayPhysicsModel.shared, seed: seed)
+                                                                histories: histories, reference: ref, physics: XRayPhysicsModel.shared, seed: seed,
+                                                                marrowResponse: marrowResponse)
                     }
                     FileHandle.standardError.write("\(age) y \(sex.rawValue) \(geometry) done, \(Int(Date().timeIntervalSince(start))) s\n".data(using: .utf8)!)
                 }
             }
         }
         let explanations = (try? String(contentsOfFile: notes, encoding: .utf8)) ?? ""
-        let command = "swift run -c release harmonic-bench chang2017 --ages \(chosen.map(String.init).joined(separator: ",")) --histories \(histories)"
+        let command = "swift run -c release harmonic-bench chang2017 --ages \(chosen.map(String.init).joined(separator: ",")) --histories \(histories)" + (marrowResponse == .marrowKerma ? "" : " --marrow-response \(marrowResponse.rawValue)")
             + (geometries == "AP,PA,LLAT" ? "" : " --geometries \(geometries)") + (energies == "20,30,50,70,100,150" ? "" : " --energies \(energies)") + (seed == Chang2017Comparison.defaultSeed ? "" : " --seed \(seed)")
         let md = Chang2017Comparison.markdown(rows, command: command, explanations: explanations, referenceFile: reference)
         try md.write(toFile: output, atomically: true, encoding: .utf8)

@@ -22,6 +22,9 @@ struct MarrowSitesBench: ParsableCommand {
     @Option(help: "Ages in years for --whole-body-kev, comma-separated (0, 1, 5, 10, 15).") var ages: String = "0"
     @Flag(help: "With --whole-body-kev or --volumes: print JSON (one object per age, sex and energy, or per phantom and site) instead of Markdown.") var json = false
 
+    @Option(help: ArgumentHelp("Active-marrow response: 'kerma' (default) or 'enhanced' (with the photoelectron enhancement of each site's spongiosa, `harmonic-bench marrow-enhancement`).", valueName: "kerma|enhanced"))
+    var marrowResponse: MarrowResponse = .marrowKerma
+
     @Flag(help: "Print each site's bone volume and mass in the voxelised phantom against the ICRP 143 reference phantom's (AM/1.03 + IM/0.98 + (TBV + CBV)/1.92 cm³, masses exclusive of MST), for --ages, both sexes; no transport.")
     var volumes = false
 
@@ -34,9 +37,10 @@ struct MarrowSitesBench: ParsableCommand {
         var marrowPerKAP: [Double] = []
         for (age, field) in cases {
             let phantom = StylisedPhantom.reference(age: age, sex: .female)
-            let config = TransportConfiguration(phantom: phantom, beam: .cArm(projection: .pa, fieldWidth: field, fieldHeight: field,
+            var config = TransportConfiguration(phantom: phantom, beam: .cArm(projection: .pa, fieldWidth: field, fieldHeight: field,
                                                                               distance: .focusToSkin(60), target: .heart),
                                                 spectrum: spectrum, histories: histories, seed: 143)
+            config.marrowResponse = marrowResponse
             let r = try TransportSimulation.run(config)
             columns.append(r.skeletalSites ?? [])
             marrowPerKAP.append(r.dose(.redMarrow)!.perKAP!)
@@ -122,8 +126,10 @@ struct MarrowSitesBench: ParsableCommand {
         for age in years { for sex in Sex.allCases { for keV in keVs {
             let phantom = StylisedPhantom.reference(age: age, sex: sex)
             let runs = try [Projection.ap, .pa].map { projection in
-                try TransportSimulation.run(TransportConfiguration(phantom: phantom, beam: .wholeBodyParallel(projection),
-                                                                   spectrum: .monoenergetic(keV), histories: histories, seed: 2017))
+                var config = TransportConfiguration(phantom: phantom, beam: .wholeBodyParallel(projection),
+                                                    spectrum: .monoenergetic(keV), histories: histories, seed: 2017)
+                config.marrowResponse = marrowResponse
+                return try TransportSimulation.run(config)
             }
             let (ap, pa) = (runs[0], runs[1])
             let (mAP, mPA) = (ap.dose(.redMarrow)!.perAirKerma, pa.dose(.redMarrow)!.perAirKerma)

@@ -29,14 +29,16 @@ public enum Chang2017Comparison {
     /// `seed` is the comparison's base seed: each case runs on its own random numbers
     /// (`caseSeed`), so that the cells of a report are statistically independent.
     public static func compare<P: PhysicsModel>(age: Int, sex: Sex, geometry: String, keV: Double, histories: Int,
-                                                reference: Chang2017Reference, physics: P, seed: UInt64 = defaultSeed) throws -> [Row] {
+                                                reference: Chang2017Reference, physics: P, seed: UInt64 = defaultSeed,
+                                                marrowResponse: MarrowResponse = .marrowKerma) throws -> [Row] {
         guard let projection = geometries[geometry] else {
             throw TransportInputError(field: "geometry", value: geometry, expected: "AP, PA, LLAT or RLAT")
         }
         let phantom = StylisedPhantom.reference(age: try phantomAge(age), sex: sex)
-        let config = TransportConfiguration(phantom: phantom, beam: .wholeBodyParallel(projection),
+        var config = TransportConfiguration(phantom: phantom, beam: .wholeBodyParallel(projection),
                                             spectrum: .monoenergetic(keV), histories: histories,
                                             seed: caseSeed(seed, age: age, sex: sex, geometry: geometry, keV: keV))
+        config.marrowResponse = marrowResponse
         let result = try TransportSimulation.run(config, physics: physics)
         return result.organs.compactMap { d in
             guard let ref = reference.value(age: age, sex: sex, organ: d.organ, keV: keV, geometry: geometry), ref > 0 else { return nil }

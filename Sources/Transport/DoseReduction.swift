@@ -16,7 +16,7 @@ extension TransportSimulation {
         let bk = p.bookkeeping
         let kermaOffset = p.trackKermaOffset
         let skeleton = phantom.skeleton
-        let response = SkeletalResponse(physics: physics, composition: skeleton)
+        let response = SkeletalResponse(physics: physics, composition: skeleton, marrowResponse: config.marrowResponse)
         // Labels → organs.
         var organLabels: [Organ: [Int]] = [:]
         // Per site: (fluence tally index, voxel volume cm³) of its bone regions.
@@ -59,7 +59,7 @@ extension TransportSimulation {
                 let volume = tallies.reduce(0) { $0 + $1.volume }
                 guard volume > 0 else { continue }
                 for (tally, _) in tallies {
-                    marrow[s] += SkeletalResponse.fold(t, start: o + 2 * bins * tally, response.activeMarrow)
+                    marrow[s] += SkeletalResponse.fold(t, start: o + 2 * bins * tally, response.activeMarrow[s])
                     endosteum[s] += SkeletalResponse.fold(t, start: o + 2 * bins * tally, response.endosteum[s])
                 }
                 marrow[s] *= gray / volume; endosteum[s] *= gray / volume
@@ -127,7 +127,7 @@ extension TransportSimulation {
         let e103 = effective(TissueWeights.icrp103, remainder: r103, all.doses)
         let e60 = effective(TissueWeights.icrp60, remainder: r60, all.doses)
         let deposited = (1...nL - 1).reduce(0.0) { $0 + total[$1] }
-        return OrganDoseResult(
+        var result = OrganDoseResult(
             age: phantom.age.rawValue, sex: sex, histories: config.histories, organs: doses,
             effectiveDose103PerKAP: point ? e103 / all.kap * 1000 : nil, effectiveDose103PerAirKerma: e103 / all.kerma,
             effectiveDose103RelativeUncertainty: relativeUncertainty { effective(TissueWeights.icrp103, remainder: r103, $0.doses) },
@@ -138,5 +138,7 @@ extension TransportSimulation {
             emittedEnergy: total[bk], depositedEnergy: deposited, escapedEnergy: total[bk + 1],
             uncollidedFraction: total[bk + 5] / total[bk + 4], skeletalSites: siteResults,
             focusToSkin: problem.focusToSkin, wallSeconds: seconds)
+        result.marrowResponse = config.marrowResponse.rawValue
+        return result
     }
 }

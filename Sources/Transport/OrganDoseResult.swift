@@ -41,6 +41,9 @@ public struct OrganDoseResult: Sendable, Codable {
     /// Active marrow dose by skeletal site and each site's share of the marrow (what a
     /// surprising red-marrow dose is made of); nil in results stored before it existed.
     public var skeletalSites: [SkeletalSiteDose]? = nil
+    /// The active-marrow response the red marrow was computed with (`MarrowResponse` raw value:
+    /// "kerma" or "enhanced"); nil in results stored before it existed (all "kerma").
+    public var marrowResponse: String? = nil
     /// Focus-to-skin distance along the central ray (cm), for C-arm beams.
     public let focusToSkin: Double?
     public let wallSeconds: Double

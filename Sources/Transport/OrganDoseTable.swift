@@ -37,6 +37,9 @@ public enum OrganDoseTable {
                 lines.append(pad(s.site.displayName, 40, left: true) + pad(String(format: "%.1f", 100 * s.activeMarrowFraction), 12)
                              + pad(String(format: "%.1f", 100 * share), 19) + pad(String(format: "%.4g", s.marrowPerAirKerma), 27))
             }
+            lines.append(r.marrowResponse == MarrowResponse.photoelectronEnhanced.rawValue
+                         ? "marrow response: marrow kerma × the trabeculae's photoelectron enhancement (chord model; not the validated default)"
+                         : "marrow response: marrow kerma in the spongiosa fluence (Cristy & Eckerman 1987; the method of Chang et al. 2017)")
         }
         return lines.joined(separator: "\n")
     }

@@ -14,7 +14,8 @@ let skeletalFluenceBins = 152
 /// equilibrium within the marrow), i.e. the mass-energy-absorption-coefficient method that
 /// ICRP Publication 116 Annex D describes as the basis of its skeletal response functions and
 /// that Cristy & Eckerman (ORNL/TM-8381, 1987, section 4) used for the stylised phantoms.
-/// Active marrow: ICRU 44 red marrow. Endosteum: the marrow of the site's cellularity
+/// Active marrow: ICRU 44 red marrow, times the site's photoelectron dose enhancement when the
+/// configuration asks for it (`MarrowResponse`, `PhotoelectronEnhancement`). Endosteum: the marrow of the site's cellularity
 /// (ICRP 143 active over total marrow mass), mixing ICRU 44 red and yellow marrow by mass.
 /// The tabulated ICRP 116 Annex D (adult) and Johnson et al. 2011 (paediatric) response
 /// functions, which add the dose of photoelectrons escaping the trabeculae into the marrow
@@ -22,16 +23,25 @@ let skeletalFluenceBins = 152
 /// docs/red-marrow.md. Swapping them in changes only this type: the transport scores the
 /// site fluence spectra, not doses.
 struct SkeletalResponse: Sendable {
-    /// R(E) at E = 0, 1, ..., bins keV, for active marrow (all sites).
-    let activeMarrow: [Double]
+    /// R(E) at E = 0, 1, ..., bins keV, for active marrow, per site (`SkeletalSite` order).
+    let activeMarrow: [[Double]]
     /// R(E) for the endosteum, per site (`SkeletalSite` order).
     let endosteum: [[Double]]
 
-    init<P: PhysicsModel>(physics: P, composition: SkeletonComposition) {
+    init<P: PhysicsModel>(physics: P, composition: SkeletonComposition, marrowResponse: MarrowResponse = .marrowKerma) {
         let nodes = (0...skeletalFluenceBins).map { max(Double($0), 1.0) }
         let red = nodes.map { physics.muEnOverRho(.redMarrow, keV: $0) }
         let yellow = nodes.map { physics.muEnOverRho(.yellowMarrow, keV: $0) }
-        activeMarrow = nodes.indices.map { nodes[$0] * red[$0] }
+        let kerma = nodes.indices.map { nodes[$0] * red[$0] }
+        switch marrowResponse {
+        case .marrowKerma:
+            activeMarrow = SkeletalSite.allCases.map { _ in kerma }
+        case .photoelectronEnhanced:
+            let enhancement = PhotoelectronEnhancement(
+                structure: SpongiosaMicrostructure.reference(ageYears: composition.ageYears, sex: composition.sex),
+                cellularity: composition.cellularity)
+            activeMarrow = enhancement.activeMarrow.map { factor in zip(kerma, factor).map { $0 * $1 } }
+        }
         endosteum = SkeletalSite.allCases.map { site in
             let c = composition.cellularity[site.rawValue]
             return nodes.indices.map { nodes[$0] * (c * red[$0] + (1 - c) * yellow[$0]) }

@@ -36,6 +36,8 @@ public struct TransportConfiguration: Sendable {
     public var voxelSpacing: Double?
     /// Worker threads; nil = all cores. Does not change the result.
     public var threads: Int?
+    /// The active-marrow response folded with the spongiosa fluence (default: the marrow kerma).
+    public var marrowResponse: MarrowResponse = .marrowKerma
 
     public init(phantom: StylisedPhantom, beam: BeamSetup, spectrum: SourceSpectrum, histories: Int,
                 seed: UInt64 = 1, batches: Int = 64, voxelSpacing: Double? = nil, threads: Int? = nil) {

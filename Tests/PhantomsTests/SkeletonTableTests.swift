@@ -117,3 +117,22 @@ struct SkeletonTableTests {
         #expect(child.skeleton.activeMarrowFraction == ref.activeMarrowFraction)
     }
 }
+
+@Suite("Spongiosa microstructure from the ICRP 143 tables (Cauchy's mean chords)")
+struct SpongiosaMicrostructureTests {
+    @Test("newborn male ribs: trabecular chord 4·(8.22 g / 1.92 g/cm³) / 900 cm² = 190 µm, marrow chord 4·(8.14 / 1.03) / 900 = 351 µm")
+    func newbornRibs() {
+        let s = SpongiosaMicrostructure.reference(ageYears: 0, sex: .male)[SkeletalSite.ribs.rawValue]
+        #expect(abs(s.trabecularChord * 1e4 - 190.3) < 0.5)
+        #expect(abs(s.marrowChord * 1e4 - 351.2) < 0.5)
+        #expect(abs(s.boneToMarrowMass - 8.22 / 8.14) < 1e-9)
+    }
+
+    @Test("between reference ages the structure is interpolated; past 15 y it is the 15-y phantom's")
+    func interpolation() {
+        let a = SpongiosaMicrostructure.reference(ageYears: 5, sex: .female), b = SpongiosaMicrostructure.reference(ageYears: 10, sex: .female)
+        let mid = SpongiosaMicrostructure.reference(ageYears: 7.5, sex: .female)
+        for i in a.indices { #expect(abs(mid[i].marrowChord - (a[i].marrowChord + b[i].marrowChord) / 2) < 1e-12) }
+        #expect(SpongiosaMicrostructure.reference(ageYears: 30, sex: .male) == SpongiosaMicrostructure.reference(ageYears: 15, sex: .male))
+    }
+}
