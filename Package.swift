@@ -101,7 +101,7 @@ let package = Package(
         .target(name: "Synthesis", dependencies: ["HarmonicCore"], swiftSettings: fastMath),
 
         // HTML report with SVG plots, CSV/JSON export.
-        .target(name: "Reports", dependencies: ["HarmonicCore", "Registry", "Epidemiology", "Synthesis", "Dosimetry", "FollowUp", "RiskProjection", "RTDose",
+        .target(name: "Reports", dependencies: ["HarmonicCore", "Registry", "Epidemiology", "Synthesis", "Dosimetry", "Transport", "FollowUp", "RiskProjection", "RTDose",
                                                .product(name: "GRDB", package: "GRDB.swift")]),
 
         // The command-line tool.

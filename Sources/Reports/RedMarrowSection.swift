@@ -1,6 +1,7 @@
 import Foundation
 import HarmonicCore
 import Phantoms
+import Transport
 
 /// The red-marrow part of the report: how the active marrow is distributed over the skeleton at
 /// each age (ICRP Publication 143 phantoms' tables; ICRP 89 for the adult), and which sites a
@@ -19,6 +20,17 @@ public enum RedMarrowSection {
                 rows: SkeletalSite.allCases.map { site in
                     [site.displayName] + compositions.map { formatNumber(100 * $0.activeMarrowFraction[site.rawValue]) }
                 } + [["Active marrow, g"] + compositions.map { formatNumber($0.activeMarrowMass) }])
+        r.paragraph("Each site's marrow dose is the marrow kerma in the photon fluence of its spongiosa (Cristy & Eckerman 1987), the method of the Chang et al. 2017 reference the dose model is validated against. It leaves out the dose that photoelectrons from the bone trabeculae carry into the marrow. That dose, computed with the chord model of each site's spongiosa (ICRP 143 trabecular and marrow chords), would raise the marrow dose by the factors below: most in infants, whose marrow cavities are narrow, and at 30-70 keV, the energies of catheterisation beams. It is not applied to the doses of this report; `harmonic mc --marrow-response enhanced` applies it (docs/red-marrow.md, \"Photoelectron enhancement\").")
+        let energies = [30, 50, 70, 100, 150]
+        r.table(caption: "Photoelectron enhancement of the active-marrow dose (not applied), weighted over the sites by their share of the active marrow",
+                header: ["Photon energy"] + ages.map { $0 == 30 ? "Adult" : $0 == 0 ? "Newborn" : "\(Int($0)) y" },
+                rows: {
+                    let factors = zip(ages, compositions).map { age, c -> [Double] in
+                        let p = PhotoelectronEnhancement.reference(ageYears: age, sex: sex)
+                        return energies.map { e in zip(c.activeMarrowFraction, p.activeMarrow).reduce(0) { $0 + $1.0 * $1.1[e] } }
+                    }
+                    return energies.indices.map { k in ["\(energies[k]) keV"] + factors.map { String(format: "%.2f", $0[k]) } }
+                }())
         r.endSection()
     }
 }

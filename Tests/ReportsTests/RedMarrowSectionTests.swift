@@ -19,3 +19,21 @@ struct RedMarrowSectionTests {
         #expect(feet.hasSuffix("<td class=\"num\">0</td></tr>\n"), "\(feet)")
     }
 }
+
+@Suite("Report: photoelectron enhancement of the marrow dose")
+struct RedMarrowEnhancementTableTests {
+    @Test("the section shows the enhancement the marrow kerma leaves out, largest for the newborn at 50 keV and near 1 for the adult at 150 keV")
+    func enhancementTable() {
+        var r = HTMLReport(title: "t")
+        RedMarrowSection.append(to: &r)
+        let html = r.html()
+        let row50 = html.components(separatedBy: "<tr>").first { $0.contains(">50 keV<") } ?? ""
+        let row150 = html.components(separatedBy: "<tr>").first { $0.contains(">150 keV<") } ?? ""
+        let cells50 = row50.components(separatedBy: "<td class=\"num\">").dropFirst().compactMap { Double($0.prefix { $0 != "<" }) }
+        let cells150 = row150.components(separatedBy: "<td class=\"num\">").dropFirst().compactMap { Double($0.prefix { $0 != "<" }) }
+        #expect(cells50.count == 6 && cells150.count == 6, "\(row50)")
+        // Newborn first, adult last: the newborn's narrow marrow cavities enhance most.
+        #expect((cells50.first ?? 0) > 1.3 && (cells50.last ?? 9) < 1.1 && (cells150.last ?? 9) < 1.03)
+        #expect(html.contains("not applied"))
+    }
+}

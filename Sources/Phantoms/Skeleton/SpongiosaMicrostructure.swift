@@ -20,8 +20,8 @@ public struct SpongiosaMicrostructure: Sendable, Equatable {
     /// Trabecular bone mass over marrow (active + inactive) mass.
     public let boneToMarrowMass: Double
 
-    /// Trabecular bone and marrow densities (g/cm³) behind the chords: ICRU 44 cortical bone and
-    /// the marrow of the site's cellularity.
+    /// Trabecular bone density (g/cm³) behind the chords: ICRU 44 cortical bone (the marrow's are
+    /// ICRU 44 red, 1.03, and yellow, 0.98).
     public static let boneDensity = 1.92
 
     public init(trabecularChord: Double, marrowChord: Double, boneToMarrowMass: Double) {
