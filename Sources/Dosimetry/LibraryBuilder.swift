@@ -13,14 +13,26 @@ public struct LibraryBuildPlan: Sendable {
     /// ISO 8601 start time written to the header (a resumed build keeps the checkpoint's).
     public var built: String
     public var command: String
+    /// The active-marrow response of every run (default: the marrow kerma). A library built with
+    /// `.photoelectronEnhanced` serves a sensitivity analysis of the marrow dose's definition
+    /// (docs/red-marrow.md, "Photoelectron enhancement"); its header's engine says so.
+    public var marrowResponse: MarrowResponse
 
     public init(grid: LibraryGrid, historiesPerPoint: Int, seed: UInt64 = 2026,
-                built: String = ISO8601DateFormatter().string(from: Date()), command: String = "") {
+                built: String = ISO8601DateFormatter().string(from: Date()), command: String = "",
+                marrowResponse: MarrowResponse = .marrowKerma) {
         self.grid = grid; self.historiesPerPoint = historiesPerPoint; self.seed = seed
-        self.built = built; self.command = command
+        self.built = built; self.command = command; self.marrowResponse = marrowResponse
     }
 
-    var header: LibraryHeader { LibraryHeader(grid: grid, historiesPerPoint: historiesPerPoint, seed: seed, built: built, command: command) }
+    var header: LibraryHeader {
+        var h = LibraryHeader(grid: grid, historiesPerPoint: historiesPerPoint, seed: seed, built: built, command: command)
+        if marrowResponse == .photoelectronEnhanced { h.engine += Self.enhancedMarrowNote }
+        return h
+    }
+
+    /// Appended to the header's engine by a library whose red marrow includes the enhancement.
+    public static let enhancedMarrowNote = "; active marrow: marrow kerma times the trabeculae's photoelectron enhancement (chord model of the ICRP 143 spongiosa, --marrow-response enhanced)"
 }
 
 /// What a build did.
@@ -79,8 +91,8 @@ public enum LibraryBuilder {
             comparable.built = header.built; comparable.command = header.command
             guard comparable == header else {
                 throw InputError(.file(partial.path), field: "header",
-                                 value: "grid/histories/seed of the checkpoint (\(found.historiesPerPoint) histories, seed \(found.seed))",
-                                 expected: "the same grid, histories per point (\(plan.historiesPerPoint)) and seed (\(plan.seed)) as this build")
+                                 value: "grid/histories/seed/marrow response of the checkpoint (\(found.historiesPerPoint) histories, seed \(found.seed)\(found.engine.hasSuffix(LibraryBuildPlan.enhancedMarrowNote) ? ", enhanced marrow" : ""))",
+                                 expected: "the same grid, histories per point (\(plan.historiesPerPoint)), seed (\(plan.seed)) and marrow response (\(plan.marrowResponse.rawValue)) as this build")
             }
             header = found
             done = min(CoefficientLibraryFile.completeRecords(fileSize: data.count, headerEnd: headerEnd, header: found), grid.recordCount)
@@ -137,11 +149,12 @@ public enum LibraryBuilder {
         let nQ = organs.count + 2
         let results = ResultSlots(count: nE)
         DispatchQueue.concurrentPerform(iterations: nE) { e in
-            let config = TransportConfiguration(
+            var config = TransportConfiguration(
                 phantom: phantom,
                 beam: .cArm(projection: projection, fieldWidth: side, fieldHeight: side, distance: .focusToSkin(grid.focusSkinCm), target: .heart),
                 spectrum: .monoenergetic(grid.energiesKeV[e]), histories: plan.historiesPerPoint,
                 seed: runSeed(plan.seed, record: index, energy: e), batches: batchesPerRun, threads: 1)
+            config.marrowResponse = plan.marrowResponse
             results.set(e, Result { try TransportSimulation.run(config, voxels: voxels) })
         }
         var values = [Double](repeating: 0, count: nE * nQ)

@@ -37,7 +37,7 @@ struct SkeletalResponse: Sendable {
         case .marrowKerma:
             activeMarrow = SkeletalSite.allCases.map { _ in kerma }
         case .photoelectronEnhanced:
-            let enhancement = PhotoelectronEnhancement(
+            let enhancement = PhotoelectronEnhancement.cached(
                 structure: SpongiosaMicrostructure.reference(ageYears: composition.ageYears, sex: composition.sex),
                 cellularity: composition.cellularity)
             activeMarrow = enhancement.activeMarrow.map { factor in zip(kerma, factor).map { $0 * $1 } }

@@ -61,6 +61,9 @@ struct DoseRunCommand: ParsableCommand {
     @Flag(help: "Skip the imaging exams (diagnostic_imaging, rt_imaging); by default they are dosed after the cardiac procedures.")
     var skipImaging = false
 
+    @Option(help: "Coefficient library file for the cardiac procedures (default: the committed library), e.g. one built with harmonic library build --marrow-response enhanced for a sensitivity analysis. Its name and engine are recorded with every dose (so every procedure is recomputed); run it on a copy of the store to keep the default doses beside it.")
+    var library: String?
+
     @Flag(help: "Print the run summaries (counts by tier, computed and unchanged, stage seconds, realisation files) as JSON instead of the file paths.")
     var json = false
 
@@ -71,7 +74,9 @@ struct DoseRunCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let (source, identity) = try DefaultCoefficientSource.load()
+        let (source, identity): (any OrganDoseCoefficientSource, String)
+        do { (source, identity) = try DefaultCoefficientSource.load(libraryPath: library) }
+        catch let e as InputError { throw ValidationError("--library: \(e.description)") }
         var settings = ReconstructionSettings(seed: seed, realisations: realisations, sourceIdentity: identity)
         settings.uncertainty = .standard
         let registry = try RegistryStore(path: store, role: .analyst)
@@ -127,12 +132,15 @@ struct DoseEstimateCommand: ParsableCommand {
     @Option(help: "KAP shares by projection, e.g. \"PA:0.6,LAT:0.4\" (PA, LAO, LAT, RAO, RLAT, AP).") var projections: String?
     @Option(help: "Calendar year of the procedure (sets the KAP-meter uncertainty and era beam quality).") var year: Double = 2020
     @Option(help: "Realisations for the intervals.") var realisations: Int = 2000
+    @Option(help: "Coefficient library file (default: the committed library), e.g. one built with --marrow-response enhanced.") var library: String?
 
     @Flag(help: "Print the estimate as JSON (the same document as GET /api/dose/estimate of harmonic serve).") var json = false
 
     func run() throws {
         let t0 = Date()
-        let (source, identity) = try DefaultCoefficientSource.load()
+        let (source, identity): (any OrganDoseCoefficientSource, String)
+        do { (source, identity) = try DefaultCoefficientSource.load(libraryPath: library) }
+        catch let e as InputError { throw ValidationError("--library: \(e.description)") }
         let loaded = Date()
         let report: DoseEstimateReport
         do {

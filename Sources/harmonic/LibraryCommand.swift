@@ -51,6 +51,9 @@ struct LibraryBuildCommand: ParsableCommand {
         4,368 records x 12 energies). To refresh the committed default library:
           swift run -c release harmonic library build --out Sources/Dosimetry/Resources/cardiac-coefficients.hlib \\
                 --histories-per-point 20000
+        A library whose red marrow includes the trabeculae's photoelectron dose, for a sensitivity \
+        analysis of the marrow dose's definition (then: harmonic dose --store COPY-OF-STORE --library enhanced.hlib):
+          harmonic library build --out enhanced.hlib --histories-per-point 20000 --marrow-response enhanced
         A quick small library for experiments:
           harmonic library build --out /tmp/small.hlib --ages 5 --sexes F --primary 0,90 --secondary 0 \\
                 --fields 64 --histories-per-point 20000
@@ -67,6 +70,8 @@ struct LibraryBuildCommand: ParsableCommand {
     @Option(help: "Photon energies in keV, comma-separated.") var energies: String?
     @Option(help: "Random seed.") var seed: UInt64 = 2026
     @Option(help: "Compute at most this many records, then stop (build in slices; continue with --resume).") var stopAfter: Int?
+    @Option(help: ArgumentHelp("Active-marrow response: 'kerma' (default, the committed library's) or 'enhanced' (with the trabeculae's photoelectron dose: a library for a sensitivity analysis, used with harmonic dose --library).", valueName: "kerma|enhanced"))
+    var marrowResponse: MarrowResponse = .marrowKerma
     @Flag(help: "Print the build summary (records, computed, resumed, seconds, bytes, finished) as JSON.") var json = false
 
     func run() throws {
@@ -81,7 +86,7 @@ struct LibraryBuildCommand: ParsableCommand {
         guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
         guard historiesPerPoint > 0 else { throw ValidationError("--histories-per-point must be positive") }
         let command = "harmonic " + CommandLine.arguments.dropFirst().joined(separator: " ")
-        let plan = LibraryBuildPlan(grid: grid, historiesPerPoint: historiesPerPoint, seed: seed, command: command)
+        let plan = LibraryBuildPlan(grid: grid, historiesPerPoint: historiesPerPoint, seed: seed, command: command, marrowResponse: marrowResponse)
         let url = URL(fileURLWithPath: out)
         note("library: \(grid.recordCount) records x \(grid.energiesKeV.count) energies x \(historiesPerPoint) histories -> \(out)")
         let bar = ProgressBar("library")

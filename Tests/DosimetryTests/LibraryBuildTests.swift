@@ -151,3 +151,40 @@ struct LibraryInterpolationTests {
         }
     }
 }
+
+@Suite("Library build with the enhanced marrow response (sensitivity analysis)")
+struct EnhancedMarrowLibraryTests {
+    @Test("a library built with the photoelectron enhancement raises only the red marrow, says so in its engine, and cannot resume a kerma build")
+    func enhancedLibrary() throws {
+        var plan = SmallLibrary.plan
+        plan.marrowResponse = .photoelectronEnhanced
+        let url = try SharedData.temporaryDirectory("library-enhanced").appendingPathComponent("enhanced.hlib")
+        try LibraryBuilder.build(plan, to: url, resume: false)
+        let enhanced = try CoefficientLibrary(contentsOf: url), kerma = try CoefficientLibrary(contentsOf: try SmallLibrary.url())
+        #expect(enhanced.header.engine.hasSuffix(LibraryBuildPlan.enhancedMarrowNote) && !kerma.header.engine.hasSuffix(LibraryBuildPlan.enhancedMarrowNote))
+        let marrow = enhanced.header.quantities.firstIndex(of: Organ.redMarrow.rawValue)!
+        let lungs = enhanced.header.quantities.firstIndex(of: Organ.lungs.rawValue)!
+        let n = enhanced.header.quantities.count
+        let (a, b) = (Array(enhanced.values[0..<(2 * n)]), Array(kerma.values[0..<(2 * n)]))
+        for e in 0..<2 {
+            // Same seed and histories: the fluence is the same, only the marrow's response differs
+            // (5-y factors at 30 and 60 keV: 1.1-1.5 by site).
+            #expect(a[e * n + marrow] / b[e * n + marrow] > 1.05 && a[e * n + marrow] / b[e * n + marrow] < 1.6, "energy \(e)")
+            #expect(a[e * n + lungs] == b[e * n + lungs])
+        }
+        // A checkpoint of a kerma build is not resumed as an enhanced one.
+        let mixed = try SharedData.temporaryDirectory("library-mixed").appendingPathComponent("lib.hlib")
+        try LibraryBuilder.build(SmallLibrary.plan, to: mixed, resume: false, stopAfter: 1)
+        #expect(throws: InputError.self) { try LibraryBuilder.build(plan, to: mixed, resume: true) }
+    }
+
+    @Test("a dose source loaded from a library file is named by that file, and a missing file is an InputError naming it")
+    func libraryPathSource() throws {
+        let (_, identity) = try DefaultCoefficientSource.load(libraryPath: try SmallLibrary.url().path)
+        #expect(identity.hasPrefix("small.hlib"))
+        do {
+            _ = try DefaultCoefficientSource.load(libraryPath: "/nonexistent/enhanced.hlib")
+            Issue.record("a missing library loaded")
+        } catch let e as InputError { #expect(e.description.contains("/nonexistent/enhanced.hlib")) }
+    }
+}

@@ -13,7 +13,7 @@ import HarmonicCore
 /// AM/1.03 + IM/0.98 g/cm³ (ICRU 44 red and yellow marrow); masses exclusive of miscellaneous
 /// skeletal tissue, surface TBS. Example (ICRP 143 male): the ribs' marrow chord is 0.35 mm at
 /// birth and 1.6 mm at 15 y; the craniofacial bones' 0.08 and 0.47 mm; trabeculae 0.19-0.22 mm.
-public struct SpongiosaMicrostructure: Sendable, Equatable {
+public struct SpongiosaMicrostructure: Sendable, Hashable {
     /// Mean chord (cm) of the trabecular bone and of the marrow cavities; 0 where the site has no
     /// trabecular surface.
     public let trabecularChord: Double, marrowChord: Double
