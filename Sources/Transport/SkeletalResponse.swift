@@ -15,8 +15,9 @@ let skeletalFluenceBins = 152
 /// ICRP Publication 116 Annex D describes as the basis of its skeletal response functions and
 /// that Cristy & Eckerman (ORNL/TM-8381, 1987, section 4) used for the stylised phantoms.
 /// Active marrow: ICRU 44 red marrow, times the site's photoelectron dose enhancement when the
-/// configuration asks for it (`MarrowResponse`, `PhotoelectronEnhancement`). Endosteum: the marrow of the site's cellularity
-/// (ICRP 143 active over total marrow mass), mixing ICRU 44 red and yellow marrow by mass.
+/// configuration asks for it (`MarrowResponse`, `PhotoelectronEnhancement`). Endosteum: the
+/// marrow of the site's cellularity (ICRP 143 active over total marrow mass), mixing ICRU 44 red
+/// and yellow marrow by mass.
 /// The tabulated ICRP 116 Annex D (adult) and Johnson et al. 2011 (paediatric) response
 /// functions, which add the dose of photoelectrons escaping the trabeculae into the marrow
 /// (important below ~100 keV, above all for the endosteum), were not available here; see
