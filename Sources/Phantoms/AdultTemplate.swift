@@ -78,8 +78,7 @@ enum AdultTemplate {
               .cylinderZ(cx: 0, cy: -3, a: 1, b: 1.5, zMin: 75, zMax: 82)),
             r("skull", .bone(.skull), .skeleton, .head, e((0, 0, 88), (6.8, 9.7, 7.6))),
             // The body of the jaw at the head's base, sized per age (`Mandible`; this is the adult's shape).
-            r(Mandible.name, .bone(BoneGeometry.mandible), .skeleton, .head, .cylinderZ(cx: 0, cy: Mandible.centreY, a: Mandible.outerA,
-              b: Mandible.outerB, zMin: Mandible.baseZ, zMax: Mandible.topZ)),
+            r(Mandible.name, .bone(BoneGeometry.mandible), .skeleton, .head, Mandible.outer),
             // Neck
             // Thyroid lobes beside the trachea, level with its axis ("the lobes ... are related
             // anterolaterally to the infrahyoid muscles; medially to the larynx and trachea":

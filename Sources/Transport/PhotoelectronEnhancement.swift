@@ -52,6 +52,9 @@ public struct PhotoelectronEnhancement: Sendable {
     public init(structure: [SpongiosaMicrostructure], cellularity: [Double]) {
         let bone = Material.corticalBone
         let stoppingBone = Self.collisionStoppingPower(bone, keV: 30)
+        let nodes = 0...skeletalFluenceBins
+        // The bone's secondary electrons at each node are the same for every site: set them up once.
+        let boneElectrons = nodes.map { Self.electrons(bone, keV: Double($0)) }
         activeMarrow = zip(structure, cellularity).map { site, c in
             guard site.marrowChord > 0, site.trabecularChord > 0 else {
                 return [Double](repeating: 1, count: skeletalFluenceBins + 1)
@@ -62,12 +65,12 @@ public struct PhotoelectronEnhancement: Sendable {
             let marrowLength = marrow.density * site.marrowChord
             let correlation = boneLength * marrowLength / (boneLength + marrowLength)   // g/cm²
             let ownShare = marrowLength / (boneLength + marrowLength)
-            return (0...skeletalFluenceBins).map { node in
+            return nodes.map { node in
                 let e = Double(node)
                 guard e >= 1 else { return 1 }
                 let kerma = e * marrow.massEnergyAbsorption(atKeV: e)
-                let lost = Self.escapingEnergy(marrow, keV: e, correlation: correlation) * (1 - ownShare)
-                let gained = Self.escapingEnergy(bone, keV: e, correlation: correlation) * ownShare * site.boneToMarrowMass
+                let lost = Self.escapingEnergy(Self.electrons(marrow, keV: e), correlation: correlation) * (1 - ownShare)
+                let gained = Self.escapingEnergy(boneElectrons[node], correlation: correlation) * ownShare * site.boneToMarrowMass
                 return 1 + (gained - lost) / kerma
             }
         }
@@ -104,20 +107,24 @@ public struct PhotoelectronEnhancement: Sendable {
                         massFractions: fractions.keys.sorted().map { ElementFraction(z: $0, fraction: fractions[$0]!) })
     }
 
-    /// Σ over the secondary electrons set in motion per unit mass and fluence of T·(1 − g): the
-    /// energy (keV·cm²/g) that leaves the phase the electrons start in, in the limit p = 0.
-    static func escapingEnergy(_ material: Material, keV e: Double, correlation: Double) -> Double {
-        var sum = 0.0
-        func add(_ t: Double, _ n: Double) {
-            guard t > 0, n > 0 else { return }
-            sum += n * t * (1 - escapeWeight(keV: t, correlation: correlation))
-        }
+    /// The secondary electrons photons of `e` keV set in motion in `material`, per unit mass and
+    /// fluence: (initial energy T keV, number cm²/g), each element's photoelectron then its
+    /// Compton electrons; those with T or number 0 are left out.
+    static func electrons(_ material: Material, keV e: Double) -> [(energy: Double, number: Double)] {
+        guard e >= 1 else { return [] }
         let compton = comptonElectrons(keV: e)
+        var out: [(energy: Double, number: Double)] = []
         for x in material.elementalInteractions(atKeV: e) {
-            add(e - x.bindingKeV, x.photoelectric)
-            for (t, share) in compton { add(t, x.incoherent * share) }
+            out.append((e - x.bindingKeV, x.photoelectric))
+            for (t, share) in compton { out.append((t, x.incoherent * share)) }
         }
-        return sum
+        return out.filter { $0.energy > 0 && $0.number > 0 }
+    }
+
+    /// Σ over `electrons` of n·T·(1 − g): the energy (keV·cm²/g) that leaves the phase the electrons
+    /// start in, in the limit p = 0.
+    static func escapingEnergy(_ electrons: [(energy: Double, number: Double)], correlation: Double) -> Double {
+        electrons.reduce(0) { $0 + $1.number * $1.energy * (1 - escapeWeight(keV: $1.energy, correlation: correlation)) }
     }
 
     /// Klein-Nishina energy-transfer spectrum of Compton electrons at photon energy `e`: 16 equal

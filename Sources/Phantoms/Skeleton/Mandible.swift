@@ -29,6 +29,8 @@ public enum Mandible {
     /// in the ICRP 110 adult male.
     static let heightShare = 4.8 / 23.2
     static var topZ: Double { baseZ + heightShare * AdultTemplate.headHeight }
+    /// The band's outer surface: the whole elliptic cylinder, before the cut at `backY`.
+    static var outer: Quadric { .cylinderZ(cx: 0, cy: centreY, a: outerA, b: outerB, zMin: baseZ, zMax: topZ) }
 
     /// Area (template cm²) of the band's section for a thickness `t` (template cm): the outer
     /// ellipse less the inner one, each in front of `backY`, in closed form.
@@ -58,9 +60,7 @@ public enum Mandible {
 
     /// The band's solid in the template's head frame for a thickness `t` (template cm).
     static func solid(thickness t: Double) -> Solid {
-        Solid(.cylinderZ(cx: 0, cy: centreY, a: outerA, b: outerB, zMin: baseZ, zMax: topZ),
-              cuts: [CutPlane(Vec3(0, 1, 0), backY)],
-              excluding: .cylinderZ(cx: 0, cy: centreY, a: max(0, outerA - t), b: max(0, outerB - t), zMin: baseZ, zMax: topZ))
+        Solid(outer, cuts: [CutPlane(Vec3(0, 1, 0), backY)], excluding: outer.inset(by: t))
     }
 }
 
