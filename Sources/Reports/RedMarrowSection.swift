@@ -20,6 +20,12 @@ public enum RedMarrowSection {
                 rows: SkeletalSite.allCases.map { site in
                     [site.displayName] + compositions.map { formatNumber(100 * $0.activeMarrowFraction[site.rawValue]) }
                 } + [["Active marrow, g"] + compositions.map { formatNumber($0.activeMarrowMass) }])
+        r.paragraph("The photons cross the bones as each age's own skeleton: its bone, marrow and cartilage mixed by mass (ICRP Publication 143 bone and marrow, the rest of the ICRP Publication 89 skeleton mass as cartilage; the adult is Cristy & Eckerman's 1987 mixture). An infant's skeleton is a third cartilage and holds less calcium per gram, so it shields the marrow and the organs behind it less than an adult-like mixture would.")
+        r.table(caption: "The skeleton's material by age",
+                header: ["Quantity"] + ages.map { $0 == 30 ? "Adult" : $0 == 0 ? "Newborn" : "\(Int($0)) y" },
+                rows: [["Calcium, % by mass"] + compositions.map { String(format: "%.1f", 100 * $0.wholeSkeleton.calcium) },
+                       ["Cartilage and other tissue, % by mass"] + compositions.map {
+                           $0.ageYears >= 30 ? "—" : String(format: "%.0f", 100 * $0.wholeSkeleton.cartilageFraction) }])
         r.paragraph("Each site's marrow dose is the marrow kerma in the photon fluence of its spongiosa (Cristy & Eckerman 1987), the method of the Chang et al. 2017 reference the dose model is validated against. It leaves out the dose that photoelectrons from the bone trabeculae carry into the marrow. That dose, computed with the chord model of each site's spongiosa (ICRP 143 trabecular and marrow chords), would raise the marrow dose by the factors below: most in infants, whose marrow cavities are narrow, and at 30-70 keV, the energies of catheterisation beams. It is not applied to the doses of this report; `harmonic mc --marrow-response enhanced` applies it (docs/red-marrow.md, \"Photoelectron enhancement\").")
         let energies = [30, 50, 70, 100, 150]
         r.table(caption: "Photoelectron enhancement of the active-marrow dose (not applied), weighted over the sites by their share of the active marrow",

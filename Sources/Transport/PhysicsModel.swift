@@ -21,4 +21,12 @@ public protocol PhysicsModel: Sendable {
     func massEnergyAbsorption(_ tissue: Tissue, keV: Double) -> Double
     /// Scatter sampler of a tissue.
     func sampler(_ tissue: Tissue) -> Sampler
+    /// The model for one phantom: the transport calls it before a run, so that tissues whose
+    /// composition depends on the child (the skeleton, `SkeletonMixture`) get the phantom's own.
+    /// Models with fixed tissues return themselves (the default).
+    func adapted(to phantom: StylisedPhantom) -> Self
+}
+
+extension PhysicsModel {
+    public func adapted(to phantom: StylisedPhantom) -> Self { self }
 }

@@ -15,10 +15,11 @@ public enum TransportSimulation {
     static let joulesPerKeV = 1.602176634e-16
 
     /// Runs a simulation with the given physics. `progress(done, total)` is called as batches finish.
-    public static func run<P: PhysicsModel>(_ config: TransportConfiguration, physics: P, voxels given: VoxelPhantom? = nil,
+    public static func run<P: PhysicsModel>(_ config: TransportConfiguration, physics model: P, voxels given: VoxelPhantom? = nil,
                                             progress: (@Sendable (Int, Int) -> Void)? = nil) throws -> OrganDoseResult {
         let start = Date()
         let phantom = config.phantom
+        let physics = model.adapted(to: phantom)
         guard config.histories > 0 else {
             throw TransportInputError(field: "histories", value: "\(config.histories)", expected: "a positive number of photon histories")
         }

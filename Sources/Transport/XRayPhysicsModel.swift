@@ -1,3 +1,4 @@
+import Foundation
 import HarmonicCore
 import Phantoms
 import XRayPhysics
@@ -6,20 +7,24 @@ extension PhotonCrossSections: ScatterSampler {}
 
 /// The product physics: XRayPhysics cross sections (photoelectric, incoherent with S(x,Z),
 /// coherent with F(x,Z)), interaction samplers and μen/ρ, for the phantom tissues:
-/// soft tissue, lung, skeleton (ICRP 89 average skeleton), breast; water and aluminium for
-/// validation. Mass coefficients are taken from the XRayPhysics materials and rescaled to the
-/// phantom's densities by the transport.
+/// soft tissue, lung, skeleton, breast; water and aluminium for validation. Mass coefficients are
+/// taken from the XRayPhysics materials and rescaled to the phantom's densities by the transport.
+/// The skeleton's composition is the phantom's own (`SkeletonMixture` of its age and sex, through
+/// `adapted(to:)`); `shared` has Cristy & Eckerman's adult mixture.
 public struct XRayPhysicsModel: PhysicsModel {
-    let crossSections: [PhotonCrossSections]   // index = Tissue.rawValue
-    let densities: [Double]
-    let air: PhotonCrossSections, redMarrow: PhotonCrossSections, yellowMarrow: PhotonCrossSections, softTissue: PhotonCrossSections, skeleton: PhotonCrossSections
+    private(set) var crossSections: [PhotonCrossSections]   // index = Tissue.rawValue
+    private(set) var densities: [Double]
+    let air: PhotonCrossSections, redMarrow: PhotonCrossSections, yellowMarrow: PhotonCrossSections, softTissue: PhotonCrossSections
+    private(set) var skeleton: PhotonCrossSections
 
-    public init() {
+    /// The model with `skeleton` as the skeleton's material (its density only converts the
+    /// material's coefficients to mass coefficients; the phantom sets the density in the bones).
+    public init(skeleton skeletonMaterial: Material = .skeletonAverage) {
         let materials: [Material] = Tissue.allCases.map {
             switch $0 {
             case .softTissue: .softTissue
             case .lung: .lung
-            case .skeleton: .skeletonAverage
+            case .skeleton: skeletonMaterial
             case .breast: .breast
             case .water: .water
             case .aluminium: .aluminium
@@ -35,6 +40,18 @@ public struct XRayPhysicsModel: PhysicsModel {
         yellowMarrow = PhotonCrossSections(material: .yellowMarrow)
         softTissue = crossSections[Tissue.softTissue.rawValue]
         skeleton = crossSections[Tissue.skeleton.rawValue]
+    }
+
+    /// This model with another skeleton material: only the skeleton's cross sections and
+    /// samplers are built (about a tenth of a full model's setup).
+    func replacingSkeleton(with material: Material) -> XRayPhysicsModel {
+        var copy = self
+        let k = Tissue.skeleton.rawValue
+        let built = PhotonCrossSections(material: material)
+        var sections = crossSections, rho = densities
+        sections[k] = built; rho[k] = material.density
+        copy.crossSections = sections; copy.densities = rho; copy.skeleton = built
+        return copy
     }
 
     public func massAttenuation(_ tissue: Tissue, keV: Double) -> (total: Double, photo: Double, incoherent: Double, coherent: Double) {
@@ -82,4 +99,41 @@ extension TransportSimulation {
 extension XRayPhysicsModel {
     /// One instance per process (building the cross-section objects reads resource tables).
     public static let shared = XRayPhysicsModel()
+
+    /// The model with the phantom's skeleton mixture (`SkeletonComposition.wholeSkeleton`),
+    /// built once per mixture and kept (`SkeletonPhysicsCache`).
+    public func adapted(to phantom: StylisedPhantom) -> XRayPhysicsModel {
+        SkeletonPhysicsCache.shared.model(for: phantom.skeleton.wholeSkeleton)
+    }
+}
+
+/// The physics models built for skeleton mixtures: a library build runs 12 phantoms many
+/// thousand times, so each mixture's cross sections and samplers (about 1 MB, about 15 ms) are
+/// built once. Holds the 32 most recently used mixtures (individual phantoms interpolate in age,
+/// so a long-running server would otherwise keep one per child).
+final class SkeletonPhysicsCache: @unchecked Sendable {
+    static let shared = SkeletonPhysicsCache()
+    private let lock = NSLock()
+    private var models: [SkeletonMixture: XRayPhysicsModel] = [:]
+    private var order: [SkeletonMixture] = []
+    static let capacity = 32
+
+    func model(for mixture: SkeletonMixture) -> XRayPhysicsModel {
+        lock.lock()
+        if let m = models[mixture] {
+            if let i = order.firstIndex(of: mixture) { order.remove(at: i) }
+            order.append(mixture)
+            lock.unlock()
+            return m
+        }
+        lock.unlock()
+        let built = mixture == .adult ? XRayPhysicsModel.shared
+            : XRayPhysicsModel.shared.replacingSkeleton(with: mixture.material(density: Tissue.skeleton.nominalDensity))
+        lock.lock(); defer { lock.unlock() }
+        if let m = models[mixture] { return m }
+        models[mixture] = built
+        order.append(mixture)
+        if order.count > Self.capacity { models[order.removeFirst()] = nil }
+        return built
+    }
 }

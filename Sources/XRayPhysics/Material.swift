@@ -59,7 +59,8 @@ extension Material {
     public static let yellowMarrow = Material("yellow marrow (ICRU 44)", 0.98,
         [(1, 0.115), (6, 0.644), (7, 0.007), (8, 0.231), (11, 0.001), (16, 0.001), (17, 0.001)])
     /// Whole-skeleton average (bone + marrow) of the stylised phantoms, Cristy & Eckerman,
-    /// ORNL/TM-8381 (1987) Table A-2, ρ = 1.4 g/cm³.
+    /// ORNL/TM-8381 (1987) Table A-2, ρ = 1.4 g/cm³: the adult's skeleton. A child's phantom takes
+    /// the mixture of its own age instead (`SkeletonMixture` in Phantoms).
     public static let skeletonAverage = Material("skeleton average (Cristy-Eckerman 1987)", 1.4,
         [(1, 0.0704), (6, 0.2279), (7, 0.0387), (8, 0.4856), (11, 0.0032), (12, 0.0011), (15, 0.0694),
          (16, 0.0017), (17, 0.0014), (19, 0.0015), (20, 0.0991), (26, 0.0008)])

@@ -37,3 +37,16 @@ struct RedMarrowEnhancementTableTests {
         #expect(html.contains("not applied"))
     }
 }
+
+@Suite("Report: the skeleton's material by age")
+struct SkeletonMaterialTableTests {
+    @Test("the section shows the calcium of each age's skeleton: 7.2% at birth, Cristy and Eckerman's 9.9% for the adult")
+    func calciumByAge() {
+        var r = HTMLReport(title: "t")
+        RedMarrowSection.append(to: &r)
+        let html = r.html()
+        let row = html.components(separatedBy: "<tr>").first { $0.contains(">Calcium, % by mass<") } ?? ""
+        let cells = row.components(separatedBy: "<td class=\"num\">").dropFirst().compactMap { Double($0.prefix { $0 != "<" }) }
+        #expect(cells == [7.2, 8.3, 9.5, 10.0, 10.4, 9.9], "\(row)")
+    }
+}

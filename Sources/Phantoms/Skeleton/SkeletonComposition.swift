@@ -23,6 +23,9 @@ public struct SkeletonComposition: Sendable {
     public let activeMarrowMass: Double, endosteumMass: Double
     /// Spongiosa medium of each site (ICRP 143 media tables; the adult takes the 15-y media).
     public let spongiosa: [TissueMedium]
+    /// Elemental composition of the phantom's skeleton as a whole (`SkeletonMixture`): the medium
+    /// the transport gives every bone voxel, at the phantom's own fitted density.
+    public let wholeSkeleton: SkeletonMixture
 
     /// Ages (y) of the tabulated phantoms: ICRP 143 newborn to 15 y, and the adult at 30 y.
     static let referenceAges: [Double] = [0, 1, 5, 10, 15, 30]
@@ -41,11 +44,7 @@ public struct SkeletonComposition: Sendable {
 
     /// The composition of a reference child of `ageYears` (0-30; older ages take the adult).
     public static func reference(ageYears: Double, sex: Sex) -> SkeletonComposition {
-        let a = min(max(ageYears, 0), 30)
-        let ages = referenceAges
-        var k = 0
-        while k < ages.count - 2 && a > ages[k + 1] { k += 1 }
-        let t = (a - ages[k]) / (ages[k + 1] - ages[k])
+        let (a, k, t) = bracket(ageYears)
         let lo = tabulated(k, sex), hi = tabulated(k + 1, sex)
         func mix(_ x: [Double], _ y: [Double]) -> [Double] { zip(x, y).map { (1 - t) * $0 + t * $1 } }
         let spongiosa = zip(lo.spongiosa, hi.spongiosa).map { p, q in
@@ -55,7 +54,17 @@ public struct SkeletonComposition: Sendable {
                                    activeMarrowFraction: mix(lo.am, hi.am), endosteumFraction: mix(lo.tm50, hi.tm50),
                                    cellularity: mix(lo.cellularity, hi.cellularity),
                                    activeMarrowMass: (1 - t) * lo.amMass + t * hi.amMass,
-                                   endosteumMass: (1 - t) * lo.tm50Mass + t * hi.tm50Mass, spongiosa: spongiosa)
+                                   endosteumMass: (1 - t) * lo.tm50Mass + t * hi.tm50Mass, spongiosa: spongiosa,
+                                   wholeSkeleton: SkeletonMixture.reference(ageYears: a, sex: sex))
+    }
+
+    /// An age (clamped to 0-30 y) placed between two reference ages: the index `k` of the lower
+    /// one in `referenceAges` and the linear weight `t` of the upper one.
+    static func bracket(_ ageYears: Double) -> (age: Double, k: Int, t: Double) {
+        let a = min(max(ageYears, 0), 30), ages = referenceAges
+        var k = 0
+        while k < ages.count - 2 && a > ages[k + 1] { k += 1 }
+        return (a, k, (a - ages[k]) / (ages[k + 1] - ages[k]))
     }
 
     /// The composition of an individual child: the reference composition of the child's age,
@@ -68,7 +77,7 @@ public struct SkeletonComposition: Sendable {
         return SkeletonComposition(ageYears: ageYears, sex: sex, activeMarrowFraction: r.activeMarrowFraction,
                                    endosteumFraction: r.endosteumFraction, cellularity: r.cellularity,
                                    activeMarrowMass: r.activeMarrowMass * scale, endosteumMass: r.endosteumMass * scale,
-                                   spongiosa: r.spongiosa)
+                                   spongiosa: r.spongiosa, wholeSkeleton: r.wholeSkeleton)
     }
 
     /// Fractions, masses and media of one tabulated phantom (index into `referenceAges`).
@@ -96,11 +105,7 @@ public struct SkeletonComposition: Sendable {
 extension ICRP89 {
     /// Body mass (kg) at any age, linear between the ICRP 89 reference ages (adult at 30 y).
     public static func bodyMass(atAge years: Double, _ sex: Sex) -> Double {
-        let ages = SkeletonComposition.referenceAges
-        let a = min(max(years, 0), 30)
-        var k = 0
-        while k < ages.count - 2 && a > ages[k + 1] { k += 1 }
-        let t = (a - ages[k]) / (ages[k + 1] - ages[k])
+        let (_, k, t) = SkeletonComposition.bracket(years)
         return (1 - t) * bodyMass(ReferenceAge.allCases[k], sex) + t * bodyMass(ReferenceAge.allCases[k + 1], sex)
     }
 }
