@@ -14,13 +14,13 @@ import XRayPhysics
 struct MarrowSitesBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "marrow-sites",
-        abstract: "Active marrow by skeletal site and each site's share of the red-marrow dose in a PA cardiac field, newborn to 15 y (Markdown table).")
+        abstract: "Active marrow by skeletal site and each site's share of the red-marrow dose in a PA cardiac field, newborn to 15 y (Markdown table, or JSON with --json).")
 
     @Option(help: "Histories per age (per beam with --whole-body-kev).") var histories: Int = 300_000
     @Option(help: "Photon energies (keV, comma-separated): compare the sites in whole-body AP and PA beams (Chang 2017 geometry) instead of the cardiac field.")
     var wholeBodyKev: String?
     @Option(help: "Ages in years for --whole-body-kev, comma-separated (0, 1, 5, 10, 15).") var ages: String = "0"
-    @Flag(help: "With --whole-body-kev or --volumes: print JSON (one object per age, sex and energy, or per phantom and site) instead of Markdown.") var json = false
+    @Flag(help: "Print JSON instead of Markdown: per age (the cardiac field), per age, sex and energy (--whole-body-kev), or per phantom and site (--volumes).") var json = false
 
     @Option(help: ArgumentHelp("Active-marrow response: 'kerma' (default) or 'enhanced' (with the photoelectron enhancement of each site's spongiosa, `harmonic-bench marrow-enhancement`).", valueName: "kerma|enhanced"))
     var marrowResponse: MarrowResponse = .marrowKerma
@@ -33,8 +33,7 @@ struct MarrowSitesBench: ParsableCommand {
         if let wholeBodyKev { return try wholeBody(wholeBodyKev) }
         let spectrum = SourceSpectrum(XRaySpectrum(kVp: 70, anodeAngleDegrees: 12, filtration: try Filtration(parsing: "3.5mmAl+0.2mmCu")))
         let cases: [(ReferenceAge, Double)] = [(.newborn, 6), (.one, 7), (.five, 9), (.ten, 11), (.fifteen, 13)]
-        var columns: [[SkeletalSiteDose]] = []
-        var marrowPerKAP: [Double] = []
+        var out: [CardiacFieldSites] = []
         for (age, field) in cases {
             let phantom = StylisedPhantom.reference(age: age, sex: .female)
             var config = TransportConfiguration(phantom: phantom, beam: .cArm(projection: .pa, fieldWidth: field, fieldHeight: field,
@@ -42,20 +41,39 @@ struct MarrowSitesBench: ParsableCommand {
                                                 spectrum: spectrum, histories: histories, seed: 143)
             config.marrowResponse = marrowResponse
             let r = try TransportSimulation.run(config)
-            columns.append(r.skeletalSites ?? [])
-            marrowPerKAP.append(r.dose(.redMarrow)!.perKAP!)
+            let marrow = r.dose(.redMarrow)!.perKAP!
+            let sites = (r.skeletalSites ?? []).map { s in
+                CardiacFieldSites.Site(site: s.site.displayName, activeMarrowPercent: 100 * s.activeMarrowFraction,
+                                       marrowPerKAP: s.marrowPerKAP ?? 0,
+                                       doseSharePercent: 100 * s.activeMarrowFraction * (s.marrowPerKAP ?? 0) / marrow)
+            }
+            out.append(.init(ageYears: age.rawValue, sex: Sex.female.rawValue, fieldCm: field, histories: histories,
+                             marrowResponse: marrowResponse.rawValue, redMarrowPerKAP: marrow, sites: sites))
         }
+        if json { return print(try Self.prettyJSON(out)) }
         print("| site | " + cases.map { "\($0.0.label): % of AM / % of AM dose" }.joined(separator: " | ") + " |")
         print("|---|" + cases.map { _ in "---:" }.joined(separator: "|") + "|")
-        for site in SkeletalSite.allCases {
-            let cells = columns.indices.map { k -> String in
-                let s = columns[k][site.rawValue]
-                let share = s.activeMarrowFraction * (s.marrowPerKAP ?? 0) / marrowPerKAP[k]
-                return String(format: "%.1f / %.1f", 100 * s.activeMarrowFraction, 100 * share)
-            }
+        for (k, site) in SkeletalSite.allCases.enumerated() {
+            let cells = out.map { String(format: "%.1f / %.1f", $0.sites[k].activeMarrowPercent, $0.sites[k].doseSharePercent) }
             print("| \(site.displayName) | " + cells.joined(separator: " | ") + " |")
         }
-        print("| red marrow, mGy/(Gy·cm²) | " + marrowPerKAP.map { String(format: "%.3f", $0) }.joined(separator: " | ") + " |")
+        print("| red marrow, mGy/(Gy·cm²) | " + out.map { String(format: "%.3f", $0.redMarrowPerKAP) }.joined(separator: " | ") + " |")
+    }
+
+    /// One age of the cardiac-field table (what `--json` prints): per site, its share of the active
+    /// marrow, its marrow dose per KAP (mGy/(Gy·cm²)) and its share of the red-marrow dose.
+    struct CardiacFieldSites: Codable {
+        struct Site: Codable { let site: String; let activeMarrowPercent, marrowPerKAP, doseSharePercent: Double }
+        let ageYears: Int, sex: String, fieldCm: Double, histories: Int, marrowResponse: String
+        let redMarrowPerKAP: Double
+        let sites: [Site]
+    }
+
+    /// Pretty-printed JSON with sorted keys, as every `--json` of this command prints it.
+    static func prettyJSON<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     /// `--ages` as paediatric reference ages.
@@ -93,12 +111,7 @@ struct MarrowSitesBench: ParsableCommand {
                 rows.append(.init(phantom: key, site: site.displayName, harmonicCm3: volume, icrp143Cm3: rv, harmonicGrams: mass, icrp143Grams: rm))
             }
         } }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(rows), as: UTF8.self))
-            return
-        }
+        if json { return print(try Self.prettyJSON(rows)) }
         print("| phantom | site | Harmonic cm³ | ICRP 143 cm³ | ratio | Harmonic g | ICRP 143 g | ratio |")
         print("|---|---|---:|---:|---:|---:|---:|---:|")
         for r in rows {
@@ -142,12 +155,7 @@ struct MarrowSitesBench: ParsableCommand {
             }
             out.append(.init(ageYears: age.rawValue, sex: sex.rawValue, keV: keV, histories: histories, redMarrowAP: mAP, redMarrowPA: mPA, sites: sites))
         } } }
-        if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(out), as: UTF8.self))
-            return
-        }
+        if json { return print(try Self.prettyJSON(out)) }
         for c in out {
             print("### \(c.ageYears) y \(c.sex), \(Int(c.keV)) keV: red marrow \(String(format: "%.3f", c.redMarrowAP)) AP, \(String(format: "%.3f", c.redMarrowPA)) PA Gy/Gy (\(c.histories) histories per beam)")
             print("")
