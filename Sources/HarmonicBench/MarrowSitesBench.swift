@@ -9,8 +9,8 @@ import XRayPhysics
 /// irradiates: each site's share of the active marrow (ICRP 143 / ICRP 89) and of the red-marrow
 /// dose, for a PA field on the heart (the cardiac-trend fields: 6-13 cm at 60 cm focus-skin,
 /// 70 kVp, 3.5 mm Al + 0.2 mm Cu), newborn to 15 y. With `--whole-body-kev`, instead each site's
-/// active-marrow dose per air kerma in Chang et al. 2017's whole-body AP and PA beams
-/// (monoenergetic), side by side: which sites make an AP/PA difference of the red-marrow dose.
+/// active-marrow dose per air kerma in Chang et al. 2017's whole-body beams (monoenergetic; AP and
+/// PA, or the `--beams` given), side by side: which sites make the difference between beams.
 struct MarrowSitesBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "marrow-sites",
@@ -20,6 +20,8 @@ struct MarrowSitesBench: ParsableCommand {
     @Option(help: "Photon energies (keV, comma-separated): compare the sites in whole-body AP and PA beams (Chang 2017 geometry) instead of the cardiac field.")
     var wholeBodyKev: String?
     @Option(help: "Ages in years for --whole-body-kev, comma-separated (0, 1, 5, 10, 15).") var ages: String = "0"
+    @Option(help: "Beams for --whole-body-kev, comma-separated, the first the reference of the ratios: AP, PA, LLAT, RLAT (e.g. AP,LLAT to see which sites make the lateral beams' marrow dose).")
+    var beams: String = "AP,PA"
     @Flag(help: "Print JSON instead of Markdown: per age (the cardiac field), per age, sex and energy (--whole-body-kev), or per phantom and site (--volumes).") var json = false
 
     @Option(help: ArgumentHelp("Active-marrow response: 'kerma' (default) or 'enhanced' (with the photoelectron enhancement of each site's spongiosa, `harmonic-bench marrow-enhancement`).", valueName: "kerma|enhanced"))
@@ -120,12 +122,12 @@ struct MarrowSitesBench: ParsableCommand {
         }
     }
 
-    /// One whole-body AP/PA comparison: per site, its share of the active marrow, its marrow dose
-    /// per air kerma in AP and PA, and its share of the red-marrow dose in each.
+    /// One whole-body comparison: per site, its share of the active marrow, and in each beam its
+    /// marrow dose per air kerma and its share of the red-marrow dose (keyed by beam: AP, PA, LLAT, RLAT).
     struct WholeBodySites: Codable {
-        struct Site: Codable { let site: String; let activeMarrowPercent, apPerAirKerma, paPerAirKerma, apSharePercent, paSharePercent: Double }
+        struct Site: Codable { let site: String; let activeMarrowPercent: Double; let perAirKerma, sharePercent: [String: Double] }
         let ageYears: Int, sex: String, keV: Double, histories: Int
-        let redMarrowAP: Double, redMarrowPA: Double
+        let redMarrow: [String: Double]
         let sites: [Site]
     }
 
@@ -134,36 +136,50 @@ struct MarrowSitesBench: ParsableCommand {
             guard let e = Double(s.trimmingCharacters(in: .whitespaces)), e > 0 else { throw ValidationError("--whole-body-kev: '\(s)' is not a positive energy in keV") }
             return e
         }
+        let names = beams.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
+        let projections = try names.map { name -> Projection in
+            guard let p = Chang2017Comparison.geometries[name] else { throw ValidationError("--beams: '\(name)' is not one of AP, PA, LLAT, RLAT") }
+            return p
+        }
+        guard names.count >= 2, Set(names).count == names.count else {
+            throw ValidationError("--beams: give two or more different beams, e.g. AP,PA or AP,LLAT (got '\(beams)')")
+        }
         let years = try referenceAges()
         var out: [WholeBodySites] = []
         for age in years { for sex in Sex.allCases { for keV in keVs {
             let phantom = StylisedPhantom.reference(age: age, sex: sex)
-            let runs = try [Projection.ap, .pa].map { projection in
+            let runs = try projections.map { projection in
                 var config = TransportConfiguration(phantom: phantom, beam: .wholeBodyParallel(projection),
                                                     spectrum: .monoenergetic(keV), histories: histories, seed: 2017)
                 config.marrowResponse = marrowResponse
                 return try TransportSimulation.run(config)
             }
-            let (ap, pa) = (runs[0], runs[1])
-            let (mAP, mPA) = (ap.dose(.redMarrow)!.perAirKerma, pa.dose(.redMarrow)!.perAirKerma)
+            let marrow = runs.map { $0.dose(.redMarrow)!.perAirKerma }
             let sites = SkeletalSite.allCases.map { site -> WholeBodySites.Site in
-                let (a, p) = (ap.skeletalSites![site.rawValue], pa.skeletalSites![site.rawValue])
-                return .init(site: site.displayName, activeMarrowPercent: 100 * a.activeMarrowFraction,
-                             apPerAirKerma: a.marrowPerAirKerma, paPerAirKerma: p.marrowPerAirKerma,
-                             apSharePercent: 100 * a.activeMarrowFraction * a.marrowPerAirKerma / mAP,
-                             paSharePercent: 100 * p.activeMarrowFraction * p.marrowPerAirKerma / mPA)
+                let doses = runs.map { $0.skeletalSites![site.rawValue] }
+                let fraction = doses[0].activeMarrowFraction
+                return .init(site: site.displayName, activeMarrowPercent: 100 * fraction,
+                             perAirKerma: Dictionary(uniqueKeysWithValues: zip(names, doses.map(\.marrowPerAirKerma))),
+                             sharePercent: Dictionary(uniqueKeysWithValues: zip(names, zip(doses, marrow).map { 100 * fraction * $0.marrowPerAirKerma / $1 })))
             }
-            out.append(.init(ageYears: age.rawValue, sex: sex.rawValue, keV: keV, histories: histories, redMarrowAP: mAP, redMarrowPA: mPA, sites: sites))
+            out.append(.init(ageYears: age.rawValue, sex: sex.rawValue, keV: keV, histories: histories,
+                             redMarrow: Dictionary(uniqueKeysWithValues: zip(names, marrow)), sites: sites))
         } } }
         if json { return print(try Self.prettyJSON(out)) }
+        let first = names[0], others = names.dropFirst()
         for c in out {
-            print("### \(c.ageYears) y \(c.sex), \(Int(c.keV)) keV: red marrow \(String(format: "%.3f", c.redMarrowAP)) AP, \(String(format: "%.3f", c.redMarrowPA)) PA Gy/Gy (\(c.histories) histories per beam)")
+            let totals = names.map { "\(String(format: "%.3f", c.redMarrow[$0]!)) \($0)" }.joined(separator: ", ")
+            print("### \(c.ageYears) y \(c.sex), \(Int(c.keV)) keV: red marrow \(totals) Gy/Gy (\(c.histories) histories per beam)")
             print("")
-            print("| site | % of AM | AP Gy/Gy | PA Gy/Gy | PA/AP | % of AM dose AP | % of AM dose PA |")
-            print("|---|---:|---:|---:|---:|---:|---:|")
+            print("| site | % of AM | " + names.map { "\($0) Gy/Gy" }.joined(separator: " | ") + " | "
+                  + others.map { "\($0)/\(first)" }.joined(separator: " | ") + " | " + names.map { "% of AM dose \($0)" }.joined(separator: " | ") + " |")
+            print("|---|---:|" + Array(repeating: "---:", count: 2 * names.count + others.count).joined(separator: "|") + "|")
             for s in c.sites {
-                print("| \(s.site) " + String(format: "| %.1f | %.3f | %.3f | %.2f | %.1f | %.1f |", s.activeMarrowPercent, s.apPerAirKerma, s.paPerAirKerma,
-                             s.apPerAirKerma > 0 ? s.paPerAirKerma / s.apPerAirKerma : 0, s.apSharePercent, s.paSharePercent))
+                let base = s.perAirKerma[first]!
+                print("| \(s.site) | " + String(format: "%.1f", s.activeMarrowPercent) + " | "
+                      + names.map { String(format: "%.3f", s.perAirKerma[$0]!) }.joined(separator: " | ") + " | "
+                      + others.map { String(format: "%.2f", base > 0 ? s.perAirKerma[$0]! / base : 0) }.joined(separator: " | ") + " | "
+                      + names.map { String(format: "%.1f", s.sharePercent[$0]!) }.joined(separator: " | ") + " |")
             }
             print("")
         }
