@@ -16,10 +16,17 @@ public struct XRayPhysicsModel: PhysicsModel {
     private(set) var densities: [Double]
     let air: PhotonCrossSections, redMarrow: PhotonCrossSections, yellowMarrow: PhotonCrossSections, softTissue: PhotonCrossSections
     private(set) var skeleton: PhotonCrossSections
+    /// Whether `adapted(to:)` gives each phantom its own skeleton mixture: true unless the
+    /// skeleton's material was chosen explicitly (a sensitivity run keeps its choice).
+    let followsPhantomSkeleton: Bool
 
-    /// The model with `skeleton` as the skeleton's material (its density only converts the
-    /// material's coefficients to mass coefficients; the phantom sets the density in the bones).
-    public init(skeleton skeletonMaterial: Material = .skeletonAverage) {
+    /// The model with `skeleton` as the skeleton's material for every phantom (its density only
+    /// converts the material's coefficients to mass coefficients; the phantom sets the density in
+    /// the bones). Without it, Cristy & Eckerman's mixture, and each phantom gets its own mixture
+    /// through `adapted(to:)`.
+    public init(skeleton chosen: Material? = nil) {
+        let skeletonMaterial = chosen ?? .skeletonAverage
+        followsPhantomSkeleton = chosen == nil
         let materials: [Material] = Tissue.allCases.map {
             switch $0 {
             case .softTissue: .softTissue
@@ -101,9 +108,10 @@ extension XRayPhysicsModel {
     public static let shared = XRayPhysicsModel()
 
     /// The model with the phantom's skeleton mixture (`SkeletonComposition.wholeSkeleton`),
-    /// built once per mixture and kept (`SkeletonPhysicsCache`).
+    /// built once per mixture and kept (`SkeletonPhysicsCache`); a model whose skeleton was chosen
+    /// explicitly (`init(skeleton:)`) is returned as it is.
     public func adapted(to phantom: StylisedPhantom) -> XRayPhysicsModel {
-        SkeletonPhysicsCache.shared.model(for: phantom.skeleton.wholeSkeleton)
+        followsPhantomSkeleton ? SkeletonPhysicsCache.shared.model(for: phantom.skeleton.wholeSkeleton) : self
     }
 }
 

@@ -47,4 +47,12 @@ struct SkeletonPhysicsTests {
             }
         }
     }
+
+    @Test("a model whose skeleton was chosen explicitly keeps it for every phantom")
+    func explicitSkeletonIsKept() {
+        let chosen = XRayPhysicsModel(skeleton: .spongiosa)
+        let newborn = StylisedPhantom.reference(age: .newborn, sex: .female)
+        #expect(chosen.adapted(to: newborn).massAttenuation(.skeleton, keV: 50) == chosen.massAttenuation(.skeleton, keV: 50))
+        #expect(XRayPhysicsModel.shared.adapted(to: newborn).massAttenuation(.skeleton, keV: 50) != chosen.massAttenuation(.skeleton, keV: 50))
+    }
 }
