@@ -104,35 +104,25 @@ struct TrackingGrid: Sendable {
 /// tally maps alone, not on the beam or the energy, and took about 8 ms of every run's setup,
 /// a third of a cardiac-library run of 40,000 histories. The few most recent grids are kept
 /// (each holds its phantom's identity, so an identity is never reused while its entry lives).
-final class TrackingGridCache: @unchecked Sendable {   // state guarded by `lock`
+final class TrackingGridCache: Sendable {
     static let shared = TrackingGridCache()
-    private let lock = NSLock()
-    private typealias Entry = (identity: VoxelPhantom.Identity, labelMaterial: [Int], labelBone: [Int], grid: TrackingGrid)
-    private var entries: [Entry] = []
     static let capacity = 4
+    /// A phantom's identity and the two maps; the key holds the identity, so it is not reused
+    /// while the entry lives.
+    private struct Key: Equatable {
+        let identity: VoxelPhantom.Identity, labelMaterial: [Int], labelBone: [Int]
+        static func == (a: Key, b: Key) -> Bool {
+            a.identity === b.identity && a.labelMaterial == b.labelMaterial && a.labelBone == b.labelBone
+        }
+    }
+    private let grids = RecentlyUsedCache<Key, TrackingGrid>(capacity: capacity)
 
     /// The grid of `voxels` with these maps, built (outside the lock) if it is not kept.
     func grid(for voxels: VoxelPhantom, labelMaterial: [Int], labelBone: [Int]) -> TrackingGrid {
-        func kept(_ e: Entry) -> Bool {
-            e.identity === voxels.identity && e.labelMaterial == labelMaterial && e.labelBone == labelBone
+        grids.value(for: Key(identity: voxels.identity, labelMaterial: labelMaterial, labelBone: labelBone)) {
+            TrackingGrid(labels: voxels.labels, labelMaterial: labelMaterial, labelBone: labelBone,
+                         airDistance: chessboardAirDistance(labels: voxels.labels, nx: voxels.nx, ny: voxels.ny, nz: voxels.nz),
+                         spacing: voxels.spacing)
         }
-        lock.lock()
-        if let k = entries.firstIndex(where: kept) {
-            let e = entries.remove(at: k)
-            entries.append(e)   // most recently used last
-            lock.unlock()
-            return e.grid
-        }
-        lock.unlock()
-        let grid = TrackingGrid(labels: voxels.labels, labelMaterial: labelMaterial, labelBone: labelBone,
-                                airDistance: chessboardAirDistance(labels: voxels.labels, nx: voxels.nx, ny: voxels.ny, nz: voxels.nz),
-                                spacing: voxels.spacing)
-        lock.lock()
-        if !entries.contains(where: kept) {   // another thread may have built it meanwhile
-            entries.append((voxels.identity, labelMaterial, labelBone, grid))
-            if entries.count > Self.capacity { entries.removeFirst() }
-        }
-        lock.unlock()
-        return grid
     }
 }

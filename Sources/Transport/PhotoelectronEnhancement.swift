@@ -77,19 +77,18 @@ public struct PhotoelectronEnhancement: Sendable {
     }
 
     /// The factors for a structure and cellularity, computed once per process (about 0.2 s each;
-    /// a library build runs thousands of simulations of the same phantoms).
+    /// a library build runs thousands of simulations of the same phantoms); the 32 most recently
+    /// used are kept.
     static func cached(structure: [SpongiosaMicrostructure], cellularity: [Double]) -> PhotoelectronEnhancement {
-        let key = CacheKey(structure: structure, cellularity: cellularity)
-        if let hit = cache.withLock({ $0[key] }) { return hit }
-        let computed = PhotoelectronEnhancement(structure: structure, cellularity: cellularity)
-        cache.withLock { $0[key] = computed }
-        return computed
+        cache.value(for: CacheKey(structure: structure, cellularity: cellularity)) {
+            PhotoelectronEnhancement(structure: structure, cellularity: cellularity)
+        }
     }
 
-    struct CacheKey: Hashable {
+    struct CacheKey: Equatable {
         let structure: [SpongiosaMicrostructure], cellularity: [Double]
     }
-    static let cache = LockedDictionary<CacheKey, PhotoelectronEnhancement>()
+    static let cache = RecentlyUsedCache<CacheKey, PhotoelectronEnhancement>(capacity: 32)
 
     /// The factors of a reference child of `ageYears` (ICRP 143 structure and cellularity).
     public static func reference(ageYears: Double, sex: Sex) -> PhotoelectronEnhancement {
@@ -182,14 +181,4 @@ public struct PhotoelectronEnhancement: Sendable {
                                                   16: 180, 17: 174, 19: 190, 20: 191, 26: 286]
     static let atomicWeights: [Int: Double] = [1: 1.008, 6: 12.011, 7: 14.007, 8: 15.999, 11: 22.990, 12: 24.305,
                                                15: 30.974, 16: 32.06, 17: 35.45, 19: 39.098, 20: 40.078, 26: 55.845]
-}
-
-/// A dictionary behind a lock, for process-wide caches.
-final class LockedDictionary<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var storage: [Key: Value] = [:]
-    func withLock<T>(_ body: (inout [Key: Value]) -> T) -> T {
-        lock.lock(); defer { lock.unlock() }
-        return body(&storage)
-    }
 }

@@ -1,4 +1,3 @@
-import Foundation
 import HarmonicCore
 import Phantoms
 import XRayPhysics
@@ -108,40 +107,20 @@ extension XRayPhysicsModel {
     public static let shared = XRayPhysicsModel()
 
     /// The model with the phantom's skeleton mixture (`SkeletonComposition.wholeSkeleton`),
-    /// built once per mixture and kept (`SkeletonPhysicsCache`); a model whose skeleton was chosen
+    /// built once per mixture and kept (`model(forSkeleton:)`); a model whose skeleton was chosen
     /// explicitly (`init(skeleton:)`) is returned as it is.
     public func adapted(to phantom: StylisedPhantom) -> XRayPhysicsModel {
-        followsPhantomSkeleton ? SkeletonPhysicsCache.shared.model(for: phantom.skeleton.wholeSkeleton) : self
+        followsPhantomSkeleton ? Self.model(forSkeleton: phantom.skeleton.wholeSkeleton) : self
     }
-}
 
-/// The physics models built for skeleton mixtures: a library build runs 12 phantoms many
-/// thousand times, so each mixture's cross sections and samplers (about 1 MB, about 15 ms) are
-/// built once. Holds the 32 most recently used mixtures (individual phantoms interpolate in age,
-/// so a long-running server would otherwise keep one per child).
-final class SkeletonPhysicsCache: @unchecked Sendable {
-    static let shared = SkeletonPhysicsCache()
-    private let lock = NSLock()
-    private var models: [SkeletonMixture: XRayPhysicsModel] = [:]
-    private var order: [SkeletonMixture] = []
-    static let capacity = 32
-
-    func model(for mixture: SkeletonMixture) -> XRayPhysicsModel {
-        lock.lock()
-        if let m = models[mixture] {
-            if let i = order.firstIndex(of: mixture) { order.remove(at: i) }
-            order.append(mixture)
-            lock.unlock()
-            return m
+    /// The model with `mixture` as the skeleton. A library build runs 12 phantoms many thousand
+    /// times, so each mixture's cross sections and samplers (about 1 MB, about 15 ms) are built
+    /// once; the 32 most recently used are kept (individual phantoms interpolate in age, so a
+    /// long-running server would otherwise keep one per child).
+    static func model(forSkeleton mixture: SkeletonMixture) -> XRayPhysicsModel {
+        skeletonModels.value(for: mixture) {
+            mixture == .adult ? .shared : shared.replacingSkeleton(with: mixture.material(density: Tissue.skeleton.nominalDensity))
         }
-        lock.unlock()
-        let built = mixture == .adult ? XRayPhysicsModel.shared
-            : XRayPhysicsModel.shared.replacingSkeleton(with: mixture.material(density: Tissue.skeleton.nominalDensity))
-        lock.lock(); defer { lock.unlock() }
-        if let m = models[mixture] { return m }
-        models[mixture] = built
-        order.append(mixture)
-        if order.count > Self.capacity { models[order.removeFirst()] = nil }
-        return built
     }
+    private static let skeletonModels = RecentlyUsedCache<SkeletonMixture, XRayPhysicsModel>(capacity: 32)
 }

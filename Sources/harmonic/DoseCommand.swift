@@ -74,9 +74,7 @@ struct DoseRunCommand: ParsableCommand {
 
     func run() throws {
         let started = Date()
-        let (source, identity): (any OrganDoseCoefficientSource, String)
-        do { (source, identity) = try DefaultCoefficientSource.load(libraryPath: library) }
-        catch let e as InputError { throw ValidationError("--library: \(e.description)") }
+        let (source, identity) = try loadCoefficients(library: library)
         var settings = ReconstructionSettings(seed: seed, realisations: realisations, sourceIdentity: identity)
         settings.uncertainty = .standard
         let registry = try RegistryStore(path: store, role: .analyst)
@@ -138,9 +136,7 @@ struct DoseEstimateCommand: ParsableCommand {
 
     func run() throws {
         let t0 = Date()
-        let (source, identity): (any OrganDoseCoefficientSource, String)
-        do { (source, identity) = try DefaultCoefficientSource.load(libraryPath: library) }
-        catch let e as InputError { throw ValidationError("--library: \(e.description)") }
+        let (source, identity) = try loadCoefficients(library: library)
         let loaded = Date()
         let report: DoseEstimateReport
         do {
@@ -180,3 +176,11 @@ struct DoseRunJSON: Encodable {
     let cardiac: Cardiac
     let imaging: ImagingDoseRun.Summary?
 }
+
+/// The coefficient library of `--library` (the committed one when nil), with its identity; a file
+/// that cannot be read is a usage error naming the option.
+private func loadCoefficients(library: String?) throws -> (source: any OrganDoseCoefficientSource, identity: String) {
+    do { return try DefaultCoefficientSource.load(libraryPath: library) }
+    catch let e as InputError { throw ValidationError("--library: \(e.description)") }
+}
+

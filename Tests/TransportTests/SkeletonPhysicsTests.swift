@@ -30,8 +30,8 @@ struct SkeletonPhysicsTests {
         #expect(XRayPhysicsModel.shared.adapted(to: adult).massAttenuation(.skeleton, keV: 50).total
                 == XRayPhysicsModel.shared.massAttenuation(.skeleton, keV: 50).total)
         let five = StylisedPhantom.reference(age: .five, sex: .female)
-        let a = SkeletonPhysicsCache.shared.model(for: five.skeleton.wholeSkeleton)
-        let b = SkeletonPhysicsCache.shared.model(for: five.skeleton.wholeSkeleton)
+        let a = XRayPhysicsModel.model(forSkeleton: five.skeleton.wholeSkeleton)
+        let b = XRayPhysicsModel.model(forSkeleton: five.skeleton.wholeSkeleton)
         #expect(a.crossSections.first === b.crossSections.first)
     }
 
