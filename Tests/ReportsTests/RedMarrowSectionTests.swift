@@ -27,11 +27,8 @@ struct RedMarrowEnhancementTableTests {
         var r = HTMLReport(title: "t")
         RedMarrowSection.append(to: &r)
         let html = r.html()
-        let row50 = html.components(separatedBy: "<tr>").first { $0.contains(">50 keV<") } ?? ""
-        let row150 = html.components(separatedBy: "<tr>").first { $0.contains(">150 keV<") } ?? ""
-        let cells50 = row50.components(separatedBy: "<td class=\"num\">").dropFirst().compactMap { Double($0.prefix { $0 != "<" }) }
-        let cells150 = row150.components(separatedBy: "<td class=\"num\">").dropFirst().compactMap { Double($0.prefix { $0 != "<" }) }
-        #expect(cells50.count == 6 && cells150.count == 6, "\(row50)")
+        let cells50 = numericCells(ofRow: "50 keV", in: html), cells150 = numericCells(ofRow: "150 keV", in: html)
+        #expect(cells50.count == 6 && cells150.count == 6, "\(cells50)")
         // Newborn first, adult last: the newborn's narrow marrow cavities enhance most.
         #expect((cells50.first ?? 0) > 1.3 && (cells50.last ?? 9) < 1.1 && (cells150.last ?? 9) < 1.03)
         #expect(html.contains("not applied"))
@@ -45,8 +42,13 @@ struct SkeletonMaterialTableTests {
         var r = HTMLReport(title: "t")
         RedMarrowSection.append(to: &r)
         let html = r.html()
-        let row = html.components(separatedBy: "<tr>").first { $0.contains(">Calcium, % by mass<") } ?? ""
-        let cells = row.components(separatedBy: "<td class=\"num\">").dropFirst().compactMap { Double($0.prefix { $0 != "<" }) }
-        #expect(cells == [7.2, 8.3, 9.5, 10.0, 10.4, 9.9], "\(row)")
+        let cells = numericCells(ofRow: "Calcium, % by mass", in: html)
+        #expect(cells == [7.2, 8.3, 9.5, 10.0, 10.4, 9.9], "\(cells)")
     }
+}
+
+/// The numbers in the cells of the table row whose first cell is `label`.
+private func numericCells(ofRow label: String, in html: String) -> [Double] {
+    let row = html.components(separatedBy: "<tr>").first { $0.contains(">\(label)<") } ?? ""
+    return row.components(separatedBy: "<td class=\"num\">").dropFirst().compactMap { Double($0.prefix { $0 != "<" }) }
 }
