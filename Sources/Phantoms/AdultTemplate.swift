@@ -1,7 +1,9 @@
+import Foundation
 import HarmonicCore
 
 /// The adult template of the stylised family, in adult MIRD-5 coordinates (cm): trunk
-/// elliptic cylinder 20 x 10 cm semi-axes, 0 <= z <= 70; neck 5.4 cm radius, 70-75; head
+/// elliptic cylinder 20 x 10 cm semi-axes, 0 <= z <= 70 (since session 24 a fuller trunk 16 cm wide
+/// with the arms beside it: `trunkOutline`, `armA`); neck 5.4 cm radius, 70-75; head
 /// elliptic cylinder 7 x 10, 75-87, with an ellipsoidal cap (7, 10, 9); legs truncated cones
 /// from radius 10 at z = 0 to 5 at z = -80.
 ///
@@ -17,7 +19,42 @@ import HarmonicCore
 /// Sizes are then fitted per age to ICRP 89 masses, so the adult sizes here only set the
 /// shapes' proportions. Precedence: earlier regions win overlaps.
 enum AdultTemplate {
+    /// The trunk frame's semi-axes (MIRD-5's trunk, arms included): the scale of the trunk frame,
+    /// into which every age maps by x·20/trunkA, y·10/trunkB.
     static let trunkA = 20.0, trunkB = 10.0, trunkHeight = 70.0
+    /// The trunk's own section without the arms (template cm; session 24): a superelliptic
+    /// (Lamé) cylinder |x/16|³ + |y/10|³ <= 1. MIRD-5's 20 × 10 cm ellipse held the arms, and it
+    /// thins from the midline: at 0.8 and 0.9 of its half-width it is 0.60 and 0.44 of the midline
+    /// depth, where the ICRP 110 adults' trunk is 0.80-0.87 and 0.58-0.72 (and 1.02-1.09 at
+    /// 0.3-0.6: the pectorals and the paraspinal muscles); exponent 3 gives 0.79 and 0.65, the ICRP
+    /// profile (docs/trunk-remodel.md, section 1). The ICRP 110 trunk's half-width without its
+    /// arms is 14.4 (AF) and 16.9-17.7 cm (AM) at the chest; a half-width of 16 cm keeps the trunk's section and
+    /// the arms' together at MIRD-5's area (+5%), so the fit keeps the trunk's depth within 2%.
+    static let trunkOutlineA = 16.0, trunkOutlineExponent = 3.0
+    /// The trunk's outline (above) as a solid, over the trunk's height.
+    static var trunkOutline: Quadric {
+        .superellipticCylinderZ(cx: 0, cy: 0, a: trunkOutlineA, b: trunkB, n: trunkOutlineExponent, zMin: 0, zMax: trunkHeight)
+    }
+    /// The trunk's half-depth (template cm) at a lateral position x (template cm).
+    static func trunkHalfDepth(atX x: Double) -> Double {
+        Quadric.superellipseHalfDepth(a: trunkOutlineA, b: trunkB, n: trunkOutlineExponent, at: x)
+    }
+    /// The arms, hanging beside the trunk (the `.arms` frame, `BodyDimensions.armsFrame`): an
+    /// elliptic cylinder per side from the trunk's base to the shoulder, 7 cm wide and 8.5 cm deep,
+    /// against the trunk's side. ICRP 110 adults: the arms are centred 17-21 cm from the midline,
+    /// 7-9 cm wide and 8-12 cm deep at the chest, 8-9 × 8 cm at the waist (docs/trunk-remodel.md,
+    /// section 2). The adult male's upper limbs are 2 × 5% of his mass (Dempster's segment
+    /// fractions: upper arm 2.8, forearm 1.6, hand 0.6%), 7.3 kg of 73 kg, against 6.8 kg for these
+    /// cylinders at 1.04 g/cm³ in the template.
+    static let armA = 3.5, armB = 4.25
+    static var armCentreX: Double { trunkOutlineA + armA }
+    /// True when a template point (trunk frame) lies within the trunk's outline in section (any
+    /// z), arms excluded.
+    @inline(__always)
+    static func trunkOutline(contains q: Vec3) -> Bool {
+        let u = abs(q.x) / trunkOutlineA, v = abs(q.y) / trunkB
+        return u <= 1 && v <= 1 && pow(u, trunkOutlineExponent) + pow(v, trunkOutlineExponent) <= 1
+    }
     static let neckRadius = 5.4, neckHeight = 5.0
     static let headA = 7.0, headB = 10.0, headCylinder = 12.0, headCap = 9.0
     static var headHeight: Double { headCylinder + headCap }
@@ -32,7 +69,9 @@ enum AdultTemplate {
 
     /// Body envelope parts (template frame), in the frame each follows.
     static let envelope: [(BodyFrame, Solid)] = [
-        (.trunk, Solid(.cylinderZ(cx: 0, cy: 0, a: 20, b: 10, zMin: 0, zMax: 70))),
+        (.trunk, Solid(trunkOutline)),
+        (.arms, Solid(.cylinderZ(cx: armCentreX, cy: 0, a: armA, b: armB, zMin: 0, zMax: 70))),
+        (.arms, Solid(.cylinderZ(cx: -armCentreX, cy: 0, a: armA, b: armB, zMin: 0, zMax: 70))),
         (.neck, Solid(.cylinderZ(cx: 0, cy: 0, a: 5.4, b: 5.4, zMin: 70, zMax: 75))),
         (.head, Solid(.cylinderZ(cx: 0, cy: 0, a: 7, b: 10, zMin: 75, zMax: 87))),
         (.head, Solid(.ellipsoid(centre: Vec3(0, 0, 87), semi: Vec3(7, 10, 9)), cuts: [CutPlane(Vec3(0, 0, -1), -87)])),
@@ -119,17 +158,19 @@ enum AdultTemplate {
             spine(.sacral, .bodies), spine(.sacral, .canal), spine(.sacral, .arches),
             // The costal cartilages: the rib band's anterior ends (placed by `ThoracicSkeleton`), before the ribs.
             r(ThoracicSkeleton.costalCartilageName, .residualOther, .softTissue, .trunk,
-              .cylinderZ(cx: 0, cy: 0, a: 17, b: 9.8, zMin: 35.1, zMax: 67.5),
-              cuts: [CutPlane(Vec3(0, 1, 0), 0)], excluding: .cylinderZ(cx: 0, cy: 0, a: 16.4, b: 9.2, zMin: 35.1, zMax: 67.5),
+              .cylinderZ(cx: 0, cy: 0, a: 14.3, b: 9.8, zMin: 35.1, zMax: 67.5),
+              cuts: [CutPlane(Vec3(0, 1, 0), 0)], excluding: .cylinderZ(cx: 0, cy: 0, a: 13.7, b: 9.2, zMin: 35.1, zMax: 67.5),
               bands: (35.1, 2.7, 1.4)),
-            r(ThoracicSkeleton.ribsName, .bone(.ribCage), .skeleton, .trunk, .cylinderZ(cx: 0, cy: 0, a: 17, b: 9.8, zMin: 35.1, zMax: 67.5),
-              excluding: .cylinderZ(cx: 0, cy: 0, a: 16.4, b: 9.2, zMin: 35.1, zMax: 67.5), bands: (35.1, 2.7, 1.4)),
+            r(ThoracicSkeleton.ribsName, .bone(.ribCage), .skeleton, .trunk, .cylinderZ(cx: 0, cy: 0, a: 14.3, b: 9.8, zMin: 35.1, zMax: 67.5),
+              excluding: .cylinderZ(cx: 0, cy: 0, a: 13.7, b: 9.2, zMin: 35.1, zMax: 67.5), bands: (35.1, 2.7, 1.4)),
             r("clavicle L", .bone(.clavicle), .skeleton, .trunk, e((7.5, -6.5, 68.3), (6.5, 0.8, 0.8))),
             r("clavicle R", .bone(.clavicle), .skeleton, .trunk, e((-7.5, -6.5, 68.3), (6.5, 0.8, 0.8))),
             r("scapula L", .bone(.scapula), .skeleton, .trunk, e((10, 8.0, 58), (4.5, 0.6, 7))),
             r("scapula R", .bone(.scapula), .skeleton, .trunk, e((-10, 8.0, 58), (4.5, 0.6, 7))),
-            r("arm bone L", .bone(.arm), .skeleton, .trunk, .cylinderZ(cx: 18.4, cy: 0, a: 1.4, b: 2.7, zMin: 0, zMax: 70)),
-            r("arm bone R", .bone(.arm), .skeleton, .trunk, .cylinderZ(cx: -18.4, cy: 0, a: 1.4, b: 2.7, zMin: 0, zMax: 70)),
+            // The arm bones (MIRD-5's section, humerus, radius and ulna side by side) in the arms beside
+            // the trunk; MIRD-5 had them at x 18.4 cm inside its 20-cm trunk.
+            r("arm bone L", .bone(.arm), .skeleton, .arms, .cylinderZ(cx: armCentreX, cy: 0, a: 1.4, b: 2.7, zMin: 0, zMax: 70)),
+            r("arm bone R", .bone(.arm), .skeleton, .arms, .cylinderZ(cx: -armCentreX, cy: 0, a: 1.4, b: 2.7, zMin: 0, zMax: 70)),
             r("liver", .organ(.liver), .softTissue, .trunk, .cylinderZ(cx: 0, cy: 0, a: 16.5, b: 8, zMin: 27, zMax: 43),
               cuts: [CutPlane(Vec3(1.0 / 35, 1.0 / 45, -1.0 / 43), -1)]),
             r("lung L", .organ(.lungs), .lung, .trunk, e((8.5, 0, 43.5), (5, 7.5, 24)), cuts: [CutPlane(Vec3(0, 0, -1), -43.5)]),
@@ -181,9 +222,13 @@ enum AdultTemplate {
         // `ThoracicSkeleton` instead, z 57, they sat above the MIRD heart and lungs, whose
         // vertical extent is longer than the 17-cm sternum implies.)
         list += [
-            r("breast L", .organ(.breast), .breast, .trunk, e((10, -8.2, 53), (4.95, 4.5, 4.35)), extends: true),
-            r("breast R", .organ(.breast), .breast, .trunk, e((-10, -8.2, 53), (4.95, 4.5, 4.35)), extends: true),
+            r("breast L", .organ(.breast), .breast, .trunk, e((10, breastCentreY, 53), (4.95, 4.5, 4.35)), extends: true),
+            r("breast R", .organ(.breast), .breast, .trunk, e((-10, breastCentreY, 53), (4.95, 4.5, 4.35)), extends: true),
         ]
         return list
     }
+
+    /// The breasts' centre (template y): MIRD-5's 0.46 cm under the trunk's anterior surface at
+    /// x = 10 cm (y −8.2 on its ellipse, whose surface lay at −8.66), kept against the fuller trunk.
+    static var breastCentreY: Double { -trunkHalfDepth(atX: 10) + 0.46 }
 }

@@ -70,6 +70,18 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
         }
     }
 
+    /// The arms' frame: the trunk's side (age cm; the template's `trunkOutlineA` mapped like the
+    /// trunk) and the arms' cross-section scale, the geometric mean of the trunk's lateral and
+    /// antero-posterior scales. An arm's section grows like the trunk's area but stays round: in the
+    /// trunk's own frame the infant's rounder trunk (depth/width 0.9 against the adult's 0.5) would
+    /// make its arms 2.6 times as deep as wide.
+    @inline(__always)
+    var armsFrame: (edge: Double, scale: Double) {
+        typealias T = AdultTemplate
+        let sx = trunkA / T.trunkA, sy = trunkB / T.trunkB
+        return (T.trunkOutlineA * sx, (sx * sy).squareRoot())
+    }
+
     /// Maps a point of the age phantom to the adult template frame a region follows.
     @inline(__always)
     func toTemplate(_ p: Vec3, _ frame: BodyFrame) -> Vec3 {
@@ -77,6 +89,10 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
         switch frame {
         case .trunk: return Vec3(p.x * T.trunkA / trunkA, p.y * T.trunkB / trunkB, p.z * T.trunkHeight / trunkHeight)
         case .legs: return Vec3(p.x * T.trunkA / trunkA, p.y * T.trunkB / trunkB, p.z * T.legLength / legLength)
+        case .arms:
+            let (edge, s) = armsFrame
+            let side: Double = p.x < 0 ? -1 : 1
+            return Vec3(side * (T.trunkOutlineA + (abs(p.x) - edge) / s), p.y / s, p.z * T.trunkHeight / trunkHeight)
         case .neck: return Vec3(p.x * T.neckRadius / neckRadius, p.y * T.neckRadius / neckRadius,
                                 T.trunkHeight + (p.z - trunkHeight) * T.neckHeight / neckHeight)
         case .head: return Vec3(p.x * T.headA / headA, p.y * T.headB / headB,
@@ -90,6 +106,10 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
         switch frame {
         case .trunk: return Vec3(q.x * trunkA / T.trunkA, q.y * trunkB / T.trunkB, q.z * trunkHeight / T.trunkHeight)
         case .legs: return Vec3(q.x * trunkA / T.trunkA, q.y * trunkB / T.trunkB, q.z * legLength / T.legLength)
+        case .arms:
+            let (edge, s) = armsFrame
+            let side: Double = q.x < 0 ? -1 : 1
+            return Vec3(side * (edge + (abs(q.x) - T.trunkOutlineA) * s), q.y * s, q.z * trunkHeight / T.trunkHeight)
         case .neck: return Vec3(q.x * neckRadius / T.neckRadius, q.y * neckRadius / T.neckRadius,
                                 trunkHeight + (q.z - T.trunkHeight) * neckHeight / T.neckHeight)
         case .head: return Vec3(q.x * headA / T.headA, q.y * headB / T.headB,

@@ -51,7 +51,7 @@ public enum RegionRole: Sendable, Hashable {
 }
 
 /// Which body part's scaling a region follows when the adult template is mapped to an age.
-enum BodyFrame: Sendable { case trunk, neck, head, legs }
+enum BodyFrame: Sendable { case trunk, neck, head, legs, arms }
 
 /// One region of the adult template: a solid in adult MIRD coordinates (cm).
 struct TemplateRegion: Sendable {

@@ -1,3 +1,4 @@
+import Foundation
 /// A point or vector in the phantom frame (cm). Axes follow MIRD-5 (Snyder et al. 1978) and
 /// coincide with DICOM patient LPS: +x towards the phantom's left, +y posterior, +z superior;
 /// z = 0 at the base of the trunk.
@@ -29,6 +30,9 @@ public enum Quadric: Sendable {
     case cylinderX(cy: Double, cz: Double, b: Double, c: Double, xMin: Double, xMax: Double)
     /// Truncated circular cone along z (MIRD legs): radius r0 at z0 linearly to r1 at z1.
     case coneZ(cx: Double, cy: Double, r0: Double, z0: Double, r1: Double, z1: Double)
+    /// Superelliptic (Lamé) cylinder along z: |(x-cx)/a|ⁿ + |(y-cy)/b|ⁿ <= 1, zMin <= z <= zMax.
+    /// With n = 2 an elliptic cylinder; with n > 2 fuller at the sides (the trunk, `AdultTemplate`).
+    case superellipticCylinderZ(cx: Double, cy: Double, a: Double, b: Double, n: Double, zMin: Double, zMax: Double)
 
     @inlinable func contains(_ p: Vec3) -> Bool {
         switch self {
@@ -48,7 +52,18 @@ public enum Quadric: Sendable {
             let r = r0 + (r1 - r0) * (p.z - z0) / (z1 - z0)
             let dx = p.x - cx, dy = p.y - cy
             return dx * dx + dy * dy <= r * r
+        case let .superellipticCylinderZ(cx, cy, a, b, n, zMin, zMax):
+            guard p.z >= zMin && p.z <= zMax else { return false }
+            let u = abs(p.x - cx) / a, v = abs(p.y - cy) / b
+            guard u <= 1 && v <= 1 else { return false }
+            return pow(u, n) + pow(v, n) <= 1
         }
+    }
+
+    /// Half-depth (y) of a superelliptic section of semi-axes a, b and exponent n at |x - cx| = dx.
+    static func superellipseHalfDepth(a: Double, b: Double, n: Double, at dx: Double) -> Double {
+        let u = min(1, abs(dx) / a)
+        return b * pow(1 - pow(u, n), 1 / n)
     }
 
     /// Analytic volume of the uncut solid (cm³), used to check the voxelised masses.
@@ -58,6 +73,9 @@ public enum Quadric: Sendable {
         case let .cylinderZ(_, _, a, b, zMin, zMax): .pi * a * b * (zMax - zMin)
         case let .cylinderX(_, _, b, c, xMin, xMax): .pi * b * c * (xMax - xMin)
         case let .coneZ(_, _, r0, z0, r1, z1): .pi * abs(z1 - z0) * (r0 * r0 + r0 * r1 + r1 * r1) / 3
+        case let .superellipticCylinderZ(_, _, a, b, n, zMin, zMax):
+            // Area of a Lamé curve: 4ab Γ(1 + 1/n)² / Γ(1 + 2/n).
+            4 * a * b * tgamma(1 + 1 / n) * tgamma(1 + 1 / n) / tgamma(1 + 2 / n) * (zMax - zMin)
         }
     }
 
@@ -69,6 +87,7 @@ public enum Quadric: Sendable {
         case let .cylinderX(cy, cz, b, c, xMin, xMax): (Vec3(xMin, cy - b, cz - c), Vec3(xMax, cy + b, cz + c))
         case let .coneZ(cx, cy, r0, z0, r1, z1):
             (Vec3(cx - max(r0, r1), cy - max(r0, r1), min(z0, z1)), Vec3(cx + max(r0, r1), cy + max(r0, r1), max(z0, z1)))
+        case let .superellipticCylinderZ(cx, cy, a, b, _, zMin, zMax): (Vec3(cx - a, cy - b, zMin), Vec3(cx + a, cy + b, zMax))
         }
     }
 
@@ -80,6 +99,8 @@ public enum Quadric: Sendable {
         case let .cylinderZ(cx, cy, a, b, zMin, zMax): .cylinderZ(cx: cx, cy: cy, a: max(0, a - t), b: max(0, b - t), zMin: zMin, zMax: zMax)
         case let .cylinderX(cy, cz, b, c, xMin, xMax): .cylinderX(cy: cy, cz: cz, b: max(0, b - t), c: max(0, c - t), xMin: xMin, xMax: xMax)
         case let .coneZ(cx, cy, r0, z0, r1, z1): .coneZ(cx: cx, cy: cy, r0: max(0, r0 - t), z0: z0, r1: max(0, r1 - t), z1: z1)
+        case let .superellipticCylinderZ(cx, cy, a, b, n, zMin, zMax):
+            .superellipticCylinderZ(cx: cx, cy: cy, a: max(0, a - t), b: max(0, b - t), n: n, zMin: zMin, zMax: zMax)
         }
     }
 

@@ -3,7 +3,7 @@ import HarmonicCore
 /// Where each ICRP 143 skeletal site sits in the stylised skeleton.
 ///
 /// The MIRD / Cristy-Eckerman bones are few solids (skull, spine, rib cage, sternum, clavicles,
-/// scapulae, arm bones hanging at the sides inside the trunk envelope, pelvis, one bone per
+/// scapulae, arm bones in the arms beside the trunk (inside MIRD-5's trunk until session 24), pelvis, one bone per
 /// leg), so each solid is divided among the sites it stands for, by position in the adult
 /// template (cm; z up from the trunk base, y posterior, x to the phantom's left), i.e.
 /// relative to the body, not to the bone solid (whose fitted size factor, 1.00-1.17, lets the

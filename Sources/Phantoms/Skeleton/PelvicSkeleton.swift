@@ -84,8 +84,9 @@ extension StylisedPhantom {
                                                                zMin: P.acetabularRoofZ, zMax: P.iliacCrestZ))
                 // The elliptic trunk curves back laterally (its surface at the ASIS' x lies behind the
                 // pubis' plane): the wings stay `subcutaneous` under the skin there.
-                regions[i].clip = Solid(.cylinderZ(cx: 0, cy: 0, a: AdultTemplate.trunkA - P.subcutaneous,
-                                                   b: AdultTemplate.trunkB - P.subcutaneous, zMin: -.infinity, zMax: .infinity))
+                regions[i].clip = Solid(.superellipticCylinderZ(cx: 0, cy: 0, a: AdultTemplate.trunkOutlineA - P.subcutaneous,
+                                                                b: AdultTemplate.trunkB - P.subcutaneous, n: AdultTemplate.trunkOutlineExponent,
+                                                                zMin: -.infinity, zMax: .infinity))
             } else {
                 regions[i].solid = Solid(.cylinderZ(cx: 0, cy: r.cy, a: r.a, b: r.b, zMin: P.pelvicFloorZ, zMax: P.acetabularRoofZ),
                                          cuts: [CutPlane(Vec3(-side, 0, 0), 0),                   // one side of the symphysis

@@ -12,8 +12,8 @@ import HarmonicCore
 ///
 /// - Chest wall (skin to pleura along the antero-posterior axis, `chestWallThickness`): the rib
 ///   cage's inner surface (the pleura) lies this far inside the trunk surface at the anterior and
-///   posterior midline; its lateral extent keeps the MIRD-5 proportion (16.4 of 20 cm: the
-///   stylised trunk holds the arms). The ribs are a shell outside the pleura whose thickness and
+///   posterior midline; its lateral extent is 13.7 cm of the trunk's 16 (MIRD-5's 16.4 of 20 cm,
+///   when the trunk held the arms: `ribInnerA`). The ribs are a shell outside the pleura whose thickness and
 ///   band width follow the fitted bone size factor (the outline does not), so the rib cage lies
 ///   inside the trunk at every age. Each band is bone from the spine to the costochondral junction
 ///   and costal cartilage (soft tissue, no marrow) from there to the sternum, the cartilage's share
@@ -170,11 +170,14 @@ public enum ThoracicSkeleton {
         return semi.y * (1 / StylisedPhantom.contentsScale(organ) - 1)
     }
 
-    /// Adult-template proportions (cm): MIRD-5 rib shell 0.6 cm thick, 16.4 cm inner lateral
-    /// semi-axis; vertebral body 2.8 cm deep, 4 cm wide, arches 2.2 cm wide (scaled per segment
+    /// Adult-template proportions (cm): MIRD-5 rib shell 0.6 cm thick; 13.7 cm inner lateral
+    /// semi-axis, just outside the lungs' 13.5 cm, which leaves 1.5-1.7 cm of lateral chest wall
+    /// inside the trunk's 16 cm side at every fitted rib thickness (MIRD-5's ribs were at 16.4 of
+    /// its 20-cm trunk, which held the arms: session 24, `AdultTemplate.trunkOutlineA`; the ICRP 110
+    /// adults' lungs end 4-6 cm inside their skin laterally, docs/trunk-remodel.md); vertebral body 2.8 cm deep, 4 cm wide, arches 2.2 cm wide (scaled per segment
     /// by `VertebralColumn`); the MIRD-5 spine's posterior surface (y = 8 cm) as the end of the
     /// arches; sternum z 50.5-67.5 cm (its section: `sternumVolumes`).
-    static let ribShell = 0.6, ribInnerA = 16.4
+    static let ribShell = 0.6, ribInnerA = 13.7
     static let vertebralBodyDepth = 2.8, vertebralBodyHalfWidth = 2.0, spinePosterior = 8.0, archHalfWidth = 1.1
     /// Depth of the arches behind the bodies in the adult template: the spine's posterior surface
     /// (y 8 cm) less the adult bodies' back (y 1.4 + 2.8 cm).
