@@ -52,8 +52,7 @@ enum AdultTemplate {
     /// z), arms excluded.
     @inline(__always)
     static func trunkOutline(contains q: Vec3) -> Bool {
-        let u = abs(q.x) / trunkOutlineA, v = abs(q.y) / trunkB
-        return u <= 1 && v <= 1 && pow(u, trunkOutlineExponent) + pow(v, trunkOutlineExponent) <= 1
+        trunkOutline.contains(Vec3(q.x, q.y, 0.5 * trunkHeight))
     }
     static let neckRadius = 5.4, neckHeight = 5.0
     static let headA = 7.0, headB = 10.0, headCylinder = 12.0, headCap = 9.0

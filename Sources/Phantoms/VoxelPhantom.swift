@@ -178,10 +178,11 @@ extension StylisedPhantom {
                     let surface = ix == 0 || iy == 0 || iz == 0 || ix == nx - 1 || iy == ny - 1 || iz == nz - 1
                         || !inBody[i - 1] || !inBody[i + 1] || !inBody[i - nx] || !inBody[i + nx]
                         || !inBody[i - nx * ny] || !inBody[i + nx * ny]
+                    if surface { labels[i] = skinLabel; continue }
                     // The arms beside the trunk are not trunk (the lymph-node proxy, `DoseReduction`).
                     let inTrunk = trunk && AdultTemplate.trunkOutline(contains: d.toTemplate(
                         Vec3(origin.x + (Double(ix) + 0.5) * h, origin.y + (Double(iy) + 0.5) * h, z), .trunk))
-                    labels[i] = surface ? skinLabel : (inTrunk ? trunkLabel : otherLabel)
+                    labels[i] = inTrunk ? trunkLabel : otherLabel
                 }
             }
         }
