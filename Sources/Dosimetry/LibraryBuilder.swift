@@ -119,6 +119,7 @@ public enum LibraryBuilder {
             let key = point.age * grid.sexes.count + point.sex
             if cache?.key != key {
                 let phantom = StylisedPhantom.reference(age: ReferenceAge(rawValue: grid.ages[point.age])!, sex: Sex(rawValue: grid.sexes[point.sex])!)
+                    .withArms(grid.armPosture)
                 cache = (key, phantom, phantom.voxelise(spacing: phantom.defaultSpacing * grid.voxelScale))
             }
             let record = try computeRecord(done, grid: grid, plan: plan, phantom: cache!.phantom, voxels: cache!.voxels)

@@ -32,14 +32,38 @@ public struct LibraryGrid: Sendable, Hashable, Codable {
     /// Voxel size as a fraction of the phantom's default (height / 300); 1 in production,
     /// coarser (e.g. 3) only in fast tests.
     public var voxelScale: Double
+    /// Where the phantoms' arms are (`ArmPosture`): raised above the head, as in paediatric cardiac
+    /// catheterisation, so that the lateral and oblique angles do not pass through an arm that is
+    /// not there. A library file written before session 25 has no such key and had its arms at
+    /// the sides.
+    public var armPosture: ArmPosture
 
     public init(ages: [Int], sexes: [String], primaryDegrees: [Double], secondaryDegrees: [Double],
                 fieldAreasCm2: [Double], energiesKeV: [Double], focusSkinCm: Double = 60,
-                anodeAngleDegrees: Double = 12, voxelScale: Double = 1) {
+                anodeAngleDegrees: Double = 12, voxelScale: Double = 1, armPosture: ArmPosture = .raised) {
         self.ages = ages; self.sexes = sexes; self.primaryDegrees = primaryDegrees
         self.secondaryDegrees = secondaryDegrees; self.fieldAreasCm2 = fieldAreasCm2
         self.energiesKeV = energiesKeV; self.focusSkinCm = focusSkinCm
         self.anodeAngleDegrees = anodeAngleDegrees; self.voxelScale = voxelScale
+        self.armPosture = armPosture
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case ages, sexes, primaryDegrees, secondaryDegrees, fieldAreasCm2, energiesKeV, focusSkinCm, anodeAngleDegrees,
+             voxelScale, armPosture
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        self.init(ages: try c.decode([Int].self, forKey: .ages), sexes: try c.decode([String].self, forKey: .sexes),
+                  primaryDegrees: try c.decode([Double].self, forKey: .primaryDegrees),
+                  secondaryDegrees: try c.decode([Double].self, forKey: .secondaryDegrees),
+                  fieldAreasCm2: try c.decode([Double].self, forKey: .fieldAreasCm2),
+                  energiesKeV: try c.decode([Double].self, forKey: .energiesKeV),
+                  focusSkinCm: try c.decode(Double.self, forKey: .focusSkinCm),
+                  anodeAngleDegrees: try c.decode(Double.self, forKey: .anodeAngleDegrees),
+                  voxelScale: try c.decode(Double.self, forKey: .voxelScale),
+                  armPosture: try c.decodeIfPresent(ArmPosture.self, forKey: .armPosture) ?? .atSides)
     }
 
     /// The production grid of issue #6: every reference phantom, both sexes, primary −90…+90 and

@@ -15,7 +15,8 @@ struct CardiacTrendBench: ParsableCommand {
         abstract: "E(ICRP 60)/KAP and organ dose/KAP for paediatric cardiac PA+LAT, 70 kVp 3.5 mm Al + 0.2 mm Cu, vs Karambatsakidou 2009 and 2019.",
         discussion: """
         Female reference phantoms newborn, 1, 5, 10, 15 y; C-arm field on the heart at 60 cm focus-skin
-        distance, square fields 6, 7, 9, 11, 13 cm; the mix is half PA, half left lateral.
+        distance, square fields 6, 7, 9, 11, 13 cm; the mix is half PA, half left lateral; arms raised
+        above the head (--arms sides hangs them beside the trunk, where they shield the lateral beam).
         Outputs: E(ICRP 60) per KAP in mSv/(Gy·cm²) against Karambatsakidou et al., Br J Radiol 82 (2009)
         748 (PCXMC, ICRP 60: 3.7, 1.9, 1.0, 0.6, 0.4); then lungs, breast, heart and red marrow dose per
         KAP in mGy/(Gy·cm²) (= mSv/(Gy·cm²) for photons) against Karambatsakidou et al., Phys Med 57 (2019)
@@ -26,6 +27,7 @@ struct CardiacTrendBench: ParsableCommand {
         """)
 
     @Option(help: "Histories per projection.") var histories: Int = 1_000_000
+    @Option(help: ArgumentHelp("Where the phantoms' arms are.", valueName: "raised|sides")) var arms: ArmPosture = .raised
 
     /// Karambatsakidou et al. 2019 end points (newborn, 15 y), mSv/(Gy·cm²), as quoted in issue #13.
     static let karambatsakidou2019: [Organ: (newborn: Double, fifteen: Double)] = [
@@ -38,7 +40,7 @@ struct CardiacTrendBench: ParsableCommand {
         let organs: [Organ] = [.lungs, .breast, .heart, .redMarrow]
         var organMix: [(ReferenceAge, [Organ: Double])] = []
         for (age, field, published) in [(ReferenceAge.newborn, 6.0, 3.7), (.one, 7, 1.9), (.five, 9, 1.0), (.ten, 11, 0.6), (.fifteen, 13, 0.4)] {
-            let phantom = StylisedPhantom.reference(age: age, sex: .female)
+            let phantom = StylisedPhantom.reference(age: age, sex: .female).withArms(arms)
             let voxels = phantom.voxelise()
             var values: [Double] = []
             var perOrgan: [Organ: Double] = [:]

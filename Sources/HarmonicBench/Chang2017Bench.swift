@@ -7,6 +7,7 @@ import Transport
 /// `harmonic-bench chang2017`: writes docs/validation-chang2017.md.
 /// `--marrow-response kerma|enhanced` (chang2017, marrow-sites).
 extension MarrowResponse: ExpressibleByArgument {}
+extension ArmPosture: ExpressibleByArgument {}
 
 struct Chang2017Bench: ParsableCommand {
     static let configuration = CommandConfiguration(

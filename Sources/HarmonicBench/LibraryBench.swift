@@ -55,10 +55,10 @@ struct LibraryBench: ParsableCommand {
                     let years = uniform(0.3, 18)
                     let reference = SizeScaling.referenceBody(ageYears: years, sex: sex)
                     let mass = reference.massKg * uniform(0.85, 1.15), height = reference.heightCm * uniform(0.95, 1.05)
-                    phantom = .individual(ageYears: years, sex: sex, heightCm: height, massKg: mass)
+                    phantom = StylisedPhantom.individual(ageYears: years, sex: sex, heightCm: height, massKg: mass).withArms(grid.armPosture)
                     exposure = randomExposure(age: years, sex: sex, weight: mass, height: height)
                 } else {
-                    phantom = .reference(age: age, sex: sex)
+                    phantom = StylisedPhantom.reference(age: age, sex: sex).withArms(grid.armPosture)
                     exposure = randomExposure(age: Double(age.rawValue), sex: sex, weight: nil, height: nil)
                 }
                 let side = exposure.fieldAreaCm2.squareRoot()
@@ -82,7 +82,7 @@ struct LibraryBench: ParsableCommand {
                 // sex-averaged lookup with the sex-averaged direct pair only for reference-size points.
                 if !individual, sexes.count == 2 {
                     var other = config
-                    other.phantom = .reference(age: age, sex: sex == .male ? .female : .male)
+                    other.phantom = StylisedPhantom.reference(age: age, sex: sex == .male ? .female : .male).withArms(grid.armPosture)
                     let second = try TransportSimulation.run(other)
                     seconds += second.wallSeconds
                     if let e = OrganDoseResult.sexAveragedEffectiveDose103PerKAP(male: sex == .male ? direct : second, female: sex == .male ? second : direct) {

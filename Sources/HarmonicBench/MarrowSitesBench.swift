@@ -37,7 +37,8 @@ struct MarrowSitesBench: ParsableCommand {
         let cases: [(ReferenceAge, Double)] = [(.newborn, 6), (.one, 7), (.five, 9), (.ten, 11), (.fifteen, 13)]
         var out: [CardiacFieldSites] = []
         for (age, field) in cases {
-            let phantom = StylisedPhantom.reference(age: age, sex: .female)
+            // Arms raised, as in catheterisation and in the coefficient library.
+            let phantom = StylisedPhantom.reference(age: age, sex: .female).withArms(.raised)
             var config = TransportConfiguration(phantom: phantom, beam: .cArm(projection: .pa, fieldWidth: field, fieldHeight: field,
                                                                               distance: .focusToSkin(60), target: .heart),
                                                 spectrum: spectrum, histories: histories, seed: 143)

@@ -48,6 +48,11 @@ enum AdultTemplate {
     /// cylinders at 1.04 g/cm³ in the template.
     static let armA = 3.5, armB = 4.25
     static var armCentreX: Double { trunkOutlineA + armA }
+    /// The shoulder joint's height (template cm), the pivot of raised arms (`ArmPosture`): the
+    /// humeral head's centre, 4 cm under the trunk's top and 2.3 cm under the clavicles' axis
+    /// (68.3 cm). The adult humeral head is about 4.5 cm across (Gray's Anatomy, 41st ed., ch. 48),
+    /// so the raised arm keeps its head in the glenoid's place, level with the clavicles.
+    static let shoulderPivotZ = 66.0
     /// True when a template point (trunk frame) lies within the trunk's outline in section (any
     /// z), arms excluded.
     @inline(__always)

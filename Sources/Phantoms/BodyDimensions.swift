@@ -8,6 +8,9 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
     /// Head semi-axes and total height (cylinder plus cap, in the template's 12:9 proportion).
     public var headA: Double, headB: Double, headHeight: Double
     public var legLength: Double
+    /// Where the arms are (`ArmPosture`): hanging at the sides unless a caller raises them
+    /// (`StylisedPhantom.withArms(_:)`). Only the `.arms` frame reads it.
+    public var arms: ArmPosture = .atSides
 
     public var standingHeight: Double { legLength + trunkHeight + neckHeight + headHeight }
 
@@ -82,7 +85,9 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
         return (T.trunkOutlineA * sx, (sx * sy).squareRoot())
     }
 
-    /// Maps a point of the age phantom to the adult template frame a region follows.
+    /// Maps a point of the age phantom to the adult template frame a region follows. Raised arms
+    /// (`ArmPosture.raised`) are the hanging arms turned half a turn about the shoulder joint: the
+    /// `.arms` frame reflects z about `AdultTemplate.shoulderPivotZ`.
     @inline(__always)
     func toTemplate(_ p: Vec3, _ frame: BodyFrame) -> Vec3 {
         typealias T = AdultTemplate
@@ -92,7 +97,9 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
         case .arms:
             let (edge, s) = armsFrame
             let side: Double = p.x < 0 ? -1 : 1
-            return Vec3(side * (T.trunkOutlineA + (abs(p.x) - edge) / s), p.y / s, p.z * T.trunkHeight / trunkHeight)
+            let z = p.z * T.trunkHeight / trunkHeight
+            return Vec3(side * (T.trunkOutlineA + (abs(p.x) - edge) / s), p.y / s,
+                        arms == .raised ? 2 * T.shoulderPivotZ - z : z)
         case .neck: return Vec3(p.x * T.neckRadius / neckRadius, p.y * T.neckRadius / neckRadius,
                                 T.trunkHeight + (p.z - trunkHeight) * T.neckHeight / neckHeight)
         case .head: return Vec3(p.x * T.headA / headA, p.y * T.headB / headB,
@@ -109,7 +116,8 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
         case .arms:
             let (edge, s) = armsFrame
             let side: Double = q.x < 0 ? -1 : 1
-            return Vec3(side * (edge + (abs(q.x) - T.trunkOutlineA) * s), q.y * s, q.z * trunkHeight / T.trunkHeight)
+            let z = arms == .raised ? 2 * T.shoulderPivotZ - q.z : q.z
+            return Vec3(side * (edge + (abs(q.x) - T.trunkOutlineA) * s), q.y * s, z * trunkHeight / T.trunkHeight)
         case .neck: return Vec3(q.x * neckRadius / T.neckRadius, q.y * neckRadius / T.neckRadius,
                                 trunkHeight + (q.z - T.trunkHeight) * neckHeight / T.neckHeight)
         case .head: return Vec3(q.x * headA / T.headA, q.y * headB / T.headB,

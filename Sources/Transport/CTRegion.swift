@@ -21,6 +21,10 @@ public enum CTRegion: String, CaseIterable, Sendable, Codable {
     /// body scans use the body bowtie and the 32 cm phantom (see docs/imaging-dose.md).
     public var isHeadScan: Bool { self == .head || self == .neck }
     public var bowtie: Bowtie { isHeadScan ? .head : .body }
+    /// Where the arms are during the scan: at the sides for head and neck scans, raised above the
+    /// head for the chest, abdomen and pelvis, so that they are out of the scanned volume
+    /// (`ArmPosture`).
+    public var armPosture: ArmPosture { isHeadScan ? .atSides : .raised }
     /// Diameter (cm) of the CTDI phantom CTDIvol refers to by Harmonic's convention.
     public var referencePhantomDiameter: Double { isHeadScan ? 16 : 32 }
 

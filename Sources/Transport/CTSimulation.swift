@@ -152,6 +152,8 @@ public enum CTSimulation {
     /// 32 cm (`ctdiSet`; computed when nil).
     /// `modulation`: tube-current modulation strength, 0 (constant mA) to 1: relative mA
     /// exp(s·μ·(D_w(z) − max D_w)) per slice, μ the water attenuation at the spectrum's mean energy.
+    /// The phantom's arms are where the region puts them (`CTRegion.armPosture`: raised for the
+    /// trunk, at the sides for head and neck); `voxels`, when given, must be that phantom's.
     public static func scan(region: CTRegion, age: ReferenceAge, sex: Sex, kVp: Double, histories: Int,
                             ctdi: (p16: CTDIPhantomResult, p32: CTDIPhantomResult)? = nil,
                             modulation: Double = 0, seed: UInt64 = 1, voxels given: VoxelPhantom? = nil,
@@ -163,7 +165,7 @@ public enum CTSimulation {
         guard (0...1).contains(modulation) else {
             throw TransportInputError(field: "tube-current modulation", value: "\(modulation)", expected: "a strength from 0 (off) to 1")
         }
-        let phantom = StylisedPhantom.reference(age: age, sex: sex)
+        let phantom = StylisedPhantom.reference(age: age, sex: sex).withArms(region.armPosture)
         let voxels = given ?? phantom.voxelise()
         let spectrum = Self.spectrum(kVp: kVp)
         let (z0, z1) = try region.scanRange(phantom, voxels)

@@ -139,6 +139,7 @@ extension TransportSimulation {
             uncollidedFraction: total[bk + 5] / total[bk + 4], skeletalSites: siteResults,
             focusToSkin: problem.focusToSkin, wallSeconds: seconds)
         result.marrowResponse = config.marrowResponse.rawValue
+        result.arms = phantom.armPosture.rawValue
         return result
     }
 }

@@ -44,6 +44,9 @@ public struct OrganDoseResult: Sendable, Codable {
     /// The active-marrow response the red marrow was computed with (`MarrowResponse` raw value:
     /// "kerma" or "enhanced"); nil in results stored before it existed (all "kerma").
     public var marrowResponse: String? = nil
+    /// Where the phantom's arms were (`ArmPosture` raw value: "raised" or "sides"); nil in results
+    /// stored before it existed (arms at the sides).
+    public var arms: String? = nil
     /// Focus-to-skin distance along the central ray (cm), for C-arm beams.
     public let focusToSkin: Double?
     public let wallSeconds: Double

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dosimetry
 import Foundation
 import HarmonicCore
+import Phantoms
 import Transport
 
 /// `harmonic library`: build, inspect and query the cardiac organ dose coefficient library.
@@ -69,6 +70,8 @@ struct LibraryBuildCommand: ParsableCommand {
     @Option(help: "Field areas at the skin in cm², comma-separated.") var fields: String?
     @Option(help: "Photon energies in keV, comma-separated.") var energies: String?
     @Option(help: "Random seed.") var seed: UInt64 = 2026
+    @Option(help: ArgumentHelp("Where the phantoms' arms are: 'raised' above the head (default, as in paediatric catheterisation: the lateral angles do not pass through them) or 'sides' (hanging, the ICRP reference posture).", valueName: "raised|sides"))
+    var arms: ArmPosture = .raised
     @Option(help: "Compute at most this many records, then stop (build in slices; continue with --resume).") var stopAfter: Int?
     @Option(help: ArgumentHelp("Active-marrow response: 'kerma' (default, the committed library's) or 'enhanced' (with the trabeculae's photoelectron dose: a library for a sensitivity analysis, used with harmonic dose --library).", valueName: "kerma|enhanced"))
     var marrowResponse: MarrowResponse = .marrowKerma
@@ -82,6 +85,7 @@ struct LibraryBuildCommand: ParsableCommand {
         if let secondary { grid.secondaryDegrees = try numbers(secondary, "--secondary") }
         if let fields { grid.fieldAreasCm2 = try numbers(fields, "--fields") }
         if let energies { grid.energiesKeV = try numbers(energies, "--energies") }
+        grid.armPosture = arms
         let problems = grid.problems()
         guard problems.isEmpty else { throw ValidationError(problems.joined(separator: "; ")) }
         guard historiesPerPoint > 0 else { throw ValidationError("--histories-per-point must be positive") }
@@ -135,7 +139,8 @@ struct LibraryInfoCommand: ParsableCommand {
             print(try jsonString(LibraryInfoJSON(file: library.url.path, bytes: library.fileBytes, records: g.recordCount, recordBytes: h.recordBytes,
                                                  ages: g.ages, sexes: g.sexes, primaryDegrees: g.primaryDegrees, secondaryDegrees: g.secondaryDegrees,
                                                  fieldAreasCm2: g.fieldAreasCm2, energiesKeV: g.energiesKeV, focusSkinCm: g.focusSkinCm,
-                                                 anodeAngleDegrees: g.anodeAngleDegrees, voxelScale: g.voxelScale, historiesPerPoint: h.historiesPerPoint,
+                                                 anodeAngleDegrees: g.anodeAngleDegrees, voxelScale: g.voxelScale, arms: g.armPosture.rawValue,
+                                                 historiesPerPoint: h.historiesPerPoint,
                                                  seed: h.seed, built: h.built, command: h.command, engine: h.engine)))
             return
         }
@@ -150,6 +155,7 @@ struct LibraryInfoCommand: ParsableCommand {
         fields      \(list(g.fieldAreasCm2)) cm² at the skin (square)
         energies    \(list(g.energiesKeV)) keV
         geometry    focus-skin \(g.focusSkinCm) cm, central ray through the heart, anode angle \(g.anodeAngleDegrees) degrees, voxel scale \(g.voxelScale)
+        arms        \(g.armPosture == .raised ? "raised above the head" : "at the sides")
         histories   \(h.historiesPerPoint) per grid point and energy, seed \(h.seed)
         built       \(h.built)
         command     \(h.command)
@@ -240,11 +246,13 @@ struct LibraryInfoJSON: Encodable {
     let sexes: [String]
     let primaryDegrees, secondaryDegrees, fieldAreasCm2, energiesKeV: [Double]
     let focusSkinCm, anodeAngleDegrees, voxelScale: Double
+    /// Where the phantoms' arms were: "raised" or "sides".
+    let arms: String
     let historiesPerPoint: Int
     let seed: UInt64
     let built, command, engine: String
     enum CodingKeys: String, CodingKey {
-        case file, bytes, records, ages, sexes, seed, built, command, engine
+        case file, bytes, records, ages, sexes, seed, built, command, engine, arms
         case recordBytes = "record_bytes", primaryDegrees = "primary_degrees", secondaryDegrees = "secondary_degrees"
         case fieldAreasCm2 = "field_areas_cm2", energiesKeV = "energies_kev", focusSkinCm = "focus_skin_cm"
         case anodeAngleDegrees = "anode_angle_degrees", voxelScale = "voxel_scale", historiesPerPoint = "histories_per_point"

@@ -8,6 +8,8 @@ import XRayPhysics
 /// `harmonic mc`: organ doses for one C-arm projection by photon Monte Carlo.
 /// `--marrow-response kerma|enhanced`.
 extension MarrowResponse: ExpressibleByArgument {}
+/// `--arms raised|sides`.
+extension ArmPosture: ExpressibleByArgument {}
 
 struct MCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -27,7 +29,9 @@ struct MCCommand: ParsableCommand {
         --fsd (focus-skin distance along the central ray) or --fid (focus-isocentre distance).
 
         The phantom is the stylised reference phantom nearest to --age (newborn, 1, 5, 10, 15 y, \
-        adult), scaled to --height/--mass if given (as PCXMC does). Physics: photoelectric, \
+        adult), scaled to --height/--mass if given (as PCXMC does), with its arms raised above \
+        the head as in catheterisation (--arms sides hangs them beside the trunk, the ICRP \
+        reference posture, where they shield the chest from lateral beams). Physics: photoelectric, \
         Compton (with S) and Rayleigh (with F), tungsten-anode spectrum (XRayPhysics); kerma approximation (no electron transport, \
         valid below 150 keV). Entrance air kerma is free-in-air on the central ray at the skin, \
         WITHOUT backscatter.
@@ -64,6 +68,8 @@ struct MCCommand: ParsableCommand {
     @Option(help: "Random seed (same seed, same result, whatever the thread count).") var seed: UInt64 = 1
     @Option(help: ArgumentHelp("Active-marrow response: 'kerma' (the marrow kerma, default) or 'enhanced' (with the trabeculae's photoelectron dose).", valueName: "kerma|enhanced"))
     var marrowResponse: MarrowResponse = .marrowKerma
+    @Option(help: ArgumentHelp("Where the arms are: 'raised' above the head (default: catheterisation, and what the coefficient library assumes) or 'sides' (hanging beside the trunk, as in the ICRP reference phantoms; they then shield the chest in lateral and oblique projections).", valueName: "raised|sides"))
+    var arms: ArmPosture = .raised
     @Flag(help: "Print JSON instead of a table.") var json = false
 
     func run() throws {
@@ -84,13 +90,14 @@ struct MCCommand: ParsableCommand {
         }
         let proj: Projection
         do { proj = try Projection(parsing: projection) } catch { throw ValidationError("--\(error)") }
-        let phantom: StylisedPhantom
+        var phantom: StylisedPhantom
         if let height {
             guard let mass else { throw ValidationError("--height needs --mass too") }
             phantom = .individual(ageYears: age, sex: sexValue, heightCm: height, massKg: mass)
         } else {
             phantom = .reference(age: .nearest(to: age), sex: sexValue)
         }
+        phantom = phantom.withArms(arms)
         let spectrum: SourceSpectrum
         if let energy {
             guard energy >= 5, energy <= 150 else { throw ValidationError("--energy '\(energy)': expected 5-150 keV") }
@@ -114,7 +121,7 @@ struct MCCommand: ParsableCommand {
             // Organs with no deposit have an undefined relative uncertainty ("nan").
             print(try jsonString(result))
         } else {
-            print(OrganDoseTable.render(result, title: "\(phantom.age.label) \(sexValue == .female ? "female" : "male"), \(proj), field \(field) cm, " + (energy.map { "\($0) keV" } ?? "\(Int(kvp)) kVp \(filter)")))
+            print(OrganDoseTable.render(result, title: "\(phantom.age.label) \(sexValue == .female ? "female" : "male"), arms \(arms == .raised ? "raised" : "at the sides"), \(proj), field \(field) cm, " + (energy.map { "\($0) keV" } ?? "\(Int(kvp)) kVp \(filter)")))
         }
     }
 }

@@ -62,15 +62,14 @@ struct CTValidationTests {
         }
     }
 
-    /// Known: Fujii's liver, 1.6-2.2 per CTDIvol, was wholly in their beam: their protocols
-    /// over-ranged 3-10 cm beyond the planned range (218-300 mm exposed), which Harmonic does not
-    /// model. Harmonic's chest scan reaches the real lung bases, over the liver's top; its liver is
-    /// 0.48 of theirs (docs/imaging-dose.md).
-    @Test("the chest CT liver dose per CTDIvol is within a factor 2 of Fujii 2009's measurement (known issue: their over-ranging, not modelled)")
+    /// Fujii's liver, 1.6-2.2 per CTDIvol, was wholly in their beam: their protocols over-ranged
+    /// 3-10 cm beyond the planned range (218-300 mm exposed), which Harmonic does not model.
+    /// Harmonic's chest scan reaches the real lung bases, over the liver's top; its liver is 0.54 of
+    /// theirs with the arms raised out of the scan (session 25; 0.48-0.49 with the arms at the sides,
+    /// when this was a known issue), the lowest ratio of the comparison (docs/imaging-dose.md).
+    @Test("the chest CT liver dose per CTDIvol is within a factor 2 of Fujii 2009's measurement, though their over-ranging is not modelled")
     func chestLiverAgainstMeasured() throws {
         let r = try #require(try CTValidation.compareFujii2009(try CTCoefficientTable.loadDefault()).first { $0.quantity == "liver" })
-        withKnownIssue("over-ranging is not modelled: their exposed range put the whole liver in the beam") {
-            #expect(r.ratio > 0.5 && r.ratio < 2, "liver: Harmonic \(r.harmonic) per CTDIvol, measured \(r.measured)")
-        }
+        #expect(r.ratio > 0.5 && r.ratio < 2, "liver: Harmonic \(r.harmonic) per CTDIvol, measured \(r.measured)")
     }
 }

@@ -19,6 +19,7 @@ struct DefaultLibraryTests {
     func loadsStandardGrid() throws {
         let lib = try CoefficientLibrary.loadDefault()
         #expect(lib.header.grid == LibraryGrid.standard)
+        #expect(lib.header.grid.armPosture == .raised, "the committed library is built with the arms raised, as in catheterisation")
         #expect(try CoefficientLibrary.loadDefault() === lib)
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import HarmonicCore
 import HarmonicTestSupport
+import Phantoms
 @testable import Dosimetry
 
 /// A library small enough to build in a debug test: one phantom, two angles, two energies,
@@ -36,6 +37,18 @@ struct LibraryBuildTests {
         #expect(second.resumedRecords == 1 && second.computedRecords == 1)
         #expect(try Data(contentsOf: url) == whole)
         #expect(!FileManager.default.fileExists(atPath: partial.path))
+    }
+
+    @Test("a library header written before the arms' posture was recorded reads as arms at the sides; a new grid raises them")
+    func headerWithoutArmPostureMeansArmsAtSides() throws {
+        var json = String(decoding: try JSONEncoder().encode(SmallLibrary.grid), as: UTF8.self)
+        #expect(json.contains("\"armPosture\":\"raised\""))
+        json = json.replacingOccurrences(of: ",\"armPosture\":\"raised\"", with: "").replacingOccurrences(of: "\"armPosture\":\"raised\",", with: "")
+        let old = try JSONDecoder().decode(LibraryGrid.self, from: Data(json.utf8))
+        #expect(old.armPosture == .atSides)
+        var expected = SmallLibrary.grid
+        expected.armPosture = .atSides
+        #expect(old == expected)
     }
 
     @Test("an existing checkpoint is not overwritten without --resume")

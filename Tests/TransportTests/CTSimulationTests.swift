@@ -128,7 +128,7 @@ struct CTSimulationTests {
 
     @Test("tube-current modulation follows the body: with full modulation the thick end of a chest-abdomen-pelvis scan gets a larger share of the photons")
     func tubeCurrentModulation() throws {
-        let phantom = StylisedPhantom.reference(age: .ten, sex: .male)
+        let phantom = StylisedPhantom.reference(age: .ten, sex: .male).withArms(CTRegion.chestAbdomenPelvis.armPosture)
         let v = phantom.voxelise()
         let ctdi = try CTSimulation.ctdiSet(bowtie: .body, spectrum: Self.spectrum120, histories: 20_000, seed: 2)
         let flat = try CTSimulation.scan(region: .chestAbdomenPelvis, age: .ten, sex: .male, kVp: 120, histories: 20_000, ctdi: ctdi,
@@ -141,6 +141,13 @@ struct CTSimulationTests {
         #expect(lungs < bladder, "lungs \(lungs), bladder \(bladder)")
         #expect(throws: TransportInputError.self) {
             try CTSimulation.scan(region: .chest, age: .ten, sex: .male, kVp: 120, histories: 100, ctdi: ctdi, modulation: 1.5, voxels: v)
+        }
+    }
+
+    @Test("the arms are raised out of chest, abdomen and pelvis scans and hang at the sides for head and neck scans")
+    func armPostureByRegion() {
+        for region in CTRegion.allCases {
+            #expect(region.armPosture == (region.isHeadScan ? .atSides : .raised), "\(region)")
         }
     }
 
