@@ -25,8 +25,13 @@ public protocol PhysicsModel: Sendable {
     /// composition depends on the child (the skeleton, `SkeletonMixture`) get the phantom's own.
     /// Models with fixed tissues return themselves (the default).
     func adapted(to phantom: StylisedPhantom) -> Self
+    /// The model for the bones of one skeletal site: its skeleton tissue is the site's own mixture
+    /// (`SkeletonComposition.siteMedia`). nil for models with fixed tissues (the default): their
+    /// bones keep the skeleton tissue throughout.
+    func forSkeletonSite(_ medium: SkeletalSiteMedium) -> Self?
 }
 
 extension PhysicsModel {
     public func adapted(to phantom: StylisedPhantom) -> Self { self }
+    public func forSkeletonSite(_ medium: SkeletalSiteMedium) -> Self? { nil }
 }

@@ -69,20 +69,54 @@ public enum TransportSimulation {
 
     static func makeProblem<P: PhysicsModel>(_ config: TransportConfiguration, voxels: VoxelPhantom, physics: P) throws -> Prepared<P.Sampler> {
         let phantom = config.phantom
-        // Materials: one per tissue present (index = tissue.rawValue + 1), at the phantom's densities.
+        // Materials: one per tissue present (index = tissue.rawValue + 1), at the phantom's densities;
+        // then, where the physics follows the phantom's skeleton, one per skeletal site present: the
+        // site's own mixture (`SkeletonComposition.siteMedia`) at the skeleton's fitted density times
+        // the site's relative density, rescaled over the sites so that the bones keep their mass.
         let tissues = Tissue.allCases
-        let present = Set(voxels.regions.filter { $0.voxelCount > 0 }.map { $0.tissue.rawValue + 1 })
-        let tables = InteractionTables(present: present, materials: tissues.map { t in
+        var sites: [(site: SkeletalSite, model: P, density: Double)] = []
+        var siteIndex: [SkeletalSite: Int] = [:]
+        var siteVoxels: [Double] = []
+        for r in voxels.regions where r.voxelCount > 0 && r.tissue == .skeleton {
+            guard case let .bone(site) = r.role else { continue }
+            let medium = phantom.skeleton.siteMedia[site.rawValue]
+            if let i = siteIndex[site] { siteVoxels[i] += Double(r.voxelCount); continue }
+            guard let model = physics.forSkeletonSite(medium) else { continue }
+            siteIndex[site] = sites.count
+            sites.append((site, model, medium.relativeDensity))
+            siteVoxels.append(Double(r.voxelCount))
+        }
+        if !sites.isEmpty {
+            let volume = siteVoxels.reduce(0, +)
+            let weighted = zip(siteVoxels, sites).reduce(0) { $0 + $1.0 * $1.1.density }
+            let norm = volume / weighted
+            for i in sites.indices { sites[i].density *= norm * phantom.density(of: .skeleton) }
+        }
+        let labelMaterial = [0] + voxels.regions.map { r -> Int in
+            if case let .bone(site) = r.role, r.tissue == .skeleton, let i = siteIndex[site] { return tissues.count + 1 + i }
+            return r.tissue.rawValue + 1
+        }
+        let present = Set(zip(labelMaterial.dropFirst(), voxels.regions).filter { $0.1.voxelCount > 0 }.map(\.0))
+        var attenuation: [(Double) -> (total: Double, photo: Double, incoherent: Double, coherent: Double)] = tissues.map { t in
             let rho = phantom.density(of: t)
             return { e in
                 let m = physics.massAttenuation(t, keV: e)
                 return (m.total * rho, m.photo * rho, m.incoherent * rho, m.coherent * rho)
             }
-        }, energyAbsorption: tissues.map { t in
+        }
+        var absorption: [(Double) -> Double] = tissues.map { t in
             let rho = phantom.density(of: t)
             return { e in physics.massEnergyAbsorption(t, keV: e) * rho }
-        })
-        let labelMaterial = [0] + voxels.regions.map { $0.tissue.rawValue + 1 }
+        }
+        for s in sites {
+            let model = s.model, rho = s.density
+            attenuation.append { e in
+                let m = model.massAttenuation(.skeleton, keV: e)
+                return (m.total * rho, m.photo * rho, m.incoherent * rho, m.coherent * rho)
+            }
+            absorption.append { e in model.massEnergyAbsorption(.skeleton, keV: e) * rho }
+        }
+        let tables = InteractionTables(present: present, materials: attenuation, energyAbsorption: absorption)
         var labelBone = [-1], boneCount = 0
         for r in voxels.regions {
             // Bone regions score their site's spongiosa fluence; a cortex (cortical bone) does not.
@@ -143,7 +177,8 @@ public enum TransportSimulation {
         let problem = TrackingProblem(nx: voxels.nx, ny: voxels.ny, nz: voxels.nz, origin: voxels.origin, spacing: voxels.spacing,
                                       labels: voxels.labels, labelMaterial: labelMaterial, labelBone: labelBone, boneCount: boneCount,
                                       tables: tables, airMuEn: air,
-                                      samplers: tissues.map { physics.sampler($0) }, source: source, spectrum: config.spectrum,
+                                      samplers: tissues.map { physics.sampler($0) } + sites.map { $0.model.sampler(.skeleton) },
+                                      source: source, spectrum: config.spectrum,
                                       grid: TrackingGridCache.shared.grid(for: voxels, labelMaterial: labelMaterial, labelBone: labelBone))
         return Prepared(problem: problem, isPointSource: source.kind == .point, airKermaDivisor: divisor, focusToSkin: fsd)
     }

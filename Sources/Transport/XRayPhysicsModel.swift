@@ -9,7 +9,9 @@ extension PhotonCrossSections: ScatterSampler {}
 /// soft tissue, lung, skeleton, breast; water and aluminium for validation. Mass coefficients are
 /// taken from the XRayPhysics materials and rescaled to the phantom's densities by the transport.
 /// The skeleton's composition is the phantom's own (`SkeletonMixture` of its age and sex, through
-/// `adapted(to:)`); `shared` has Cristy & Eckerman's adult mixture.
+/// `adapted(to:)`), and each skeletal site's bones have their site's own mixture
+/// (`forSkeletonSite(_:)`, `SkeletonComposition.siteMedia`); `shared` has Cristy & Eckerman's
+/// adult mixture.
 public struct XRayPhysicsModel: PhysicsModel {
     private(set) var crossSections: [PhotonCrossSections]   // index = Tissue.rawValue
     private(set) var densities: [Double]
@@ -113,14 +115,21 @@ extension XRayPhysicsModel {
         followsPhantomSkeleton ? Self.model(forSkeleton: phantom.skeleton.wholeSkeleton) : self
     }
 
+    /// The model for one site's bones (`SkeletonComposition.siteMedia`): the site's mixture as the
+    /// skeleton; nil when the skeleton's material was chosen explicitly (`init(skeleton:)`).
+    public func forSkeletonSite(_ medium: SkeletalSiteMedium) -> XRayPhysicsModel? {
+        followsPhantomSkeleton ? Self.model(forSkeleton: medium.mixture) : nil
+    }
+
     /// The model with `mixture` as the skeleton. A library build runs 12 phantoms many thousand
     /// times, so each mixture's cross sections and samplers (about 1 MB, about 15 ms) are built
-    /// once; the 32 most recently used are kept (individual phantoms interpolate in age, so a
-    /// long-running server would otherwise keep one per child).
+    /// once; the 96 most recently used are kept (each phantom has 23: its whole skeleton and its 22
+    /// sites, `SkeletonComposition.siteMedia`; individual phantoms interpolate in age, so a
+    /// long-running server would otherwise keep 23 per child).
     static func model(forSkeleton mixture: SkeletonMixture) -> XRayPhysicsModel {
         skeletonModels.value(for: mixture) {
             mixture == .adult ? .shared : shared.replacingSkeleton(with: mixture.material(density: Tissue.skeleton.nominalDensity))
         }
     }
-    private static let skeletonModels = RecentlyUsedCache<SkeletonMixture, XRayPhysicsModel>(capacity: 32)
+    private static let skeletonModels = RecentlyUsedCache<SkeletonMixture, XRayPhysicsModel>(capacity: 96)
 }

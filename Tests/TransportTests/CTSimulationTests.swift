@@ -135,10 +135,13 @@ struct CTSimulationTests {
                                          modulation: 0, seed: 2, voxels: v)
         let tcm = try CTSimulation.scan(region: .chestAbdomenPelvis, age: .ten, sex: .male, kVp: 120, histories: 20_000, ctdi: ctdi,
                                         modulation: 1, seed: 2, voxels: v)
-        // Per mean CTDIvol, modulation moves dose from the lungs (low D_w) to the pelvis (high D_w).
+        // Per mean CTDIvol, modulation moves dose from the lungs (low D_w) to the abdomen and pelvis
+        // (high D_w). The colon, not the bladder: at 20,000 histories the small bladder's ratio
+        // scatters by ±10% (it read 0.85 once, where 2 × 10⁵ histories give 1.02 against the lungs'
+        // 0.85; session 25).
         let lungs = tcm.coefficient(.lungs)!.perCTDIvol / flat.coefficient(.lungs)!.perCTDIvol
-        let bladder = tcm.coefficient(.bladder)!.perCTDIvol / flat.coefficient(.bladder)!.perCTDIvol
-        #expect(lungs < bladder, "lungs \(lungs), bladder \(bladder)")
+        let colon = tcm.coefficient(.colon)!.perCTDIvol / flat.coefficient(.colon)!.perCTDIvol
+        #expect(lungs < colon, "lungs \(lungs), colon \(colon)")
         #expect(throws: TransportInputError.self) {
             try CTSimulation.scan(region: .chest, age: .ten, sex: .male, kVp: 120, histories: 100, ctdi: ctdi, modulation: 1.5, voxels: v)
         }

@@ -56,3 +56,52 @@ struct SkeletonPhysicsTests {
         #expect(XRayPhysicsModel.shared.adapted(to: newborn).massAttenuation(.skeleton, keV: 50) != chosen.massAttenuation(.skeleton, keV: 50))
     }
 }
+
+/// Each skeletal site's bones have their own medium in the transport (`SkeletonComposition.siteMedia`,
+/// session 25), and together the sites keep the skeleton's fitted mass.
+@Suite("Skeletal site media in the transport")
+struct SkeletalSiteTransportTests {
+    static func prepared(_ physics: XRayPhysicsModel) throws -> (VoxelPhantom, TransportSimulation.Prepared<PhotonCrossSections>, StylisedPhantom) {
+        let phantom = StylisedPhantom.reference(age: .five, sex: .female)
+        let voxels = phantom.voxelise(spacing: phantom.defaultSpacing * 3)
+        let config = TransportConfiguration(phantom: phantom, beam: .wholeBodyParallel(.ap), spectrum: .monoenergetic(50),
+                                            histories: 1, seed: 1)
+        return (voxels, try TransportSimulation.makeProblem(config, voxels: voxels, physics: physics.adapted(to: phantom)), phantom)
+    }
+
+    /// μ (1/cm) at 50 keV of the material of a site's first skeleton region.
+    static func mu(_ site: SkeletalSite, _ v: VoxelPhantom, _ p: TransportSimulation.Prepared<PhotonCrossSections>) -> Double {
+        let label = v.regions.firstIndex { $0.role == .bone(site) && $0.voxelCount > 0 }! + 1
+        let t = p.problem.tables
+        return t.muTotal[p.problem.labelMaterial[label] * t.count + Int(50 / t.step)]
+    }
+
+    @Test("at 5 y the cranium's bones attenuate more at 50 keV than the thoracic vertebrae's, with the whole skeleton's between")
+    func sitesHaveTheirOwnMedium() throws {
+        let (v, p, phantom) = try Self.prepared(.shared)
+        let cranium = Self.mu(.craniofacial, v, p), vertebrae = Self.mu(.thoracicVertebrae, v, p)
+        let whole = XRayPhysicsModel.shared.adapted(to: phantom).massAttenuation(.skeleton, keV: 50).total * phantom.skeletonDensity
+        #expect(cranium > whole && whole > vertebrae, "μ at 50 keV: cranium \(cranium), whole \(whole), thoracic vertebrae \(vertebrae) /cm")
+    }
+
+    @Test("the sites' densities keep the voxelised skeleton's mass at the fitted density")
+    func sitesKeepTheSkeletonMass() throws {
+        let (v, p, phantom) = try Self.prepared(.shared)
+        // Density of a site's material: μ / (μ/ρ) of its mixture at one energy.
+        var mass = 0.0, fitted = 0.0
+        for (i, r) in v.regions.enumerated() where r.tissue == .skeleton && r.voxelCount > 0 {
+            guard case let .bone(site) = r.role else { continue }
+            let model = try #require(XRayPhysicsModel.shared.forSkeletonSite(phantom.skeleton.siteMedia[site.rawValue]))
+            let t = p.problem.tables
+            let rho = t.muTotal[p.problem.labelMaterial[i + 1] * t.count + Int(50 / t.step)] / model.massAttenuation(.skeleton, keV: 50).total
+            mass += Double(r.voxelCount) * rho; fitted += Double(r.voxelCount) * phantom.skeletonDensity
+        }
+        #expect(abs(mass / fitted - 1) < 1e-9, "\(mass) against \(fitted)")
+    }
+
+    @Test("a model with a chosen skeleton material keeps one medium for every bone")
+    func chosenSkeletonHasOneMedium() throws {
+        let (v, p, _) = try Self.prepared(XRayPhysicsModel(skeleton: .skeletonAverage))
+        #expect(abs(Self.mu(.craniofacial, v, p) - Self.mu(.thoracicVertebrae, v, p)) < 1e-12)
+    }
+}

@@ -23,9 +23,13 @@ public struct SkeletonComposition: Sendable {
     public let activeMarrowMass: Double, endosteumMass: Double
     /// Spongiosa medium of each site (ICRP 143 media tables; the adult takes the 15-y media).
     public let spongiosa: [TissueMedium]
-    /// Elemental composition of the phantom's skeleton as a whole (`SkeletonMixture`): the medium
-    /// the transport gives every bone voxel, at the phantom's own fitted density.
+    /// Elemental composition of the phantom's skeleton as a whole (`SkeletonMixture`), at the
+    /// phantom's own fitted density: the sum of `siteMedia`, and the bones' medium where the
+    /// physics does not follow the sites (until session 25, every bone voxel's).
     public let wholeSkeleton: SkeletonMixture
+    /// Each site's own mixture and relative density (`SkeletonMixture.sites`, `SkeletalSite`
+    /// order): the media the transport gives the bone voxels of each site.
+    public let siteMedia: [SkeletalSiteMedium]
 
     /// Ages (y) of the tabulated phantoms: ICRP 143 newborn to 15 y, and the adult at 30 y.
     static let referenceAges: [Double] = [0, 1, 5, 10, 15, 30]
@@ -55,7 +59,8 @@ public struct SkeletonComposition: Sendable {
                                    cellularity: mix(lo.cellularity, hi.cellularity),
                                    activeMarrowMass: (1 - t) * lo.amMass + t * hi.amMass,
                                    endosteumMass: (1 - t) * lo.tm50Mass + t * hi.tm50Mass, spongiosa: spongiosa,
-                                   wholeSkeleton: SkeletonMixture.reference(ageYears: a, sex: sex))
+                                   wholeSkeleton: SkeletonMixture.reference(ageYears: a, sex: sex),
+                                   siteMedia: SkeletonMixture.sites(ageYears: a, sex: sex))
     }
 
     /// An age (clamped to 0-30 y) placed between two reference ages: the index `k` of the lower
@@ -77,7 +82,7 @@ public struct SkeletonComposition: Sendable {
         return SkeletonComposition(ageYears: ageYears, sex: sex, activeMarrowFraction: r.activeMarrowFraction,
                                    endosteumFraction: r.endosteumFraction, cellularity: r.cellularity,
                                    activeMarrowMass: r.activeMarrowMass * scale, endosteumMass: r.endosteumMass * scale,
-                                   spongiosa: r.spongiosa, wholeSkeleton: r.wholeSkeleton)
+                                   spongiosa: r.spongiosa, wholeSkeleton: r.wholeSkeleton, siteMedia: r.siteMedia)
     }
 
     /// Fractions, masses and media of one tabulated phantom (index into `referenceAges`).

@@ -1,8 +1,10 @@
 import HarmonicCore
 import XRayPhysics
 
-/// The elemental composition of a child's whole skeleton, the medium the photon transport gives
-/// the stylised phantom's bones.
+/// The elemental composition of a child's whole skeleton, and of each of its sites (`sites`): the
+/// transport gives each site's bones their own medium since session 25; the whole skeleton's is the
+/// medium of physics models that do not follow the phantom's sites, and the reference the sites'
+/// mixtures add up to.
 ///
 /// The stylised bones hold the whole ICRP 89 skeleton mass, marrow and cartilage included
 /// (`ICRP89.skeletonMass`; the density is fitted to it per phantom). Cristy & Eckerman's skeleton
@@ -77,6 +79,84 @@ public struct SkeletonMixture: Sendable, Hashable {
                                label: String(format: "%g y %@ (ICRP 143/89 mixture)", SkeletonComposition.referenceAges[k], sex.rawValue))
     }
 
+    /// The mixture of each skeletal site (`SkeletalSite` order) of a child of `ageYears`, with the
+    /// site's density relative to the whole skeleton's.
+    ///
+    /// Each site mixes, by mass, its own trabecular and cortical bone (the phantom's "Mineral bone"
+    /// medium), active and inactive marrow (ICRP 143 skeleton table, per site) and a share of the
+    /// skeleton's cartilage and other tissue (the rest of the ICRP 89 skeleton mass). No table gives
+    /// that rest by site, so it is spread over the sites in proportion to their bone and marrow mass:
+    /// the sites' mixtures, weighted by their masses, are the whole skeleton's (`reference`). A site's
+    /// density is that of its own tissues (mineral bone and cartilage at the media tables' densities,
+    /// marrow at ICRU 44's 1.03 and 0.98 g/cm³) over the whole skeleton's, computed the same way:
+    /// at 5 y the cranium (78% mineral bone by its bone and marrow mass) is 1.02 times the whole
+    /// skeleton's density and the thoracic vertebrae 0.95; at 15 y (boys) 1.08 and 0.93. The
+    /// cartilage spread over every site dilutes the differences.
+    /// The adult (ICRP 143 holds no adult phantom) takes the 15-y sites' departures from their whole
+    /// skeleton, applied to Cristy & Eckerman's mixture. Between reference ages the fractions and
+    /// densities are interpolated linearly in age.
+    public static func sites(ageYears: Double, sex: Sex) -> [SkeletalSiteMedium] {
+        let (_, k, t) = SkeletonComposition.bracket(ageYears)
+        let lo = tabulatedSites(k, sex), hi = tabulatedSites(k + 1, sex)
+        return zip(lo, hi).enumerated().map { i, pair in
+            let (p, q) = pair
+            if t == 0 { return p }
+            if t == 1 { return q }
+            return SkeletalSiteMedium(
+                mixture: SkeletonMixture(fractions: zip(p.mixture.fractions, q.mixture.fractions).map { (1 - t) * $0 + t * $1 },
+                                         cartilageFraction: (1 - t) * p.mixture.cartilageFraction + t * q.mixture.cartilageFraction,
+                                         label: String(format: "%.2f y %@ %@ (ICRP 143/89 site mixture)", ageYears, sex.rawValue,
+                                                       SkeletalSite.allCases[i].displayName)),
+                relativeDensity: (1 - t) * p.relativeDensity + t * q.relativeDensity)
+        }
+    }
+
+    /// The sites' media of a tabulated reference age (index into `SkeletonComposition.referenceAges`).
+    static func tabulatedSites(_ k: Int, _ sex: Sex) -> [SkeletalSiteMedium] {
+        guard k < SkeletonComposition.labels.count else {
+            // The adult: the 15-y sites' departures from the 15-y whole skeleton.
+            let fifteen = tabulatedSites(k - 1, sex), whole = tabulated(k - 1, sex)
+            return fifteen.enumerated().map { i, site in
+                let f = zip(adult.fractions, zip(site.mixture.fractions, whole.fractions)).map { max(0, $0 + $1.0 - $1.1) }
+                let sum = f.reduce(0, +)
+                return SkeletalSiteMedium(mixture: SkeletonMixture(fractions: f.map { $0 / sum }, cartilageFraction: 0,
+                                                                   label: "adult \(sex.rawValue) \(SkeletalSite.allCases[i].displayName) (15-y departures)"),
+                                          relativeDensity: site.relativeDensity)
+            }
+        }
+        let key = SkeletonComposition.labels[k] + sex.rawValue
+        let sites = ICRP143SkeletonData.sites[key]!
+        let mineral = ICRP143SkeletonData.mineralBone[key]!, cartilage = ICRP143SkeletonData.cartilage[key]!
+        let bone = sites.map { $0.trabecularBone + $0.corticalBone }
+        let own = sites.indices.map { bone[$0] + sites[$0].activeMarrow + sites[$0].inactiveMarrow }
+        let rest = max(0, ICRP89.skeletonMass(ReferenceAge.allCases[k], sex) - own.reduce(0, +))
+        let red = fractions(of: .redMarrow), yellow = fractions(of: .yellowMarrow)
+        // Volume (cm³) of a site's tissues and of the whole skeleton's: density = mass / volume.
+        func volume(_ b: Double, _ am: Double, _ im: Double, _ c: Double) -> Double {
+            b / mineral.density + am / Material.redMarrow.density + im / Material.yellowMarrow.density + c / cartilage.density
+        }
+        let total = own.reduce(0, +) + rest
+        let wholeDensity = total / volume(bone.reduce(0, +), sites.reduce(0) { $0 + $1.activeMarrow },
+                                          sites.reduce(0) { $0 + $1.inactiveMarrow }, rest)
+        return sites.indices.map { i in
+            let c = own[i] > 0 ? rest * own[i] / own.reduce(0, +) : 0
+            let parts: [(Double, [Double])] = [(bone[i], mineral.fractions), (sites[i].activeMarrow, red),
+                                               (sites[i].inactiveMarrow, yellow), (c, cartilage.fractions)]
+            let mass = own[i] + c
+            var mixed = [Double](repeating: 0, count: ICRP143MediaTable.atomicNumbers.count)
+            if mass > 0 { for p in parts { for j in mixed.indices { mixed[j] += p.0 * p.1[j] / mass } } }
+            let sum = mixed.reduce(0, +)
+            let label = String(format: "%g y %@ %@ (ICRP 143/89 site mixture)", SkeletonComposition.referenceAges[k], sex.rawValue,
+                               SkeletalSite.allCases[i].displayName)
+            // A site with no tissue in the table (none at these ages) takes the whole skeleton.
+            guard mass > 0, sum > 0 else {
+                return SkeletalSiteMedium(mixture: tabulated(k, sex), relativeDensity: 1)
+            }
+            return SkeletalSiteMedium(mixture: SkeletonMixture(fractions: mixed.map { $0 / sum }, cartilageFraction: c / mass, label: label),
+                                      relativeDensity: mass / volume(bone[i], sites[i].activeMarrow, sites[i].inactiveMarrow, c) / wholeDensity)
+        }
+    }
+
     /// A material's mass fractions in `ICRP143MediaTable` order (its elements must all be there).
     static func fractions(of material: Material) -> [Double] {
         var f = [Double](repeating: 0, count: ICRP143MediaTable.atomicNumbers.count)
@@ -89,4 +169,12 @@ public struct SkeletonMixture: Sendable, Hashable {
         let sum = f.reduce(0, +)
         return f.map { $0 / sum }
     }
+}
+
+/// One skeletal site's medium: its mixture (`SkeletonMixture.sites`) and its density relative to
+/// the whole skeleton's (the phantom's fitted skeleton density times this is the site's, before the
+/// transport rescales the sites together so that the skeleton keeps its fitted mass).
+public struct SkeletalSiteMedium: Sendable, Hashable {
+    public let mixture: SkeletonMixture
+    public let relativeDensity: Double
 }
