@@ -45,6 +45,21 @@ struct SkeletonMaterialTableTests {
         let cells = numericCells(ofRow: "Calcium, % by mass", in: html)
         #expect(cells == [7.2, 8.3, 9.5, 10.0, 10.4, 9.9], "\(cells)")
     }
+
+    @Test("the section shows each site's own calcium: the cranium above the whole skeleton and the lumbar vertebrae below it from 5 years")
+    func calciumBySite() {
+        var r = HTMLReport(title: "t")
+        RedMarrowSection.append(to: &r)
+        let html = r.html()
+        let whole = numericCells(ofRow: "Calcium, % by mass", in: html)
+        let cranium = numericCells(ofRow: "Calcium in the cranium, %", in: html)
+        let lumbar = numericCells(ofRow: "Calcium in the lumbar vertebrae, %", in: html)
+        #expect(cranium.count == 6 && lumbar.count == 6, "\(cranium) \(lumbar)")
+        // 5 y onwards (columns 2-5): ICRP 143 5-y cranium 10.2%, lumbar vertebrae 7.6%, whole 9.5%.
+        for i in 2..<min(6, cranium.count, lumbar.count) {
+            #expect(cranium[i] > whole[i] && lumbar[i] < whole[i], "column \(i): cranium \(cranium[i]), whole \(whole[i]), lumbar \(lumbar[i])")
+        }
+    }
 }
 
 /// The numbers in the cells of the table row whose first cell is `label`.
