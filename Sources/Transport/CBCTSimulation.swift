@@ -55,7 +55,9 @@ public enum CBCTSimulation {
             throw TransportInputError(field: "kVp", value: "\(p.kVp)", expected: "a tube voltage between 40 and 150 kV")
         }
         guard histories > 0 else { throw TransportInputError(field: "histories", value: "\(histories)", expected: "a positive number") }
-        let phantom = StylisedPhantom.reference(age: age, sex: sex)
+        // The arms where the region puts them (raised for the trunk, as in CT; `voxels`, when given,
+        // must be that phantom's).
+        let phantom = StylisedPhantom.reference(age: age, sex: sex).withArms(region.armPosture)
         let voxels = given ?? phantom.voxelise()
         let (z0, z1) = try region.scanRange(phantom, voxels)
         let geometry = p.geometry(centreZ: (z0 + z1) / 2)

@@ -21,9 +21,9 @@ public enum CTRegion: String, CaseIterable, Sendable, Codable {
     /// body scans use the body bowtie and the 32 cm phantom (see docs/imaging-dose.md).
     public var isHeadScan: Bool { self == .head || self == .neck }
     public var bowtie: Bowtie { isHeadScan ? .head : .body }
-    /// Where the arms are during the scan: at the sides for head and neck scans, raised above the
-    /// head for the chest, abdomen and pelvis, so that they are out of the scanned volume
-    /// (`ArmPosture`).
+    /// Where the arms are during the scan or the RT kV images of the region: at the sides for the head
+    /// and neck, raised above the head for the chest, abdomen and pelvis, so that they are out of the
+    /// scanned volume and of the lateral image (`ArmPosture`).
     public var armPosture: ArmPosture { isHeadScan ? .atSides : .raised }
     /// Diameter (cm) of the CTDI phantom CTDIvol refers to by Harmonic's convention.
     public var referencePhantomDiameter: Double { isHeadScan ? 16 : 32 }

@@ -36,7 +36,9 @@ public enum PlanarKVSimulation {
                             voxels given: VoxelPhantom? = nil, threads: Int? = nil) throws -> KVImagingDoses {
         let start = Date()
         guard histories > 0 else { throw TransportInputError(field: "histories", value: "\(histories)", expected: "a positive number") }
-        let phantom = StylisedPhantom.reference(age: age, sex: sex)
+        // The arms where the region puts them: raised for the trunk, so that the lateral image does not
+        // cross them (`voxels`, when given, must be that phantom's).
+        let phantom = StylisedPhantom.reference(age: age, sex: sex).withArms(region.armPosture)
         let voxels = given ?? phantom.voxelise()
         let (z0, z1) = try region.scanRange(phantom, voxels)
         let side = min(20, max(8, z1 - z0))
