@@ -71,12 +71,21 @@ public struct SkeletonMixture: Sendable, Hashable {
             (active, fractions(of: .redMarrow)), (inactive, fractions(of: .yellowMarrow)),
             (rest, ICRP143SkeletonData.cartilage[key]!.fractions),
         ]
+        let mixed = massWeighted(parts)!
+        return SkeletonMixture(fractions: mixed.fractions, cartilageFraction: rest / mixed.mass,
+                               label: String(format: "%g y %@ (ICRP 143/89 mixture)", SkeletonComposition.referenceAges[k], sex.rawValue))
+    }
+
+    /// The mass-weighted mean of `parts`' mass fractions, renormalised to sum 1 (it is 1 within the
+    /// generated tables' six-decimal rounding), and the parts' total mass; nil when they have no mass.
+    static func massWeighted(_ parts: [(mass: Double, fractions: [Double])]) -> (fractions: [Double], mass: Double)? {
         let mass = parts.reduce(0) { $0 + $1.mass }
+        guard mass > 0 else { return nil }
         var mixed = [Double](repeating: 0, count: ICRP143MediaTable.atomicNumbers.count)
         for p in parts { for i in mixed.indices { mixed[i] += p.mass * p.fractions[i] / mass } }
-        let sum = mixed.reduce(0, +)   // 1 within the generated table's six-decimal rounding
-        return SkeletonMixture(fractions: mixed.map { $0 / sum }, cartilageFraction: rest / mass,
-                               label: String(format: "%g y %@ (ICRP 143/89 mixture)", SkeletonComposition.referenceAges[k], sex.rawValue))
+        let sum = mixed.reduce(0, +)
+        guard sum > 0 else { return nil }
+        return (mixed.map { $0 / sum }, mass)
     }
 
     /// The mixture of each skeletal site (`SkeletalSite` order) of a child of `ageYears`, with the
@@ -135,25 +144,20 @@ public struct SkeletonMixture: Sendable, Hashable {
         func volume(_ b: Double, _ am: Double, _ im: Double, _ c: Double) -> Double {
             b / mineral.density + am / Material.redMarrow.density + im / Material.yellowMarrow.density + c / cartilage.density
         }
-        let total = own.reduce(0, +) + rest
-        let wholeDensity = total / volume(bone.reduce(0, +), sites.reduce(0) { $0 + $1.activeMarrow },
-                                          sites.reduce(0) { $0 + $1.inactiveMarrow }, rest)
+        let ownTotal = own.reduce(0, +)
+        let wholeDensity = (ownTotal + rest) / volume(bone.reduce(0, +), sites.reduce(0) { $0 + $1.activeMarrow },
+                                                      sites.reduce(0) { $0 + $1.inactiveMarrow }, rest)
         return sites.indices.map { i in
-            let c = own[i] > 0 ? rest * own[i] / own.reduce(0, +) : 0
-            let parts: [(Double, [Double])] = [(bone[i], mineral.fractions), (sites[i].activeMarrow, red),
-                                               (sites[i].inactiveMarrow, yellow), (c, cartilage.fractions)]
-            let mass = own[i] + c
-            var mixed = [Double](repeating: 0, count: ICRP143MediaTable.atomicNumbers.count)
-            if mass > 0 { for p in parts { for j in mixed.indices { mixed[j] += p.0 * p.1[j] / mass } } }
-            let sum = mixed.reduce(0, +)
-            let label = String(format: "%g y %@ %@ (ICRP 143/89 site mixture)", SkeletonComposition.referenceAges[k], sex.rawValue,
-                               SkeletalSite.allCases[i].displayName)
+            let c = own[i] > 0 ? rest * own[i] / ownTotal : 0
             // A site with no tissue in the table (none at these ages) takes the whole skeleton.
-            guard mass > 0, sum > 0 else {
+            guard let mixed = massWeighted([(bone[i], mineral.fractions), (sites[i].activeMarrow, red),
+                                            (sites[i].inactiveMarrow, yellow), (c, cartilage.fractions)]) else {
                 return SkeletalSiteMedium(mixture: tabulated(k, sex), relativeDensity: 1)
             }
-            return SkeletalSiteMedium(mixture: SkeletonMixture(fractions: mixed.map { $0 / sum }, cartilageFraction: c / mass, label: label),
-                                      relativeDensity: mass / volume(bone[i], sites[i].activeMarrow, sites[i].inactiveMarrow, c) / wholeDensity)
+            let label = String(format: "%g y %@ %@ (ICRP 143/89 site mixture)", SkeletonComposition.referenceAges[k], sex.rawValue,
+                               SkeletalSite.allCases[i].displayName)
+            return SkeletalSiteMedium(mixture: SkeletonMixture(fractions: mixed.fractions, cartilageFraction: c / mixed.mass, label: label),
+                                      relativeDensity: mixed.mass / volume(bone[i], sites[i].activeMarrow, sites[i].inactiveMarrow, c) / wholeDensity)
         }
     }
 
