@@ -30,8 +30,9 @@ struct MajorantBox: Sendable {
     /// The box of the material that is the majorant at most energy grid points, when leaving it
     /// out lowers the majorant; otherwise an empty box with `outside` = the global majorant.
     /// A box holding more than half the grid is not used (most flights would start inside it).
-    init(labels: [UInt8], labelMaterial: [Int], nx: Int, ny: Int, nz: Int, spacing: Double, tables: InteractionTables) {
-        if let (lo, hi, major) = Self.denseBox(labels: labels, labelMaterial: labelMaterial, nx: nx, ny: ny, nz: nz, tables: tables) {
+    /// `bounds`: the grid's label bounding boxes (`TrackingGrid.labelBounds`).
+    init(bounds: LabelBounds, labelMaterial: [Int], nx: Int, ny: Int, nz: Int, spacing: Double, tables: InteractionTables) {
+        if let (lo, hi, major) = Self.denseBox(bounds: bounds, labelMaterial: labelMaterial, nx: nx, ny: ny, nz: nz, tables: tables) {
             lower = Vec3(Double(lo.0) * spacing, Double(lo.1) * spacing, Double(lo.2) * spacing)
             upper = Vec3(Double(hi.0 + 1) * spacing, Double(hi.1 + 1) * spacing, Double(hi.2 + 1) * spacing)
             outside = major
@@ -41,14 +42,16 @@ struct MajorantBox: Sendable {
     }
 
     /// First and last voxel indices of the box, and the majorant outside it; nil when no box helps.
-    private static func denseBox(labels: [UInt8], labelMaterial: [Int], nx: Int, ny: Int, nz: Int,
+    ///
+    /// From the labels' bounding boxes alone, exactly: a material has voxels outside the box if and
+    /// only if one of its labels' bounding boxes is not inside it (a box is a product of intervals,
+    /// so the voxel that sets a bound lying outside one interval lies outside the box).
+    private static func denseBox(bounds: LabelBounds, labelMaterial: [Int], nx: Int, ny: Int, nz: Int,
                                  tables: InteractionTables) -> ((Int, Int, Int), (Int, Int, Int), [Double])? {
         let nE = tables.count, nM = tables.materialCount, mu = tables.muTotal
         // Materials present, and the one that is the majorant at most energy grid points.
-        var labelSeen = [Bool](repeating: false, count: labelMaterial.count)
-        for l in labels { labelSeen[Int(l)] = true }
         var present = [Bool](repeating: false, count: nM)
-        for l in labelMaterial.indices where labelSeen[l] { present[labelMaterial[l]] = true }
+        for l in labelMaterial.indices where bounds.isPresent(l) { present[labelMaterial[l]] = true }
         var wins = [Int](repeating: 0, count: nM)
         for i in 0..<nE {
             var best = 0
@@ -58,18 +61,22 @@ struct MajorantBox: Sendable {
         guard let dense = (1..<nM).max(by: { wins[$0] < wins[$1] }), wins[dense] > 0 else { return nil }
         // Bounding box (voxel indices) of the dense material's voxels, grown by one voxel.
         var lo = (nx, ny, nz), hi = (-1, -1, -1)
-        for z in 0..<nz { for y in 0..<ny { for x in 0..<nx where labelMaterial[Int(labels[x + nx * (y + ny * z)])] == dense {
-            lo = (min(lo.0, x), min(lo.1, y), min(lo.2, z)); hi = (max(hi.0, x), max(hi.1, y), max(hi.2, z))
-        } } }
+        for l in labelMaterial.indices where labelMaterial[l] == dense && bounds.isPresent(l) {
+            let b = bounds.box(l)
+            lo = (min(lo.0, b.lower.0), min(lo.1, b.lower.1), min(lo.2, b.lower.2))
+            hi = (max(hi.0, b.upper.0), max(hi.1, b.upper.1), max(hi.2, b.upper.2))
+        }
         lo = (max(lo.0 - 1, 0), max(lo.1 - 1, 0), max(lo.2 - 1, 0))
         hi = (min(hi.0 + 1, nx - 1), min(hi.1 + 1, ny - 1), min(hi.2 + 1, nz - 1))
         guard 2 * (hi.0 - lo.0 + 1) * (hi.1 - lo.1 + 1) * (hi.2 - lo.2 + 1) <= nx * ny * nz else { return nil }
         // Materials with voxels outside the box, and their majorant.
         var outsidePresent = [Bool](repeating: false, count: nM)
-        for z in 0..<nz { for y in 0..<ny { for x in 0..<nx {
-            if x >= lo.0 && x <= hi.0 && y >= lo.1 && y <= hi.1 && z >= lo.2 && z <= hi.2 { continue }
-            outsidePresent[labelMaterial[Int(labels[x + nx * (y + ny * z)])]] = true
-        } } }
+        for l in labelMaterial.indices where bounds.isPresent(l) {
+            let b = bounds.box(l)
+            let inside = b.lower.0 >= lo.0 && b.lower.1 >= lo.1 && b.lower.2 >= lo.2
+                && b.upper.0 <= hi.0 && b.upper.1 <= hi.1 && b.upper.2 <= hi.2
+            if !inside { outsidePresent[labelMaterial[l]] = true }
+        }
         var major = [Double](repeating: 0, count: nE)
         for i in 0..<nE { for m in 1..<nM where outsidePresent[m] { major[i] = max(major[i], mu[m * nE + i]) } }
         guard zip(major, tables.majorant).contains(where: { $0 < $1 }) else { return nil }

@@ -72,7 +72,7 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
         self.init(nx: nx, ny: ny, nz: nz, origin: origin, spacing: spacing, labels: labels, labelMaterial: labelMaterial,
                   labelBone: labelBone, boneCount: boneCount, tables: tables, airMuEn: airMuEn, samplers: samplers, source: source,
                   spectrum: spectrum,
-                  grid: TrackingGrid(labels: labels, labelMaterial: labelMaterial, labelBone: labelBone, airDistance: airDistance, spacing: spacing))
+                  grid: TrackingGrid(labels: labels, nx: nx, ny: ny, nz: nz, labelMaterial: labelMaterial, labelBone: labelBone, airDistance: airDistance, spacing: spacing))
     }
 
     /// With a tracking grid already built for these labels (`TrackingGridCache`).
@@ -83,7 +83,7 @@ struct TrackingProblem<S: ScatterSampler>: Sendable {
         self.labelMaterial = labelMaterial; self.labelBone = labelBone; self.boneCount = boneCount; self.tables = tables
         self.airMuEn = airMuEn; self.samplers = samplers; self.source = source; self.spectrum = spectrum
         self.grid = grid
-        majorantBox = MajorantBox(labels: labels, labelMaterial: labelMaterial, nx: nx, ny: ny, nz: nz, spacing: spacing, tables: tables)
+        majorantBox = MajorantBox(bounds: grid.labelBounds, labelMaterial: labelMaterial, nx: nx, ny: ny, nz: nz, spacing: spacing, tables: tables)
         loopTables = TrackingTables(tables, outsideMajorant: majorantBox.outside)
     }
 

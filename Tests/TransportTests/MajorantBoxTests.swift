@@ -62,12 +62,65 @@ struct MajorantBoxTests {
         #expect(problem.majorantBox.outside == problem.tables.majorant)
     }
 
+    @Test("label bounds are each label's first and last voxel index on every axis; an absent label is empty")
+    func labelBoundsOfSmallGrid() {
+        // 4 × 3 × 2 grid: label 1 at (1, 0, 0) and (2, 2, 1), label 2 at (3, 1, 0), label 3 absent.
+        let (nx, ny, nz) = (4, 3, 2)
+        var labels = [UInt8](repeating: 0, count: nx * ny * nz)
+        labels[1 + nx * (0 + ny * 0)] = 1
+        labels[2 + nx * (2 + ny * 1)] = 1
+        labels[3 + nx * (1 + ny * 0)] = 2
+        let b = LabelBounds(labels: labels, labelCount: 4, nx: nx, ny: ny, nz: nz)
+        #expect(b.isPresent(1) && b.isPresent(2) && !b.isPresent(3))
+        #expect(b.box(1).lower == (1, 0, 0) && b.box(1).upper == (2, 2, 1))
+        #expect(b.box(2).lower == (3, 1, 0) && b.box(2).upper == (3, 1, 0))
+        #expect(b.box(0).lower == (0, 0, 0) && b.box(0).upper == (3, 2, 1))
+    }
+
+    @Test("the box found from the label bounds is the one a scan of every voxel finds, in a 5-year-old's grid")
+    func boxFromBoundsEqualsVoxelScan() throws {
+        let phantom = StylisedPhantom.reference(age: .five, sex: .female)
+        let voxels = phantom.voxelise()
+        let config = TransportConfiguration(phantom: phantom, beam: .wholeBodyParallel(.ap), spectrum: .monoenergetic(50), histories: 1)
+        let problem = try TransportSimulation.makeProblem(config, voxels: voxels, physics: XRayPhysicsModel.shared.adapted(to: phantom)).problem
+        let box = problem.majorantBox
+        #expect(!box.isEmpty)
+        // The reference: every voxel's material, scanned (what `MajorantBox` did until session 26).
+        let (nx, ny, nz, h) = (voxels.nx, voxels.ny, voxels.nz, voxels.spacing)
+        let nE = problem.tables.count, nM = problem.tables.materialCount, mu = problem.tables.muTotal
+        let material = voxels.labels.map { problem.labelMaterial[Int($0)] }
+        let present = Set(material)
+        var wins = [Int](repeating: 0, count: nM)
+        for i in 0..<nE {
+            var best = 0
+            for m in 1..<nM where present.contains(m) && mu[m * nE + i] > mu[best * nE + i] { best = m }
+            wins[best] += 1
+        }
+        let dense = (1..<nM).max { wins[$0] < wins[$1] }!
+        var denseLo = (nx, ny, nz), denseHi = (-1, -1, -1)
+        for z in 0..<nz { for y in 0..<ny { for x in 0..<nx where material[x + nx * (y + ny * z)] == dense {
+            denseLo = (min(denseLo.0, x), min(denseLo.1, y), min(denseLo.2, z)); denseHi = (max(denseHi.0, x), max(denseHi.1, y), max(denseHi.2, z))
+        } } }
+        let lo = (max(denseLo.0 - 1, 0), max(denseLo.1 - 1, 0), max(denseLo.2 - 1, 0))
+        let hi = (min(denseHi.0 + 1, nx - 1), min(denseHi.1 + 1, ny - 1), min(denseHi.2 + 1, nz - 1))
+        #expect(abs(box.lower.x - Double(lo.0) * h) < 1e-9 && abs(box.lower.y - Double(lo.1) * h) < 1e-9 && abs(box.lower.z - Double(lo.2) * h) < 1e-9)
+        #expect(abs(box.upper.x - Double(hi.0 + 1) * h) < 1e-9 && abs(box.upper.y - Double(hi.1 + 1) * h) < 1e-9
+                && abs(box.upper.z - Double(hi.2 + 1) * h) < 1e-9)
+        var outsidePresent = [Bool](repeating: false, count: nM)
+        for z in 0..<nz { for y in 0..<ny { for x in 0..<nx
+            where !(x >= lo.0 && x <= hi.0 && y >= lo.1 && y <= hi.1 && z >= lo.2 && z <= hi.2) {
+            outsidePresent[material[x + nx * (y + ny * z)]] = true
+        } } }
+        let scanned = (0..<nE).map { i in (1..<nM).filter { outsidePresent[$0] }.map { mu[$0 * nE + i] }.max() ?? 0 }
+        #expect(box.outside == scanned)
+    }
+
     @Test("the tracking grid keeps labels and codes air voxels by their free distance: skip (d − 1) voxel edges")
     func trackingGridCodes() {
         // A 1-D row: body at x = 0, then air at chessboard distances 1, 2, 3, 4 from it.
         let labels: [UInt8] = [1, 0, 0, 0, 0]
         let distance: [UInt8] = [0, 1, 2, 3, 4]
-        let g = TrackingGrid(labels: labels, labelMaterial: [0, 3], labelBone: [-1, 0], airDistance: distance, spacing: 0.5)
+        let g = TrackingGrid(labels: labels, nx: 5, ny: 1, nz: 1, labelMaterial: [0, 3], labelBone: [-1, 0], airDistance: distance, spacing: 0.5)
         #expect(g.cells[0] == 1 && g.material[1] == 3 && g.bone[1] == 0 && g.skip[1] == 0)
         #expect(g.cells[1] == 0 && g.skip[0] == 0)   // next to the body: no skip
         for x in 2...4 {
