@@ -48,9 +48,14 @@ public struct SkeletonMixture: Sendable, Hashable {
         let lo = tabulated(k, sex), hi = tabulated(k + 1, sex)
         if t == 0 { return lo }
         if t == 1 { return hi }
-        return SkeletonMixture(fractions: zip(lo.fractions, hi.fractions).map { (1 - t) * $0 + t * $1 },
-                               cartilageFraction: (1 - t) * lo.cartilageFraction + t * hi.cartilageFraction,
-                               label: String(format: "%.2f y %@ (ICRP 143/89 mixture)", a, sex.rawValue))
+        return lo.interpolated(to: hi, t, label: String(format: "%.2f y %@ (ICRP 143/89 mixture)", a, sex.rawValue))
+    }
+
+    /// The mixture a fraction `t` of the way from this one to `other` (mass fractions and cartilage
+    /// fraction linear in `t`): between two reference ages.
+    func interpolated(to other: SkeletonMixture, _ t: Double, label: String) -> SkeletonMixture {
+        SkeletonMixture(fractions: zip(fractions, other.fractions).map { (1 - t) * $0 + t * $1 },
+                        cartilageFraction: (1 - t) * cartilageFraction + t * other.cartilageFraction, label: label)
     }
 
     /// Cristy & Eckerman's adult skeleton mixture (ORNL/TM-8381, 1987, Table A-2).
@@ -112,10 +117,8 @@ public struct SkeletonMixture: Sendable, Hashable {
             if t == 0 { return p }
             if t == 1 { return q }
             return SkeletalSiteMedium(
-                mixture: SkeletonMixture(fractions: zip(p.mixture.fractions, q.mixture.fractions).map { (1 - t) * $0 + t * $1 },
-                                         cartilageFraction: (1 - t) * p.mixture.cartilageFraction + t * q.mixture.cartilageFraction,
-                                         label: String(format: "%.2f y %@ %@ (ICRP 143/89 site mixture)", ageYears, sex.rawValue,
-                                                       SkeletalSite.allCases[i].displayName)),
+                mixture: p.mixture.interpolated(to: q.mixture, t, label: String(format: "%.2f y %@ %@ (ICRP 143/89 site mixture)", ageYears,
+                                                                                sex.rawValue, SkeletalSite.allCases[i].displayName)),
                 relativeDensity: (1 - t) * p.relativeDensity + t * q.relativeDensity)
         }
     }
