@@ -23,12 +23,12 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
     /// 40.8, 50.8, 63.1, 70 cm; legs 16.8, 26.5, 48, 66, 78, 80 cm), rescaled to the ICRP 89
     /// standing height of the sex; head plus neck is the rest of the ICRP 89 height, 15% of it
     /// neck. Head breadth and depth scale with head circumference (ICRP 89 section 2.4.3:
-    /// 35, 46, 51, 53, 55, 56 cm). Trunk depth/width ratios 0.9, 0.85, 0.75, 0.68, 0.6, 0.5
-    /// follow the rounder trunk of infants (Cristy & Eckerman Table 2, approx.).
+    /// 35, 46, 51, 53, 55, 56 cm). The trunk's section without the arms has the chest's depth
+    /// over breadth of the age (`chestDepthOverBreadth`), and the fit scales it to the body mass;
+    /// the breadths it then has are checked against measured ones (`measuredChestBreadth`).
     /// Not verified: a search (2026-11-23) of public code and pages found no transcription of
-    /// ORNL/TM-8381's dimension tables, so the trunk heights, leg lengths and depth ratios above
-    /// remain as typed from memory; the ICRP 89 heights and masses they are fitted to were verified
-    /// (see `ICRP89`).
+    /// ORNL/TM-8381's dimension tables, so the trunk heights and leg lengths above remain as typed
+    /// from memory; the ICRP 89 heights and masses they are fitted to were verified (see `ICRP89`).
     static func initial(_ age: ReferenceAge, _ sex: Sex) -> BodyDimensions {
         let i = age.index
         let height = ICRP89.height(age, sex)
@@ -38,12 +38,65 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
         let legs = [16.8, 26.5, 48.0, 66.0, 78.0, 80.0][i] * k
         let headNeck = height - trunk - legs
         let fh = [35.0, 46, 51, 53, 55, 56][i] / 56
+        // The trunk frame's semi-axes (arms included; the trunk's own half-width is
+        // trunkOutlineA/trunkA of the frame's): the chest's depth over its breadth sets their
+        // ratio, and the fit scales both to the body mass.
         let a = [5.5, 7.0, 8.5, 10.5, 13.0, 20.0][i] * (sex == .female && age == .adult ? 0.9 : 1)
-        let ratio = [0.9, 0.85, 0.75, 0.68, 0.6, 0.5][i]
-        return BodyDimensions(trunkA: a, trunkB: a * ratio, trunkHeight: trunk,
+        let b = a * AdultTemplate.trunkOutlineA / AdultTemplate.trunkA * chestDepthOverBreadth(age)
+        return BodyDimensions(trunkA: a, trunkB: b, trunkHeight: trunk,
                               neckRadius: neckCircumference(age, sex) / (2 * .pi), neckHeight: 0.15 * headNeck,
                               headA: 7 * fh, headB: 10 * fh, headHeight: 0.85 * headNeck, legLength: legs)
     }
+
+    /// The breadth of the reference child's chest without the arms (cm), where it was measured:
+    /// the trunk's breadth at 5, 10 and 15 years.
+    ///
+    /// Snyder et al. 1977, *Anthropometry of Infants, Children, and Youths to Age 18 for Product
+    /// Safety Design* (UM-HSRI-77-17, University of Michigan), "chest breadth at axilla": medians of
+    /// the survey's individual records (the NIST AnthroKids export of the 1977 survey) in the age
+    /// groups 4.5-5.5, 9.5-10.5 and 14.5-15.5 years, boys / girls: 17.4 / 17.0 (N 58 / 34),
+    /// 20.5 / 21.2 (40 / 45), 25.6 / 26.2 cm (42 / 39). The survey has no child under 2 years
+    /// and did not measure chest depth; the fit derives the depth from the ICRP 89 body mass, and
+    /// the depths it gives over these breadths, 0.63-0.75, lie in the thoracic index's normal range
+    /// of 3-15 years (0.63-0.85, mean 0.73-0.75). Until session 27 the trunk's depth over breadth
+    /// was set instead, and the 5-year-old's chest came out 15.4 cm broad and 14.5 cm deep.
+    static func measuredChestBreadth(_ age: ReferenceAge, _ sex: Sex) -> Double? {
+        switch age {
+        case .five: return sex == .male ? 17.4 : 17.0
+        case .ten: return sex == .male ? 20.5 : 21.2
+        case .fifteen: return sex == .male ? 25.6 : 26.2
+        case .newborn, .one, .adult: return nil
+        }
+    }
+
+    /// The chest's depth over its breadth (the thoracic index, both without the arms), which
+    /// shapes the trunk where no breadth was measured.
+    ///
+    /// The infant's chest is nearly round: the index is 0.90-1.00 at birth (Montessori, *Pedagogical
+    /// Anthropology*, 1913, chapter on the thorax; "close to 1" in the medicalalgorithms.com
+    /// thoracic-index entry, nipple level, callipers) and 0.73-0.75 on average from 3 to 15 years
+    /// (the same entry; normal range 0.63-0.85), and the round infant section takes its ovoid form
+    /// mostly by 2 years (Openshaw, Edwards and Helms, Thorax 39 (1984) 624, from radiographs and
+    /// CT). These are the summary values that could be read here; Pryor's 1966 curves by age (in
+    /// Hall et al., *Handbook of Physical Measurements*) could not. Birth 0.95 (the middle of 0.90-1.00); 1 year 0.85,
+    /// halfway to 0.74 on that two-year course; 3-15 years 0.74 (a starting value only: at 5, 10
+    /// and 15 years the measured breadth and the body mass set the section); the adult keeps the
+    /// template's 20/32 (MIRD-5's depth, the ICRP 110 breadth: `AdultTemplate.trunkOutlineA`).
+    static func chestDepthOverBreadth(_ age: ReferenceAge) -> Double {
+        switch age {
+        case .newborn: return 0.95
+        case .one: return 0.85
+        case .five, .ten, .fifteen: return 0.74
+        case .adult: return AdultTemplate.trunkB / AdultTemplate.trunkOutlineA
+        }
+    }
+
+    /// The chest's breadth without the arms (cm): the trunk's own section, `AdultTemplate.trunkOutlineA`
+    /// mapped to this body.
+    public var chestBreadth: Double { 2 * AdultTemplate.trunkOutlineA * trunkA / AdultTemplate.trunkA }
+
+    /// The chest's depth (cm) on the midline.
+    public var chestDepth: Double { 2 * trunkB }
 
     /// Neck circumference (cm) of the reference child, which sets the neck's radius.
     ///
@@ -76,8 +129,8 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
     /// The arms' frame: the trunk's side (age cm; the template's `trunkOutlineA` mapped like the
     /// trunk) and the arms' cross-section scale, the geometric mean of the trunk's lateral and
     /// antero-posterior scales. An arm's section grows like the trunk's area but stays round: in the
-    /// trunk's own frame the infant's rounder trunk (depth/width 0.9 against the adult's 0.5) would
-    /// make its arms 2.6 times as deep as wide.
+    /// trunk's own frame the newborn's rounder trunk (frame depth over width 0.76 against the
+    /// adult's 0.5) would stretch its arms front to back 1.5 times.
     @inline(__always)
     var armsFrame: (edge: Double, scale: Double) {
         typealias T = AdultTemplate

@@ -192,7 +192,8 @@ public struct StylisedPhantom: Sendable {
         return pow(r / (1 + r), 1.0 / 3)
     }
 
-    /// Fits trunk width (to the ICRP 89 body mass, on a coarse voxelisation; the thoracic skeleton
+    /// Fits the trunk's section (its breadth and depth in proportion, `BodyDimensions.chestDepthOverBreadth`,
+    /// to the ICRP 89 body mass, on a coarse voxelisation; the thoracic skeleton
     /// is re-placed for each trunk, `ThoracicSkeleton`), every organ's size
     /// (to its ICRP 89 mass, by precedence-aware integration: `regionMassesByIntegration`) and
     /// one common size factor of the bones not sized to their own ICRP 143 volume (to their share of

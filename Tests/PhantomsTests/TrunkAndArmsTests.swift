@@ -90,9 +90,13 @@ struct TrunkAndArmsTests {
         let l = Int(v.label(at: q))
         try #require(l > 0)
         #expect(v.regions[l - 1].role == .residualOther)
-        let trunk = Int(v.label(at: d.fromTemplate(Vec3(0, -7, 20), .trunk)))
-        try #require(trunk > 0)
-        #expect(v.regions[trunk - 1].role == .residualTrunk)
+        // The trunk's own soft tissue: the anterior abdominal wall, on a line from the front skin
+        // towards the centre (where exactly the organs begin depends on the age's fitted sizes).
+        let wall = stride(from: -9.8, through: 0, by: 0.2).contains { y in
+            let l = Int(v.label(at: d.fromTemplate(Vec3(0, y, 20), .trunk)))
+            return l > 0 && v.regions[l - 1].role == .residualTrunk
+        }
+        #expect(wall)
     }
 
     @Test("the trunk is as deep at 0.8 of its half-width as the ICRP 110 adults' (0.80-0.87 of the midline depth; MIRD-5's ellipse 0.60)",
