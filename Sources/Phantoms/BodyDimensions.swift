@@ -48,18 +48,18 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
                               headA: 7 * fh, headB: 10 * fh, headHeight: 0.85 * headNeck, legLength: legs)
     }
 
-    /// The breadth of the reference child's chest without the arms (cm), where it was measured:
-    /// the trunk's breadth at 5, 10 and 15 years.
+    /// The measured breadth of children's chests without the arms (cm) at 5, 10 and 15 years: a
+    /// check of the fitted trunk (`ChestSectionTests`), not an input to it.
     ///
     /// Snyder et al. 1977, *Anthropometry of Infants, Children, and Youths to Age 18 for Product
     /// Safety Design* (UM-HSRI-77-17, University of Michigan), "chest breadth at axilla": medians of
     /// the survey's individual records (the NIST AnthroKids export of the 1977 survey) in the age
     /// groups 4.5-5.5, 9.5-10.5 and 14.5-15.5 years, boys / girls: 17.4 / 17.0 (N 58 / 34),
-    /// 20.5 / 21.2 (40 / 45), 25.6 / 26.2 cm (42 / 39). The survey has no child under 2 years
-    /// and did not measure chest depth; the fit derives the depth from the ICRP 89 body mass, and
-    /// the depths it gives over these breadths, 0.63-0.75, lie in the thoracic index's normal range
-    /// of 3-15 years (0.63-0.85, mean 0.73-0.75). Until session 27 the trunk's depth over breadth
-    /// was set instead, and the 5-year-old's chest came out 15.4 cm broad and 14.5 cm deep.
+    /// 20.5 / 21.2 (40 / 45), 25.6 / 26.2 cm (42 / 39). The survey has no child under 2 years and
+    /// did not measure chest depth. The fitted chests are 17.3, 20.2 and 24.7 / 24.3 cm broad: 1-7%
+    /// narrower at 10-15 years, where the survey's level, the axilla, lies above the nipple level
+    /// of the thoracic index and an adolescent's chest is broader there. Until session 27 the
+    /// 5-year-old's chest came out 15.4 cm broad and 14.5 cm deep.
     static func measuredChestBreadth(_ age: ReferenceAge, _ sex: Sex) -> Double? {
         switch age {
         case .five: return sex == .male ? 17.4 : 17.0
@@ -70,7 +70,7 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
     }
 
     /// The chest's depth over its breadth (the thoracic index, both without the arms), which
-    /// shapes the trunk where no breadth was measured.
+    /// shapes the trunk's section at every age; the fit to the body mass sets its size.
     ///
     /// The infant's chest is nearly round: the index is 0.90-1.00 at birth (Montessori, *Pedagogical
     /// Anthropology*, 1913, chapter on the thorax; "close to 1" in the medicalalgorithms.com
@@ -78,10 +78,9 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
     /// (the same entry; normal range 0.63-0.85), and the round infant section takes its ovoid form
     /// mostly by 2 years (Openshaw, Edwards and Helms, Thorax 39 (1984) 624, from radiographs and
     /// CT). These are the summary values that could be read here; Pryor's 1966 curves by age (in
-    /// Hall et al., *Handbook of Physical Measurements*) could not. Birth 0.95 (the middle of 0.90-1.00); 1 year 0.85,
-    /// halfway to 0.74 on that two-year course; 3-15 years 0.74 (a starting value only: at 5, 10
-    /// and 15 years the measured breadth and the body mass set the section); the adult keeps the
-    /// template's 20/32 (MIRD-5's depth, the ICRP 110 breadth: `AdultTemplate.trunkOutlineA`).
+    /// Hall et al., *Handbook of Physical Measurements*) could not. Birth 0.95 (the middle of
+    /// 0.90-1.00); 1 year 0.85, halfway to 0.74 on that two-year course; 5-15 years 0.74; the adult
+    /// keeps the template's 20/32 (MIRD-5's depth, the ICRP 110 breadth: `AdultTemplate.trunkOutlineA`).
     static func chestDepthOverBreadth(_ age: ReferenceAge) -> Double {
         switch age {
         case .newborn: return 0.95
