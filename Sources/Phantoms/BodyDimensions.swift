@@ -53,8 +53,9 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
     ///
     /// Snyder et al. 1977, *Anthropometry of Infants, Children, and Youths to Age 18 for Product
     /// Safety Design* (UM-HSRI-77-17, University of Michigan), "chest breadth at axilla": medians of
-    /// the survey's individual records (the NIST AnthroKids export of the 1977 survey) in the age
-    /// groups 4.5-5.5, 9.5-10.5 and 14.5-15.5 years, boys / girls: 17.4 / 17.0 (N 58 / 34),
+    /// the survey's individual records (the NIST AnthroKids export of the 1977 survey;
+    /// `scripts/snyder1977_chest_breadth.py` computes them) in the age groups 4.5-5.5, 9.5-10.5
+    /// and 14.5-15.5 years, boys / girls: 17.4 / 17.0 (N 58 / 34),
     /// 20.5 / 21.2 (40 / 45), 25.6 / 26.2 cm (42 / 39). The survey has no child under 2 years and
     /// did not measure chest depth. The fitted chests are 17.3, 20.2 and 24.7 / 24.3 cm broad: 1-7%
     /// narrower at 10-15 years, where the survey's level, the axilla, lies above the nipple level
