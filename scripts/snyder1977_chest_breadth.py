@@ -8,8 +8,8 @@ chicos.csv of github.com/solcalloni/talle-zapatos (commit e475a85): one row per 
 millimetres, 0 = not measured, "AGE IN YEARS" in thousandths of a year, "SEX" 1 = male, 2 = female.
 
 Prints the median "CHEST BREADTH AT AXILLA" (cm) and N for the age groups around 5, 10 and 15 years
-(4.5-5.5, 9.5-10.5, 14.5-15.5), by sex: the values `BodyDimensions.measuredChestBreadth` quotes and
-`ChestSectionTests` checks the fitted phantoms against. Not run by the tests or the product.
+(4.5-5.5, 9.5-10.5, 14.5-15.5), by sex: the values
+`ChestSectionTests.measuredChestBreadth` holds and checks the fitted phantoms against. Not run by the tests or the product.
 
     python3 scripts/snyder1977_chest_breadth.py PATH/chicos.csv
 """

@@ -25,7 +25,7 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
     /// neck. Head breadth and depth scale with head circumference (ICRP 89 section 2.4.3:
     /// 35, 46, 51, 53, 55, 56 cm). The trunk's section without the arms has the chest's depth
     /// over breadth of the age (`chestDepthOverBreadth`), and the fit scales it to the body mass;
-    /// the breadths it then has are checked against measured ones (`measuredChestBreadth`).
+    /// the breadths it then has are checked against measured children's (`ChestSectionTests`).
     /// Not verified: a search (2026-11-23) of public code and pages found no transcription of
     /// ORNL/TM-8381's dimension tables, so the trunk heights and leg lengths above remain as typed
     /// from memory; the ICRP 89 heights and masses they are fitted to were verified (see `ICRP89`).
@@ -46,28 +46,6 @@ public struct BodyDimensions: Sendable, Codable, Equatable {
         return BodyDimensions(trunkA: a, trunkB: b, trunkHeight: trunk,
                               neckRadius: neckCircumference(age, sex) / (2 * .pi), neckHeight: 0.15 * headNeck,
                               headA: 7 * fh, headB: 10 * fh, headHeight: 0.85 * headNeck, legLength: legs)
-    }
-
-    /// The measured breadth of children's chests without the arms (cm) at 5, 10 and 15 years: a
-    /// check of the fitted trunk (`ChestSectionTests`), not an input to it.
-    ///
-    /// Snyder et al. 1977, *Anthropometry of Infants, Children, and Youths to Age 18 for Product
-    /// Safety Design* (UM-HSRI-77-17, University of Michigan), "chest breadth at axilla": medians of
-    /// the survey's individual records (the NIST AnthroKids export of the 1977 survey;
-    /// `scripts/snyder1977_chest_breadth.py` computes them) in the age groups 4.5-5.5, 9.5-10.5
-    /// and 14.5-15.5 years, boys / girls: 17.4 / 17.0 (N 58 / 34),
-    /// 20.5 / 21.2 (40 / 45), 25.6 / 26.2 cm (42 / 39). The survey has no child under 2 years and
-    /// did not measure chest depth. The fitted chests are 17.3, 20.2 and 24.7 / 24.3 cm broad: 1-7%
-    /// narrower at 10-15 years, where the survey's level, the axilla, lies above the nipple level
-    /// of the thoracic index and an adolescent's chest is broader there. Until session 27 the
-    /// 5-year-old's chest came out 15.4 cm broad and 14.5 cm deep.
-    static func measuredChestBreadth(_ age: ReferenceAge, _ sex: Sex) -> Double? {
-        switch age {
-        case .five: return sex == .male ? 17.4 : 17.0
-        case .ten: return sex == .male ? 20.5 : 21.2
-        case .fifteen: return sex == .male ? 25.6 : 26.2
-        case .newborn, .one, .adult: return nil
-        }
     }
 
     /// The chest's depth over its breadth (the thoracic index, both without the arms), which
