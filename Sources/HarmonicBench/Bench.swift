@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// `harmonic-bench`: the benchmarks quoted in BENCHMARKS.md. Run in release:
 /// `swift run -c release harmonic-bench <name>`.
@@ -29,4 +30,11 @@ struct HarmonicBench: AsyncParsableCommand {
             HarbronBench.self,
         ]
     )
+}
+
+/// Pretty-printed JSON with sorted keys: what every `--json` of `harmonic-bench` prints.
+func prettyJSON<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+    return String(decoding: try encoder.encode(value), as: UTF8.self)
 }

@@ -39,10 +39,8 @@ struct CTValidationBench: ParsableCommand {
                           lungsRelativeUncertainty: s.coefficient(.lungs)!.relativeUncertainty)
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(Output(effectiveDosePerDLP: rows, chestOrgansLee2012: organs,
-                                                               chestMeasuredFujii2009: measured, timedScan: timed)), as: UTF8.self))
+            print(try prettyJSON(Output(effectiveDosePerDLP: rows, chestOrgansLee2012: organs,
+                                        chestMeasuredFujii2009: measured, timedScan: timed)))
             return
         }
         print("region                 age  kVp   Lee2012 E/DLP   Harmonic(ref)  ratio   Harmonic(16cm)  ratio")

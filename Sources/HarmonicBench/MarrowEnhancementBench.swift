@@ -79,9 +79,7 @@ struct MarrowEnhancementBench: ParsableCommand {
             results.append(AgeResult(ageYears: age, sex: s.rawValue, energiesKeV: energyList, sites: sites, activeMarrowWeighted: weighted))
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(results), as: UTF8.self))
+            print(try prettyJSON(results))
             return
         }
         for r in results {

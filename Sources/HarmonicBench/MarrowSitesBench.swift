@@ -53,7 +53,7 @@ struct MarrowSitesBench: ParsableCommand {
             out.append(.init(ageYears: age.rawValue, sex: Sex.female.rawValue, fieldCm: field, histories: histories,
                              marrowResponse: marrowResponse.rawValue, redMarrowPerKAP: marrow, sites: sites))
         }
-        if json { return print(try Self.prettyJSON(out)) }
+        if json { return print(try prettyJSON(out)) }
         print("| site | " + cases.map { "\($0.0.label): % of AM / % of AM dose" }.joined(separator: " | ") + " |")
         print("|---|" + cases.map { _ in "---:" }.joined(separator: "|") + "|")
         for (k, site) in SkeletalSite.allCases.enumerated() {
@@ -70,13 +70,6 @@ struct MarrowSitesBench: ParsableCommand {
         let ageYears: Int, sex: String, fieldCm: Double, histories: Int, marrowResponse: String
         let redMarrowPerKAP: Double
         let sites: [Site]
-    }
-
-    /// Pretty-printed JSON with sorted keys, as every `--json` of this command prints it.
-    static func prettyJSON<T: Encodable>(_ value: T) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
     }
 
     /// `--ages` as paediatric reference ages.
@@ -114,7 +107,7 @@ struct MarrowSitesBench: ParsableCommand {
                 rows.append(.init(phantom: key, site: site.displayName, harmonicCm3: volume, icrp143Cm3: rv, harmonicGrams: mass, icrp143Grams: rm))
             }
         } }
-        if json { return print(try Self.prettyJSON(rows)) }
+        if json { return print(try prettyJSON(rows)) }
         print("| phantom | site | Harmonic cm³ | ICRP 143 cm³ | ratio | Harmonic g | ICRP 143 g | ratio |")
         print("|---|---|---:|---:|---:|---:|---:|---:|")
         for r in rows {
@@ -166,7 +159,7 @@ struct MarrowSitesBench: ParsableCommand {
             out.append(.init(ageYears: age.rawValue, sex: sex.rawValue, keV: keV, histories: histories,
                              redMarrow: Dictionary(uniqueKeysWithValues: zip(names, marrow)), sites: sites))
         } } }
-        if json { return print(try Self.prettyJSON(out)) }
+        if json { return print(try prettyJSON(out)) }
         let first = names[0], others = names.dropFirst()
         for c in out {
             let totals = names.map { "\(String(format: "%.3f", c.redMarrow[$0]!)) \($0)" }.joined(separator: ", ")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FollowUp
 import Foundation
 import HarmonicCore
 import Phantoms
@@ -62,8 +63,7 @@ struct TransportBench: ParsableCommand {
             if first == nil { first = r }
         }
         let r = first!
-        let sorted = rates.sorted()
-        let median = sorted.count % 2 == 1 ? sorted[sorted.count / 2] : 0.5 * (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2])
+        let median = Percentile.median(rates)!
         let organs = [HarmonicCore.Organ.lungs, .heart, .redMarrow].map { organ -> Organ in
             let d = r.dose(organ)!
             let needed = Double(histories) * pow(d.relativeUncertainty / 0.02, 2)
@@ -73,15 +73,15 @@ struct TransportBench: ParsableCommand {
         let report = Report(geometry: "5-year-old female, PA 10x10 cm at FSD 60 cm on the heart, 70 kVp 3.5 mm Al + 0.1 mm Cu",
                             meanEnergyKeV: spectrum.meanEnergy, histories: histories,
                             threads: threads ?? ProcessInfo.processInfo.activeProcessorCount,
-                            rates: rates, medianRate: median, minimumRate: sorted.first!, maximumRate: sorted.last!, organs: organs,
+                            rates: rates, medianRate: median, minimumRate: rates.min()!, maximumRate: rates.max()!, organs: organs,
                             effectiveDose103PerKAP: r.effectiveDose103PerKAP!,
                             effectiveDose103RelativeUncertainty: r.effectiveDose103RelativeUncertainty,
                             effectiveDose60PerKAP: r.effectiveDose60PerKAP!)
-        if json { print(try MarrowSitesBench.prettyJSON(report)); return }
+        if json { print(try prettyJSON(report)); return }
         print("\(report.geometry) (mean \(String(format: "%.1f", report.meanEnergyKeV)) keV)")
         print("\(histories) histories per run on \(report.threads) threads, \(repeats) timed runs: "
               + rates.map { String(format: "%.3g", $0) }.joined(separator: ", ") + " histories/s")
-        print(String(format: "median %.3g histories/s (%.3g-%.3g)", median, sorted.first!, sorted.last!))
+        print(String(format: "median %.3g histories/s (%.3g-%.3g)", median, report.minimumRate, report.maximumRate))
         for o in organs {
             print(String(format: "%-16@ %.4g mGy/(Gy·cm²) ±%.2f%%; 2%% (1σ) needs %.3g histories = %.3f s",
                          o.organ as NSString, o.doseMilligrayPerGrayCm2, 100 * o.relativeUncertainty, o.historiesFor2Percent, o.secondsFor2Percent))
